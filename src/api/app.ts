@@ -1,0 +1,66 @@
+import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Db } from '../db/client.js';
+import { AppError } from '../domain/errors.js';
+import { assetRoutes } from './assets/index.js';
+import { authenticate } from './auth.js';
+import { createRouter } from './env.js';
+import { errorResponse, notFoundResponse } from './errors.js';
+import { functionRoutes } from './functions/index.js';
+import { inventoryRoutes } from './inventory/index.js';
+import { healthRoutes, VERSION } from './system/health.js';
+import { tokenRoutes } from './tokens/index.js';
+
+export interface AppDeps {
+  /** The database for a request: a fixed handle on Node, built from the D1 binding on Workers. */
+  database: (bindings: Record<string, unknown>) => Db;
+  maxBodyBytes?: number;
+  now?: () => number;
+}
+
+/** Builds the whole HTTP application. No side effects: the runtime adapters serve it. */
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+  const now = deps.now ?? Date.now;
+
+  app.onError(errorResponse);
+  app.notFound(notFoundResponse);
+  app.use('*', secureHeaders());
+  app.use('*', async (c, next) => {
+    c.set('db', deps.database(c.env ?? {}));
+    c.set('now', now);
+    await next();
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? 1024 * 1024,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', `The request body is larger than ${deps.maxBodyBytes ?? 1024 * 1024} bytes`);
+      },
+    }),
+  );
+  app.use('/api/*', authenticate);
+
+  app.route('/', healthRoutes);
+  app.route('/api/assets', assetRoutes);
+  app.route('/api/functions', functionRoutes);
+  app.route('/api/tokens', tokenRoutes);
+  app.route('/api/inventory', inventoryRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'coopwatch API',
+      version: VERSION,
+      description:
+        'Continuity-of-operations monitor for a space ground segment. Send `Authorization: Bearer <token>`. Roles: viewer < officer < planner < admin.',
+    },
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'coopwatch API' }));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,98 @@
+// `coopwatch` command line: inventory as code and token recovery, straight against the database.
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config.js';
+import { openSqlite } from './db/sqlite.js';
+import { ROLES, type Role } from './domain/enums.js';
+import { AppError } from './domain/errors.js';
+import { SYSTEM_ACTOR } from './domain/roles.js';
+import type { ServiceContext } from './services/context.js';
+import { applyInventory } from './services/inventory/apply.js';
+import { parseInventoryDocument } from './services/inventory/document.js';
+import { exportInventoryYaml } from './services/inventory/export.js';
+import { mintToken } from './services/tokens.js';
+
+const USAGE = `usage:
+  coopwatch apply -f FILE [--dry-run]     create/update assets and functions by key
+  coopwatch export [-o FILE]              write the inventory as YAML (stdout by default)
+  coopwatch token create --name NAME --role ROLE
+                                          mint a token (e.g. when the admin token is lost)
+The database is COOPWATCH_DB (default ./data/coopwatch.db).`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      file: { type: 'string', short: 'f' },
+      output: { type: 'string', short: 'o' },
+      'dry-run': { type: 'boolean' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+    },
+  });
+  const config = loadConfig(process.env);
+  const withContext = async <T>(fn: (ctx: ServiceContext) => Promise<T>): Promise<T> => {
+    const sqlite = openSqlite(config.databaseFile);
+    try {
+      return await fn({ db: sqlite.db, actor: { ...SYSTEM_ACTOR, name: 'cli' }, now: Date.now });
+    } finally {
+      sqlite.close();
+    }
+  };
+
+  switch (command) {
+    case 'apply': {
+      const file = values.file ?? positionals[0];
+      if (!file) return usage('apply needs -f FILE');
+      const { document, locate } = parseInventoryDocument(fs.readFileSync(file, 'utf8'));
+      const summary = await withContext((ctx) => applyInventory(ctx, document, { dryRun: values['dry-run'], locate }));
+      const verb = summary.dryRun ? 'would create' : 'created';
+      console.log(
+        `${file}: ${verb} ${summary.created.assets.length} assets and ${summary.created.functions.length} functions; ` +
+          `${summary.dryRun ? 'would update' : 'updated'} ${summary.updated.assets.length} assets and ${summary.updated.functions.length} functions; ${summary.unchanged} unchanged`,
+      );
+      for (const key of [...summary.created.assets, ...summary.created.functions]) console.log(`  + ${key}`);
+      for (const key of [...summary.updated.assets, ...summary.updated.functions]) console.log(`  ~ ${key}`);
+      return 0;
+    }
+    case 'export': {
+      const yaml = await withContext((ctx) => exportInventoryYaml(ctx));
+      if (values.output) fs.writeFileSync(values.output, yaml);
+      else process.stdout.write(yaml);
+      return 0;
+    }
+    case 'token': {
+      if (positionals[0] !== 'create' || !values.name || !values.role) return usage('token create needs --name and --role');
+      if (!ROLES.includes(values.role as Role)) return usage(`--role must be one of ${ROLES.join(', ')}`);
+      const minted = await withContext((ctx) => mintToken(ctx, { name: values.name!, role: values.role as Role }));
+      console.log(minted.secret);
+      return 0;
+    }
+    default:
+      return usage(command ? `unknown command "${command}"` : '');
+  }
+}
+
+function usage(problem: string): number {
+  if (problem) console.error(`coopwatch: ${problem}`);
+  console.error(USAGE);
+  return 2;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof AppError) {
+    console.error(`coopwatch: ${err.message}`);
+    for (const d of err.details) {
+      const where = d.line ? `line ${d.line}${d.column ? `:${d.column}` : ''}` : '';
+      console.error(`  ${[where, d.path].filter(Boolean).join(' ')}: ${d.message}`);
+    }
+    process.exitCode = 1;
+  } else {
+    console.error(`coopwatch: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
+}

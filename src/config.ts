@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/** Configuration, read once from the environment at start-up and never at request time. */
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  COOPWATCH_DB: z.string().min(1).default('./data/coopwatch.db'),
+  COOPWATCH_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  COOPWATCH_SEED: z.string().default('seeds/demo.yaml'),
+  COOPWATCH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseFile: string;
+  adminToken: string | undefined;
+  /** The file loaded into an empty database; empty or "none" loads nothing. */
+  seedFile: string | null;
+  maxBodyBytes: number;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(set);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const c = result.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseFile: c.COOPWATCH_DB,
+    adminToken: c.COOPWATCH_ADMIN_TOKEN,
+    seedFile: c.COOPWATCH_SEED === 'none' ? null : c.COOPWATCH_SEED,
+    maxBodyBytes: c.COOPWATCH_MAX_BODY_BYTES,
+  };
+}

@@ -1,0 +1,28 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { CHECK_KINDS } from '../../domain/enums.js';
+import { assets } from './assets.js';
+
+/** Check definitions. Kind-specific settings (url, port, record type…) live in `settings`. */
+export const checks = sqliteTable(
+  'checks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull().unique(),
+    assetId: integer('asset_id')
+      .notNull()
+      .references(() => assets.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: CHECK_KINDS }).notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    intervalSeconds: integer('interval_seconds'),
+    cron: text('cron'),
+    timeoutMs: integer('timeout_ms').notNull().default(10_000),
+    failureThreshold: integer('failure_threshold').notNull().default(3),
+    successThreshold: integer('success_threshold').notNull().default(2),
+    settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('checks_asset_idx').on(t.assetId)],
+);
+
+export type CheckRow = typeof checks.$inferSelect;

@@ -1,0 +1,33 @@
+import { ROLES, type Role } from './enums.js';
+import { ForbiddenError } from './errors.js';
+
+/** Who may do what. One table: routes and services both consult it. */
+export const PERMISSIONS = {
+  read: 'viewer',
+  handleIncidents: 'officer',
+  planExercises: 'planner',
+  manageInventory: 'admin',
+  manageTokens: 'admin',
+  manageIntegrations: 'admin',
+} as const satisfies Record<string, Role>;
+export type Permission = keyof typeof PERMISSIONS;
+
+export interface Actor {
+  /** Shown in events and audit trails: `token:<name>` or `system`. */
+  name: string;
+  role: Role;
+  tokenId: number | null;
+}
+
+export const SYSTEM_ACTOR: Actor = { name: 'system', role: 'admin', tokenId: null };
+
+export function roleAtLeast(role: Role, minimum: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(minimum);
+}
+
+export function authorize(actor: Actor, permission: Permission): void {
+  const needed = PERMISSIONS[permission];
+  if (!roleAtLeast(actor.role, needed)) {
+    throw new ForbiddenError(`This needs the ${needed} role; the token has ${actor.role}`);
+  }
+}

@@ -1,0 +1,6 @@
+/** Timestamps are stored as integer milliseconds since the epoch and shown as ISO 8601 UTC. */
+export function isoTime(ms: number): string;
+export function isoTime(ms: number | null | undefined): string | null;
+export function isoTime(ms: number | null | undefined): string | null {
+  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
+}

@@ -1,0 +1,14 @@
+import { count } from 'drizzle-orm';
+import { assets, missionFunctions } from '../db/schema/index.js';
+import type { ServiceContext } from './context.js';
+import { applyInventory, type ApplySummary } from './inventory/apply.js';
+import { parseInventoryDocument } from './inventory/document.js';
+
+/** Loads the seed file into a database that holds no inventory yet; leaves any other alone. */
+export async function seedIfEmpty(ctx: ServiceContext, seedSource: string): Promise<ApplySummary | null> {
+  const [a] = await ctx.db.select({ n: count() }).from(assets);
+  const [f] = await ctx.db.select({ n: count() }).from(missionFunctions);
+  if ((a?.n ?? 0) > 0 || (f?.n ?? 0) > 0) return null;
+  const { document, locate } = parseInventoryDocument(seedSource);
+  return applyInventory(ctx, document, { locate });
+}

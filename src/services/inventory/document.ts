@@ -1,0 +1,68 @@
+import { LineCounter, isMap, isSeq, parseDocument, type Node } from 'yaml';
+import { inventoryDocumentSchema, type InventoryDocument } from '../../domain/document.js';
+import { InvalidInputError, type ErrorDetail } from '../../domain/errors.js';
+
+/** Finds the line and column of a path in the source file, for error messages. */
+export type Locate = (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined;
+
+export interface ParsedDocument {
+  document: InventoryDocument;
+  locate: Locate;
+}
+
+/**
+ * Parses a YAML (or JSON) inventory file and validates it as a whole. Every problem is reported
+ * with its line, and nothing is returned unless the whole file is valid.
+ */
+export function parseInventoryDocument(source: string): ParsedDocument {
+  const lineCounter = new LineCounter();
+  const yamlDoc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (yamlDoc.errors.length) {
+    throw new InvalidInputError(
+      yamlDoc.errors.map((e) => ({ path: '', message: e.message.split('\n')[0]!, line: e.linePos?.[0].line, column: e.linePos?.[0].col })),
+    );
+  }
+
+  const locate: Locate = (path) => {
+    let node: unknown = yamlDoc.contents;
+    let found: Node | undefined = node as Node | undefined;
+    for (const segment of path) {
+      if (isMap(node) || isSeq(node)) node = node.get(segment as never, true);
+      else break;
+      if (!node) break;
+      found = node as Node;
+    }
+    const offset = found?.range?.[0];
+    if (offset === undefined) return undefined;
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+
+  const raw = yamlDoc.toJS() ?? {};
+  const result = inventoryDocumentSchema.safeParse(raw);
+  if (!result.success) {
+    throw new InvalidInputError(
+      result.error.issues.map((issue) => withLocation(locate, issue.path as Array<string | number>, issue.message)),
+    );
+  }
+  const duplicates = duplicateKeys(result.data).map(({ path, message }) => withLocation(locate, path, message));
+  if (duplicates.length) throw new InvalidInputError(duplicates);
+  return { document: result.data, locate };
+}
+
+export function withLocation(locate: Locate | undefined, path: Array<string | number>, message: string): ErrorDetail {
+  return { path: path.join('.'), message, ...locate?.(path) };
+}
+
+function duplicateKeys(doc: InventoryDocument) {
+  const problems: Array<{ path: Array<string | number>; message: string }> = [];
+  for (const section of ['assets', 'functions'] as const) {
+    const seen = new Map<string, number>();
+    doc[section].forEach((item, i) => {
+      const first = seen.get(item.key);
+      if (first !== undefined) problems.push({ path: [section, i, 'key'], message: `key "${item.key}" is used twice (first at ${section}.${first})` });
+      else seen.set(item.key, i);
+    });
+  }
+  return problems;
+}
