@@ -7,13 +7,13 @@ import { ROLES, type Role } from './domain/enums.js';
 import { AppError } from './domain/errors.js';
 import { SYSTEM_ACTOR } from './domain/roles.js';
 import type { ServiceContext } from './services/context.js';
-import { applyInventory } from './services/inventory/apply.js';
+import { applyInventory, type ApplySummary } from './services/inventory/apply.js';
 import { parseInventoryDocument } from './services/inventory/document.js';
 import { exportInventoryYaml } from './services/inventory/export.js';
 import { mintToken } from './services/tokens.js';
 
 const USAGE = `usage:
-  coopwatch apply -f FILE [--dry-run]     create/update assets and functions by key
+  coopwatch apply -f FILE [--dry-run]     create/update assets, functions and checks by key
   coopwatch export [-o FILE]              write the inventory as YAML (stdout by default)
   coopwatch token create --name NAME --role ROLE
                                           mint a token (e.g. when the admin token is lost)
@@ -48,13 +48,11 @@ async function main(argv: string[]): Promise<number> {
       if (!file) return usage('apply needs -f FILE');
       const { document, locate } = parseInventoryDocument(fs.readFileSync(file, 'utf8'));
       const summary = await withContext((ctx) => applyInventory(ctx, document, { dryRun: values['dry-run'], locate }));
-      const verb = summary.dryRun ? 'would create' : 'created';
-      console.log(
-        `${file}: ${verb} ${summary.created.assets.length} assets and ${summary.created.functions.length} functions; ` +
-          `${summary.dryRun ? 'would update' : 'updated'} ${summary.updated.assets.length} assets and ${summary.updated.functions.length} functions; ${summary.unchanged} unchanged`,
-      );
-      for (const key of [...summary.created.assets, ...summary.created.functions]) console.log(`  + ${key}`);
-      for (const key of [...summary.updated.assets, ...summary.updated.functions]) console.log(`  ~ ${key}`);
+      const would = summary.dryRun ? 'would be ' : '';
+      const count = (group: ApplySummary['created']) => `${group.assets.length} assets, ${group.functions.length} functions, ${group.checks.length} checks`;
+      console.log(`${file}: ${would}created ${count(summary.created)}; ${would}updated ${count(summary.updated)}; ${summary.unchanged} unchanged`);
+      for (const key of Object.values(summary.created).flat()) console.log(`  + ${key}`);
+      for (const key of Object.values(summary.updated).flat()) console.log(`  ~ ${key}`);
       return 0;
     }
     case 'export': {

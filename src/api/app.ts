@@ -1,4 +1,5 @@
 import { swaggerUI } from '@hono/swagger-ui';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Db } from '../db/client.js';
@@ -17,6 +18,8 @@ export interface AppDeps {
   database: (bindings: Record<string, unknown>) => Db;
   maxBodyBytes?: number;
   now?: () => number;
+  /** Serves the Swagger UI files under /vendor/swagger-ui-dist/, so /docs works offline. */
+  swaggerAssets?: MiddlewareHandler;
 }
 
 /** Builds the whole HTTP application. No side effects: the runtime adapters serve it. */
@@ -59,7 +62,8 @@ export function createApp(deps: AppDeps) {
         'Continuity-of-operations monitor for a space ground segment. Send `Authorization: Bearer <token>`. Roles: viewer < officer < planner < admin.',
     },
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'coopwatch API' }));
+  if (deps.swaggerAssets) app.use('/vendor/swagger-ui-dist/*', deps.swaggerAssets);
+  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'coopwatch API', baseUrl: '/vendor' }));
   return app;
 }
 

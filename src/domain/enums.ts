@@ -27,3 +27,23 @@ export type CheckKind = (typeof CHECK_KINDS)[number];
 
 export const SEVERITIES = ['info', 'minor', 'major', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
+
+export const ASSET_STATUSES = ['up', 'degraded', 'down', 'unknown', 'maintenance'] as const;
+export type AssetStatus = (typeof ASSET_STATUSES)[number];
+
+export const CHECK_STATUSES = ['up', 'degraded', 'down', 'unknown'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
+export const FUNCTION_STATUSES = ['operational', 'degraded', 'lost'] as const;
+export type FunctionStatus = (typeof FUNCTION_STATUSES)[number];
+
+/** N: every member up; N-1: members lost but spare left; SPOF: no spare; none: a group below k. */
+export const REDUNDANCY_STATES = ['N', 'N-1', 'SPOF', 'none'] as const;
+export type RedundancyState = (typeof REDUNDANCY_STATES)[number];
+
+export const INCIDENT_STATES = ['open', 'resolved'] as const;
+export type IncidentState = (typeof INCIDENT_STATES)[number];
+
+/** Statuspage's incident progression, used for officers' updates. */
+export const INCIDENT_UPDATE_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type IncidentUpdateStatus = (typeof INCIDENT_UPDATE_STATUSES)[number];

@@ -69,13 +69,16 @@ function summarise(details: ErrorDetail[]): string {
   return `${where}${first.message}${more}`;
 }
 
-/** Turns zod issues into error details with dotted paths. */
+/** Turns zod issues into error details with dotted paths; an unknown field is named itself. */
 export function detailsFromZodIssues(
-  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: readonly string[] }>,
   prefix: ReadonlyArray<PropertyKey> = [],
 ): ErrorDetail[] {
-  return issues.map((issue) => ({
-    path: [...prefix, ...issue.path].map(String).join('.'),
-    message: issue.message,
-  }));
+  return issues.flatMap((issue) => {
+    const base = [...prefix, ...issue.path].map(String);
+    if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
+      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'unknown field' }));
+    }
+    return [{ path: base.join('.'), message: issue.message }];
+  });
 }

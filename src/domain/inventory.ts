@@ -37,8 +37,14 @@ const assetAttributes = {
   managementNetwork: optionalText(200),
   gridRegion: optionalText(100),
   backupPowerHours: z.number().nonnegative().max(100_000).nullish(),
-  criticality: z.enum(CRITICALITIES).default('medium'),
-  tags: tagsSchema.default([]),
+  criticality: z.enum(CRITICALITIES),
+  tags: tagsSchema,
+};
+
+/** Defaults for a new asset; a PATCH has none, so fields it leaves out stay as they are. */
+const assetDefaults = {
+  criticality: assetAttributes.criticality.default('medium'),
+  tags: assetAttributes.tags.default([]),
 };
 
 export const assetLinkById = z.strictObject({
@@ -65,7 +71,7 @@ function linkMatchesKind(asset: LinkShape, ctx: z.RefinementCtx) {
 }
 
 export const assetCreateSchema = z
-  .strictObject({ key: keySchema, ...assetAttributes, link: assetLinkById.nullish() })
+  .strictObject({ key: keySchema, ...assetAttributes, ...assetDefaults, link: assetLinkById.nullish() })
   .superRefine(linkMatchesKind);
 export type AssetCreateInput = z.infer<typeof assetCreateSchema>;
 
@@ -77,7 +83,7 @@ export const assetPatchSchema = z
 export type AssetPatchInput = z.infer<typeof assetPatchSchema>;
 
 export const assetDocumentSchema = z
-  .strictObject({ key: keySchema, ...assetAttributes, link: assetLinkByKey.nullish() })
+  .strictObject({ key: keySchema, ...assetAttributes, ...assetDefaults, link: assetLinkByKey.nullish() })
   .superRefine(linkMatchesKind);
 export type AssetDocument = z.infer<typeof assetDocumentSchema>;
 

@@ -1,7 +1,10 @@
 // The Node host: embedded SQLite, the HTTP server, and start-up chores. The only file that
 // knows it runs on Node (with src/db/sqlite.ts and src/cli.ts).
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from '../api/app.js';
 import { loadConfig, type AppConfig } from '../config.js';
 import { openSqlite } from '../db/sqlite.js';
@@ -23,11 +26,16 @@ export async function startNode(config: AppConfig) {
   if (config.seedFile) {
     const seeded = await seedIfEmpty(ctx, fs.readFileSync(config.seedFile, 'utf8'));
     if (seeded) {
-      console.log(`[coopwatch] empty database: loaded ${config.seedFile} (${seeded.created.assets.length} assets, ${seeded.created.functions.length} mission functions)`);
+      console.log(`[coopwatch] empty database: loaded ${config.seedFile} (${seeded.created.assets.length} assets, ${seeded.created.functions.length} mission functions, ${seeded.created.checks.length} checks)`);
     }
   }
 
-  const app = createApp({ database: () => sqlite.db, maxBodyBytes: config.maxBodyBytes });
+  const swaggerRoot = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const app = createApp({
+    database: () => sqlite.db,
+    maxBodyBytes: config.maxBodyBytes,
+    swaggerAssets: serveStatic({ root: swaggerRoot, rewriteRequestPath: (p) => p.replace(/^\/vendor\/swagger-ui-dist/, '') }),
+  });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`[coopwatch] listening on http://${info.address}:${info.port} (database ${config.databaseFile}); API docs at /docs`);
   });

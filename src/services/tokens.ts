@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, ne, or } from 'drizzle-orm';
 import { commitAtomically, type Db } from '../db/client.js';
 import { apiTokens, type ApiTokenRow } from '../db/schema/index.js';
 import type { Role } from '../domain/enums.js';
@@ -87,7 +87,7 @@ export async function revokeToken(ctx: ServiceContext, id: number): Promise<Toke
     const [otherAdmin] = await ctx.db
       .select({ id: apiTokens.id })
       .from(apiTokens)
-      .where(and(eq(apiTokens.role, 'admin'), isNull(apiTokens.revokedAt), ne(apiTokens.id, id)))
+      .where(and(usableAdmin(ctx.now()), ne(apiTokens.id, id)))
       .limit(1);
     if (!otherAdmin) throw new ConflictError('This is the last admin token; mint another admin token before revoking it');
   }
@@ -97,6 +97,11 @@ export async function revokeToken(ctx: ServiceContext, id: number): Promise<Toke
   ]);
   const [revoked] = await ctx.db.select().from(apiTokens).where(eq(apiTokens.id, id));
   return tokenView(revoked!);
+}
+
+/** Admin tokens that still work: not revoked, not expired. */
+function usableAdmin(now: number) {
+  return and(eq(apiTokens.role, 'admin'), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)));
 }
 
 /** The actor a bearer secret stands for, or null when it is unknown, revoked or expired. */
@@ -119,7 +124,7 @@ export async function ensureAdminToken(ctx: ServiceContext, configured: string |
   const [admin] = await ctx.db
     .select({ id: apiTokens.id })
     .from(apiTokens)
-    .where(and(eq(apiTokens.role, 'admin'), isNull(apiTokens.revokedAt)))
+    .where(usableAdmin(ctx.now()))
     .limit(1);
   if (admin) return null;
   const minted = await mintToken(ctx, { name: 'bootstrap-admin', role: 'admin', secret: configured });

@@ -13,8 +13,8 @@ export const inventoryRoutes = createRouter();
 const SummarySchema = z
   .object({
     dryRun: z.boolean(),
-    created: z.object({ assets: z.array(z.string()), functions: z.array(z.string()) }),
-    updated: z.object({ assets: z.array(z.string()), functions: z.array(z.string()) }),
+    created: z.object({ assets: z.array(z.string()), functions: z.array(z.string()), checks: z.array(z.string()) }),
+    updated: z.object({ assets: z.array(z.string()), functions: z.array(z.string()), checks: z.array(z.string()) }),
     unchanged: z.number().int(),
   })
   .openapi('ApplySummary');
@@ -37,7 +37,8 @@ inventoryRoutes.openapi(
     middleware: requires('manageInventory'),
     request: {
       query: z.object({ dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
-      body: { required: true, content: { 'application/yaml': { schema: z.string() }, 'application/json': { schema: z.string() } } },
+      // Plain OpenAPI schemas: the file is parsed (with line numbers) by the handler, not by zod.
+      body: { required: true, content: { 'application/yaml': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'string' } } } },
     },
     responses: { 200: json(SummarySchema, 'What changed'), ...errorResponses(400, 422) },
   }),

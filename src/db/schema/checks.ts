@@ -15,6 +15,7 @@ export const checks = sqliteTable(
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
     intervalSeconds: integer('interval_seconds'),
     cron: text('cron'),
+    timezone: text('timezone'),
     timeoutMs: integer('timeout_ms').notNull().default(10_000),
     failureThreshold: integer('failure_threshold').notNull().default(3),
     successThreshold: integer('success_threshold').notNull().default(2),

@@ -3,3 +3,7 @@ export * from './functions.js';
 export * from './checks.js';
 export * from './events.js';
 export * from './tokens.js';
+export * from './monitoring.js';
+export * from './incidents.js';
+export * from './maintenance.js';
+export * from './satellites.js';

@@ -1,21 +1,22 @@
 import { eq, sql } from 'drizzle-orm';
 import { commitAtomically, type Statement } from '../../db/client.js';
-import { assets, missionFunctions } from '../../db/schema/index.js';
-import { inventoryDocumentSchema, type AssetDocument, type FunctionDocument, type InventoryDocument } from '../../domain/document.js';
+import { assets, checks, missionFunctions } from '../../db/schema/index.js';
+import { inventoryDocumentSchema, type AssetDocument, type CheckDocument, type FunctionDocument, type InventoryDocument } from '../../domain/document.js';
 import { UnprocessableError, type ErrorDetail } from '../../domain/errors.js';
 import { findCycle } from '../../domain/function-graph.js';
 import { authorize } from '../../domain/roles.js';
 import { assetColumns, slaColumns } from '../assets.js';
+import { checkSettings, checkSettingsProblems, scheduleColumns } from '../checks.js';
 import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../events.js';
 import { cycleError, functionColumns, loadFunctionEdges, writeGroups } from '../functions.js';
-import { withLocation, type Locate } from './document.js';
+import { pathSegments, withLocation, type Locate } from './document.js';
 import { compact, readInventoryDocument } from './export.js';
 
 export interface ApplySummary {
   dryRun: boolean;
-  created: { assets: string[]; functions: string[] };
-  updated: { assets: string[]; functions: string[] };
+  created: { assets: string[]; functions: string[]; checks: string[] };
+  updated: { assets: string[]; functions: string[]; checks: string[] };
   unchanged: number;
 }
 
@@ -36,6 +37,18 @@ function canonical(item: object): string {
     return value;
   };
   return JSON.stringify(normalise(item));
+}
+
+/** The items of a section that differ from what is stored, split into new and changed. */
+function changed<T extends { key: string }>(items: T[], stored: T[]) {
+  const before = new Map(stored.map((item) => [item.key, canonical(item)]));
+  const differing = items.filter((item) => before.get(item.key) !== canonical(item));
+  return {
+    items: differing,
+    created: differing.filter((item) => !before.has(item.key)).map((item) => item.key),
+    updated: differing.filter((item) => before.has(item.key)).map((item) => item.key),
+    exists: (key: string) => before.has(key),
+  };
 }
 
 /**
@@ -60,32 +73,27 @@ export async function applyInventory(
   const cycle = findCycle(edges);
   if (cycle) throw cycleError(cycle);
 
-  const storedAssets = new Map(current.assets.map((a) => [a.key, canonical(a)]));
-  const storedFunctions = new Map(current.functions.map((f) => [f.key, canonical(f)]));
-  const changedAssets = document.assets.filter((a) => storedAssets.get(a.key) !== canonical(a));
-  const changedFunctions = document.functions.filter((f) => storedFunctions.get(f.key) !== canonical(f));
+  keepPushTokens(document, current);
+  const assetChanges = changed(document.assets, current.assets);
+  const functionChanges = changed(document.functions, current.functions);
+  const checkChanges = changed(document.checks, current.checks);
+  const total = document.assets.length + document.functions.length + document.checks.length;
   const summary: ApplySummary = {
     dryRun: options.dryRun ?? false,
-    created: {
-      assets: changedAssets.filter((a) => !storedAssets.has(a.key)).map((a) => a.key),
-      functions: changedFunctions.filter((f) => !storedFunctions.has(f.key)).map((f) => f.key),
-    },
-    updated: {
-      assets: changedAssets.filter((a) => storedAssets.has(a.key)).map((a) => a.key),
-      functions: changedFunctions.filter((f) => storedFunctions.has(f.key)).map((f) => f.key),
-    },
-    unchanged: document.assets.length + document.functions.length - changedAssets.length - changedFunctions.length,
+    created: { assets: assetChanges.created, functions: functionChanges.created, checks: checkChanges.created },
+    updated: { assets: assetChanges.updated, functions: functionChanges.updated, checks: checkChanges.updated },
+    unchanged: total - assetChanges.items.length - functionChanges.items.length - checkChanges.items.length,
   };
-  if (summary.dryRun || (changedAssets.length === 0 && changedFunctions.length === 0)) return summary;
+  if (summary.dryRun || summary.unchanged === total) return summary;
 
   const now = ctx.now();
   const statements: Statement[] = [];
   // Links last: their endpoints may be created in this same batch.
-  const ordered = [...changedAssets].sort((a, b) => Number(a.kind === 'network_link') - Number(b.kind === 'network_link'));
-  for (const asset of ordered) statements.push(...writeAsset(ctx, asset, storedAssets.has(asset.key), now));
+  const ordered = [...assetChanges.items].sort((a, b) => Number(a.kind === 'network_link') - Number(b.kind === 'network_link'));
+  for (const asset of ordered) statements.push(...writeAsset(ctx, asset, assetChanges.exists(asset.key), now));
   // All function rows before any group, so members that are functions resolve by key.
-  for (const fn of changedFunctions) statements.push(writeFunctionRow(ctx, fn, storedFunctions.has(fn.key), now));
-  for (const fn of changedFunctions) {
+  for (const fn of functionChanges.items) statements.push(writeFunctionRow(ctx, fn, functionChanges.exists(fn.key), now));
+  for (const fn of functionChanges.items) {
     statements.push(
       ...writeGroups(
         ctx.db,
@@ -98,6 +106,7 @@ export async function applyInventory(
       ),
     );
   }
+  for (const check of checkChanges.items) statements.push(...writeCheck(ctx, check, checkChanges.exists(check.key), now));
   statements.push(
     recordEvent(ctx, {
       type: 'inventory.applied',
@@ -124,6 +133,39 @@ function writeAsset(ctx: ServiceContext, asset: AssetDocument, exists: boolean, 
     write,
     recordEvent(ctx, { type: exists ? 'asset.updated' : 'asset.created', subjectKind: 'asset', subjectId: assetIdByKey(asset.key), subjectKey: asset.key }),
   ];
+}
+
+function writeCheck(ctx: ServiceContext, check: CheckDocument, exists: boolean, now: number): Statement[] {
+  const columns = {
+    assetId: assetIdByKey(check.assetKey),
+    kind: check.kind,
+    ...scheduleColumns(check),
+    settings: checkSettings(check.kind, check),
+    updatedAt: now,
+  };
+  const write = exists
+    ? ctx.db.update(checks).set(columns).where(eq(checks.key, check.key))
+    : ctx.db.insert(checks).values({ key: check.key, ...columns, createdAt: now });
+  return [
+    write,
+    recordEvent(ctx, {
+      type: exists ? 'check.updated' : 'check.created',
+      subjectKind: 'check',
+      subjectId: sql`(select id from checks where key = ${check.key})`,
+      subjectKey: check.key,
+    }),
+  ];
+}
+
+/** A push check's token is minted on first apply; a file that leaves it out keeps the stored one. */
+function keepPushTokens(document: InventoryDocument, current: InventoryDocument) {
+  const stored = new Map(current.checks.map((c) => [c.key, c]));
+  for (const check of document.checks) {
+    const before = stored.get(check.key);
+    if (check.kind === 'push' && before?.kind === 'push' && !check.push?.token && before.push?.token) {
+      check.push = { graceSeconds: 10, ...check.push, token: before.push.token };
+    }
+  }
 }
 
 function writeFunctionRow(ctx: ServiceContext, fn: FunctionDocument, exists: boolean, now: number): Statement {
@@ -163,5 +205,11 @@ function checkReferences(document: InventoryDocument, current: InventoryDocument
       }),
     ),
   );
+  document.checks.forEach((check, i) => {
+    if (!assetKinds.has(check.assetKey)) problems.push(withLocation(locate, ['checks', i, 'assetKey'], `no asset with key "${check.assetKey}"`));
+    for (const p of checkSettingsProblems(check.kind, checkSettings(check.kind, check))) {
+      problems.push(withLocation(locate, ['checks', i, ...pathSegments(p.path)], p.message));
+    }
+  });
   if (problems.length) throw new UnprocessableError(problems);
 }

@@ -1,6 +1,6 @@
 import { LineCounter, isMap, isSeq, parseDocument, type Node } from 'yaml';
 import { inventoryDocumentSchema, type InventoryDocument } from '../../domain/document.js';
-import { InvalidInputError, type ErrorDetail } from '../../domain/errors.js';
+import { detailsFromZodIssues, InvalidInputError, type ErrorDetail } from '../../domain/errors.js';
 
 /** Finds the line and column of a path in the source file, for error messages. */
 export type Locate = (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined;
@@ -16,7 +16,7 @@ export interface ParsedDocument {
  */
 export function parseInventoryDocument(source: string): ParsedDocument {
   const lineCounter = new LineCounter();
-  const yamlDoc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const yamlDoc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: true });
   if (yamlDoc.errors.length) {
     throw new InvalidInputError(
       yamlDoc.errors.map((e) => ({ path: '', message: e.message.split('\n')[0]!, line: e.linePos?.[0].line, column: e.linePos?.[0].col })),
@@ -38,16 +38,28 @@ export function parseInventoryDocument(source: string): ParsedDocument {
     return { line: pos.line, column: pos.col };
   };
 
-  const raw = yamlDoc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = yamlDoc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    throw new InvalidInputError([{ path: '', message: err instanceof Error ? err.message : String(err) }]);
+  }
   const result = inventoryDocumentSchema.safeParse(raw);
   if (!result.success) {
     throw new InvalidInputError(
-      result.error.issues.map((issue) => withLocation(locate, issue.path as Array<string | number>, issue.message)),
+      detailsFromZodIssues(result.error.issues).map((d) =>
+        withLocation(locate, pathSegments(d.path), d.message),
+      ),
     );
   }
   const duplicates = duplicateKeys(result.data).map(({ path, message }) => withLocation(locate, path, message));
   if (duplicates.length) throw new InvalidInputError(duplicates);
   return { document: result.data, locate };
+}
+
+/** `checks.0.http` → ['checks', 0, 'http'] */
+export function pathSegments(dotted: string): Array<string | number> {
+  return dotted === '' ? [] : dotted.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 export function withLocation(locate: Locate | undefined, path: Array<string | number>, message: string): ErrorDetail {
@@ -56,7 +68,7 @@ export function withLocation(locate: Locate | undefined, path: Array<string | nu
 
 function duplicateKeys(doc: InventoryDocument) {
   const problems: Array<{ path: Array<string | number>; message: string }> = [];
-  for (const section of ['assets', 'functions'] as const) {
+  for (const section of ['assets', 'functions', 'checks'] as const) {
     const seen = new Map<string, number>();
     doc[section].forEach((item, i) => {
       const first = seen.get(item.key);

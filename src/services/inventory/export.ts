@@ -1,8 +1,8 @@
 import { asc } from 'drizzle-orm';
 import { stringify } from 'yaml';
 import type { Db } from '../../db/client.js';
-import { assets, missionFunctions, type AssetRow, type MissionFunctionRow } from '../../db/schema/index.js';
-import type { AssetDocument, FunctionDocument } from '../../domain/document.js';
+import { assets, checks, missionFunctions, type AssetRow, type CheckRow, type MissionFunctionRow } from '../../db/schema/index.js';
+import type { AssetDocument, CheckDocument, FunctionDocument } from '../../domain/document.js';
 import type { InventoryDocument } from '../../domain/document.js';
 import { authorize } from '../../domain/roles.js';
 import type { ServiceContext } from '../context.js';
@@ -63,16 +63,34 @@ function functionDocument(row: MissionFunctionRow, groups: GroupView[], assetKey
   });
 }
 
+function checkDocument(row: CheckRow, assetKey: Map<number, string>): CheckDocument {
+  return compact({
+    key: row.key,
+    assetKey: assetKey.get(row.assetId)!,
+    kind: row.kind,
+    enabled: row.enabled,
+    intervalSeconds: row.intervalSeconds,
+    cron: row.cron,
+    timezone: row.timezone,
+    timeoutMs: row.timeoutMs,
+    failureThreshold: row.failureThreshold,
+    successThreshold: row.successThreshold,
+    [row.kind]: row.settings,
+  }) as CheckDocument;
+}
+
 /** The stored inventory in the apply file's spelling. */
 export async function readInventoryDocument(db: Db): Promise<InventoryDocument> {
   const assetRows = await db.select().from(assets).orderBy(asc(assets.id));
   const functionRows = await db.select().from(missionFunctions).orderBy(asc(missionFunctions.id));
+  const checkRows = await db.select().from(checks).orderBy(asc(checks.id));
   const groups = await loadGroups(db, functionRows.map((f) => f.id));
   const assetKey = new Map(assetRows.map((a) => [a.id, a.key]));
   const functionKey = new Map(functionRows.map((f) => [f.id, f.key]));
   return {
     assets: assetRows.map((row) => assetDocument(row, assetKey)),
     functions: functionRows.map((row) => functionDocument(row, groups.get(row.id) ?? [], assetKey, functionKey)),
+    checks: checkRows.map((row) => checkDocument(row, assetKey)),
   };
 }
 

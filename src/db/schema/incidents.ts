@@ -1,0 +1,42 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { INCIDENT_STATES, INCIDENT_UPDATE_STATUSES, SEVERITIES } from '../../domain/enums.js';
+import { assets } from './assets.js';
+
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Chosen when the incident is planned, so the same batch can refer to the new row. */
+    ref: text('ref').notNull().unique(),
+    assetId: integer('asset_id').references(() => assets.id, { onDelete: 'set null' }),
+    functionIds: text('function_ids', { mode: 'json' }).$type<number[]>().notNull(),
+    state: text('state', { enum: INCIDENT_STATES }).notNull(),
+    severity: text('severity', { enum: SEVERITIES }).notNull(),
+    title: text('title').notNull(),
+    /** When the outage began: the first failed observation of the streak that confirmed it. */
+    startedAt: integer('started_at').notNull(),
+    /** When coopwatch confirmed it (detected). */
+    openedAt: integer('opened_at').notNull(),
+    acknowledgedAt: integer('acknowledged_at'),
+    acknowledgedBy: text('acknowledged_by'),
+    resolvedAt: integer('resolved_at'),
+  },
+  (t) => [index('incidents_state_idx').on(t.state, t.openedAt), index('incidents_asset_idx').on(t.assetId)],
+);
+
+export const incidentUpdates = sqliteTable(
+  'incident_updates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    ts: integer('ts').notNull(),
+    author: text('author').notNull(),
+    status: text('status', { enum: INCIDENT_UPDATE_STATUSES }).notNull(),
+    message: text('message').notNull(),
+  },
+  (t) => [index('incident_updates_incident_idx').on(t.incidentId, t.ts)],
+);
+
+export type IncidentRow = typeof incidents.$inferSelect;

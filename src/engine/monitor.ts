@@ -1,0 +1,510 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Observation } from '../../checks/types.js';
+import type { Db, Statement } from '../db/client.js';
+import {
+  assets,
+  assetStates,
+  checkResults,
+  checks,
+  checkStates,
+  dependencyGroups,
+  functionStates,
+  groupMembers,
+  incidents,
+  maintenanceWindows,
+  missionFunctions,
+} from '../db/schema/index.js';
+import type { AssetStatus, CheckKind, Criticality, FunctionStatus, FunctionTier, RedundancyState, Severity } from '../domain/enums.js';
+import { SYSTEM_ACTOR } from '../domain/roles.js';
+import type { ServiceContext } from '../services/context.js';
+import { recordEvent } from '../services/events.js';
+import { advanceCheckState, initialCheckState, STATUS_CODE, STATUS_FROM_CODE, type CheckState } from './check-state.js';
+import { recurringWindowActive } from './cron.js';
+import { assessFunctions, type FunctionGraphNode } from './impact.js';
+import { incidentSeverity } from './severity.js';
+
+export interface CheckDefinition {
+  id: number;
+  key: string;
+  assetId: number;
+  kind: CheckKind;
+  enabled: boolean;
+  intervalSeconds: number | null;
+  cron: string | null;
+  timezone: string | null;
+  timeoutMs: number;
+  failureThreshold: number;
+  successThreshold: number;
+  settings: Record<string, unknown>;
+}
+
+interface AssetNode {
+  id: number;
+  key: string;
+  name: string;
+  kind: string;
+  criticality: Criticality;
+  linkFromAssetId: number | null;
+  linkToAssetId: number | null;
+  status: AssetStatus;
+  since: number;
+  reason: string | null;
+}
+
+interface FunctionNode extends FunctionGraphNode {
+  key: string;
+  name: string;
+  tier: FunctionTier;
+  status: FunctionStatus;
+  redundancy: RedundancyState;
+  since: number;
+}
+
+interface OpenIncident {
+  ref: string;
+  assetId: number | null;
+  functionIds: number[];
+  severity: Severity;
+}
+
+export interface ObservationRecord {
+  checkId: number;
+  /** When the probe started; results and streaks are dated by it. */
+  at: number;
+  observation: Observation;
+}
+
+const MONITOR_ACTOR = { ...SYSTEM_ACTOR, name: 'monitor' };
+const RESULT_ROWS_PER_INSERT = 1000;
+
+/**
+ * The live picture: every check's streak, every asset's and function's status, the open
+ * incidents. It lives in memory so the hot path does no reads; the database is the truth it is
+ * loaded from on start and after a failed write.
+ *
+ * `planObservations` turns a batch of probe results into the statements that record them —
+ * results, state changes, events, incidents — to be committed in one transaction.
+ */
+export class Monitor {
+  private checks = new Map<number, { def: CheckDefinition; state: CheckState }>();
+  private checksByAsset = new Map<number, number[]>();
+  private assets = new Map<number, AssetNode>();
+  private functions = new Map<number, FunctionNode>();
+  private functionsByAsset = new Map<number, number[]>();
+  private dependents = new Map<number, number[]>();
+  private openIncidents = new Map<string, OpenIncident>();
+  private maintenance = new Set<number>();
+  private windows: Array<typeof maintenanceWindows.$inferSelect> = [];
+
+  private constructor() {}
+
+  static async load(db: Db, now: number): Promise<Monitor> {
+    const monitor = new Monitor();
+    await monitor.reload(db, now);
+    return monitor;
+  }
+
+  /** Re-reads definitions and stored states; streaks in memory are kept for checks that remain. */
+  async reload(db: Db, now: number): Promise<void> {
+    const [checkRows, checkStateRows, assetRows, assetStateRows, functionRows, functionStateRows, memberRows, openRows, windowRows] =
+      await Promise.all([
+        db.select().from(checks),
+        db.select().from(checkStates),
+        db.select().from(assets),
+        db.select().from(assetStates),
+        db.select().from(missionFunctions),
+        db.select().from(functionStates),
+        db
+          .select({ functionId: dependencyGroups.functionId, groupId: dependencyGroups.id, name: dependencyGroups.name, k: dependencyGroups.k, assetId: groupMembers.assetId, memberFunctionId: groupMembers.memberFunctionId })
+          .from(dependencyGroups)
+          .leftJoin(groupMembers, eq(groupMembers.groupId, dependencyGroups.id))
+          .orderBy(dependencyGroups.functionId, dependencyGroups.position, groupMembers.position),
+        db.select().from(incidents).where(eq(incidents.state, 'open')),
+        db.select().from(maintenanceWindows),
+      ]);
+
+    const storedCheckStates = new Map(checkStateRows.map((r) => [r.checkId, r]));
+    const previousChecks = this.checks;
+    this.checks = new Map();
+    this.checksByAsset = new Map();
+    for (const row of checkRows) {
+      const def: CheckDefinition = {
+        id: row.id, key: row.key, assetId: row.assetId, kind: row.kind, enabled: row.enabled,
+        intervalSeconds: row.intervalSeconds, cron: row.cron, timezone: row.timezone, timeoutMs: row.timeoutMs,
+        failureThreshold: row.failureThreshold, successThreshold: row.successThreshold, settings: row.settings,
+      };
+      const stored = storedCheckStates.get(row.id);
+      const state =
+        previousChecks.get(row.id)?.state ??
+        (stored ? { ...initialCheckState(stored.since), status: stored.status, since: stored.since, message: stored.message } : initialCheckState(now));
+      this.checks.set(row.id, { def, state });
+      this.checksByAsset.set(row.assetId, [...(this.checksByAsset.get(row.assetId) ?? []), row.id]);
+    }
+    // Streaks that were in flight before a restart come back from the recent raw results.
+    const fresh = [...this.checks.values()].filter(({ def }) => !previousChecks.has(def.id));
+    if (fresh.length) await this.rebuildStreaks(db, fresh.map((c) => c.def.id));
+
+    const storedAssetStates = new Map(assetStateRows.map((r) => [r.assetId, r]));
+    this.assets = new Map(
+      assetRows.map((row) => {
+        const stored = storedAssetStates.get(row.id);
+        return [row.id, {
+          id: row.id, key: row.key, name: row.name, kind: row.kind, criticality: row.criticality,
+          linkFromAssetId: row.linkFromAssetId, linkToAssetId: row.linkToAssetId,
+          status: stored?.status ?? 'unknown', since: stored?.since ?? now, reason: stored?.reason ?? null,
+        }];
+      }),
+    );
+
+    const storedFunctionStates = new Map(functionStateRows.map((r) => [r.functionId, r]));
+    this.functions = new Map(
+      functionRows.map((row) => {
+        const stored = storedFunctionStates.get(row.id);
+        return [row.id, {
+          id: row.id, key: row.key, name: row.name, tier: row.tier, groups: [],
+          status: stored?.status ?? 'operational', redundancy: stored?.redundancy ?? 'N', since: stored?.since ?? now,
+        }];
+      }),
+    );
+    const groups = new Map<number, FunctionNode['groups'][number]>();
+    this.functionsByAsset = new Map();
+    this.dependents = new Map();
+    for (const row of memberRows) {
+      const fn = this.functions.get(row.functionId);
+      if (!fn) continue;
+      let group = groups.get(row.groupId);
+      if (!group) {
+        group = { name: row.name, k: row.k, members: [] };
+        groups.set(row.groupId, group);
+        fn.groups.push(group);
+      }
+      if (row.assetId !== null) {
+        group.members.push({ assetId: row.assetId });
+        this.functionsByAsset.set(row.assetId, [...(this.functionsByAsset.get(row.assetId) ?? []), fn.id]);
+      } else if (row.memberFunctionId !== null) {
+        group.members.push({ functionId: row.memberFunctionId });
+        this.dependents.set(row.memberFunctionId, [...(this.dependents.get(row.memberFunctionId) ?? []), fn.id]);
+      }
+    }
+
+    // A function seen for the first time starts from what its members say now, without alerts.
+    const unassessed = [...this.functions.values()].filter((fn) => !storedFunctionStates.has(fn.id));
+    if (unassessed.length) {
+      const impacts = assessFunctions([...this.functions.values()], (id) => this.isAvailable(id));
+      for (const fn of unassessed) {
+        const impact = impacts.get(fn.id)!;
+        fn.status = impact.status;
+        fn.redundancy = impact.redundancy;
+        await db.insert(functionStates).values({ functionId: fn.id, status: fn.status, redundancy: fn.redundancy, since: fn.since }).onConflictDoNothing();
+      }
+    }
+
+    this.openIncidents = new Map(
+      openRows.map((row) => [row.ref, { ref: row.ref, assetId: row.assetId, functionIds: row.functionIds, severity: row.severity }]),
+    );
+    this.windows = windowRows;
+  }
+
+  private async rebuildStreaks(db: Db, checkIds: number[]) {
+    for (const checkId of checkIds) {
+      const entry = this.checks.get(checkId)!;
+      const depth = Math.max(entry.def.failureThreshold, entry.def.successThreshold);
+      const recent = await db
+        .select({ status: checkResults.status, ts: checkResults.ts })
+        .from(checkResults)
+        .where(eq(checkResults.checkId, checkId))
+        .orderBy(sql`${checkResults.ts} desc`)
+        .limit(depth);
+      const latest = recent[0];
+      if (!latest) continue;
+      const streakStatus = STATUS_FROM_CODE[latest.status]!;
+      let count = 0;
+      let startedAt = latest.ts;
+      for (const r of recent) {
+        if (r.status !== latest.status) break;
+        count++;
+        startedAt = r.ts;
+      }
+      entry.state = { ...entry.state, streakStatus, streakCount: count, streakStartedAt: startedAt };
+    }
+  }
+
+  definitions(): CheckDefinition[] {
+    return [...this.checks.values()].map((c) => c.def);
+  }
+
+  checkState(checkId: number): CheckState | undefined {
+    return this.checks.get(checkId)?.state;
+  }
+
+  assetStatus(assetId: number): AssetStatus | undefined {
+    return this.assets.get(assetId)?.status;
+  }
+
+  functionStatus(functionId: number): { status: FunctionStatus; redundancy: RedundancyState } | undefined {
+    const fn = this.functions.get(functionId);
+    return fn && { status: fn.status, redundancy: fn.redundancy };
+  }
+
+  /**
+   * Plans the writes for a batch of observations (and for maintenance windows opening or
+   * closing by `now`), applying them to memory as it goes. Commit the statements in one
+   * transaction; if that fails, `reload` puts memory back in line with the database.
+   */
+  planObservations(db: Db, records: readonly ObservationRecord[], now: number): Statement[] {
+    const ctx: ServiceContext = { db, actor: MONITOR_ACTOR, now: () => now };
+    const statements: Statement[] = [];
+    const dirtyAssets = this.refreshMaintenance(now);
+
+    const resultRows: Array<typeof checkResults.$inferInsert> = [];
+    for (const record of records) {
+      const entry = this.checks.get(record.checkId);
+      if (!entry) continue; // deleted while it ran
+      const { observation } = record;
+      resultRows.push({
+        checkId: record.checkId,
+        ts: record.at,
+        status: STATUS_CODE[observation.status],
+        latencyMs: observation.latencyMs === null ? null : Math.round(observation.latencyMs),
+        jitterMs: observation.metrics?.jitterMs ?? null,
+        lossPct: observation.metrics?.lossPct ?? null,
+      });
+      const { state, changed } = advanceCheckState(
+        entry.state,
+        { status: observation.status, message: observation.message, at: record.at },
+        entry.def,
+      );
+      entry.state = state;
+      if (changed) {
+        statements.push(
+          db.insert(checkStates).values({ checkId: entry.def.id, status: state.status, since: state.since, message: state.message })
+            .onConflictDoUpdate({ target: checkStates.checkId, set: { status: state.status, since: state.since, message: state.message } }),
+        );
+        dirtyAssets.add(entry.def.assetId);
+      }
+    }
+    for (let i = 0; i < resultRows.length; i += RESULT_ROWS_PER_INSERT) {
+      statements.push(db.insert(checkResults).values(resultRows.slice(i, i + RESULT_ROWS_PER_INSERT)));
+    }
+    if (dirtyAssets.size) statements.push(...this.planStateChanges(ctx, dirtyAssets, now));
+    return statements;
+  }
+
+  /** Re-evaluates assets whose inputs changed outside a probe: maintenance, definitions. */
+  planReassessment(db: Db, assetIds: Iterable<number>, now: number): Statement[] {
+    const ctx: ServiceContext = { db, actor: MONITOR_ACTOR, now: () => now };
+    const dirty = this.refreshMaintenance(now);
+    for (const id of assetIds) dirty.add(id);
+    return dirty.size ? this.planStateChanges(ctx, dirty, now) : [];
+  }
+
+  private refreshMaintenance(now: number): Set<number> {
+    const active = new Set<number>();
+    for (const w of this.windows) {
+      const on = w.cron
+        ? recurringWindowActive(w.cron, w.timezone, (w.durationMinutes ?? 60) * 60_000, now)
+        : w.startsAt !== null && w.endsAt !== null && w.startsAt <= now && now < w.endsAt;
+      if (on) for (const id of w.assetIds) active.add(id);
+    }
+    const changed = new Set<number>();
+    for (const id of active) if (!this.maintenance.has(id)) changed.add(id);
+    for (const id of this.maintenance) if (!active.has(id)) changed.add(id);
+    this.maintenance = active;
+    return changed;
+  }
+
+  private deriveAssetStatus(asset: AssetNode): { status: AssetStatus; reason: string | null } {
+    if (this.maintenance.has(asset.id)) return { status: 'maintenance', reason: 'in a maintenance window' };
+    let worst: { status: AssetStatus; reason: string | null } = { status: 'unknown', reason: null };
+    const rank: Record<AssetStatus, number> = { unknown: 0, maintenance: 0, up: 1, degraded: 2, down: 3 };
+    for (const checkId of this.checksByAsset.get(asset.id) ?? []) {
+      const { def, state } = this.checks.get(checkId)!;
+      if (!def.enabled || state.status === 'unknown') continue;
+      if (rank[state.status] > rank[worst.status]) {
+        worst = { status: state.status, reason: state.message ? `${def.key}: ${state.message}` : null };
+      }
+    }
+    return worst;
+  }
+
+  private isAvailable(assetId: number): boolean {
+    const status = this.assets.get(assetId)?.status;
+    return status !== 'down' && status !== 'maintenance';
+  }
+
+  /** Functions that depend on an asset, directly or through other functions. */
+  private functionsHurtBy(assetId: number): number[] {
+    const seen = new Set<number>();
+    const queue = [...(this.functionsByAsset.get(assetId) ?? [])];
+    while (queue.length) {
+      const id = queue.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      queue.push(...(this.dependents.get(id) ?? []));
+    }
+    return [...seen];
+  }
+
+  private planStateChanges(ctx: ServiceContext, dirtyAssets: Set<number>, now: number): Statement[] {
+    const { db } = ctx;
+    const statements: Statement[] = [];
+    const assetChanges: Array<{ asset: AssetNode; previous: AssetStatus; startedAt: number }> = [];
+
+    for (const assetId of dirtyAssets) {
+      const asset = this.assets.get(assetId);
+      if (!asset) continue;
+      const { status, reason } = this.deriveAssetStatus(asset);
+      if (status === asset.status) {
+        asset.reason = reason;
+        continue;
+      }
+      const previous = asset.status;
+      asset.status = status;
+      asset.since = now;
+      asset.reason = reason;
+      assetChanges.push({ asset, previous, startedAt: this.outageStart(asset.id, now) });
+      statements.push(
+        db.insert(assetStates).values({ assetId, status, since: now, reason })
+          .onConflictDoUpdate({ target: assetStates.assetId, set: { status, since: now, reason } }),
+      );
+    }
+    if (!assetChanges.length) return statements;
+
+    const functionChanges = this.reassessFunctions(db, now, statements);
+    const functionsById = this.functions;
+
+    for (const { asset, previous, startedAt } of assetChanges) {
+      const hurt = this.functionsHurtBy(asset.id).map((id) => functionsById.get(id)!);
+      const suppressed = asset.status === 'down' && this.parentDown(asset);
+      const severity: Severity =
+        asset.status === 'down'
+          ? incidentSeverity(asset.criticality, hurt.map((f) => ({ tier: f.tier, lost: f.status === 'lost' })))
+          : asset.status === 'degraded' ? 'minor' : 'info';
+      statements.push(
+        recordEvent(ctx, {
+          type: `asset.${asset.status}`,
+          subjectKind: 'asset',
+          subjectId: asset.id,
+          subjectKey: asset.key,
+          severity,
+          data: {
+            assetKey: asset.key, assetName: asset.name, kind: asset.kind, previous, status: asset.status,
+            reason: asset.reason, functionKeys: hurt.map((f) => f.key), ...(suppressed ? { suppressed: true } : {}),
+          },
+        }),
+      );
+      if (asset.status === 'down' && !suppressed) statements.push(...this.openIncident(ctx, asset, hurt, severity, startedAt, now));
+      if (previous === 'down' && (asset.status === 'up' || asset.status === 'degraded' || asset.status === 'unknown')) {
+        statements.push(...this.resolveIncidents(ctx, (i) => i.assetId === asset.id, now));
+      }
+    }
+
+    for (const { fn, previous } of functionChanges) {
+      if (fn.status === 'lost' && previous !== 'lost') {
+        const covering = [...this.openIncidents.values()].find((i) => i.functionIds.includes(fn.id));
+        if (!covering) statements.push(...this.openIncident(ctx, null, [fn], fn.tier === 'PMEF' ? 'critical' : 'major', now, now));
+      }
+      if (previous === 'lost' && fn.status !== 'lost') {
+        statements.push(...this.resolveIncidents(ctx, (i) => i.assetId === null && i.functionIds.length === 1 && i.functionIds[0] === fn.id, now));
+      }
+    }
+    return statements;
+  }
+
+  /** When the outage began: the earliest start among the asset's failing streaks. */
+  private outageStart(assetId: number, now: number): number {
+    let start = now;
+    for (const checkId of this.checksByAsset.get(assetId) ?? []) {
+      const { state } = this.checks.get(checkId)!;
+      if (state.streakStatus !== 'up' && state.streakCount > 0) start = Math.min(start, state.streakStartedAt);
+    }
+    return start;
+  }
+
+  /** A link cannot work while a station at either end is down: its own alert would be noise. */
+  private parentDown(asset: AssetNode): boolean {
+    return [asset.linkFromAssetId, asset.linkToAssetId].some((id) => {
+      const status = id === null ? undefined : this.assets.get(id)?.status;
+      return status === 'down' || status === 'maintenance';
+    });
+  }
+
+  private reassessFunctions(db: Db, now: number, statements: Statement[]): Array<{ fn: FunctionNode; previous: FunctionStatus }> {
+    const ctx: ServiceContext = { db, actor: MONITOR_ACTOR, now: () => now };
+    const impacts = assessFunctions([...this.functions.values()], (id) => this.isAvailable(id));
+    const changes: Array<{ fn: FunctionNode; previous: FunctionStatus }> = [];
+    for (const [id, impact] of impacts) {
+      const fn = this.functions.get(id)!;
+      if (impact.status === fn.status && impact.redundancy === fn.redundancy) continue;
+      const previous = fn.status;
+      const hadSpare = fn.redundancy === 'N' || fn.redundancy === 'N-1';
+      const hasSpare = impact.redundancy === 'N' || impact.redundancy === 'N-1';
+      fn.status = impact.status;
+      fn.redundancy = impact.redundancy;
+      if (previous !== impact.status) fn.since = now;
+      statements.push(
+        db.insert(functionStates).values({ functionId: id, status: fn.status, redundancy: fn.redundancy, since: fn.since })
+          .onConflictDoUpdate({ target: functionStates.functionId, set: { status: fn.status, redundancy: fn.redundancy, since: fn.since } }),
+      );
+      const data = {
+        functionKey: fn.key, functionName: fn.name, tier: fn.tier, status: fn.status, previous, redundancy: fn.redundancy,
+        groups: impact.groups.map((g) => ({ name: g.name, k: g.k, n: g.n, available: g.available })),
+      };
+      if (previous !== impact.status) {
+        const severity: Severity = fn.status === 'lost' ? (fn.tier === 'PMEF' ? 'critical' : 'major') : fn.status === 'degraded' ? 'minor' : 'info';
+        statements.push(recordEvent(ctx, { type: `function.${fn.status}`, subjectKind: 'function', subjectId: id, subjectKey: fn.key, severity, data }));
+        changes.push({ fn, previous });
+      }
+      if (hadSpare && !hasSpare && impact.status !== 'lost') {
+        statements.push(recordEvent(ctx, { type: 'redundancy.lost', subjectKind: 'function', subjectId: id, subjectKey: fn.key, severity: fn.tier === 'PMEF' ? 'major' : 'minor', data }));
+      } else if (!hadSpare && hasSpare) {
+        statements.push(recordEvent(ctx, { type: 'redundancy.restored', subjectKind: 'function', subjectId: id, subjectKey: fn.key, data }));
+      }
+    }
+    return changes;
+  }
+
+  private openIncident(ctx: ServiceContext, asset: AssetNode | null, hurt: FunctionNode[], severity: Severity, startedAt: number, now: number): Statement[] {
+    const ref = crypto.randomUUID();
+    const title = asset
+      ? `${asset.name} is down${hurt.length ? ` (affects ${hurt.map((f) => f.name).join(', ')})` : ''}`
+      : `${hurt[0]!.name} is lost`;
+    const incident: OpenIncident = { ref, assetId: asset?.id ?? null, functionIds: hurt.map((f) => f.id), severity };
+    this.openIncidents.set(ref, incident);
+    return [
+      ctx.db.insert(incidents).values({
+        ref, assetId: incident.assetId, functionIds: incident.functionIds, state: 'open', severity, title, startedAt, openedAt: now,
+      }),
+      recordEvent(ctx, {
+        type: 'incident.opened',
+        subjectKind: 'incident',
+        subjectId: sql`(select id from incidents where ref = ${ref})`,
+        subjectKey: ref,
+        severity,
+        data: {
+          incidentRef: ref, title, assetKey: asset?.key ?? null, functionKeys: hurt.map((f) => f.key), startedAt, openedAt: now,
+          ttdMs: now - startedAt,
+        },
+      }),
+    ];
+  }
+
+  private resolveIncidents(ctx: ServiceContext, match: (incident: OpenIncident) => boolean, now: number): Statement[] {
+    const statements: Statement[] = [];
+    for (const incident of [...this.openIncidents.values()].filter(match)) {
+      this.openIncidents.delete(incident.ref);
+      statements.push(
+        ctx.db.update(incidents).set({ state: 'resolved', resolvedAt: now }).where(eq(incidents.ref, incident.ref)),
+        recordEvent(ctx, {
+          type: 'incident.resolved',
+          subjectKind: 'incident',
+          subjectId: sql`(select id from incidents where ref = ${incident.ref})`,
+          subjectKey: incident.ref,
+          severity: incident.severity,
+          data: { incidentRef: incident.ref, assetKey: incident.assetId === null ? null : this.assets.get(incident.assetId)?.key ?? null, resolvedAt: now },
+        }),
+      );
+    }
+    return statements;
+  }
+}
