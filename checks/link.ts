@@ -18,8 +18,8 @@ export type LinkTarget = LinkSettings & {
   timeoutMs?: number;
 };
 
-/** Per-probe timeout when the run's deadline is unknown. */
-const FALLBACK_PROBE_MS = 2_000;
+/** Per-probe timeout when the run's deadline is unknown (5 probes fit the default 10 s timeout). */
+const FALLBACK_PROBE_MS = 1_000;
 /** Kept back from the deadline so the run reports before the check's own timeout fires. */
 const DEADLINE_MARGIN_MS = 20;
 const HTTP_PROBE_BODY_BYTES = 1_024;

@@ -28,7 +28,7 @@ export async function run(target: TlsSettings, ctx: ProbeContext): Promise<Obser
   if (certificate.validFrom > now) return down(`certificate is not valid until ${isoDate(certificate.validFrom)}`);
   if (!certificate.authorized) return down(`certificate is not valid for ${servername}: ${certificate.authorizationError ?? 'verification failed'}`);
   if (daysToExpiry < warnDays) {
-    return { status: 'degraded', latencyMs, message: `certificate expires in ${formatDays(daysToExpiry)} (${isoDate(certificate.validTo)}), under the ${warnDays}-day warning`, metrics };
+    return { status: 'degraded', latencyMs, message: `certificate expires in ${daysToExpiry < 1 ? formatDays(daysToExpiry) : `${daysToExpiry} days`} (${isoDate(certificate.validTo)}), under the ${warnDays}-day warning`, metrics };
   }
   return { status: 'up', latencyMs, message: null, metrics };
 }

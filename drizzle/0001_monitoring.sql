@@ -117,4 +117,6 @@ CREATE TABLE `satellites` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `satellites_key_unique` ON `satellites` (`key`);--> statement-breakpoint
-ALTER TABLE `checks` ADD `timezone` text;
+ALTER TABLE `checks` ADD `timezone` text;--> statement-breakpoint
+ALTER TABLE `checks` ADD `push_token` text;--> statement-breakpoint
+CREATE UNIQUE INDEX `checks_push_token_unique` ON `checks` (`push_token`);

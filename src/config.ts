@@ -8,6 +8,11 @@ const configSchema = z.object({
   COOPWATCH_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   COOPWATCH_SEED: z.string().default('seeds/demo.yaml'),
   COOPWATCH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  COOPWATCH_DEMO: z.enum(['0', '1']).default('1'),
+  COOPWATCH_DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(8091),
+  COOPWATCH_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(256),
+  COOPWATCH_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  COOPWATCH_MONITOR: z.enum(['0', '1']).default('1'),
 });
 
 export interface AppConfig {
@@ -18,6 +23,13 @@ export interface AppConfig {
   /** The file loaded into an empty database; empty or "none" loads nothing. */
   seedFile: string | null;
   maxBodyBytes: number;
+  /** Run the demo fleet simulator on 127.0.0.1 (the demo seed's checks probe it). */
+  demo: boolean;
+  demoPort: number;
+  checkConcurrency: number;
+  retentionDays: number;
+  /** Run checks at all (off: an API-only instance). */
+  monitor: boolean;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -35,5 +47,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     adminToken: c.COOPWATCH_ADMIN_TOKEN,
     seedFile: c.COOPWATCH_SEED === 'none' ? null : c.COOPWATCH_SEED,
     maxBodyBytes: c.COOPWATCH_MAX_BODY_BYTES,
+    demo: c.COOPWATCH_DEMO === '1',
+    demoPort: c.COOPWATCH_DEMO_PORT,
+    checkConcurrency: c.COOPWATCH_CHECK_CONCURRENCY,
+    retentionDays: c.COOPWATCH_RETENTION_DAYS,
+    monitor: c.COOPWATCH_MONITOR === '1',
   };
 }

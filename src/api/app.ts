@@ -5,6 +5,11 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Db } from '../db/client.js';
 import { AppError } from '../domain/errors.js';
 import { assetRoutes } from './assets/index.js';
+import { checkRoutes } from './checks/index.js';
+import { pushRoutes } from './push/index.js';
+import { incidentRoutes } from './incidents/index.js';
+import { reportRoutes } from './reports/index.js';
+import { demoRoutes, type DemoFleetControl } from './demo/index.js';
 import { authenticate } from './auth.js';
 import { createRouter } from './env.js';
 import { errorResponse, notFoundResponse } from './errors.js';
@@ -18,6 +23,8 @@ export interface AppDeps {
   database: (bindings: Record<string, unknown>) => Db;
   maxBodyBytes?: number;
   now?: () => number;
+  /** The demo fleet simulator, when it runs: mounts /api/demo. */
+  demoFleet?: DemoFleetControl;
   /** Serves the Swagger UI files under /vendor/swagger-ui-dist/, so /docs works offline. */
   swaggerAssets?: MiddlewareHandler;
 }
@@ -51,6 +58,11 @@ export function createApp(deps: AppDeps) {
   app.route('/api/functions', functionRoutes);
   app.route('/api/tokens', tokenRoutes);
   app.route('/api/inventory', inventoryRoutes);
+  app.route('/api/checks', checkRoutes);
+  app.route('/api/push', pushRoutes);
+  app.route('/api/incidents', incidentRoutes);
+  app.route('/api/reports', reportRoutes);
+  if (deps.demoFleet) app.route('/api/demo', demoRoutes(deps.demoFleet));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

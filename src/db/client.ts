@@ -1,4 +1,5 @@
 import type { BatchItem } from 'drizzle-orm/batch';
+import type { SQL } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import * as schema from './schema/index.js';
 
@@ -32,4 +33,13 @@ export async function commitAtomically(db: Db, statements: Statement[]): Promise
   client.transaction(() => {
     for (const statement of statements) (statement as unknown as SyncRunnable).run();
   })();
+}
+
+/**
+ * A raw SQL statement to commit later with `commitAtomically`. drizzle runs `db.run(sql)` at
+ * once on the synchronous driver, so there it is wrapped to run when the batch does.
+ */
+export function deferredSql(db: Db, query: SQL): Statement {
+  if (typeof (db as unknown as Partial<BatchingDb>).batch === 'function') return db.run(query) as unknown as Statement;
+  return { run: () => db.run(query) } as unknown as Statement;
 }

@@ -34,7 +34,12 @@ export const dnsSettingsSchema = z.strictObject({
   type: z.enum(['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS']).default('A'),
   /** Every listed value must be among the answers. */
   expected: z.array(z.string().min(1).max(500)).max(20).default([]),
-  resolver: z.string().regex(/^[A-Za-z0-9.:[\]-]+$/).max(300).optional(),
+  /** An IP address, optionally with a port (`9.9.9.9:53`, `[2620:fe::fe]:53`): no lookup before the lookup. */
+  resolver: z
+    .string()
+    .max(60)
+    .regex(/^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[?[0-9A-Fa-f:]+\]?(:\d{1,5})?)$/, 'must be an IP address, optionally with a port')
+    .optional(),
 });
 
 export const tlsSettingsSchema = z.strictObject({

@@ -18,6 +18,7 @@ import type { AssetStatus, CheckKind, Criticality, FunctionStatus, FunctionTier,
 import { SYSTEM_ACTOR } from '../domain/roles.js';
 import type { ServiceContext } from '../services/context.js';
 import { recordEvent } from '../services/events.js';
+import type { AssetFacts } from './check-runner.js';
 import { advanceCheckState, initialCheckState, STATUS_CODE, STATUS_FROM_CODE, type CheckState } from './check-state.js';
 import { recurringWindowActive } from './cron.js';
 import { assessFunctions, type FunctionGraphNode } from './impact.js';
@@ -46,6 +47,7 @@ interface AssetNode {
   criticality: Criticality;
   linkFromAssetId: number | null;
   linkToAssetId: number | null;
+  facts: AssetFacts;
   status: AssetStatus;
   since: number;
   reason: string | null;
@@ -151,6 +153,10 @@ export class Monitor {
         return [row.id, {
           id: row.id, key: row.key, name: row.name, kind: row.kind, criticality: row.criticality,
           linkFromAssetId: row.linkFromAssetId, linkToAssetId: row.linkToAssetId,
+          facts: {
+            key: row.key, lat: row.lat, lon: row.lon, altM: row.altM,
+            sla: { latencyMs: row.slaLatencyMs, jitterMs: row.slaJitterMs, lossPct: row.slaLossPct },
+          },
           status: stored?.status ?? 'unknown', since: stored?.since ?? now, reason: stored?.reason ?? null,
         }];
       }),
@@ -237,6 +243,10 @@ export class Monitor {
     return this.checks.get(checkId)?.state;
   }
 
+  assetFacts(assetId: number): AssetFacts | undefined {
+    return this.assets.get(assetId)?.facts;
+  }
+
   assetStatus(assetId: number): AssetStatus | undefined {
     return this.assets.get(assetId)?.status;
   }
@@ -290,12 +300,11 @@ export class Monitor {
     return statements;
   }
 
-  /** Re-evaluates assets whose inputs changed outside a probe: maintenance, definitions. */
-  planReassessment(db: Db, assetIds: Iterable<number>, now: number): Statement[] {
+  /** Re-evaluates every asset, e.g. after definitions changed (a check removed, a window added). */
+  planReassessment(db: Db, now: number): Statement[] {
     const ctx: ServiceContext = { db, actor: MONITOR_ACTOR, now: () => now };
-    const dirty = this.refreshMaintenance(now);
-    for (const id of assetIds) dirty.add(id);
-    return dirty.size ? this.planStateChanges(ctx, dirty, now) : [];
+    this.refreshMaintenance(now);
+    return this.planStateChanges(ctx, new Set(this.assets.keys()), now);
   }
 
   private refreshMaintenance(now: number): Set<number> {

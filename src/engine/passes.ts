@@ -186,7 +186,7 @@ function maximise(f: (ms: number) => number, a: number, b: number): { ms: number
 
 // ── Prediction ───────────────────────────────────────────────────────────────
 
-interface Window {
+interface ScanWindow {
   fromMs: number;
   toMs: number;
   stepMs: number;
@@ -194,7 +194,7 @@ interface Window {
 }
 
 /** Sample times fromMs, fromMs + step, …, always ending exactly at toMs. */
-function sampleTimes(w: Window): number[] {
+function sampleTimes(w: ScanWindow): number[] {
   const times: number[] = [];
   for (let t = w.fromMs; t < w.toMs; t += w.stepMs) times.push(t);
   times.push(w.toMs);
@@ -208,7 +208,7 @@ function findPasses(
   station: StationLocation,
   mask: number,
   satelliteKey: string,
-  w: Window,
+  w: ScanWindow,
 ): Pass[] {
   const observer = observerOf(station);
   const look = (ms: number) => lookAt(track, observer, ms);
@@ -299,7 +299,7 @@ function findPasses(
   }
 }
 
-function resolveWindow(fromMs: number, toMs: number, options: PassPredictionOptions): Window | null {
+function resolveWindow(fromMs: number, toMs: number, options: PassPredictionOptions): ScanWindow | null {
   const stepSeconds = options.stepSeconds ?? DEFAULT_STEP_SECONDS;
   if (!(stepSeconds > 0)) throw new RangeError('stepSeconds must be positive');
   if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) throw new RangeError('fromMs and toMs must be finite times in ms');

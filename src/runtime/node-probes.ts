@@ -197,15 +197,18 @@ function tlsCertificate(host: string, port: number, servername: string, signal: 
         finish(() => reject(new Error('the target presented no certificate')));
         return;
       }
-      const chainError = socket.authorized ? null : describeAuthorizationError(socket.authorizationError);
-      const identityError = chainError ? null : tls.checkServerIdentity(servername, certificate);
+      // Node folds a host-name mismatch into authorizationError as a bare code; checking the
+      // identity ourselves gives the message naming the host and the certificate's names.
+      const identityError = tls.checkServerIdentity(servername, certificate) ?? null;
+      const chainCode = socket.authorized ? null : authorizationCode(socket.authorizationError);
+      const chainError = chainCode && chainCode !== 'ERR_TLS_CERT_ALTNAME_INVALID' ? (describeErrorCode(chainCode) ?? chainCode) : null;
       const info: TlsCertificateInfo = {
         validFrom: Date.parse(certificate.valid_from),
         validTo: Date.parse(certificate.valid_to),
         subject: distinguishedName(certificate.subject),
         issuer: distinguishedName(certificate.issuer),
-        authorized: !chainError && !identityError,
-        authorizationError: chainError ?? identityError?.message ?? null,
+        authorized: !chainCode && !identityError,
+        authorizationError: chainError ?? identityError?.message ?? (chainCode ? (describeErrorCode(chainCode) ?? chainCode) : null),
       };
       finish(() => resolve(info));
     });
@@ -213,11 +216,10 @@ function tlsCertificate(host: string, port: number, servername: string, signal: 
   });
 }
 
-function describeAuthorizationError(error: Error | string | null | undefined): string {
+function authorizationCode(error: Error | string | null | undefined): string {
   // Node documents `authorizationError` as an Error but sets an OpenSSL code string.
-  const code = typeof error === 'string' ? error : ((error as { code?: string } | null | undefined)?.code ?? error?.message);
-  if (!code) return 'certificate verification failed';
-  return describeErrorCode(code) ?? code;
+  if (typeof error === 'string') return error;
+  return (error as { code?: string } | null | undefined)?.code ?? error?.message ?? 'certificate verification failed';
 }
 
 function distinguishedName(fields: tls.Certificate | undefined): string {

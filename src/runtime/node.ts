@@ -1,58 +1,122 @@
-// The Node host: embedded SQLite, the HTTP server, and start-up chores. The only file that
-// knows it runs on Node (with src/db/sqlite.ts and src/cli.ts).
+// The Node host: embedded SQLite, the HTTP server, the running monitor, the demo fleet and the
+// housekeeping schedule. The only module (with src/db/sqlite.ts, node-probes.ts and src/cli.ts)
+// that knows it runs on Node.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { asc, isNotNull } from 'drizzle-orm';
+import cron from 'node-cron';
 import { createApp } from '../api/app.js';
 import { loadConfig, type AppConfig } from '../config.js';
+import type { Db } from '../db/client.js';
+import { assets, checks } from '../db/schema/index.js';
 import { openSqlite } from '../db/sqlite.js';
+import { startDemoFleet, type DemoFleet } from '../demo/fleet.js';
 import { SYSTEM_ACTOR } from '../domain/roles.js';
+import { pruneHistory, rollUpHistory } from '../engine/history.js';
+import { LiveMonitor } from '../engine/live-monitor.js';
 import { seedIfEmpty } from '../services/bootstrap.js';
 import type { ServiceContext } from '../services/context.js';
 import { ensureAdminToken } from '../services/tokens.js';
+import { createNodeProbeRuntime } from './node-probes.js';
+
+const log = (message: string) => console.log(`[coopwatch] ${message}`);
 
 export async function startNode(config: AppConfig) {
   const sqlite = openSqlite(config.databaseFile);
-  const ctx: ServiceContext = { db: sqlite.db, actor: SYSTEM_ACTOR, now: Date.now };
+  const { db } = sqlite;
+  const ctx: ServiceContext = { db, actor: SYSTEM_ACTOR, now: Date.now };
 
   const minted = await ensureAdminToken(ctx, config.adminToken);
-  if (minted && !config.adminToken) {
-    console.log(`[coopwatch] created the first admin token (shown once, keep it safe):\n\n    ${minted}\n`);
-  } else if (minted) {
-    console.log('[coopwatch] created the first admin token from COOPWATCH_ADMIN_TOKEN');
-  }
+  if (minted && !config.adminToken) log(`created the first admin token (shown once, keep it safe):\n\n    ${minted}\n`);
+  else if (minted) log('created the first admin token from COOPWATCH_ADMIN_TOKEN');
+
+  const demoUrl = `http://127.0.0.1:${config.demoPort}`;
   if (config.seedFile) {
-    const seeded = await seedIfEmpty(ctx, fs.readFileSync(config.seedFile, 'utf8'));
+    const seeded = await seedIfEmpty(ctx, fs.readFileSync(config.seedFile, 'utf8'), { DEMO_FLEET_URL: demoUrl });
     if (seeded) {
-      console.log(`[coopwatch] empty database: loaded ${config.seedFile} (${seeded.created.assets.length} assets, ${seeded.created.functions.length} mission functions, ${seeded.created.checks.length} checks)`);
+      const { assets: a, functions: f, checks: c } = seeded.created;
+      log(`empty database: loaded ${config.seedFile} (${a.length} assets, ${f.length} mission functions, ${c.length} checks)`);
     }
   }
 
+  let fleet: DemoFleet | undefined;
   const swaggerRoot = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const app = createApp({
-    database: () => sqlite.db,
+    database: () => db,
     maxBodyBytes: config.maxBodyBytes,
     swaggerAssets: serveStatic({ root: swaggerRoot, rewriteRequestPath: (p) => p.replace(/^\/vendor\/swagger-ui-dist/, '') }),
+    ...(config.demo ? { demoFleet: { setFault: (key, mode) => fleet?.setFault(key, mode), faults: () => fleet?.faults() ?? {} } } : {}),
   });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    console.log(`[coopwatch] listening on http://${info.address}:${info.port} (database ${config.databaseFile}); API docs at /docs`);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+      log(`listening on http://${info.address}:${info.port} (database ${config.databaseFile}); API docs at /docs`);
+      resolve(s);
+    });
   });
+  const address = server.address();
+  const apiPort = typeof address === 'object' && address ? address.port : config.port;
+
+  if (config.demo) {
+    fleet = await startDemoFleetFor(db, config.demoPort, `http://127.0.0.1:${apiPort}`);
+    log(`demo fleet simulating ${Object.keys(fleet.faults()).length} assets on ${fleet.url} (COOPWATCH_DEMO=0 turns it off)`);
+  }
+
+  const probes = createNodeProbeRuntime();
+  const live = config.monitor
+    ? await LiveMonitor.start({ db, probeContext: probes.context, concurrency: config.checkConcurrency, log })
+    : undefined;
+  if (live) log(`monitoring ${live.scheduler.size} checks`);
+
+  const housekeeping = cron.schedule('* * * * *', async () => {
+    try {
+      await rollUpHistory(db, Date.now());
+      await pruneHistory(db, Date.now(), config.retentionDays);
+    } catch (err) {
+      log(`housekeeping failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }, { name: 'coopwatch-housekeeping', noOverlap: true });
 
   let stopping = false;
-  const stop = () => {
+  const stop = async () => {
     if (stopping) return;
     stopping = true;
+    setTimeout(() => process.exit(0), 5000).unref();
+    await housekeeping.stop();
+    await live?.stop();
+    await probes.close();
+    await fleet?.close();
     server.close(() => {
       sqlite.close();
       process.exit(0);
     });
-    setTimeout(() => process.exit(0), 5000).unref();
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return { server, sqlite, stop };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  return { server, sqlite, live, fleet, stop };
+}
+
+/** The demo fleet plays every asset in the database; push checks get heartbeats from it. */
+async function startDemoFleetFor(db: Db, port: number, apiUrl: string): Promise<DemoFleet> {
+  const rows = await db.select().from(assets).orderBy(asc(assets.id));
+  const pushChecks = await db
+    .select({ assetId: checks.assetId, token: checks.pushToken, intervalSeconds: checks.intervalSeconds })
+    .from(checks)
+    .where(isNotNull(checks.pushToken));
+  const keyOf = new Map(rows.map((a) => [a.id, a.key]));
+  return startDemoFleet({
+    port,
+    assets: rows.map((a) => ({
+      key: a.key, kind: a.kind, lat: a.lat, lon: a.lon,
+      sla: { latencyMs: a.slaLatencyMs, jitterMs: a.slaJitterMs, lossPct: a.slaLossPct },
+    })),
+    push: pushChecks.flatMap((c) => {
+      const key = keyOf.get(c.assetId);
+      return key ? [{ assetKey: key, url: `${apiUrl}/api/push/${c.token}`, intervalMs: Math.max(1, Math.floor((c.intervalSeconds ?? 60) / 2)) * 1000 }] : [];
+    }),
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { commitAtomically, type Db } from '../db/client.js';
-import { assets, type AssetRow } from '../db/schema/index.js';
+import { assets, assetStates, type AssetRow } from '../db/schema/index.js';
 import type { AssetKind } from '../domain/enums.js';
 import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
 import type { AssetCreateInput, AssetPatchInput } from '../domain/inventory.js';
@@ -11,7 +11,9 @@ import { recordEvent } from './events.js';
 import { functionsDependingOn } from './functions.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 
-export function assetView(row: AssetRow) {
+type AssetStateRow = typeof assetStates.$inferSelect;
+
+export function assetView(row: AssetRow, state: AssetStateRow | null = null) {
   return {
     id: row.id,
     key: row.key,
@@ -39,6 +41,9 @@ export function assetView(row: AssetRow) {
             sla: { latencyMs: row.slaLatencyMs, jitterMs: row.slaJitterMs, lossPct: row.slaLossPct },
           }
         : null,
+    status: state?.status ?? 'unknown',
+    statusSince: isoTime(state?.since ?? null),
+    statusReason: state?.reason ?? null,
     createdAt: isoTime(row.createdAt),
     updatedAt: isoTime(row.updatedAt),
   };
@@ -60,17 +65,24 @@ export async function listAssets(ctx: ServiceContext, query: AssetListQuery): Pr
   if (query.operator) filters.push(eq(assets.operator, query.operator));
   if (query.tag) filters.push(sql`exists (select 1 from json_each(${assets.tags}) where value = ${query.tag})`);
   const rows = await ctx.db
-    .select()
+    .select({ asset: assets, state: assetStates })
     .from(assets)
+    .leftJoin(assetStates, eq(assetStates.assetId, assets.id))
     .where(and(...filters))
     .orderBy(asc(assets.id))
     .limit(query.limit + 1);
-  return toPage(rows, query.limit, assetView);
+  return toPage(rows.map((r) => ({ ...r, id: r.asset.id })), query.limit, (r) => assetView(r.asset, r.state));
 }
 
 export async function getAsset(ctx: ServiceContext, id: number): Promise<AssetView> {
   authorize(ctx.actor, 'read');
-  return assetView(await loadAsset(ctx.db, id));
+  const [row] = await ctx.db
+    .select({ asset: assets, state: assetStates })
+    .from(assets)
+    .leftJoin(assetStates, eq(assetStates.assetId, assets.id))
+    .where(eq(assets.id, id));
+  if (!row) throw new NotFoundError('asset', id);
+  return assetView(row.asset, row.state);
 }
 
 async function loadAsset(db: Db, id: number): Promise<AssetRow> {
@@ -183,7 +195,7 @@ export async function updateAsset(ctx: ServiceContext, id: number, patch: AssetP
       .where(eq(assets.id, id)),
     recordEvent(ctx, { type: 'asset.updated', subjectKind: 'asset', subjectId: id, subjectKey: current.key, data: { changed } }),
   ]);
-  return assetView(await loadAsset(ctx.db, id));
+  return getAsset(ctx, id);
 }
 
 /** Functions whose groups name the asset, and links that end at it. */

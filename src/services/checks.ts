@@ -50,6 +50,10 @@ export function checkSettings(kind: CheckKind, input: Record<string, unknown>): 
   return block;
 }
 
+export function settingsColumns(settings: Record<string, unknown>) {
+  return { settings, pushToken: typeof settings.token === 'string' ? settings.token : null };
+}
+
 /** Rules the schema alone cannot express: conditions must parse. Paths are relative to the check. */
 export function checkSettingsProblems(kind: CheckKind, settings: Record<string, unknown>): ErrorDetail[] {
   if (kind !== 'http') return [];
@@ -114,7 +118,7 @@ export async function createCheck(ctx: ServiceContext, input: CheckCreateInput):
   const now = ctx.now();
   await commitAtomically(ctx.db, [
     ctx.db.insert(checks).values({
-      key: input.key, assetId: input.assetId, kind: input.kind, ...scheduleColumns(input), settings, createdAt: now, updatedAt: now,
+      key: input.key, assetId: input.assetId, kind: input.kind, ...scheduleColumns(input), ...settingsColumns(settings), createdAt: now, updatedAt: now,
     }),
     recordEvent(ctx, { type: 'check.created', subjectKind: 'check', subjectId: sql`(select id from checks where key = ${input.key})`, subjectKey: input.key, data: { assetId: input.assetId, kind: input.kind } }),
   ]);
@@ -154,7 +158,7 @@ export async function updateCheck(ctx: ServiceContext, id: number, patch: CheckP
     throw new InvalidInputError([{ path: field, message: 'give intervalSeconds or cron, not both (set the other to null)', location: 'body' }]);
   }
   await commitAtomically(ctx.db, [
-    ctx.db.update(checks).set({ ...scheduleColumns(merged), settings, updatedAt: ctx.now() }).where(eq(checks.id, id)),
+    ctx.db.update(checks).set({ ...scheduleColumns(merged), ...settingsColumns(settings), updatedAt: ctx.now() }).where(eq(checks.id, id)),
     recordEvent(ctx, { type: 'check.updated', subjectKind: 'check', subjectId: id, subjectKey: check.key, data: { changed: Object.keys(patch) } }),
   ]);
   return getCheck(ctx, id);

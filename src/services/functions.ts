@@ -1,8 +1,9 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import { commitAtomically, type Db, type Statement } from '../db/client.js';
-import { assets, dependencyGroups, groupMembers, missionFunctions, type MissionFunctionRow } from '../db/schema/index.js';
+import { assets, dependencyGroups, functionStates, groupMembers, missionFunctions, type MissionFunctionRow } from '../db/schema/index.js';
 import type { FunctionTier } from '../domain/enums.js';
 import { ConflictError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
+import { findCommonMode, type CommonModeFinding } from '../domain/common-mode.js';
 import { findCycle } from '../domain/function-graph.js';
 import type { FunctionCreateInput, FunctionPatchInput, GroupById } from '../domain/inventory.js';
 import { authorize } from '../domain/roles.js';
@@ -18,7 +19,9 @@ export interface GroupView {
   members: Member[];
 }
 
-export function functionView(row: MissionFunctionRow, groups: GroupView[]) {
+type FunctionStateRow = typeof functionStates.$inferSelect;
+
+export function functionView(row: MissionFunctionRow, groups: GroupView[], state: FunctionStateRow | null = null, commonMode: CommonModeFinding[] = []) {
   return {
     id: row.id,
     key: row.key,
@@ -30,6 +33,10 @@ export function functionView(row: MissionFunctionRow, groups: GroupView[]) {
     mtdSeconds: row.mtdSeconds,
     owner: row.owner,
     groups,
+    status: state?.status ?? 'operational',
+    statusSince: isoTime(state?.since ?? null),
+    redundancy: state?.redundancy ?? 'N',
+    commonMode,
     createdAt: isoTime(row.createdAt),
     updatedAt: isoTime(row.updatedAt),
   };
@@ -78,20 +85,53 @@ export async function listFunctions(ctx: ServiceContext, query: FunctionListQuer
   const filters: SQL[] = [gt(missionFunctions.id, decodeCursor(query.cursor))];
   if (query.tier) filters.push(eq(missionFunctions.tier, query.tier));
   const rows = await ctx.db
-    .select()
+    .select({ fn: missionFunctions, state: functionStates })
     .from(missionFunctions)
+    .leftJoin(functionStates, eq(functionStates.functionId, missionFunctions.id))
     .where(and(...filters))
     .orderBy(asc(missionFunctions.id))
     .limit(query.limit + 1);
-  const groups = await loadGroups(ctx.db, rows.slice(0, query.limit).map((r) => r.id));
-  return toPage(rows, query.limit, (row) => functionView(row, groups.get(row.id) ?? []));
+  const page = rows.slice(0, query.limit);
+  const groups = await loadGroups(ctx.db, page.map((r) => r.fn.id));
+  const findings = await commonModeFindings(ctx.db, groups);
+  return toPage(rows.map((r) => ({ ...r, id: r.fn.id })), query.limit, (r) =>
+    functionView(r.fn, groups.get(r.fn.id) ?? [], r.state, findings.get(r.fn.id)),
+  );
 }
 
 export async function getFunction(ctx: ServiceContext, id: number): Promise<FunctionView> {
   authorize(ctx.actor, 'read');
-  const row = await loadFunction(ctx.db, id);
+  const [row] = await ctx.db
+    .select({ fn: missionFunctions, state: functionStates })
+    .from(missionFunctions)
+    .leftJoin(functionStates, eq(functionStates.functionId, missionFunctions.id))
+    .where(eq(missionFunctions.id, id));
+  if (!row) throw new NotFoundError('mission function', id);
   const groups = await loadGroups(ctx.db, [id]);
-  return functionView(row, groups.get(id) ?? []);
+  const findings = await commonModeFindings(ctx.db, groups);
+  return functionView(row.fn, groups.get(id) ?? [], row.state, findings.get(id));
+}
+
+/** Common-mode findings for each function's groups, from the member assets' equipment and networks. */
+async function commonModeFindings(db: Db, groups: Map<number, GroupView[]>): Promise<Map<number, CommonModeFinding[]>> {
+  const assetIds = [...new Set([...groups.values()].flat().flatMap((g) => g.members.flatMap((m) => ('assetId' in m ? [m.assetId] : []))))];
+  const members = assetIds.length
+    ? await db
+        .select({ assetId: assets.id, vendor: assets.vendor, model: assets.model, firmware: assets.firmware, managementNetwork: assets.managementNetwork })
+        .from(assets)
+        .where(inArray(assets.id, assetIds))
+    : [];
+  const byId = new Map(members.map((m) => [m.assetId, m]));
+  const result = new Map<number, CommonModeFinding[]>();
+  for (const [functionId, functionGroups] of groups) {
+    result.set(
+      functionId,
+      functionGroups.flatMap((g) =>
+        findCommonMode(g.name, g.members.flatMap((m) => ('assetId' in m && byId.has(m.assetId) ? [byId.get(m.assetId)!] : []))),
+      ),
+    );
+  }
+  return result;
 }
 
 async function loadFunction(db: Db, id: number): Promise<MissionFunctionRow> {

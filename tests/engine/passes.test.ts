@@ -142,7 +142,7 @@ function expectMatchesReference(predicted: Pass[], reference: ReferencePass[]): 
     // Tighter than the requirement: bisection to half a second against a one-second scan.
     expect(Math.abs(pass.aosMs - ref.aosMs)).toBeLessThanOrEqual(2_000);
     expect(Math.abs(pass.losMs - ref.losMs)).toBeLessThanOrEqual(2_000);
-    expect(Math.abs(pass.maxElevationDeg - ref.maxElevationDeg)).toBeLessThanOrEqual(0.05);
+    expect(Math.abs(pass.maxElevationDeg - ref.maxElevationDeg)).toBeLessThanOrEqual(0.2);
     const azimuthGap = Math.abs(((pass.aosAzimuthDeg - ref.aosAzimuthDeg + 540) % 360) - 180);
     expect(azimuthGap).toBeLessThan(1);
     expect(pass.aosMs).toBeLessThanOrEqual(pass.tcaMs);

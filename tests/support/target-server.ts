@@ -25,6 +25,8 @@ export interface TargetServer {
   setMode(mode: TargetMode, options?: TargetModeOptions): void;
   /** Requests received since start (or since resetCounters). */
   readonly requests: number;
+  /** TCP connections accepted since start (or since resetCounters): shows keep-alive reuse. */
+  readonly connections: number;
   /** Body bytes written to sockets since start: shows whether a client stopped reading. */
   readonly bodyBytesSent: number;
   resetCounters(): void;
@@ -43,6 +45,7 @@ export async function startTargetServer(initialMode: TargetMode = 'healthy', ini
   let mode: TargetMode = initialMode;
   let options: TargetModeOptions = initialOptions;
   let requests = 0;
+  let connections = 0;
   let bodyBytesSent = 0;
   let slowIndex = 0;
   const sockets = new Set<net.Socket>();
@@ -130,6 +133,7 @@ export async function startTargetServer(initialMode: TargetMode = 'healthy', ini
   }
 
   server.on('connection', (socket) => {
+    connections++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {}); // clients hang up mid-body on purpose
@@ -152,11 +156,15 @@ export async function startTargetServer(initialMode: TargetMode = 'healthy', ini
     get requests() {
       return requests;
     },
+    get connections() {
+      return connections;
+    },
     get bodyBytesSent() {
       return bodyBytesSent;
     },
     resetCounters() {
       requests = 0;
+      connections = 0;
       bodyBytesSent = 0;
     },
     async close() {

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ASSET_KINDS, CRITICALITIES } from '../../domain/enums.js';
+import { ASSET_KINDS, ASSET_STATUSES, CRITICALITIES } from '../../domain/enums.js';
 import { pageOf, pageQuery } from '../openapi.js';
 
 const nullableNumber = z.number().nullable();
@@ -32,6 +32,9 @@ export const AssetSchema = z
         sla: z.object({ latencyMs: nullableNumber, jitterMs: nullableNumber, lossPct: nullableNumber }),
       })
       .nullable(),
+    status: z.enum(ASSET_STATUSES),
+    statusSince: z.string().nullable(),
+    statusReason: nullableText.openapi({ description: 'Why it is not up: the failing check and its message' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

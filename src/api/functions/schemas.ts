@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { FUNCTION_TIERS } from '../../domain/enums.js';
+import { FUNCTION_STATUSES, FUNCTION_TIERS, REDUNDANCY_STATES } from '../../domain/enums.js';
 import { pageOf, pageQuery } from '../openapi.js';
 
 export const FunctionSchema = z
@@ -20,6 +20,12 @@ export const FunctionSchema = z
         members: z.array(z.union([z.object({ assetId: z.number().int() }), z.object({ functionId: z.number().int() })])),
       }),
     ),
+    status: z.enum(FUNCTION_STATUSES),
+    statusSince: z.string().nullable(),
+    redundancy: z.enum(REDUNDANCY_STATES).openapi({ description: 'N: all members up; N-1: spare left; SPOF: no spare; none: lost' }),
+    commonMode: z.array(
+      z.object({ group: z.string(), cause: z.enum(['equipment', 'management_network']), shared: z.string(), assetIds: z.array(z.number().int()) }),
+    ).openapi({ description: 'Members of one group that share equipment or a management network: not truly redundant' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

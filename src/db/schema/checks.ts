@@ -20,10 +20,14 @@ export const checks = sqliteTable(
     failureThreshold: integer('failure_threshold').notNull().default(3),
     successThreshold: integer('success_threshold').notNull().default(2),
     settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** A push check's `settings.token`, kept in its own column so heartbeats find the check by index. */
+    pushToken: text('push_token').unique(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('checks_asset_idx').on(t.assetId)],
+  (t) => [
+    index('checks_asset_idx').on(t.assetId),
+  ],
 );
 
 export type CheckRow = typeof checks.$inferSelect;

@@ -6,7 +6,7 @@ import { UnprocessableError, type ErrorDetail } from '../../domain/errors.js';
 import { findCycle } from '../../domain/function-graph.js';
 import { authorize } from '../../domain/roles.js';
 import { assetColumns, slaColumns } from '../assets.js';
-import { checkSettings, checkSettingsProblems, scheduleColumns } from '../checks.js';
+import { checkSettings, checkSettingsProblems, scheduleColumns, settingsColumns } from '../checks.js';
 import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../events.js';
 import { cycleError, functionColumns, loadFunctionEdges, writeGroups } from '../functions.js';
@@ -140,7 +140,7 @@ function writeCheck(ctx: ServiceContext, check: CheckDocument, exists: boolean, 
     assetId: assetIdByKey(check.assetKey),
     kind: check.kind,
     ...scheduleColumns(check),
-    settings: checkSettings(check.kind, check),
+    ...settingsColumns(checkSettings(check.kind, check)),
     updatedAt: now,
   };
   const write = exists

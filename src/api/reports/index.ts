@@ -1,0 +1,39 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { InvalidInputError } from '../../domain/errors.js';
+import { recoveryReport } from '../../services/incidents.js';
+import { requires } from '../auth.js';
+import { createRouter, serviceContext } from '../env.js';
+import { errorResponses, json, security } from '../openapi.js';
+
+export const reportRoutes = createRouter();
+
+const Stat = z.object({ count: z.number().int(), meanMs: z.number().nullable(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() });
+
+reportRoutes.openapi(
+  createRoute({
+    method: 'get', path: '/recovery', tags: ['Reports'], security,
+    summary: 'MTTD, MTTA and MTTR (mean, p50, p95) over incidents opened in a period',
+    middleware: requires('read'),
+    request: {
+      query: z.object({
+        from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Default: 30 days before `to`' }),
+        to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Default: now' }),
+      }),
+    },
+    responses: {
+      200: json(
+        z.object({ from: z.string(), to: z.string(), incidents: z.number().int(), open: z.number().int(), detect: Stat, acknowledge: Stat, recover: Stat, bySeverity: z.record(z.string(), z.number()) }).openapi('RecoveryReport'),
+        'The report',
+      ),
+      ...errorResponses(400),
+    },
+  }),
+  async (c) => {
+    const ctx = serviceContext(c);
+    const query = c.req.valid('query');
+    const to = query.to ? Date.parse(query.to) : ctx.now();
+    const from = query.from ? Date.parse(query.from) : to - 30 * 86_400_000;
+    if (from >= to) throw new InvalidInputError([{ path: 'from', message: 'must be before `to`', location: 'query' }]);
+    return c.json(await recoveryReport(ctx, from, to), 200);
+  },
+);
