@@ -13,6 +13,8 @@ const configSchema = z.object({
   COOPWATCH_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(256),
   COOPWATCH_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   COOPWATCH_MONITOR: z.enum(['0', '1']).default('1'),
+  COOPWATCH_ELEMENTS_MAX_AGE_DAYS: z.coerce.number().min(0.1).max(365).default(3),
+  COOPWATCH_ELEMENTS_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export interface AppConfig {
@@ -30,6 +32,10 @@ export interface AppConfig {
   retentionDays: number;
   /** Run checks at all (off: an API-only instance). */
   monitor: boolean;
+  /** Orbital elements older than this are flagged on the stations that use them. */
+  elementsMaxAgeDays: number;
+  /** A GP/TLE feed to refresh elements from, daily. */
+  elementsUrl: string | undefined;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -52,5 +58,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     checkConcurrency: c.COOPWATCH_CHECK_CONCURRENCY,
     retentionDays: c.COOPWATCH_RETENTION_DAYS,
     monitor: c.COOPWATCH_MONITOR === '1',
+    elementsMaxAgeDays: c.COOPWATCH_ELEMENTS_MAX_AGE_DAYS,
+    elementsUrl: c.COOPWATCH_ELEMENTS_URL,
   };
 }

@@ -9,8 +9,10 @@ import { checkRoutes } from './checks/index.js';
 import { pushRoutes } from './push/index.js';
 import { incidentRoutes } from './incidents/index.js';
 import { reportRoutes } from './reports/index.js';
+import { maintenanceRoutes } from './maintenance/index.js';
+import { scenarioRoutes } from './scenarios/index.js';
 import { demoRoutes, type DemoFleetControl } from './demo/index.js';
-import { authenticate } from './auth.js';
+import { authenticate, requires } from './auth.js';
 import { createRouter } from './env.js';
 import { errorResponse, notFoundResponse } from './errors.js';
 import { functionRoutes } from './functions/index.js';
@@ -23,6 +25,10 @@ export interface AppDeps {
   database: (bindings: Record<string, unknown>) => Db;
   maxBodyBytes?: number;
   now?: () => number;
+  /** Orbital elements older than this are flagged on stations (default 3 days). */
+  elementsMaxAgeDays?: number;
+  /** Prometheus exposition for /metrics, when the runtime keeps metrics. */
+  metrics?: () => Promise<{ body: string; contentType: string }>;
   /** The demo fleet simulator, when it runs: mounts /api/demo. */
   demoFleet?: DemoFleetControl;
   /** Serves the Swagger UI files under /vendor/swagger-ui-dist/, so /docs works offline. */
@@ -40,6 +46,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', async (c, next) => {
     c.set('db', deps.database(c.env ?? {}));
     c.set('now', now);
+    c.set('elementsMaxAgeDays', deps.elementsMaxAgeDays);
     await next();
   });
   app.use(
@@ -62,7 +69,16 @@ export function createApp(deps: AppDeps) {
   app.route('/api/push', pushRoutes);
   app.route('/api/incidents', incidentRoutes);
   app.route('/api/reports', reportRoutes);
+  app.route('/api/maintenance', maintenanceRoutes);
+  app.route('/api/scenarios', scenarioRoutes);
   if (deps.demoFleet) app.route('/api/demo', demoRoutes(deps.demoFleet));
+  if (deps.metrics) {
+    const exposition = deps.metrics;
+    app.get('/metrics', authenticate, requires('read'), async (c) => {
+      const { body, contentType } = await exposition();
+      return c.body(body, 200, { 'content-type': contentType });
+    });
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

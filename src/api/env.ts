@@ -9,6 +9,7 @@ export interface AppVariables {
   db: Db;
   actor: Actor | null;
   now: () => number;
+  elementsMaxAgeDays: number | undefined;
 }
 export type AppEnv = { Variables: AppVariables; Bindings: Record<string, unknown> };
 
@@ -29,5 +30,5 @@ export function createRouter() {
 export function serviceContext(c: Context<AppEnv>): ServiceContext {
   const actor = c.get('actor');
   if (!actor) throw new UnauthenticatedError();
-  return { db: c.get('db'), actor, now: c.get('now') };
+  return { db: c.get('db'), actor, now: c.get('now'), elementsMaxAgeDays: c.get('elementsMaxAgeDays') };
 }

@@ -11,3 +11,12 @@ export function recurringWindowActive(expression: string, timezone: string | nul
   const start = nextCronTime(expression, timezone, nowMs - durationMs - 1);
   return start !== null && start <= nowMs;
 }
+
+/** Whether a maintenance window, one-off or recurring, is in force at `nowMs`. */
+export function maintenanceActive(
+  w: { cron: string | null; timezone: string | null; durationMinutes: number | null; startsAt: number | null; endsAt: number | null },
+  nowMs: number,
+): boolean {
+  if (w.cron) return recurringWindowActive(w.cron, w.timezone, (w.durationMinutes ?? 0) * 60_000, nowMs);
+  return w.startsAt !== null && w.endsAt !== null && w.startsAt <= nowMs && nowMs < w.endsAt;
+}

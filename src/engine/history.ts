@@ -4,8 +4,12 @@ import { checkResults, engineMarks, rollups } from '../db/schema/index.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-/** Results are written in batches a moment after they are taken; leave them time to land. */
-const SETTLE_MS = 15_000;
+/**
+ * Results are dated by when their probe started and written in batches after it ends, which can
+ * be up to the longest timeout (120 s) plus the scheduler's abort grace later; leave them time
+ * to land, or a slow failure (a black-holed target) would never be counted.
+ */
+const SETTLE_MS = 150_000;
 const ROLLUP_MARK = 'rollup_until';
 const FUNCTION_SAMPLE_MARK = 'function_sampled_at';
 const HOURLY_KEEP_DAYS = 35;
@@ -27,7 +31,10 @@ export async function rollUpHistory(db: Db, now: number): Promise<{ from: number
   const from = mark?.value ?? until - 60_000;
   const statements: Statement[] = [];
   if (until > from) {
-    for (const { granularity, ms } of BUCKETS) {
+    for (const { granularity, ms: msValue } of BUCKETS) {
+      // Inlined, not bound: a bound JS number is a REAL in SQLite, and `ts / 3600000.0` is not
+      // integer division, so every result would land in a bucket of its own.
+      const ms = sql.raw(String(msValue));
       statements.push(
         deferredSql(db, sql`
           insert into rollups (subject_kind, subject_id, granularity, bucket_start, samples, up_samples, degraded_samples, latency_sum_ms, latency_samples)

@@ -20,7 +20,7 @@ import type { ServiceContext } from '../services/context.js';
 import { recordEvent } from '../services/events.js';
 import type { AssetFacts } from './check-runner.js';
 import { advanceCheckState, initialCheckState, STATUS_CODE, STATUS_FROM_CODE, type CheckState } from './check-state.js';
-import { recurringWindowActive } from './cron.js';
+import { maintenanceActive } from './cron.js';
 import { assessFunctions, type FunctionGraphNode } from './impact.js';
 import { incidentSeverity } from './severity.js';
 
@@ -243,6 +243,20 @@ export class Monitor {
     return this.checks.get(checkId)?.state;
   }
 
+  checkKind(checkId: number): CheckKind | undefined {
+    return this.checks.get(checkId)?.def.kind;
+  }
+
+  assetStatusCounts(): Partial<Record<AssetStatus, number>> {
+    const counts: Partial<Record<AssetStatus, number>> = {};
+    for (const asset of this.assets.values()) counts[asset.status] = (counts[asset.status] ?? 0) + 1;
+    return counts;
+  }
+
+  functionSummaries(): Array<{ key: string; status: FunctionStatus; redundancy: RedundancyState }> {
+    return [...this.functions.values()].map((f) => ({ key: f.key, status: f.status, redundancy: f.redundancy }));
+  }
+
   assetFacts(assetId: number): AssetFacts | undefined {
     return this.assets.get(assetId)?.facts;
   }
@@ -310,10 +324,7 @@ export class Monitor {
   private refreshMaintenance(now: number): Set<number> {
     const active = new Set<number>();
     for (const w of this.windows) {
-      const on = w.cron
-        ? recurringWindowActive(w.cron, w.timezone, (w.durationMinutes ?? 60) * 60_000, now)
-        : w.startsAt !== null && w.endsAt !== null && w.startsAt <= now && now < w.endsAt;
-      if (on) for (const id of w.assetIds) active.add(id);
+      if (maintenanceActive(w, now)) for (const id of w.assetIds) active.add(id);
     }
     const changed = new Set<number>();
     for (const id of active) if (!this.maintenance.has(id)) changed.add(id);

@@ -63,10 +63,18 @@ export class CheckScheduler {
         entry.def = def;
         continue;
       }
-      const generation = (entry?.generation ?? 0) + 1;
       const dueAt = firstDueTime(def, now);
-      this.entries.set(def.id, { def, dueAt, running: entry?.running ?? false, generation });
-      this.queue.push(dueAt, { checkId: def.id, generation });
+      if (entry) {
+        // Changed while known: update in place, so a run in flight still finds its entry and
+        // hands over to the new schedule when it ends (it is queued then, not now: one run at a time).
+        entry.def = def;
+        entry.dueAt = dueAt;
+        entry.generation++;
+        if (!entry.running) this.queue.push(dueAt, { checkId: def.id, generation: entry.generation });
+        continue;
+      }
+      this.entries.set(def.id, { def, dueAt, running: false, generation: 1 });
+      this.queue.push(dueAt, { checkId: def.id, generation: 1 });
     }
     for (const id of [...this.entries.keys()]) if (!seen.has(id)) this.entries.delete(id);
     if (this.running) this.pump();
@@ -123,10 +131,10 @@ export class CheckScheduler {
       .finally(() => {
         this.inFlight--;
         entry.running = false;
-        const current = this.entries.get(def.id);
-        if (current === entry && current.generation === generation) {
-          entry.dueAt = nextDueTime(def, entry.dueAt, this.options.now());
-          this.queue.push(entry.dueAt, { checkId: def.id, generation });
+        if (this.entries.get(def.id) === entry) {
+          // Same schedule: the next run after this one. Changed meanwhile: the new schedule's first run.
+          if (entry.generation === generation) entry.dueAt = nextDueTime(def, entry.dueAt, this.options.now());
+          this.queue.push(entry.dueAt, { checkId: def.id, generation: entry.generation });
         }
         this.pump();
       });

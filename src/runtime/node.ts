@@ -19,7 +19,9 @@ import { pruneHistory, rollUpHistory } from '../engine/history.js';
 import { LiveMonitor } from '../engine/live-monitor.js';
 import { seedIfEmpty } from '../services/bootstrap.js';
 import type { ServiceContext } from '../services/context.js';
+import { refreshElementsFromFeed } from '../services/satellites.js';
 import { ensureAdminToken } from '../services/tokens.js';
+import { createNodeMetrics } from './node-metrics.js';
 import { createNodeProbeRuntime } from './node-probes.js';
 
 const log = (message: string) => console.log(`[coopwatch] ${message}`);
@@ -43,10 +45,13 @@ export async function startNode(config: AppConfig) {
   }
 
   let fleet: DemoFleet | undefined;
+  const metrics = createNodeMetrics();
   const swaggerRoot = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const app = createApp({
     database: () => db,
     maxBodyBytes: config.maxBodyBytes,
+    elementsMaxAgeDays: config.elementsMaxAgeDays,
+    metrics: metrics.exposition,
     swaggerAssets: serveStatic({ root: swaggerRoot, rewriteRequestPath: (p) => p.replace(/^\/vendor\/swagger-ui-dist/, '') }),
     ...(config.demo ? { demoFleet: { setFault: (key, mode) => fleet?.setFault(key, mode), faults: () => fleet?.faults() ?? {} } } : {}),
   });
@@ -66,9 +71,12 @@ export async function startNode(config: AppConfig) {
 
   const probes = createNodeProbeRuntime();
   const live = config.monitor
-    ? await LiveMonitor.start({ db, probeContext: probes.context, concurrency: config.checkConcurrency, log })
+    ? await LiveMonitor.start({ db, probeContext: probes.context, concurrency: config.checkConcurrency, log, ...metrics.hooks })
     : undefined;
-  if (live) log(`monitoring ${live.scheduler.size} checks`);
+  if (live) {
+    metrics.attach(live);
+    log(`monitoring ${live.scheduler.size} checks`);
+  }
 
   const housekeeping = cron.schedule('* * * * *', async () => {
     try {
@@ -79,12 +87,24 @@ export async function startNode(config: AppConfig) {
     }
   }, { name: 'coopwatch-housekeeping', noOverlap: true });
 
+  const elementsRefresh = config.elementsUrl
+    ? cron.schedule('17 */6 * * *', async () => {
+        try {
+          const refreshed = await refreshElementsFromFeed(ctx, config.elementsUrl!);
+          log(`orbital elements refreshed from ${config.elementsUrl}: ${JSON.stringify(refreshed)}`);
+        } catch (err) {
+          log(`orbital elements refresh failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }, { name: 'coopwatch-elements', noOverlap: true })
+    : undefined;
+
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     setTimeout(() => process.exit(0), 5000).unref();
     await housekeeping.stop();
+    await elementsRefresh?.stop();
     await live?.stop();
     await probes.close();
     await fleet?.close();

@@ -10,10 +10,12 @@ import type { ServiceContext } from './context.js';
 import { recordEvent } from './events.js';
 import { functionsDependingOn } from './functions.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
+import { elementWarnings } from './satellites.js';
 
 type AssetStateRow = typeof assetStates.$inferSelect;
 
-export function assetView(row: AssetRow, state: AssetStateRow | null = null) {
+/** `warnings`: for a ground station, stale or missing orbital elements of the satellites it follows. */
+export function assetView(row: AssetRow, state: AssetStateRow | null = null, warnings: string[] = []) {
   return {
     id: row.id,
     key: row.key,
@@ -44,6 +46,7 @@ export function assetView(row: AssetRow, state: AssetStateRow | null = null) {
     status: state?.status ?? 'unknown',
     statusSince: isoTime(state?.since ?? null),
     statusReason: state?.reason ?? null,
+    warnings,
     createdAt: isoTime(row.createdAt),
     updatedAt: isoTime(row.updatedAt),
   };
@@ -71,7 +74,8 @@ export async function listAssets(ctx: ServiceContext, query: AssetListQuery): Pr
     .where(and(...filters))
     .orderBy(asc(assets.id))
     .limit(query.limit + 1);
-  return toPage(rows.map((r) => ({ ...r, id: r.asset.id })), query.limit, (r) => assetView(r.asset, r.state));
+  const warnings = await elementWarnings(ctx, rows.map((r) => r.asset));
+  return toPage(rows.map((r) => ({ ...r, id: r.asset.id })), query.limit, (r) => assetView(r.asset, r.state, warnings.get(r.asset.id)));
 }
 
 export async function getAsset(ctx: ServiceContext, id: number): Promise<AssetView> {
@@ -82,7 +86,7 @@ export async function getAsset(ctx: ServiceContext, id: number): Promise<AssetVi
     .leftJoin(assetStates, eq(assetStates.assetId, assets.id))
     .where(eq(assets.id, id));
   if (!row) throw new NotFoundError('asset', id);
-  return assetView(row.asset, row.state);
+  return assetView(row.asset, row.state, (await elementWarnings(ctx, [row.asset])).get(id));
 }
 
 async function loadAsset(db: Db, id: number): Promise<AssetRow> {

@@ -6,4 +6,9 @@ export interface ServiceContext {
   db: Db;
   actor: Actor;
   now: () => number;
+  /**
+   * Orbital elements older than this many days are flagged stale on their ground stations
+   * (`COOPWATCH_ELEMENTS_MAX_AGE_DAYS`, read once at start); unset: DEFAULT_ELEMENTS_MAX_AGE_DAYS (3).
+   */
+  elementsMaxAgeDays?: number;
 }

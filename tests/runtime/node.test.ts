@@ -38,7 +38,7 @@ const children = new Set<ChildProcess>();
 
 /** The seed the server loads: the demo when it exists (the default), else a small fixture. */
 const seedEnv: Record<string, string> = fs.existsSync(DEMO) ? {} : { COOPWATCH_SEED: path.join(dir, 'seed.yaml') };
-const seedSource = fs.existsSync(DEMO) ? fs.readFileSync(DEMO, 'utf8') : FALLBACK_SEED;
+const seedSource = (fs.existsSync(DEMO) ? fs.readFileSync(DEMO, 'utf8') : FALLBACK_SEED).replaceAll('${DEMO_FLEET_URL}', 'http://127.0.0.1:1');
 const seededAssets = parseInventoryDocument(seedSource).document.assets.length;
 
 function freePort(): Promise<number> {
@@ -61,11 +61,12 @@ interface Server {
 
 async function startServer(env: Record<string, string>): Promise<Server> {
   const port = await freePort();
+  const demoPort = await freePort();
   // Only what this test sets: nothing from the outer environment's COOPWATCH_* leaks in.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COOPWATCH_') && k !== 'PORT' && k !== 'HOST'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node.ts'], {
     cwd: ROOT,
-    env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', ...seedEnv, ...env },
+    env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', COOPWATCH_DEMO_PORT: String(demoPort), ...seedEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -199,4 +200,50 @@ describe('node server with COOPWATCH_ADMIN_TOKEN', () => {
       /exited with 1[\s\S]*COOPWATCH_ADMIN_TOKEN/,
     );
   }, 30_000);
+});
+
+describe('npm start on the demo seed is a living system', () => {
+  it.skipIf(!fs.existsSync(DEMO))('the demo fleet answers the seeded checks; a fault injected through /api/demo takes an asset down and opens an incident, restoring it resolves it', async () => {
+    const admin = 'cw_living_system_admin_secret_0123456789';
+    const server = await startServer({ COOPWATCH_DB: path.join(dir, 'living', 'coopwatch.db'), COOPWATCH_ADMIN_TOKEN: admin });
+    const post = (url: string, body: unknown) =>
+      fetch(server.base + url, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 40_000): Promise<T> => {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const value = await probe();
+        if (value !== undefined) return value;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${server.output()}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    try {
+      const cloud = await waitFor('a cloud region to come up', async () => {
+        const res = await get(server.base, '/api/assets?kind=cloud_region', admin);
+        return res.body.items.find((a: { status: string }) => a.status === 'up') as { id: number; key: string } | undefined;
+      });
+      // Tighten the seeded 10 s schedule so the test does not wait on it.
+      const checks = (await get(server.base, `/api/checks?assetId=${cloud.id}`, admin)).body.items as Array<{ id: number }>;
+      for (const check of checks) {
+        const res = await fetch(`${server.base}/api/checks/${check.id}`, {
+          method: 'PATCH', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ intervalSeconds: 1 }),
+        });
+        expect(res.status).toBe(200);
+      }
+      expect((await post(`/api/demo/assets/${cloud.key}/fault`, { mode: 'down' })).status).toBe(200);
+      const incident = await waitFor('an incident for the failed region', async () => {
+        const res = await get(server.base, '/api/incidents?state=open', admin);
+        return res.body.items.find((i: { assetId: number }) => i.assetId === cloud.id) as { id: number } | undefined;
+      });
+      expect((await get(server.base, `/api/assets/${cloud.id}`, admin)).body.status).toBe('down');
+      expect((await post(`/api/demo/assets/${cloud.key}/fault`, { mode: 'healthy' })).status).toBe(200);
+      const resolved = await waitFor('the incident to resolve', async () => {
+        const res = await get(server.base, `/api/incidents/${incident.id}`, admin);
+        return res.body.state === 'resolved' ? res.body : undefined;
+      });
+      expect(resolved.ttrMs).toBeGreaterThan(0);
+    } finally {
+      await server.stop();
+    }
+  }, 90_000);
 });

@@ -4,6 +4,8 @@ import { createAsset, deleteAsset, getAsset, listAssets, updateAsset } from '../
 import { requires } from '../auth.js';
 import { createRouter, serviceContext } from '../env.js';
 import { errorResponses, ForceQuery, IdParam, json, jsonBody, security } from '../openapi.js';
+import { registerUptimeRoute } from '../uptime.js';
+import { passRoutes } from './passes.js';
 import { AssetListQuerySchema, AssetPageSchema, AssetSchema } from './schemas.js';
 
 const tags = ['Assets'];
@@ -64,3 +66,7 @@ assetRoutes.openapi(
     return c.body(null, 204);
   },
 );
+registerUptimeRoute(assetRoutes, 'asset', tags);
+
+// GET /{id}/passes: upcoming satellite passes over a ground station.
+assetRoutes.route('/', passRoutes);

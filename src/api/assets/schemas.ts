@@ -35,6 +35,9 @@ export const AssetSchema = z
     status: z.enum(ASSET_STATUSES),
     statusSince: z.string().nullable(),
     statusReason: nullableText.openapi({ description: 'Why it is not up: the failing check and its message' }),
+    warnings: z.array(z.string()).openapi({
+      description: 'For a ground station: orbital elements of the satellites its contact checks follow that are stale (older than COOPWATCH_ELEMENTS_MAX_AGE_DAYS) or missing. Empty otherwise.',
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -4,6 +4,7 @@ import { createFunction, deleteFunction, getFunction, listFunctions, updateFunct
 import { requires } from '../auth.js';
 import { createRouter, serviceContext } from '../env.js';
 import { errorResponses, ForceQuery, IdParam, json, jsonBody, security } from '../openapi.js';
+import { registerUptimeRoute } from '../uptime.js';
 import { FunctionListQuerySchema, FunctionPageSchema, FunctionSchema } from './schemas.js';
 
 const tags = ['Mission functions'];
@@ -64,3 +65,4 @@ functionRoutes.openapi(
     return c.body(null, 204);
   },
 );
+registerUptimeRoute(functionRoutes, 'function', tags);

@@ -13,8 +13,8 @@ export const inventoryRoutes = createRouter();
 const SummarySchema = z
   .object({
     dryRun: z.boolean(),
-    created: z.object({ assets: z.array(z.string()), functions: z.array(z.string()), checks: z.array(z.string()) }),
-    updated: z.object({ assets: z.array(z.string()), functions: z.array(z.string()), checks: z.array(z.string()) }),
+    created: z.object({ assets: z.array(z.string()), functions: z.array(z.string()), checks: z.array(z.string()), satellites: z.array(z.string()) }),
+    updated: z.object({ assets: z.array(z.string()), functions: z.array(z.string()), checks: z.array(z.string()), satellites: z.array(z.string()) }),
     unchanged: z.number().int(),
   })
   .openapi('ApplySummary');

@@ -7,3 +7,4 @@ export * from './monitoring.js';
 export * from './incidents.js';
 export * from './maintenance.js';
 export * from './satellites.js';
+export * from './drills.js';

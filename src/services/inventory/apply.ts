@@ -12,11 +12,12 @@ import { recordEvent } from '../events.js';
 import { cycleError, functionColumns, loadFunctionEdges, writeGroups } from '../functions.js';
 import { pathSegments, withLocation, type Locate } from './document.js';
 import { compact, readInventoryDocument } from './export.js';
+import { planSatellites, satelliteReferenceProblems } from './satellites.js';
 
 export interface ApplySummary {
   dryRun: boolean;
-  created: { assets: string[]; functions: string[]; checks: string[] };
-  updated: { assets: string[]; functions: string[]; checks: string[] };
+  created: { assets: string[]; functions: string[]; checks: string[]; satellites: string[] };
+  updated: { assets: string[]; functions: string[]; checks: string[]; satellites: string[] };
   unchanged: number;
 }
 
@@ -77,12 +78,14 @@ export async function applyInventory(
   const assetChanges = changed(document.assets, current.assets);
   const functionChanges = changed(document.functions, current.functions);
   const checkChanges = changed(document.checks, current.checks);
-  const total = document.assets.length + document.functions.length + document.checks.length;
+  const satellitePlan = await planSatellites(ctx.db, document.satellites);
+  const satellitesChanged = satellitePlan.created.length + satellitePlan.updated.length;
+  const total = document.assets.length + document.functions.length + document.checks.length + document.satellites.length;
   const summary: ApplySummary = {
     dryRun: options.dryRun ?? false,
-    created: { assets: assetChanges.created, functions: functionChanges.created, checks: checkChanges.created },
-    updated: { assets: assetChanges.updated, functions: functionChanges.updated, checks: checkChanges.updated },
-    unchanged: total - assetChanges.items.length - functionChanges.items.length - checkChanges.items.length,
+    created: { assets: assetChanges.created, functions: functionChanges.created, checks: checkChanges.created, satellites: satellitePlan.created },
+    updated: { assets: assetChanges.updated, functions: functionChanges.updated, checks: checkChanges.updated, satellites: satellitePlan.updated },
+    unchanged: total - assetChanges.items.length - functionChanges.items.length - checkChanges.items.length - satellitesChanged,
   };
   if (summary.dryRun || summary.unchanged === total) return summary;
 
@@ -106,6 +109,7 @@ export async function applyInventory(
       ),
     );
   }
+  statements.push(...satellitePlan.statements(ctx, now));
   for (const check of checkChanges.items) statements.push(...writeCheck(ctx, check, checkChanges.exists(check.key), now));
   statements.push(
     recordEvent(ctx, {
@@ -211,5 +215,6 @@ function checkReferences(document: InventoryDocument, current: InventoryDocument
       problems.push(withLocation(locate, ['checks', i, ...pathSegments(p.path)], p.message));
     }
   });
+  problems.push(...satelliteReferenceProblems(document, current, locate));
   if (problems.length) throw new UnprocessableError(problems);
 }

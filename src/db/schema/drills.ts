@@ -1,0 +1,89 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const scenarios = sqliteTable('scenarios', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  key: text('key').notNull().unique(),
+  name: text('name').notNull(),
+  description: text('description'),
+  kind: text('kind').notNull(),
+  params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** A failover exercise: what to break, how, what must hold, when to stop, and when to run. */
+export const drills = sqliteTable('drills', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  key: text('key').notNull().unique(),
+  name: text('name').notNull(),
+  description: text('description'),
+  scenarioId: integer('scenario_id').references(() => scenarios.id, { onDelete: 'restrict' }),
+  /** Explicit target asset ids, when no scenario is named. */
+  targetAssetIds: text('target_asset_ids', { mode: 'json' }).$type<number[]>(),
+  blastRadius: text('blast_radius', { mode: 'json' }).$type<{ type: 'COUNT' | 'PERCENT'; value: number }>().notNull(),
+  exerciseType: text('exercise_type', { enum: ['tabletop', 'functional', 'full-scale'] }).notNull(),
+  mode: text('mode', { enum: ['simulated', 'live'] }).notNull(),
+  injectHook: text('inject_hook', { mode: 'json' }).$type<HookSpec>(),
+  rollbackHook: text('rollback_hook', { mode: 'json' }).$type<HookSpec>(),
+  hypothesis: text('hypothesis', { mode: 'json' }).$type<{ functionIds: number[]; ttfLimitSeconds: number | null }>().notNull(),
+  guardrails: text('guardrails', { mode: 'json' })
+    .$type<{ maxDurationSeconds: number; abortOnOutsideAssetDown: boolean; protectedFunctionIds: number[] }>()
+    .notNull(),
+  cron: text('cron'),
+  timezone: text('timezone'),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export interface HookSpec {
+  /** `{assetKey}` in the url or body is replaced by each target's key. */
+  url: string;
+  method: 'POST' | 'PUT' | 'DELETE';
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+export const drillRuns = sqliteTable(
+  'drill_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    drillId: integer('drill_id')
+      .notNull()
+      .references(() => drills.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['scheduled', 'running', 'completed', 'aborted', 'failed', 'interrupted'] }).notNull(),
+    phase: text('phase', { enum: ['injecting', 'detecting', 'failing_over', 'rolling_back', 'restoring', 'done'] }).notNull(),
+    verdict: text('verdict', { enum: ['pass', 'fail', 'aborted'] }),
+    trigger: text('trigger', { enum: ['manual', 'schedule'] }).notNull(),
+    targetAssetIds: text('target_asset_ids', { mode: 'json' }).$type<number[]>().notNull(),
+    functionIds: text('function_ids', { mode: 'json' }).$type<number[]>().notNull(),
+    startedAt: integer('started_at'),
+    detectedAt: integer('detected_at'),
+    failoverCompletedAt: integer('failover_completed_at'),
+    restoredAt: integer('restored_at'),
+    finishedAt: integer('finished_at'),
+    rtoMet: integer('rto_met', { mode: 'boolean' }),
+    abortReason: text('abort_reason'),
+    steps: text('steps', { mode: 'json' }).$type<Array<{ at: number; step: string; detail: string }>>().notNull(),
+  },
+  (t) => [index('drill_runs_drill_idx').on(t.drillId, t.id), index('drill_runs_status_idx').on(t.status)],
+);
+
+/** After-action findings, tracked to closure. */
+export const drillFindings = sqliteTable('drill_findings', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  runId: integer('run_id')
+    .notNull()
+    .references(() => drillRuns.id, { onDelete: 'cascade' }),
+  title: text('title').notNull(),
+  detail: text('detail'),
+  owner: text('owner').notNull(),
+  dueDate: text('due_date').notNull(),
+  status: text('status', { enum: ['open', 'in_progress', 'closed'] }).notNull(),
+  createdAt: integer('created_at').notNull(),
+  closedAt: integer('closed_at'),
+});
+
+export type ScenarioRow = typeof scenarios.$inferSelect;
+export type DrillRow = typeof drills.$inferSelect;
+export type DrillRunRow = typeof drillRuns.$inferSelect;

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import type { ObservedStatus } from '../../checks/types.js';
+import { advanceCheckState, initialCheckState, type CheckState, type Thresholds } from '../../src/engine/check-state.js';
+
+const T0 = 1_700_000_000_000;
+
+/** Feeds observations one second apart; returns the state after each and which ones confirmed a change. */
+function feed(statuses: ObservedStatus[], thresholds: Thresholds, start: CheckState = initialCheckState(T0)) {
+  let state = start;
+  const trail: Array<{ status: CheckState['status']; changed: boolean }> = [];
+  statuses.forEach((status, i) => {
+    const result = advanceCheckState(state, { status, message: status === 'up' ? null : `${status} #${i}`, at: T0 + (i + 1) * 1000 }, thresholds);
+    state = result.state;
+    trail.push({ status: state.status, changed: result.changed });
+  });
+  return { state, trail, statuses: trail.map((s) => s.status) };
+}
+
+const upState = (thresholds: Thresholds) => feed(['up'], thresholds).state;
+
+describe('flap control', () => {
+  const t3of2: Thresholds = { failureThreshold: 3, successThreshold: 2 };
+
+  it('takes the first up at once from unknown (nothing to alert about)', () => {
+    const { trail } = feed(['up'], t3of2);
+    expect(trail).toEqual([{ status: 'up', changed: true }]);
+  });
+
+  it('goes down only after failureThreshold failures in a row, dated by the failure that confirmed it', () => {
+    const { statuses, state, trail } = feed(['down', 'down', 'down'], t3of2, upState(t3of2));
+    expect(statuses).toEqual(['up', 'up', 'down']);
+    expect(trail.filter((s) => s.changed)).toHaveLength(1);
+    expect(state.since).toBe(T0 + 3000);
+    // the outage began at the first failure of the streak
+    expect(state.streakStartedAt).toBe(T0 + 1000);
+    expect(state.message).toBe('down #2');
+  });
+
+  it('also needs the failure threshold from unknown before going down', () => {
+    expect(feed(['down', 'down', 'down'], t3of2).statuses).toEqual(['unknown', 'unknown', 'down']);
+  });
+
+  it('comes back up only after successThreshold successes in a row', () => {
+    const down = feed(['down', 'down', 'down'], t3of2, upState(t3of2)).state;
+    const { statuses, state } = feed(['up', 'up'], t3of2, down);
+    expect(statuses).toEqual(['down', 'up']);
+    expect(state.message).toBeNull();
+  });
+
+  it('a single success in a failure streak resets the count', () => {
+    const { statuses } = feed(['down', 'down', 'up', 'down', 'down', 'down'], t3of2, upState(t3of2));
+    expect(statuses).toEqual(['up', 'up', 'up', 'up', 'up', 'down']);
+  });
+
+  it('a flapping target (alternating) never confirms a change either way', () => {
+    const flapping = Array.from({ length: 20 }, (_, i): ObservedStatus => (i % 2 ? 'up' : 'down'));
+    const fromUp = feed(flapping, { failureThreshold: 2, successThreshold: 2 }, upState(t3of2));
+    expect(fromUp.trail.some((s) => s.changed)).toBe(false);
+    expect(fromUp.state.status).toBe('up');
+
+    const down = feed(['down', 'down'], { failureThreshold: 2, successThreshold: 2 }, upState(t3of2)).state;
+    const fromDown = feed(flapping.map((s) => (s === 'up' ? 'down' : 'up')), { failureThreshold: 2, successThreshold: 2 }, down);
+    expect(fromDown.trail.some((s) => s.changed)).toBe(false);
+    expect(fromDown.state.status).toBe('down');
+  });
+
+  it('degraded is its own state, confirmed by the failure threshold, and distinct from down', () => {
+    const { statuses } = feed(['degraded', 'degraded', 'degraded'], t3of2, upState(t3of2));
+    expect(statuses).toEqual(['up', 'up', 'degraded']);
+    // a mix of degraded and down is neither streak: nothing is confirmed
+    const mixed = feed(['degraded', 'down', 'degraded', 'down'], { failureThreshold: 2, successThreshold: 2 }, upState(t3of2));
+    expect(mixed.statuses).toEqual(['up', 'up', 'up', 'up']);
+  });
+
+  it('moves from degraded to down (and back) after the failure threshold, not the success threshold', () => {
+    const degraded = feed(['degraded', 'degraded'], { failureThreshold: 2, successThreshold: 5 }, upState(t3of2)).state;
+    expect(degraded.status).toBe('degraded');
+    const down = feed(['down', 'down'], { failureThreshold: 2, successThreshold: 5 }, degraded);
+    expect(down.statuses).toEqual(['degraded', 'down']);
+    const back = feed(['degraded', 'degraded'], { failureThreshold: 2, successThreshold: 5 }, down.state);
+    expect(back.statuses).toEqual(['down', 'degraded']);
+  });
+
+  it('keeps the message of the confirmed status while an unconfirmed streak runs', () => {
+    const down = feed(['down', 'down'], { failureThreshold: 2, successThreshold: 3 }, upState(t3of2)).state;
+    expect(down.message).toBe('down #1');
+    const recovering = feed(['up', 'up'], { failureThreshold: 2, successThreshold: 3 }, down).state;
+    expect(recovering.status).toBe('down');
+    expect(recovering.message).toBe('down #1');
+    // a further failure while down refreshes the reason
+    const still = feed(['down'], { failureThreshold: 2, successThreshold: 3 }, down).state;
+    expect(still.message).toBe('down #0');
+  });
+
+  it('thresholds of 1 follow every observation', () => {
+    const { statuses } = feed(['up', 'down', 'up', 'degraded', 'up'], { failureThreshold: 1, successThreshold: 1 });
+    expect(statuses).toEqual(['up', 'down', 'up', 'degraded', 'up']);
+  });
+});

@@ -1,0 +1,354 @@
+// The running system against real loopback targets: LiveMonitor probes, flushes results in
+// batches, and turns them into asset/function states, events and incidents in the same
+// database the API reads. Everything here is observed through the API or the database.
+import { describe, it, type TestContext } from 'vitest';
+import { events, maintenanceWindows } from '../../src/db/schema/index.js';
+import { LiveMonitor } from '../../src/engine/live-monitor.js';
+import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { createTestApp, rawClient, type TestApp } from '../helpers.js';
+import { startTargetServer, type TargetServer } from '../support/target-server.js';
+
+// Each test gets its own database, probe runtime, monitor and targets, so tests run concurrently
+// (they spend their time waiting on the monitor's one-second intervals).
+
+/** Polls until `probe` returns something truthy; fails with the last value seen at the deadline. */
+async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 8_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await probe();
+    if (last) return last as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function ok<T = any>(res: Promise<{ status: number; body: any; text: string }>, status = 200): Promise<T> {
+  const r = await res;
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
+  return r.body as T;
+}
+
+type EventRow = { id: number; type: string; subject_kind: string; subject_id: number | null; subject_key: string | null; severity: string; data: any };
+
+async function setup(ctx: TestContext) {
+  const t: TestApp = await createTestApp();
+  const runtime = createNodeProbeRuntime();
+  const targets: TargetServer[] = [];
+  let live: LiveMonitor | undefined;
+  ctx.onTestFinished(async () => {
+    await live?.stop();
+    await runtime.close();
+    for (const server of targets) await server.close();
+    t.close();
+  });
+
+  const env = {
+    t,
+    get live() {
+      return live!;
+    },
+    async target(mode: Parameters<typeof startTargetServer>[0] = 'healthy') {
+      const server = await startTargetServer(mode);
+      targets.push(server);
+      return server;
+    },
+    async startMonitor(options: { concurrency?: number } = {}) {
+      live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200, ...options });
+      return live;
+    },
+    async createAsset(key: string, extra: Record<string, unknown> = {}): Promise<number> {
+      const body = await ok(t.call('POST', '/api/assets', { body: { key, kind: 'ground_station', name: key, ...extra } }), 201);
+      return body.id;
+    },
+    createHttpCheck(key: string, assetId: number, url: string, extra: Record<string, unknown> = {}, http: Record<string, unknown> = {}) {
+      return ok(
+        t.call('POST', '/api/checks', {
+          body: {
+            key, assetId, kind: 'http', intervalSeconds: 1, timeoutMs: 500, failureThreshold: 2, successThreshold: 2,
+            http: { url, expectStatus: 200, ...http },
+            ...extra,
+          },
+        }),
+        201,
+      );
+    },
+    asset: (id: number) => ok(t.call('GET', `/api/assets/${id}`)),
+    fn: (id: number) => ok(t.call('GET', `/api/functions/${id}`)),
+    check: (id: number) => ok(t.call('GET', `/api/checks/${id}`)),
+    incidentsList: (query = '') => ok<{ items: any[] }>(t.call('GET', `/api/incidents${query}`)).then((b) => b.items),
+    assetStatusIs(id: number, status: string) {
+      return waitFor(`asset ${id} ${status}`, async () => (await env.asset(id)).status === status, 8_000);
+    },
+    eventsOf(type: string, subject?: { kind: string; id: number }): EventRow[] {
+      const rows = rawClient(t.sqlite)
+        .prepare(`select * from events where type = ? ${subject ? 'and subject_kind = ? and subject_id = ?' : ''} order by id`)
+        .all(...(subject ? [type, subject.kind, subject.id] : [type])) as EventRow[];
+      return rows.map((r) => ({ ...r, data: JSON.parse(r.data as unknown as string) }));
+    },
+    resultsOf(checkId: number): Array<{ ts: number; status: number; latency_ms: number | null }> {
+      return rawClient(t.sqlite).prepare('select ts, status, latency_ms from check_results where check_id = ? order by ts').all(checkId) as any;
+    },
+  };
+  return env;
+}
+
+// ---- tests ---------------------------------------------------------------------------------
+
+describe.concurrent('an asset through an outage', () => {
+  it('up, down after the failure threshold with an incident, acknowledged, resolved on recovery', async (ctx) => {
+    const { expect } = ctx;
+    const { t, target, startMonitor, createAsset, createHttpCheck, asset, fn, check, incidentsList, assetStatusIs, eventsOf, resultsOf } = await setup(ctx);
+    const server = await target('healthy');
+    const stationId = await createAsset('gs-kiruna', { criticality: 'high' });
+    const c = await createHttpCheck('kiruna-health', stationId, server.url);
+    await startMonitor();
+
+    await assetStatusIs(stationId, 'up');
+    expect(await incidentsList()).toEqual([]);
+
+    const failedAt = Date.now();
+    server.setMode('failing');
+    await assetStatusIs(stationId, 'down');
+    const failures = resultsOf(c.id).filter((r) => r.ts >= failedAt && r.status === 2);
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    // confirmed by the second failure in a row (failureThreshold: 2), not the first
+    expect(Date.parse((await check(c.id)).statusSince)).toBe(failures[1]!.ts);
+
+    const open = await waitFor('an open incident', async () => (await incidentsList('?state=open'))[0]);
+    expect(open).toMatchObject({ assetId: stationId, functionIds: [], state: 'open', acknowledgedAt: null, resolvedAt: null });
+    expect(typeof open.id).toBe('number');
+    expect(Date.parse(open.openedAt)).toBeGreaterThanOrEqual(failedAt);
+    expect(open.ttdMs).toBeGreaterThanOrEqual(0);
+
+    // the state change, its event and the incident are in the same database
+    const downEvents = eventsOf('asset.down', { kind: 'asset', id: stationId });
+    expect(downEvents).toHaveLength(1);
+    expect(downEvents[0]!.data).toMatchObject({ assetKey: 'gs-kiruna', previous: 'up', status: 'down' });
+    expect(downEvents[0]!.data.reason).toMatch(/kiruna-health: status 503/);
+    expect(eventsOf('incident.opened', { kind: 'incident', id: open.id })).toHaveLength(1);
+    expect((await asset(stationId)).statusReason).toMatch(/503/);
+    expect((await check(c.id)).status).toBe('down');
+
+    // a viewer cannot acknowledge; an officer can
+    expect((await t.call('POST', `/api/incidents/${open.id}/ack`, { token: t.tokens.viewer })).status).toBe(403);
+    const acked = await ok(t.call('POST', `/api/incidents/${open.id}/ack`, { token: t.tokens.officer }));
+    expect(acked.acknowledgedAt).not.toBeNull();
+    expect(acked.acknowledgedBy).toMatch(/officer/);
+    expect(acked.state).toBe('open');
+
+    server.setMode('healthy');
+    await assetStatusIs(stationId, 'up');
+    const resolved = await waitFor('resolved incident', async () => (await incidentsList('?state=resolved'))[0]);
+    expect(resolved).toMatchObject({ id: open.id, state: 'resolved', acknowledgedAt: acked.acknowledgedAt });
+    expect(resolved.resolvedAt).not.toBeNull();
+    expect(Date.parse(resolved.resolvedAt)).toBeGreaterThanOrEqual(Date.parse(resolved.openedAt));
+    expect(resolved.ttdMs).toBeGreaterThanOrEqual(0);
+    expect(resolved.ttrMs).toBeGreaterThan(0);
+    expect(await incidentsList('?state=open')).toEqual([]);
+    expect(eventsOf('incident.resolved', { kind: 'incident', id: open.id })).toHaveLength(1);
+    expect(eventsOf('asset.up', { kind: 'asset', id: stationId }).at(-1)!.data).toMatchObject({ previous: 'down' });
+
+    // the timeline tells the story in order
+    const detail = await ok(t.call('GET', `/api/incidents/${open.id}`));
+    const types = detail.timeline.map((e: { type: string }) => e.type);
+    expect(types.indexOf('asset.down')).toBeGreaterThanOrEqual(0);
+    expect(types.indexOf('incident.opened')).toBeGreaterThan(types.indexOf('asset.down'));
+    expect(types.indexOf('incident.acknowledged')).toBeGreaterThan(types.indexOf('incident.opened'));
+    expect(types.indexOf('incident.resolved')).toBeGreaterThan(types.indexOf('incident.acknowledged'));
+  });
+
+  it('a slow target over its latency budget is degraded, not down, and opens no incident', async (ctx) => {
+    const { expect } = ctx;
+    const { t, target, startMonitor, createAsset, createHttpCheck, asset, fn, check, incidentsList, assetStatusIs, eventsOf, resultsOf } = await setup(ctx);
+    const server = await target('healthy');
+    const id = await createAsset('moc-darmstadt');
+    const c = await createHttpCheck('darmstadt-api', id, server.url, { timeoutMs: 2_000 }, { latencyBudgetMs: 150 });
+    await startMonitor();
+    await assetStatusIs(id, 'up');
+
+    server.setMode('slow', { delayMs: 400 });
+    await assetStatusIs(id, 'degraded');
+    const reason = (await asset(id)).statusReason as string;
+    expect(reason).toMatch(/over budget 150 ms/);
+    // stays degraded while slow
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect((await asset(id)).status).toBe('degraded');
+    expect(resultsOf(c.id).some((r) => r.status === 2)).toBe(false);
+    expect(eventsOf('asset.degraded', { kind: 'asset', id })).toHaveLength(1);
+    expect(eventsOf('asset.down')).toHaveLength(0);
+    expect(await incidentsList()).toEqual([]);
+  });
+
+  it('a black-holed target times out and goes down while other checks keep running on time', async (ctx) => {
+    const { expect } = ctx;
+    const { t, target, startMonitor, createAsset, createHttpCheck, asset, fn, check, incidentsList, assetStatusIs, eventsOf, resultsOf } = await setup(ctx);
+    const hole = await target('black-hole');
+    const healthy = await target('healthy');
+    const holeA = await createAsset('gs-hole-a');
+    const holeB = await createAsset('gs-hole-b');
+    const fine = await createAsset('gs-fine');
+    await createHttpCheck('hole-a', holeA, hole.url);
+    await createHttpCheck('hole-b', holeB, `${hole.url}b`);
+    const fineCheck = await createHttpCheck('fine', fine, healthy.url);
+    // two slots: the black-holed probes could take both if their timeouts were not enforced
+    const monitor = await startMonitor({ concurrency: 2 });
+
+    await assetStatusIs(holeA, 'down');
+    await assetStatusIs(holeB, 'down');
+    expect((await asset(holeA)).statusReason).toMatch(/timed out/);
+    expect((await asset(fine)).status).toBe('up');
+
+    const since = Date.now();
+    await new Promise((r) => setTimeout(r, 4_000));
+    const runs = resultsOf(fineCheck.id).filter((r) => r.ts >= since - 1_000);
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    expect(runs.every((r) => r.status === 0)).toBe(true);
+    const gaps = runs.slice(1).map((r, i) => r.ts - runs[i]!.ts);
+    expect(Math.max(...gaps)).toBeLessThan(2_500);
+    expect(monitor.scheduler.inFlightCount).toBeLessThanOrEqual(2);
+  });
+
+  it('a check whose schedule changes while a probe is in flight keeps running', async (ctx) => {
+    const { expect } = ctx;
+    const { t, target, startMonitor, createAsset, createHttpCheck, asset, fn, check, incidentsList, assetStatusIs, eventsOf, resultsOf } = await setup(ctx);
+    const hole = await target('black-hole');
+    const id = await createAsset('gs-retimed');
+    const c = await createHttpCheck('retimed', id, hole.url, { intervalSeconds: 2, timeoutMs: 1_500 });
+    await startMonitor();
+    // wait until a probe hangs on the target, then change the interval under it
+    await waitFor('a probe in flight', () => hole.requests > 0, 5_000);
+    await ok(t.call('PATCH', `/api/checks/${c.id}`, { body: { intervalSeconds: 1 } }));
+    const before = hole.requests;
+    await waitFor('the check to keep running after the change', () => hole.requests >= before + 2, 8_000);
+  });
+});
+
+describe.concurrent('mission functions over two assets (1-of-2)', () => {
+  it('SPOF when one fails, lost when both fail, operational with N again on recovery', async (ctx) => {
+    const { expect } = ctx;
+    const { t, target, startMonitor, createAsset, createHttpCheck, asset, fn, check, incidentsList, assetStatusIs, eventsOf, resultsOf } = await setup(ctx);
+    const cableA = await target('healthy');
+    const cableB = await target('healthy');
+    const a = await createAsset('svalbard-cable-1', { kind: 'service' });
+    const b = await createAsset('svalbard-cable-2', { kind: 'service' });
+    const fast = { failureThreshold: 1, successThreshold: 1 };
+    await createHttpCheck('cable-1', a, cableA.url, fast);
+    await createHttpCheck('cable-2', b, cableB.url, fast);
+    const created = await ok(
+      t.call('POST', '/api/functions', {
+        body: {
+          key: 'svalbard-downlink', name: 'Svalbard downlink', tier: 'MEF', rtoSeconds: 600, mtdSeconds: 3600,
+          groups: [{ name: 'subsea cables', k: 1, members: [{ assetId: a }, { assetId: b }] }],
+        },
+      }),
+      201,
+    );
+    const fnId: number = created.id;
+    await startMonitor();
+    await assetStatusIs(a, 'up');
+    await assetStatusIs(b, 'up');
+    expect(await fn(fnId)).toMatchObject({ status: 'operational', redundancy: 'N' });
+
+    cableA.setMode('failing');
+    await assetStatusIs(a, 'down');
+    await waitFor('function SPOF', async () => (await fn(fnId)).redundancy === 'SPOF');
+    expect(await fn(fnId)).toMatchObject({ status: 'degraded', redundancy: 'SPOF' });
+    const lostRedundancy = eventsOf('redundancy.lost', { kind: 'function', id: fnId });
+    expect(lostRedundancy).toHaveLength(1);
+    expect(lostRedundancy[0]!.data).toMatchObject({ functionKey: 'svalbard-downlink', redundancy: 'SPOF', status: 'degraded' });
+    expect(eventsOf('function.degraded', { kind: 'function', id: fnId })).toHaveLength(1);
+    // the cable's own incident names the function it hurts
+    const first = await waitFor('incident for cable 1', async () => (await incidentsList('?state=open')).find((i) => i.assetId === a));
+    expect(first.functionIds).toEqual([fnId]);
+
+    cableB.setMode('failing');
+    await assetStatusIs(b, 'down');
+    await waitFor('function lost', async () => (await fn(fnId)).status === 'lost');
+    expect(await fn(fnId)).toMatchObject({ status: 'lost', redundancy: 'none' });
+    expect(eventsOf('function.lost', { kind: 'function', id: fnId })).toHaveLength(1);
+    const open = await incidentsList('?state=open');
+    expect(open.some((i) => i.functionIds.includes(fnId) && i.assetId === b)).toBe(true);
+    // losing the function makes the incident that lost it more severe than the first cable's
+    const second = open.find((i) => i.assetId === b)!;
+    expect(['major', 'critical']).toContain(second.severity);
+
+    cableA.setMode('healthy');
+    cableB.setMode('healthy');
+    await assetStatusIs(a, 'up');
+    await assetStatusIs(b, 'up');
+    await waitFor('function operational with N', async () => {
+      const f = await fn(fnId);
+      return f.status === 'operational' && f.redundancy === 'N';
+    });
+    expect(eventsOf('redundancy.restored', { kind: 'function', id: fnId }).length).toBeGreaterThanOrEqual(1);
+    expect(eventsOf('function.operational', { kind: 'function', id: fnId }).length).toBeGreaterThanOrEqual(1);
+    await waitFor('all incidents resolved', async () => (await incidentsList('?state=open')).length === 0);
+  });
+});
+
+describe.concurrent('suppression', () => {
+  it('an asset in a maintenance window shows maintenance while its checks fail, and opens no incident', async (ctx) => {
+    const { expect } = ctx;
+    const { t, target, startMonitor, createAsset, createHttpCheck, asset, fn, check, incidentsList, assetStatusIs, eventsOf, resultsOf } = await setup(ctx);
+    const server = await target('healthy');
+    const id = await createAsset('gs-hartebeesthoek');
+    const c = await createHttpCheck('hbk-health', id, server.url, { failureThreshold: 1, successThreshold: 1 });
+    await startMonitor();
+    await assetStatusIs(id, 'up');
+
+    const now = Date.now();
+    await t.sqlite.db.insert(maintenanceWindows).values({
+      key: 'hbk-antenna-service', title: 'Antenna bearing service', assetIds: [id],
+      startsAt: now - 60_000, endsAt: now + 3_600_000, createdAt: now, updatedAt: now,
+    });
+    await t.sqlite.db.insert(events).values({
+      ts: now, type: 'maintenance.created', subjectKind: 'maintenance', subjectKey: 'hbk-antenna-service', actor: 'test', data: {},
+    });
+    await assetStatusIs(id, 'maintenance');
+
+    server.setMode('failing');
+    await waitFor('the check itself to go down', async () => (await check(c.id)).status === 'down');
+    // checks keep running, results keep landing, but the asset stays in maintenance
+    const count = resultsOf(c.id).length;
+    await waitFor('more results', () => resultsOf(c.id).length >= count + 2, 5_000);
+    expect((await asset(id)).status).toBe('maintenance');
+    expect(eventsOf('asset.down')).toHaveLength(0);
+    expect(await incidentsList()).toEqual([]);
+  });
+
+  it('a link whose endpoint station is down records its own down as suppressed and opens no incident', async (ctx) => {
+    const { expect } = ctx;
+    const { t, target, startMonitor, createAsset, createHttpCheck, asset, fn, check, incidentsList, assetStatusIs, eventsOf, resultsOf } = await setup(ctx);
+    const stationTarget = await target('healthy');
+    const linkTarget = await target('healthy');
+    const otherTarget = await target('healthy');
+    const fast = { failureThreshold: 1, successThreshold: 1 };
+    const station = await createAsset('gs-svalbard');
+    const moc = await createAsset('moc-oslo', { kind: 'mission_ops_center' });
+    const link = await createAsset('link-svalbard-oslo', { kind: 'network_link', link: { fromAssetId: station, toAssetId: moc } });
+    await createHttpCheck('svalbard-health', station, stationTarget.url, fast);
+    await createHttpCheck('oslo-health', moc, otherTarget.url, fast);
+    await createHttpCheck('svalbard-oslo-path', link, linkTarget.url, fast);
+    await startMonitor();
+    await assetStatusIs(station, 'up');
+    await assetStatusIs(link, 'up');
+
+    stationTarget.setMode('failing');
+    await assetStatusIs(station, 'down');
+    await waitFor('station incident', async () => (await incidentsList('?state=open')).some((i) => i.assetId === station));
+
+    linkTarget.setMode('failing');
+    await assetStatusIs(link, 'down');
+    const linkDown = eventsOf('asset.down', { kind: 'asset', id: link });
+    expect(linkDown).toHaveLength(1);
+    expect(linkDown[0]!.data.suppressed).toBe(true);
+    const stationDown = eventsOf('asset.down', { kind: 'asset', id: station });
+    expect(stationDown[0]!.data.suppressed).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 300));
+    const all = await incidentsList();
+    expect(all.filter((i) => i.assetId === link)).toEqual([]);
+    expect(all.filter((i) => i.assetId === station)).toHaveLength(1);
+    expect((await asset(moc)).status).toBe('up');
+  });
+});
