@@ -10,6 +10,7 @@ const configSchema = z.object({
   COOPWATCH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   COOPWATCH_DEMO: z.enum(['0', '1']).default('1'),
   COOPWATCH_DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(8091),
+  COOPWATCH_DEMO_FAILOVER_SECONDS: z.coerce.number().min(0).max(3600).default(20),
   COOPWATCH_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(256),
   COOPWATCH_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   COOPWATCH_MONITOR: z.enum(['0', '1']).default('1'),
@@ -28,6 +29,8 @@ export interface AppConfig {
   /** Run the demo fleet simulator on 127.0.0.1 (the demo seed's checks probe it). */
   demo: boolean;
   demoPort: number;
+  /** How long the demo fleet's failover automation takes to move a function's traffic. */
+  demoFailoverSeconds: number;
   checkConcurrency: number;
   retentionDays: number;
   /** Run checks at all (off: an API-only instance). */
@@ -55,6 +58,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     maxBodyBytes: c.COOPWATCH_MAX_BODY_BYTES,
     demo: c.COOPWATCH_DEMO === '1',
     demoPort: c.COOPWATCH_DEMO_PORT,
+    demoFailoverSeconds: c.COOPWATCH_DEMO_FAILOVER_SECONDS,
     checkConcurrency: c.COOPWATCH_CHECK_CONCURRENCY,
     retentionDays: c.COOPWATCH_RETENTION_DAYS,
     monitor: c.COOPWATCH_MONITOR === '1',

@@ -11,6 +11,7 @@ import { incidentRoutes } from './incidents/index.js';
 import { reportRoutes } from './reports/index.js';
 import { maintenanceRoutes } from './maintenance/index.js';
 import { scenarioRoutes } from './scenarios/index.js';
+import { drillRoutes, findingRoutes, type DrillControl } from './drills/index.js';
 import { demoRoutes, type DemoFleetControl } from './demo/index.js';
 import { authenticate, requires } from './auth.js';
 import { createRouter } from './env.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   elementsMaxAgeDays?: number;
   /** Prometheus exposition for /metrics, when the runtime keeps metrics. */
   metrics?: () => Promise<{ body: string; contentType: string }>;
+  /** Starts and aborts drill runs; absent on an instance that runs no monitor. */
+  drills?: DrillControl;
   /** The demo fleet simulator, when it runs: mounts /api/demo. */
   demoFleet?: DemoFleetControl;
   /** Serves the Swagger UI files under /vendor/swagger-ui-dist/, so /docs works offline. */
@@ -71,6 +74,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/reports', reportRoutes);
   app.route('/api/maintenance', maintenanceRoutes);
   app.route('/api/scenarios', scenarioRoutes);
+  app.route('/api/drills', drillRoutes(deps.drills));
+  app.route('/api/findings', findingRoutes);
   if (deps.demoFleet) app.route('/api/demo', demoRoutes(deps.demoFleet));
   if (deps.metrics) {
     const exposition = deps.metrics;

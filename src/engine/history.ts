@@ -1,4 +1,4 @@
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, min, sql } from 'drizzle-orm';
 import { commitAtomically, deferredSql, type Db, type Statement } from '../db/client.js';
 import { checkResults, engineMarks, rollups } from '../db/schema/index.js';
 
@@ -28,7 +28,9 @@ const BUCKETS = [
 export async function rollUpHistory(db: Db, now: number): Promise<{ from: number; until: number }> {
   const until = now - SETTLE_MS;
   const [mark] = await db.select().from(engineMarks).where(eq(engineMarks.name, ROLLUP_MARK));
-  const from = mark?.value ?? until - 60_000;
+  // The first run starts from the oldest result kept, so nothing stored before it is left out.
+  const [oldest] = mark ? [] : await db.select({ ts: min(checkResults.ts) }).from(checkResults);
+  const from = mark?.value ?? oldest?.ts ?? until - 60_000;
   const statements: Statement[] = [];
   if (until > from) {
     for (const { granularity, ms: msValue } of BUCKETS) {

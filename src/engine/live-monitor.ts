@@ -102,6 +102,15 @@ export class LiveMonitor {
     return this.flushing;
   }
 
+  /** Re-evaluates every asset now (after a drill changed what is simulated), in turn with flushes. */
+  reassess(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      const now = this.now();
+      await commitAtomically(this.options.db, this.monitor.planReassessment(this.options.db, now));
+    });
+    return this.flushing;
+  }
+
   /** Picks up definition changes recorded as events since the last look. */
   async syncDefinitions(): Promise<void> {
     const { db } = this.options;

@@ -69,6 +69,17 @@ interface OpenIncident {
   severity: Severity;
 }
 
+/**
+ * What a running drill does to the monitor: assets it takes down by simulation, and the assets
+ * and functions whose changes it causes — their events carry the drill's run id and never open
+ * a real incident.
+ */
+export interface DrillMarks {
+  simulatedDown: number[];
+  assetIds: number[];
+  functionIds: number[];
+}
+
 export interface ObservationRecord {
   checkId: number;
   /** When the probe started; results and streaks are dated by it. */
@@ -96,6 +107,7 @@ export class Monitor {
   private dependents = new Map<number, number[]>();
   private openIncidents = new Map<string, OpenIncident>();
   private maintenance = new Set<number>();
+  private drills = new Map<number, DrillMarks>();
   private windows: Array<typeof maintenanceWindows.$inferSelect> = [];
 
   private constructor() {}
@@ -333,8 +345,30 @@ export class Monitor {
     return changed;
   }
 
+  /** Starts (or changes) a drill's marks; reassess afterwards to apply simulated outages. */
+  setDrill(runId: number, marks: DrillMarks): void {
+    this.drills.set(runId, marks);
+  }
+
+  clearDrill(runId: number): void {
+    this.drills.delete(runId);
+  }
+
+  private drillForAsset(assetId: number): number | null {
+    for (const [runId, marks] of this.drills) if (marks.assetIds.includes(assetId) || marks.simulatedDown.includes(assetId)) return runId;
+    return null;
+  }
+
+  private drillForFunction(functionId: number): number | null {
+    for (const [runId, marks] of this.drills) if (marks.functionIds.includes(functionId)) return runId;
+    return null;
+  }
+
   private deriveAssetStatus(asset: AssetNode): { status: AssetStatus; reason: string | null } {
     if (this.maintenance.has(asset.id)) return { status: 'maintenance', reason: 'in a maintenance window' };
+    for (const [runId, marks] of this.drills) {
+      if (marks.simulatedDown.includes(asset.id)) return { status: 'down', reason: `drill run ${runId}: simulated outage` };
+    }
     let worst: { status: AssetStatus; reason: string | null } = { status: 'unknown', reason: null };
     const rank: Record<AssetStatus, number> = { unknown: 0, maintenance: 0, up: 1, degraded: 2, down: 3 };
     for (const checkId of this.checksByAsset.get(asset.id) ?? []) {
@@ -352,8 +386,17 @@ export class Monitor {
     return status !== 'down' && status !== 'maintenance';
   }
 
+  assetState(assetId: number): { key: string; kind: string; status: AssetStatus; since: number } | undefined {
+    const a = this.assets.get(assetId);
+    return a && { key: a.key, kind: a.kind, status: a.status, since: a.since };
+  }
+
+  assetIds(): number[] {
+    return [...this.assets.keys()];
+  }
+
   /** Functions that depend on an asset, directly or through other functions. */
-  private functionsHurtBy(assetId: number): number[] {
+  functionsHurtBy(assetId: number): number[] {
     const seen = new Set<number>();
     const queue = [...(this.functionsByAsset.get(assetId) ?? [])];
     while (queue.length) {
@@ -396,6 +439,7 @@ export class Monitor {
     for (const { asset, previous, startedAt } of assetChanges) {
       const hurt = this.functionsHurtBy(asset.id).map((id) => functionsById.get(id)!);
       const suppressed = asset.status === 'down' && this.parentDown(asset);
+      const drillRunId = this.drillForAsset(asset.id);
       const severity: Severity =
         asset.status === 'down'
           ? incidentSeverity(asset.criticality, hurt.map((f) => ({ tier: f.tier, lost: f.status === 'lost' })))
@@ -407,20 +451,21 @@ export class Monitor {
           subjectId: asset.id,
           subjectKey: asset.key,
           severity,
+          drillRunId,
           data: {
             assetKey: asset.key, assetName: asset.name, kind: asset.kind, previous, status: asset.status,
             reason: asset.reason, functionKeys: hurt.map((f) => f.key), ...(suppressed ? { suppressed: true } : {}),
           },
         }),
       );
-      if (asset.status === 'down' && !suppressed) statements.push(...this.openIncident(ctx, asset, hurt, severity, startedAt, now));
+      if (asset.status === 'down' && !suppressed && drillRunId === null) statements.push(...this.openIncident(ctx, asset, hurt, severity, startedAt, now));
       if (previous === 'down' && (asset.status === 'up' || asset.status === 'degraded' || asset.status === 'unknown')) {
         statements.push(...this.resolveIncidents(ctx, (i) => i.assetId === asset.id, now));
       }
     }
 
     for (const { fn, previous } of functionChanges) {
-      if (fn.status === 'lost' && previous !== 'lost') {
+      if (fn.status === 'lost' && previous !== 'lost' && this.drillForFunction(fn.id) === null) {
         const covering = [...this.openIncidents.values()].find((i) => i.functionIds.includes(fn.id));
         if (!covering) statements.push(...this.openIncident(ctx, null, [fn], fn.tier === 'PMEF' ? 'critical' : 'major', now, now));
       }
@@ -472,13 +517,13 @@ export class Monitor {
       };
       if (previous !== impact.status) {
         const severity: Severity = fn.status === 'lost' ? (fn.tier === 'PMEF' ? 'critical' : 'major') : fn.status === 'degraded' ? 'minor' : 'info';
-        statements.push(recordEvent(ctx, { type: `function.${fn.status}`, subjectKind: 'function', subjectId: id, subjectKey: fn.key, severity, data }));
+        statements.push(recordEvent(ctx, { type: `function.${fn.status}`, subjectKind: 'function', subjectId: id, subjectKey: fn.key, severity, drillRunId: this.drillForFunction(id), data }));
         changes.push({ fn, previous });
       }
       if (hadSpare && !hasSpare && impact.status !== 'lost') {
-        statements.push(recordEvent(ctx, { type: 'redundancy.lost', subjectKind: 'function', subjectId: id, subjectKey: fn.key, severity: fn.tier === 'PMEF' ? 'major' : 'minor', data }));
+        statements.push(recordEvent(ctx, { type: 'redundancy.lost', subjectKind: 'function', subjectId: id, subjectKey: fn.key, severity: fn.tier === 'PMEF' ? 'major' : 'minor', drillRunId: this.drillForFunction(id), data }));
       } else if (!hadSpare && hasSpare) {
-        statements.push(recordEvent(ctx, { type: 'redundancy.restored', subjectKind: 'function', subjectId: id, subjectKey: fn.key, data }));
+        statements.push(recordEvent(ctx, { type: 'redundancy.restored', subjectKind: 'function', subjectId: id, subjectKey: fn.key, drillRunId: this.drillForFunction(id), data }));
       }
     }
     return changes;

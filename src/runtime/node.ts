@@ -14,7 +14,9 @@ import type { Db } from '../db/client.js';
 import { assets, checks } from '../db/schema/index.js';
 import { openSqlite } from '../db/sqlite.js';
 import { startDemoFleet, type DemoFleet } from '../demo/fleet.js';
+import { AppError } from '../domain/errors.js';
 import { SYSTEM_ACTOR } from '../domain/roles.js';
+import { DrillRunner } from '../drills/runner.js';
 import { pruneHistory, rollUpHistory } from '../engine/history.js';
 import { LiveMonitor } from '../engine/live-monitor.js';
 import { seedIfEmpty } from '../services/bootstrap.js';
@@ -45,6 +47,11 @@ export async function startNode(config: AppConfig) {
   }
 
   let fleet: DemoFleet | undefined;
+  let runner: DrillRunner | undefined;
+  const drillsOf = () => {
+    if (!runner) throw new AppError(503, 'unavailable', 'The drill runner is still starting; try again in a moment');
+    return runner;
+  };
   const metrics = createNodeMetrics();
   const swaggerRoot = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const app = createApp({
@@ -53,6 +60,7 @@ export async function startNode(config: AppConfig) {
     elementsMaxAgeDays: config.elementsMaxAgeDays,
     metrics: metrics.exposition,
     swaggerAssets: serveStatic({ root: swaggerRoot, rewriteRequestPath: (p) => p.replace(/^\/vendor\/swagger-ui-dist/, '') }),
+    ...(config.monitor ? { drills: { startRun: (c, id) => drillsOf().startRun(c, id), abortRun: (c, id, why) => drillsOf().abortRun(c, id, why) } } : {}),
     ...(config.demo ? { demoFleet: { setFault: (key, mode) => fleet?.setFault(key, mode), faults: () => fleet?.faults() ?? {} } } : {}),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -65,7 +73,7 @@ export async function startNode(config: AppConfig) {
   const apiPort = typeof address === 'object' && address ? address.port : config.port;
 
   if (config.demo) {
-    fleet = await startDemoFleetFor(db, config.demoPort, `http://127.0.0.1:${apiPort}`);
+    fleet = await startDemoFleetFor(db, config.demoPort, `http://127.0.0.1:${apiPort}`, config.demoFailoverSeconds * 1000);
     log(`demo fleet simulating ${Object.keys(fleet.faults()).length} assets on ${fleet.url} (COOPWATCH_DEMO=0 turns it off)`);
   }
 
@@ -76,6 +84,8 @@ export async function startNode(config: AppConfig) {
   if (live) {
     metrics.attach(live);
     log(`monitoring ${live.scheduler.size} checks`);
+    runner = new DrillRunner({ db, live, log });
+    await runner.start();
   }
 
   const housekeeping = cron.schedule('* * * * *', async () => {
@@ -105,6 +115,7 @@ export async function startNode(config: AppConfig) {
     setTimeout(() => process.exit(0), 5000).unref();
     await housekeeping.stop();
     await elementsRefresh?.stop();
+    runner?.stop();
     await live?.stop();
     await probes.close();
     await fleet?.close();
@@ -118,16 +129,27 @@ export async function startNode(config: AppConfig) {
   return { server, sqlite, live, fleet, stop };
 }
 
-/** The demo fleet plays every asset in the database; push checks get heartbeats from it. */
-async function startDemoFleetFor(db: Db, port: number, apiUrl: string): Promise<DemoFleet> {
+/**
+ * The demo fleet plays every asset in the database; push checks get heartbeats from it. A
+ * service asset tagged `failover-primary:<key>` and `failover-alternate:<key>` gets failover
+ * automation: its traffic moves to the alternate `failoverMs` after the primary goes down.
+ */
+async function startDemoFleetFor(db: Db, port: number, apiUrl: string, failoverMs: number): Promise<DemoFleet> {
   const rows = await db.select().from(assets).orderBy(asc(assets.id));
   const pushChecks = await db
     .select({ assetId: checks.assetId, token: checks.pushToken, intervalSeconds: checks.intervalSeconds })
     .from(checks)
     .where(isNotNull(checks.pushToken));
   const keyOf = new Map(rows.map((a) => [a.id, a.key]));
+  const tagValue = (tags: string[], name: string) => tags.find((t) => t.startsWith(`${name}:`))?.slice(name.length + 1);
+  const failover = rows.flatMap((a) => {
+    const primary = tagValue(a.tags, 'failover-primary');
+    const alternate = tagValue(a.tags, 'failover-alternate');
+    return primary && alternate ? [{ functionKey: a.key, primaryAssetKey: primary, alternateAssetKey: alternate, delayMs: failoverMs }] : [];
+  });
   return startDemoFleet({
     port,
+    failover,
     assets: rows.map((a) => ({
       key: a.key, kind: a.kind, lat: a.lat, lon: a.lon,
       sla: { latencyMs: a.slaLatencyMs, jitterMs: a.slaJitterMs, lossPct: a.slaLossPct },

@@ -11,7 +11,7 @@ export interface EventSpec {
   subjectId?: number | SQL | null;
   subjectKey?: string | null;
   severity?: Severity;
-  drillRunId?: number | null;
+  drillRunId?: number | SQL | null;
   data?: Record<string, unknown>;
 }
 

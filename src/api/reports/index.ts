@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { InvalidInputError } from '../../domain/errors.js';
 import { recoveryReport } from '../../services/incidents.js';
+import { resilienceReport } from '../../services/drill-reports.js';
 import { requires } from '../auth.js';
 import { createRouter, serviceContext } from '../env.js';
 import { errorResponses, json, security } from '../openapi.js';
@@ -36,4 +37,16 @@ reportRoutes.openapi(
     if (from >= to) throw new InvalidInputError([{ path: 'from', message: 'must be before `to`', location: 'query' }]);
     return c.json(await recoveryReport(ctx, from, to), 200);
   },
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: 'get', path: '/resilience', tags: ['Reports'], security,
+    summary: 'Per function TTD/TTF/TTR p50 and p95 over drills and incidents, RTO compliance, overdue exercises, resilience score',
+    description: 'Function score: latest drill passed within the cycle 100, passed longer ago (expired) 75, failed or aborted 50, never 0; overall: tier-weighted mean (PMEF 3, MEF 2, supporting 1).',
+    middleware: requires('read'),
+    request: { query: z.object({ cycleDays: z.coerce.number().int().min(1).max(3650).default(365) }) },
+    responses: { 200: json(z.record(z.string(), z.unknown()).openapi('ResilienceReport'), 'The report'), ...errorResponses(400) },
+  }),
+  async (c) => c.json(await resilienceReport(serviceContext(c), c.req.valid('query').cycleDays), 200),
 );

@@ -1,0 +1,395 @@
+import { and, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { commitAtomically, type Db, type Statement } from '../db/client.js';
+import { assets, drillRuns, drills, groupMembers, dependencyGroups, missionFunctions, type DrillRow, type DrillRunRow, type HookSpec } from '../db/schema/index.js';
+import { AppError, ConflictError } from '../domain/errors.js';
+import { authorize, SYSTEM_ACTOR } from '../domain/roles.js';
+import { nextCronTime } from '../engine/cron.js';
+import type { LiveMonitor } from '../engine/live-monitor.js';
+import type { ServiceContext } from '../services/context.js';
+import { loadDrill, runView, type RunView } from '../services/drills.js';
+import { recordEvent } from '../services/events.js';
+import { assessScenarioBody, scenarioBody } from '../services/scenarios.js';
+
+type Phase = DrillRunRow['phase'];
+type Step = DrillRunRow['steps'][number];
+
+interface ActiveRun {
+  row: DrillRunRow;
+  drill: DrillRow;
+  /** Targets plus the collateral the drill is expected to cause (links to targets, service assets). */
+  marked: number[];
+  hypothesisFunctionIds: number[];
+  minRtoSeconds: number | null;
+  phaseSince: number;
+}
+
+export interface DrillRunnerOptions {
+  db: Db;
+  live: LiveMonitor;
+  now?: () => number;
+  /** How inject and rollback hooks are called (global fetch on Node and Workers). */
+  fetch?: typeof fetch;
+  tickMs?: number;
+  log?: (message: string) => void;
+}
+
+const HOOK_TIMEOUT_MS = 10_000;
+const ACTOR = { ...SYSTEM_ACTOR, name: 'drill-runner' };
+
+/**
+ * Runs failover drills: resolve targets → inject → watch the real checks → detected → failed
+ * over (the functions are served again through alternates) → roll back → restored → completed;
+ * or aborted by a guardrail, rolling back at once. Every step is stored with its event, marked
+ * with the run id, so drills never open real incidents or page anyone. A run that was in flight
+ * when the process stopped is rolled back and closed as interrupted on the next start.
+ */
+export class DrillRunner {
+  private active = new Map<number, ActiveRun>();
+  private timers: Array<ReturnType<typeof setInterval>> = [];
+  private ticking = false;
+  private lastScheduleCheck: number;
+  private readonly now: () => number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: DrillRunnerOptions) {
+    this.now = options.now ?? Date.now;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.lastScheduleCheck = this.now();
+  }
+
+  private ctx(): ServiceContext {
+    return { db: this.options.db, actor: ACTOR, now: this.now };
+  }
+
+  async start(): Promise<void> {
+    await this.closeInterrupted();
+    this.timers.push(setInterval(() => void this.tick(), this.options.tickMs ?? 500));
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  /** Runs left `running` by a previous process: roll back what they did, then close them. */
+  async closeInterrupted(): Promise<void> {
+    const { db } = this.options;
+    const stale = await db.select().from(drillRuns).where(eq(drillRuns.status, 'running'));
+    for (const row of stale) {
+      const [drill] = await db.select().from(drills).where(eq(drills.id, row.drillId));
+      const steps = [...row.steps];
+      if (drill?.mode === 'live' && drill.rollbackHook) steps.push(...(await this.callHooks(drill.rollbackHook, row.targetAssetIds, 'rollback')));
+      steps.push({ at: this.now(), step: 'interrupted', detail: 'the process stopped during the run; rolled back and closed on restart' });
+      await commitAtomically(db, [
+        db.update(drillRuns).set({ status: 'interrupted', phase: 'done', verdict: 'aborted', abortReason: 'interrupted by a restart', finishedAt: this.now(), steps }).where(eq(drillRuns.id, row.id)),
+        this.event('drill.aborted', row, drill?.key ?? null, { status: 'interrupted', reason: 'interrupted by a restart' }),
+      ]);
+      this.options.log?.(`drill run ${row.id} was interrupted by a restart: rolled back and closed`);
+    }
+  }
+
+  /** Starts a run of the drill now. Refused while another run of it is in progress (concurrency: forbid). */
+  async startRun(ctx: ServiceContext, drillId: number, trigger: 'manual' | 'schedule' = 'manual'): Promise<RunView> {
+    authorize(ctx.actor, 'planExercises');
+    const { db } = this.options;
+    const drill = await loadDrill(db, drillId);
+    const [running] = await db.select({ id: drillRuns.id }).from(drillRuns).where(and(eq(drillRuns.drillId, drillId), eq(drillRuns.status, 'running')));
+    if (running) throw new ConflictError(`Drill "${drill.key}" already has run ${running.id} in progress (overlapping runs are not allowed)`);
+
+    const now = this.now();
+    const { targets, note } = await this.resolveTargets(ctx, drill);
+    const functionIds = [...new Set(targets.flatMap((id) => this.options.live.monitor.functionsHurtBy(id)))];
+    const steps: Step[] = [{ at: now, step: 'resolve_targets', detail: note }];
+
+    if (!targets.length || drill.exerciseType === 'tabletop') {
+      const failed = !targets.length;
+      steps.push({ at: now, step: failed ? 'failed' : 'tabletop', detail: failed ? 'no targets: nothing to exercise' : 'tabletop exercise: no fault injected; discuss the what-if assessment' });
+      // The run and its event in one batch; the event finds the new run as the drill's latest.
+      const runId = sql`(select max(id) from drill_runs where drill_id = ${drillId})`;
+      await commitAtomically(db, [
+        db.insert(drillRuns).values({
+          drillId, status: failed ? 'failed' : 'completed', phase: 'done', verdict: failed ? 'fail' : null, trigger, targetAssetIds: targets, functionIds,
+          startedAt: now, finishedAt: now, steps,
+        }),
+        recordEvent(this.ctx(), {
+          type: failed ? 'drill.failed' : 'drill.completed', subjectKind: 'drill_run', subjectId: runId, subjectKey: drill.key, drillRunId: runId,
+          data: { drillId, drillKey: drill.key, note, verdict: failed ? 'fail' : null },
+        }),
+      ]);
+      const [row] = await db.select().from(drillRuns).where(eq(drillRuns.drillId, drillId)).orderBy(desc(drillRuns.id)).limit(1);
+      return runView(row!);
+    }
+
+    const [row] = await db
+      .insert(drillRuns)
+      .values({ drillId, status: 'running', phase: 'injecting', trigger, targetAssetIds: targets, functionIds, startedAt: now, steps })
+      .returning();
+    const run = await this.activate(row!, drill);
+    await this.inject(run);
+    return runView(run.row);
+  }
+
+  /** Aborts a run in progress, rolling it back at once. */
+  async abortRun(ctx: ServiceContext, runId: number, reason: string): Promise<RunView> {
+    authorize(ctx.actor, 'planExercises');
+    const run = this.active.get(runId);
+    if (!run) throw new ConflictError(`Run ${runId} is not in progress`);
+    await this.abort(run, `${reason} (by ${ctx.actor.name})`);
+    return runView(run.row);
+  }
+
+  private async resolveTargets(ctx: ServiceContext, drill: DrillRow): Promise<{ targets: number[]; note: string }> {
+    let candidates: number[];
+    let source: string;
+    if (drill.scenarioId !== null) {
+      const assessment = await assessScenarioBody({ ...ctx, actor: SYSTEM_ACTOR }, await scenarioBody(this.options.db, drill.scenarioId));
+      const down = assessment.assets.filter((a) => a.impact === 'down').map((a) => a.assetId);
+      candidates = down.length ? down : assessment.assets.filter((a) => a.impact === 'degraded').map((a) => a.assetId);
+      source = `scenario ${drill.scenarioId} hits ${candidates.length} assets`;
+    } else {
+      candidates = [...(drill.targetAssetIds ?? [])];
+      source = `${candidates.length} named targets`;
+    }
+    candidates.sort((a, b) => a - b);
+    const { type, value } = drill.blastRadius;
+    const cap = type === 'COUNT' ? value : Math.ceil((value / 100) * candidates.length);
+    const targets = candidates.slice(0, cap);
+    return { targets, note: `${source}; blast radius ${type} ${value} → ${targets.length} targets` };
+  }
+
+  private async activate(row: DrillRunRow, drill: DrillRow): Promise<ActiveRun> {
+    const { db } = this.options;
+    const hypothesisFunctionIds = drill.hypothesis.functionIds.length ? drill.hypothesis.functionIds : row.functionIds;
+    const rtos = hypothesisFunctionIds.length
+      ? await db.select({ rto: missionFunctions.rtoSeconds }).from(missionFunctions).where(inArray(missionFunctions.id, hypothesisFunctionIds))
+      : [];
+    const run: ActiveRun = {
+      row, drill, hypothesisFunctionIds, marked: await this.collateral(row.targetAssetIds, row.functionIds),
+      minRtoSeconds: rtos.length ? Math.min(...rtos.map((r) => r.rto)) : null, phaseSince: this.now(),
+    };
+    this.active.set(row.id, run);
+    return run;
+  }
+
+  /** What a drill is expected to disturb besides its targets: links that end at them, and the service assets of the functions they serve. */
+  private async collateral(targets: number[], functionIds: number[]): Promise<number[]> {
+    const { db } = this.options;
+    if (!targets.length) return [];
+    const links = await db
+      .select({ id: assets.id, from: assets.linkFromAssetId, to: assets.linkToAssetId })
+      .from(assets)
+      .where(and(eq(assets.kind, 'network_link'), isNotNull(assets.linkFromAssetId)));
+    const services = functionIds.length
+      ? await db
+          .select({ id: assets.id })
+          .from(groupMembers)
+          .innerJoin(dependencyGroups, eq(groupMembers.groupId, dependencyGroups.id))
+          .innerJoin(assets, eq(groupMembers.assetId, assets.id))
+          .where(and(inArray(dependencyGroups.functionId, functionIds), eq(assets.kind, 'service')))
+      : [];
+    return [
+      ...new Set([
+        ...targets,
+        ...links.filter((l) => targets.includes(l.from ?? -1) || targets.includes(l.to ?? -1)).map((l) => l.id),
+        ...services.map((s) => s.id),
+      ]),
+    ];
+  }
+
+  private async inject(run: ActiveRun): Promise<void> {
+    const { drill, row } = run;
+    const steps: Step[] = [];
+    if (drill.mode === 'simulated') {
+      this.options.live.monitor.setDrill(row.id, { simulatedDown: row.targetAssetIds, assetIds: run.marked, functionIds: row.functionIds });
+      steps.push({ at: this.now(), step: 'inject', detail: `simulated outage of ${row.targetAssetIds.length} assets (the monitor treats them as down)` });
+    } else {
+      this.options.live.monitor.setDrill(row.id, { simulatedDown: [], assetIds: run.marked, functionIds: row.functionIds });
+      steps.push(...(await this.callHooks(drill.injectHook!, row.targetAssetIds, 'inject')));
+    }
+    await this.options.live.reassess();
+    await this.transition(run, 'detecting', steps, { event: ['drill.started', { targets: await this.keys(row.targetAssetIds), mode: drill.mode }] });
+  }
+
+  private async keys(ids: number[]): Promise<string[]> {
+    return ids.map((id) => this.options.live.monitor.assetState(id)?.key ?? String(id));
+  }
+
+  private async callHooks(hook: HookSpec, targetIds: number[], what: 'inject' | 'rollback'): Promise<Step[]> {
+    const keys = await this.keys(targetIds);
+    return Promise.all(
+      keys.map(async (key) => {
+        const url = hook.url.replaceAll('{assetKey}', encodeURIComponent(key));
+        try {
+          const res = await this.fetchImpl(url, {
+            method: hook.method,
+            headers: { 'content-type': 'application/json', ...hook.headers },
+            body: hook.body?.replaceAll('{assetKey}', key),
+            signal: AbortSignal.timeout(HOOK_TIMEOUT_MS),
+            redirect: 'manual',
+          });
+          await res.body?.cancel();
+          return { at: this.now(), step: what, detail: `${hook.method} ${url} → ${res.status}` };
+        } catch (err) {
+          return { at: this.now(), step: `${what}_failed`, detail: `${hook.method} ${url}: ${err instanceof Error ? err.message : String(err)}` };
+        }
+      }),
+    );
+  }
+
+  /** Advances every run in progress by what the monitor now sees. */
+  async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      for (const run of [...this.active.values()]) await this.advance(run);
+      await this.startScheduledRuns();
+    } catch (err) {
+      this.options.log?.(`drill runner: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async advance(run: ActiveRun): Promise<void> {
+    const { monitor } = this.options.live;
+    const { row, drill } = run;
+    const now = this.now();
+    const started = row.startedAt!;
+    const targets = row.targetAssetIds;
+    const status = (id: number) => monitor.assetState(id)?.status;
+
+    if (run.row.phase === 'detecting' || run.row.phase === 'failing_over') {
+      const guard = this.guardrailBreached(run, now);
+      if (guard) return this.abort(run, guard);
+    }
+    if (row.phase === 'detecting' && targets.every((id) => status(id) === 'down')) {
+      await this.transition(run, 'failing_over', [{ at: now, step: 'detected', detail: `all ${targets.length} targets seen down by the monitor` }], {
+        set: { detectedAt: now },
+        event: ['drill.detected', { ttdMs: now - started }],
+      });
+    }
+    if (row.phase === 'failing_over' && run.hypothesisFunctionIds.every((id) => monitor.functionStatus(id)?.status !== 'lost')) {
+      const ttfMs = now - started;
+      const rtoMet = run.minRtoSeconds === null || ttfMs <= run.minRtoSeconds * 1000;
+      const statements: Statement[] = [];
+      if (!rtoMet) statements.push(this.event('rto.breached', row, drill.key, { ttfMs, rtoSeconds: run.minRtoSeconds }));
+      await this.transition(run, 'rolling_back', [{ at: now, step: 'failed_over', detail: `every hypothesis function is served again; TTF ${Math.round(ttfMs / 100) / 10} s` }], {
+        set: { failoverCompletedAt: now, rtoMet },
+        event: ['drill.failed_over', { ttfMs, rtoMet }],
+        extra: statements,
+      });
+      await this.rollBack(run);
+    }
+    if (row.phase === 'restoring') {
+      if (targets.every((id) => status(id) === 'up' || status(id) === 'degraded')) {
+        const ttfLimit = drill.hypothesis.ttfLimitSeconds;
+        const ttf = row.failoverCompletedAt === null ? null : row.failoverCompletedAt - started;
+        const pass = ttf !== null && row.rtoMet !== false && (ttfLimit === null || ttf <= ttfLimit * 1000);
+        await this.finish(run, 'completed', pass ? 'pass' : 'fail', [{ at: now, step: 'restored', detail: `all targets back up; verdict ${pass ? 'pass' : 'fail'}` }], { restoredAt: now });
+      } else if (now - run.phaseSince > drill.guardrails.maxDurationSeconds * 1000) {
+        await this.finish(run, 'completed', 'fail', [{ at: now, step: 'not_restored', detail: `targets still not back ${drill.guardrails.maxDurationSeconds} s after rollback` }], {});
+      }
+    }
+  }
+
+  private guardrailBreached(run: ActiveRun, now: number): string | null {
+    const { monitor } = this.options.live;
+    const { drill, row } = run;
+    if (now - row.startedAt! > drill.guardrails.maxDurationSeconds * 1000) return `maximum duration of ${drill.guardrails.maxDurationSeconds} s reached`;
+    for (const id of drill.guardrails.protectedFunctionIds) {
+      if (monitor.functionStatus(id)?.status === 'lost') return `protected function ${id} was lost`;
+    }
+    if (drill.guardrails.abortOnOutsideAssetDown) {
+      for (const id of monitor.assetIds()) {
+        if (run.marked.includes(id)) continue;
+        const state = monitor.assetState(id);
+        if (state?.status === 'down' && state.since >= row.startedAt!) return `${state.key}, outside the blast radius, went down`;
+      }
+    }
+    return null;
+  }
+
+  private async rollBack(run: ActiveRun): Promise<void> {
+    const { drill, row } = run;
+    const steps: Step[] = [];
+    if (drill.mode === 'simulated') {
+      // Keep the marks until the targets are back, so the recovery events are drill events too.
+      this.options.live.monitor.setDrill(row.id, { simulatedDown: [], assetIds: run.marked, functionIds: row.functionIds });
+      steps.push({ at: this.now(), step: 'rollback', detail: 'simulated outage lifted' });
+    } else {
+      steps.push(...(await this.callHooks(drill.rollbackHook!, row.targetAssetIds, 'rollback')));
+    }
+    await this.options.live.reassess();
+    await this.transition(run, 'restoring', steps, {});
+  }
+
+  private async abort(run: ActiveRun, reason: string): Promise<void> {
+    const now = this.now();
+    const steps: Step[] = [{ at: now, step: 'abort', detail: reason }];
+    if (run.drill.mode === 'live' && run.row.phase !== 'restoring') steps.push(...(await this.callHooks(run.drill.rollbackHook!, run.row.targetAssetIds, 'rollback')));
+    else steps.push({ at: now, step: 'rollback', detail: 'simulated outage lifted' });
+    await this.finish(run, 'aborted', 'aborted', steps, { abortReason: reason }, ['drill.aborted', { reason }]);
+  }
+
+  private async finish(
+    run: ActiveRun,
+    status: 'completed' | 'aborted',
+    verdict: 'pass' | 'fail' | 'aborted',
+    steps: Step[],
+    set: Partial<DrillRunRow>,
+    event: [string, Record<string, unknown>] = ['drill.completed', { verdict }],
+  ): Promise<void> {
+    this.active.delete(run.row.id);
+    this.options.live.monitor.clearDrill(run.row.id);
+    await this.options.live.reassess();
+    await this.transition(run, 'done', steps, { set: { ...set, status, verdict, finishedAt: this.now() }, event: [event[0], { ...event[1], verdict }] });
+  }
+
+  private async transition(
+    run: ActiveRun,
+    phase: Phase,
+    steps: Step[],
+    change: { set?: Partial<DrillRunRow>; event?: [string, Record<string, unknown>]; extra?: Statement[] },
+  ): Promise<void> {
+    const { db } = this.options;
+    const row: DrillRunRow = { ...run.row, ...change.set, phase, steps: [...run.row.steps, ...steps] };
+    const { id, drillId: _drillId, ...values } = row;
+    await commitAtomically(db, [
+      db.update(drillRuns).set(values).where(eq(drillRuns.id, id)),
+      ...(change.event ? [this.event(change.event[0], row, run.drill.key, change.event[1])] : []),
+      ...(change.extra ?? []),
+    ]);
+    run.row = row;
+    run.phaseSince = this.now();
+  }
+
+  private event(type: string, row: DrillRunRow, drillKey: string | null, data: Record<string, unknown>): Statement {
+    return recordEvent(this.ctx(), {
+      type,
+      subjectKind: 'drill_run',
+      subjectId: row.id,
+      subjectKey: drillKey,
+      severity: type === 'rto.breached' || type === 'drill.aborted' ? 'minor' : 'info',
+      drillRunId: row.id,
+      data: { drillId: row.drillId, drillKey, runId: row.id, ...data },
+    });
+  }
+
+  /** Cron-scheduled drills whose time came since the last look (runs missed while stopped are skipped). */
+  private async startScheduledRuns(): Promise<void> {
+    const now = this.now();
+    const since = this.lastScheduleCheck;
+    this.lastScheduleCheck = now;
+    const scheduled = await this.options.db.select().from(drills).where(and(eq(drills.enabled, true), isNotNull(drills.cron)));
+    for (const drill of scheduled) {
+      const due = nextCronTime(drill.cron!, drill.timezone, since);
+      if (due === null || due > now) continue;
+      try {
+        await this.startRun(this.ctx(), drill.id, 'schedule');
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        this.options.log?.(`scheduled drill ${drill.key} not started: ${err.message}`);
+      }
+    }
+  }
+}
