@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
       const { document, locate } = parseInventoryDocument(fs.readFileSync(file, 'utf8'));
       const summary = await withContext((ctx) => applyInventory(ctx, document, { dryRun: values['dry-run'], locate }));
       const would = summary.dryRun ? 'would be ' : '';
-      const count = (group: ApplySummary['created']) => `${group.assets.length} assets, ${group.functions.length} functions, ${group.satellites.length} satellites, ${group.checks.length} checks`;
+      const count = (group: ApplySummary['created']) => `${group.assets.length} assets, ${group.functions.length} functions, ${group.satellites.length} satellites, ${group.checks.length} checks, ${group.scenarios.length} scenarios, ${group.drills.length} drills`;
       console.log(`${file}: ${would}created ${count(summary.created)}; ${would}updated ${count(summary.updated)}; ${summary.unchanged} unchanged`);
       for (const key of Object.values(summary.created).flat()) console.log(`  + ${key}`);
       for (const key of Object.values(summary.updated).flat()) console.log(`  ~ ${key}`);

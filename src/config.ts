@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_RETRY_SCHEDULE_SECONDS, parseRetrySchedule } from './alerts/dispatcher.js';
 
 /** Configuration, read once from the environment at start-up and never at request time. */
 const configSchema = z.object({
@@ -16,6 +17,12 @@ const configSchema = z.object({
   COOPWATCH_MONITOR: z.enum(['0', '1']).default('1'),
   COOPWATCH_ELEMENTS_MAX_AGE_DAYS: z.coerce.number().min(0.1).max(365).default(3),
   COOPWATCH_ELEMENTS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  COOPWATCH_WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
+  COOPWATCH_WEBHOOK_RETRY_SCHEDULE: z.string().max(500).optional(),
+  COOPWATCH_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  COOPWATCH_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  COOPWATCH_ALERTMANAGER_LABEL: z.string().min(1).max(100).default('asset'),
+  COOPWATCH_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export interface AppConfig {
@@ -39,6 +46,16 @@ export interface AppConfig {
   elementsMaxAgeDays: number;
   /** A GP/TLE feed to refresh elements from, daily. */
   elementsUrl: string | undefined;
+  webhooks: {
+    /** Private and loopback destinations (a COOP network is often private); link-local and metadata never. */
+    allowPrivate: boolean;
+    retryScheduleSeconds: number[];
+    timeoutMs: number;
+    concurrency: number;
+  };
+  alertmanagerLabel: string;
+  /** Where people reach this instance; used for links in alerts. */
+  publicUrl: string | undefined;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -64,5 +81,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     monitor: c.COOPWATCH_MONITOR === '1',
     elementsMaxAgeDays: c.COOPWATCH_ELEMENTS_MAX_AGE_DAYS,
     elementsUrl: c.COOPWATCH_ELEMENTS_URL,
+    webhooks: {
+      allowPrivate: c.COOPWATCH_WEBHOOK_ALLOW_PRIVATE === '1',
+      retryScheduleSeconds: c.COOPWATCH_WEBHOOK_RETRY_SCHEDULE ? parseRetrySchedule(c.COOPWATCH_WEBHOOK_RETRY_SCHEDULE) : DEFAULT_RETRY_SCHEDULE_SECONDS,
+      timeoutMs: c.COOPWATCH_WEBHOOK_TIMEOUT_MS,
+      concurrency: c.COOPWATCH_WEBHOOK_CONCURRENCY,
+    },
+    alertmanagerLabel: c.COOPWATCH_ALERTMANAGER_LABEL,
+    publicUrl: c.COOPWATCH_PUBLIC_URL,
   };
 }

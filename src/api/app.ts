@@ -12,6 +12,8 @@ import { reportRoutes } from './reports/index.js';
 import { maintenanceRoutes } from './maintenance/index.js';
 import { scenarioRoutes } from './scenarios/index.js';
 import { drillRoutes, findingRoutes, type DrillControl } from './drills/index.js';
+import { ingestRoutes } from './ingest/index.js';
+import { webhookRoutes } from './webhooks/index.js';
 import { demoRoutes, type DemoFleetControl } from './demo/index.js';
 import { authenticate, requires } from './auth.js';
 import { createRouter } from './env.js';
@@ -30,6 +32,10 @@ export interface AppDeps {
   elementsMaxAgeDays?: number;
   /** Prometheus exposition for /metrics, when the runtime keeps metrics. */
   metrics?: () => Promise<{ body: string; contentType: string }>;
+  /** Outbound webhook policy and a nudge for the dispatcher. */
+  webhooks?: { allowPrivate: boolean; wake?: () => void };
+  /** The Alertmanager label that names the asset (default `asset`). */
+  alertmanagerLabel?: string;
   /** Starts and aborts drill runs; absent on an instance that runs no monitor. */
   drills?: DrillControl;
   /** The demo fleet simulator, when it runs: mounts /api/demo. */
@@ -76,6 +82,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/scenarios', scenarioRoutes);
   app.route('/api/drills', drillRoutes(deps.drills));
   app.route('/api/findings', findingRoutes);
+  app.route('/api/webhooks', webhookRoutes({ allowPrivate: deps.webhooks?.allowPrivate ?? false }, deps.webhooks?.wake ?? (() => {})));
+  app.route('/api/ingest', ingestRoutes(deps.alertmanagerLabel ?? 'asset'));
   if (deps.demoFleet) app.route('/api/demo', demoRoutes(deps.demoFleet));
   if (deps.metrics) {
     const exposition = deps.metrics;

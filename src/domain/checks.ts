@@ -81,6 +81,10 @@ export const contactSettingsSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2000),
 });
 
+export const externalSettingsSchema = z.strictObject({
+  source: z.enum(['alertmanager']).default('alertmanager'),
+});
+
 export const CHECK_SETTINGS = {
   http: httpSettingsSchema,
   tcp: tcpSettingsSchema,
@@ -89,6 +93,7 @@ export const CHECK_SETTINGS = {
   push: pushSettingsSchema,
   link: linkSettingsSchema,
   contact: contactSettingsSchema,
+  external: externalSettingsSchema,
 } as const satisfies Record<(typeof CHECK_KINDS)[number], z.ZodType>;
 
 export type HttpSettings = z.infer<typeof httpSettingsSchema>;
@@ -151,7 +156,7 @@ export function checkKindRule(check: CheckShape, ctx: z.RefinementCtx) {
       ctx.addIssue({ code: 'custom', path: [kind], message: `a ${check.kind} check takes a "${check.kind}" block, not "${kind}"` });
     }
   }
-  if (check[check.kind] === undefined && check.kind !== 'push') {
+  if (check[check.kind] === undefined && check.kind !== 'push' && check.kind !== 'external') {
     ctx.addIssue({ code: 'custom', path: [check.kind], message: `a ${check.kind} check needs its "${check.kind}" settings` });
   }
   if (check.intervalSeconds !== undefined && check.cron !== undefined) {

@@ -24,10 +24,12 @@ export function findCommonMode(group: string, members: readonly CommonModeMember
   const collect = (cause: CommonModeFinding['cause'], keyOf: (m: CommonModeMember) => string | null) => {
     const byKey = new Map<string, number[]>();
     for (const m of members) {
-      const key = keyOf(m);
+      const key = keyOf(m)?.toLowerCase();
       if (key) byKey.set(key, [...(byKey.get(key) ?? []), m.assetId]);
     }
-    for (const [shared, assetIds] of byKey) if (assetIds.length > 1) findings.push({ group, cause, shared, assetIds });
+    for (const assetIds of byKey.values()) {
+      if (assetIds.length > 1) findings.push({ group, cause, shared: keyOf(members.find((m) => m.assetId === assetIds[0])!)!, assetIds });
+    }
   };
   collect('equipment', (m) => (m.vendor && m.model && m.firmware ? `${m.vendor} ${m.model} firmware ${m.firmware}` : null));
   collect('management_network', (m) => m.managementNetwork);

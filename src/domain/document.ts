@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { EARTH_RADIUS_KM, ommSchema, sunSynchronousInclinationDeg, tleLine1Schema, tleLine2Schema } from '../engine/orbital-elements.js';
+import { drillDocumentSchema, type DrillDocument } from '../drills/schemas.js';
+import { scenarioBodySchema, scenarioMetaSchema } from '../scenarios/schemas.js';
 import { checkDocumentSchema, type CheckDocument } from './checks.js';
 import { assetDocumentSchema, functionDocumentSchema, keySchema, type AssetDocument, type FunctionDocument } from './inventory.js';
 
-export type { AssetDocument, CheckDocument, FunctionDocument };
+export type { AssetDocument, CheckDocument, DrillDocument, FunctionDocument };
 
 // ── Satellites ───────────────────────────────────────────────────────────────
 
@@ -89,20 +91,31 @@ export const satelliteDocumentSchema = z
   });
 export type SatelliteDocument = z.infer<typeof satelliteDocumentSchema>;
 
-const satelliteListSchema = z.array(satelliteDocumentSchema).superRefine((items, ctx) => {
-  const seen = new Map<string, number>();
-  items.forEach((item, i) => {
-    const first = seen.get(item.key);
-    if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'key'], message: `key "${item.key}" is used twice (first at satellites.${first})` });
-    else seen.set(item.key, i);
+/** A section whose items' keys are unique within the file. */
+function keyedList<T extends z.ZodType<{ key: string }>>(section: string, item: T) {
+  return z.array(item).superRefine((items, ctx) => {
+    const seen = new Map<string, number>();
+    items.forEach((it, i) => {
+      const first = seen.get(it.key);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'key'], message: `key "${it.key}" is used twice (first at ${section}.${first})` });
+      else seen.set(it.key, i);
+    });
   });
-});
+}
+
+// ── Scenarios and drills ─────────────────────────────────────────────────────
+
+/** An outage scenario in the apply file: `{ key, name, description?, kind, params }`, params checked per kind. */
+export const scenarioDocumentSchema = z.intersection(scenarioMetaSchema, scenarioBodySchema);
+export type ScenarioDocument = z.infer<typeof scenarioDocumentSchema>;
 
 /** The config-as-code file (`coopwatch apply -f FILE`): every item carries a stable key. */
 export const inventoryDocumentSchema = z.strictObject({
   assets: z.array(assetDocumentSchema).default([]),
   functions: z.array(functionDocumentSchema).default([]),
-  satellites: satelliteListSchema.default([]),
+  satellites: keyedList('satellites', satelliteDocumentSchema).default([]),
   checks: z.array(checkDocumentSchema).default([]),
+  scenarios: keyedList('scenarios', scenarioDocumentSchema).default([]),
+  drills: keyedList('drills', drillDocumentSchema).default([]),
 });
 export type InventoryDocument = z.infer<typeof inventoryDocumentSchema>;

@@ -22,7 +22,8 @@ export type FunctionTier = (typeof FUNCTION_TIERS)[number];
 export const ROLES = ['viewer', 'officer', 'planner', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const CHECK_KINDS = ['http', 'tcp', 'dns', 'tls', 'push', 'link', 'contact'] as const;
+/** `external`: fed by another monitor (Prometheus Alertmanager) rather than probed. */
+export const CHECK_KINDS = ['http', 'tcp', 'dns', 'tls', 'push', 'link', 'contact', 'external'] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
 export const SEVERITIES = ['info', 'minor', 'major', 'critical'] as const;

@@ -21,6 +21,10 @@ interface ActiveRun {
   hypothesisFunctionIds: number[];
   minRtoSeconds: number | null;
   phaseSince: number;
+  /** Assets the hypothesis functions depend on (through member functions too), targets excluded. */
+  watchedAssetIds: number[];
+  /** Where each watched check's streak stood when the targets were seen down: failover is only confirmed by observations made after it. */
+  detectedStreaks: Map<number, { streakStartedAt: number; streakCount: number }> | null;
 }
 
 export interface DrillRunnerOptions {
@@ -34,6 +38,8 @@ export interface DrillRunnerOptions {
 }
 
 const HOOK_TIMEOUT_MS = 10_000;
+/** Check kinds that report on every interval, so they can confirm a failover promptly. */
+const CONFIRMING_CHECK_KINDS: ReadonlySet<string> = new Set(['http', 'tcp', 'dns', 'tls', 'link', 'push']);
 const ACTOR = { ...SYSTEM_ACTOR, name: 'drill-runner' };
 
 /**
@@ -163,12 +169,77 @@ export class DrillRunner {
     const rtos = hypothesisFunctionIds.length
       ? await db.select({ rto: missionFunctions.rtoSeconds }).from(missionFunctions).where(inArray(missionFunctions.id, hypothesisFunctionIds))
       : [];
+    const dependencies = await this.dependencyAssets(hypothesisFunctionIds);
+    const marked = await this.collateral(row.targetAssetIds, row.functionIds);
+    const services = new Set(await this.serviceAssets(row.functionIds));
     const run: ActiveRun = {
-      row, drill, hypothesisFunctionIds, marked: await this.collateral(row.targetAssetIds, row.functionIds),
+      row, drill, hypothesisFunctionIds, marked,
       minRtoSeconds: rtos.length ? Math.min(...rtos.map((r) => r.rto)) : null, phaseSince: this.now(),
+      // Links to the targets fail with them; they confirm nothing about the failover.
+      watchedAssetIds: dependencies.filter((id) => !marked.includes(id) || services.has(id)), detectedStreaks: null,
     };
     this.active.set(row.id, run);
     return run;
+  }
+
+  /** Every asset the functions depend on, directly or through member functions. */
+  private async dependencyAssets(functionIds: number[]): Promise<number[]> {
+    const { db } = this.options;
+    const assetIds = new Set<number>();
+    const seen = new Set<number>();
+    let frontier = [...new Set(functionIds)];
+    while (frontier.length) {
+      frontier.forEach((id) => seen.add(id));
+      const members = await db
+        .select({ assetId: groupMembers.assetId, functionId: groupMembers.memberFunctionId })
+        .from(groupMembers)
+        .innerJoin(dependencyGroups, eq(groupMembers.groupId, dependencyGroups.id))
+        .where(inArray(dependencyGroups.functionId, frontier));
+      for (const m of members) if (m.assetId !== null) assetIds.add(m.assetId);
+      frontier = [...new Set(members.flatMap((m) => (m.functionId !== null && !seen.has(m.functionId) ? [m.functionId] : [])))];
+    }
+    return [...assetIds];
+  }
+
+  /**
+   * The real checks that must confirm a failover: the watched assets' checks that observe on every
+   * interval (a contact check is silent between passes, an external one until an alert fires).
+   */
+  private watchedChecks(run: ActiveRun) {
+    return this.options.live.monitor
+      .definitions()
+      .filter((d) => d.enabled && d.intervalSeconds !== null && CONFIRMING_CHECK_KINDS.has(d.kind) && run.watchedAssetIds.includes(d.assetId));
+  }
+
+  private streaks(run: ActiveRun): Map<number, { streakStartedAt: number; streakCount: number }> {
+    const { monitor } = this.options.live;
+    const snapshot = new Map<number, { streakStartedAt: number; streakCount: number }>();
+    for (const def of this.watchedChecks(run)) {
+      const state = monitor.checkState(def.id);
+      if (state) snapshot.set(def.id, { streakStartedAt: state.streakStartedAt, streakCount: state.streakCount });
+    }
+    return snapshot;
+  }
+
+  /**
+   * Failed over: every hypothesis function is served again (not lost), confirmed by real checks —
+   * every check of a member still counted as available has observed it since the targets were
+   * seen down, and its latest observation is not a failure. Without this, a function whose
+   * service check had simply not run yet since the fault would count as failed over at once.
+   */
+  private failoverConfirmed(run: ActiveRun): boolean {
+    const { monitor } = this.options.live;
+    if (!run.hypothesisFunctionIds.every((id) => monitor.functionStatus(id)?.status !== 'lost')) return false;
+    for (const def of this.watchedChecks(run)) {
+      const assetStatus = monitor.assetState(def.assetId)?.status;
+      if (assetStatus === 'down' || assetStatus === 'maintenance') continue; // not counted on by the k-of-n groups
+      const state = monitor.checkState(def.id);
+      if (!state) continue;
+      const before = run.detectedStreaks?.get(def.id);
+      const observedSince = before ? state.streakStartedAt !== before.streakStartedAt || state.streakCount !== before.streakCount : state.streakCount > 0;
+      if (!observedSince || state.streakStatus === 'down') return false;
+    }
+    return true;
   }
 
   /** What a drill is expected to disturb besides its targets: links that end at them, and the service assets of the functions they serve. */
@@ -179,21 +250,26 @@ export class DrillRunner {
       .select({ id: assets.id, from: assets.linkFromAssetId, to: assets.linkToAssetId })
       .from(assets)
       .where(and(eq(assets.kind, 'network_link'), isNotNull(assets.linkFromAssetId)));
-    const services = functionIds.length
-      ? await db
-          .select({ id: assets.id })
-          .from(groupMembers)
-          .innerJoin(dependencyGroups, eq(groupMembers.groupId, dependencyGroups.id))
-          .innerJoin(assets, eq(groupMembers.assetId, assets.id))
-          .where(and(inArray(dependencyGroups.functionId, functionIds), eq(assets.kind, 'service')))
-      : [];
+    const services = await this.serviceAssets(functionIds);
     return [
       ...new Set([
         ...targets,
         ...links.filter((l) => targets.includes(l.from ?? -1) || targets.includes(l.to ?? -1)).map((l) => l.id),
-        ...services.map((s) => s.id),
+        ...services,
       ]),
     ];
+  }
+
+  /** Service assets in the functions' groups: what measures the service actually delivered. */
+  private async serviceAssets(functionIds: number[]): Promise<number[]> {
+    if (!functionIds.length) return [];
+    const rows = await this.options.db
+      .select({ id: assets.id })
+      .from(groupMembers)
+      .innerJoin(dependencyGroups, eq(groupMembers.groupId, dependencyGroups.id))
+      .innerJoin(assets, eq(groupMembers.assetId, assets.id))
+      .where(and(inArray(dependencyGroups.functionId, functionIds), eq(assets.kind, 'service')));
+    return rows.map((r) => r.id);
   }
 
   private async inject(run: ActiveRun): Promise<void> {
@@ -263,17 +339,18 @@ export class DrillRunner {
       if (guard) return this.abort(run, guard);
     }
     if (row.phase === 'detecting' && targets.every((id) => status(id) === 'down')) {
+      run.detectedStreaks = this.streaks(run);
       await this.transition(run, 'failing_over', [{ at: now, step: 'detected', detail: `all ${targets.length} targets seen down by the monitor` }], {
         set: { detectedAt: now },
         event: ['drill.detected', { ttdMs: now - started }],
       });
     }
-    if (row.phase === 'failing_over' && run.hypothesisFunctionIds.every((id) => monitor.functionStatus(id)?.status !== 'lost')) {
+    if (row.phase === 'failing_over' && this.failoverConfirmed(run)) {
       const ttfMs = now - started;
       const rtoMet = run.minRtoSeconds === null || ttfMs <= run.minRtoSeconds * 1000;
       const statements: Statement[] = [];
       if (!rtoMet) statements.push(this.event('rto.breached', row, drill.key, { ttfMs, rtoSeconds: run.minRtoSeconds }));
-      await this.transition(run, 'rolling_back', [{ at: now, step: 'failed_over', detail: `every hypothesis function is served again; TTF ${Math.round(ttfMs / 100) / 10} s` }], {
+      await this.transition(run, 'rolling_back', [{ at: now, step: 'failed_over', detail: `every hypothesis function is served again, confirmed by its checks; TTF ${Math.round(ttfMs / 100) / 10} s` }], {
         set: { failoverCompletedAt: now, rtoMet },
         event: ['drill.failed_over', { ttfMs, rtoMet }],
         extra: statements,
@@ -340,8 +417,12 @@ export class DrillRunner {
     event: [string, Record<string, unknown>] = ['drill.completed', { verdict }],
   ): Promise<void> {
     this.active.delete(run.row.id);
-    this.options.live.monitor.clearDrill(run.row.id);
+    const { monitor } = this.options.live;
+    // Lift a simulated outage while the run's marks still hold, so the recovery it causes (after an
+    // abort, say) is recorded as a drill event too, not as a real asset or function coming back.
+    monitor.setDrill(run.row.id, { simulatedDown: [], assetIds: run.marked, functionIds: run.row.functionIds });
     await this.options.live.reassess();
+    monitor.clearDrill(run.row.id);
     await this.transition(run, 'done', steps, { set: { ...set, status, verdict, finishedAt: this.now() }, event: [event[0], { ...event[1], verdict }] });
   }
 

@@ -24,6 +24,8 @@ export interface AssetFacts {
 export interface CheckRunnerDeps {
   probeContext(signal: AbortSignal): ProbeContext;
   readHeartbeat(checkId: number): Promise<push.PushTarget['heartbeat']>;
+  /** Alerts firing now for the asset, from Alertmanager. */
+  firingAlerts(assetId: number): Promise<Array<{ alertName: string; summary: string | null }>>;
   asset(assetId: number): AssetFacts | undefined;
   passes: PassCalendar;
   now(): number;
@@ -84,6 +86,12 @@ export function createCheckRunner(deps: CheckRunnerDeps) {
       }
       case 'contact':
         return runContact(def, settings as ContactSettings, ctx);
+      case 'external': {
+        const firing = await deps.firingAlerts(def.assetId);
+        if (!firing.length) return { status: 'up', latencyMs: null, message: null };
+        const names = firing.map((a) => (a.summary ? `${a.alertName}: ${a.summary}` : a.alertName));
+        return { status: 'down', latencyMs: null, message: `Alertmanager: ${names.join('; ').slice(0, 500)}` };
+      }
     }
   };
 }

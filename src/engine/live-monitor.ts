@@ -1,8 +1,7 @@
-import { and, gt, inArray, max } from 'drizzle-orm';
+import { and, eq, gt, inArray, max } from 'drizzle-orm';
 import type { ProbeContext } from '../../checks/types.js';
 import { commitAtomically, type Db } from '../db/client.js';
-import { events, pushHeartbeats, satellites } from '../db/schema/index.js';
-import { eq } from 'drizzle-orm';
+import { events, externalAlerts, pushHeartbeats, satellites } from '../db/schema/index.js';
 import { createCheckRunner } from './check-runner.js';
 import { Monitor, type ObservationRecord } from './monitor.js';
 import { PassCalendar } from './pass-calendar.js';
@@ -53,6 +52,11 @@ export class LiveMonitor {
         const [row] = await options.db.select().from(pushHeartbeats).where(eq(pushHeartbeats.checkId, checkId));
         return row ? { at: row.at, status: row.status, message: row.message, metrics: row.metrics } : null;
       },
+      firingAlerts: (assetId) =>
+        options.db
+          .select({ alertName: externalAlerts.alertName, summary: externalAlerts.summary })
+          .from(externalAlerts)
+          .where(and(eq(externalAlerts.assetId, assetId), eq(externalAlerts.status, 'firing'))),
       asset: (id) => this.monitor.assetFacts(id),
       passes: this.passes,
       now: this.now,

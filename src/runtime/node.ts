@@ -16,6 +16,8 @@ import { openSqlite } from '../db/sqlite.js';
 import { startDemoFleet, type DemoFleet } from '../demo/fleet.js';
 import { AppError } from '../domain/errors.js';
 import { SYSTEM_ACTOR } from '../domain/roles.js';
+import { WebhookDispatcher } from '../alerts/dispatcher.js';
+import { createWebhookSender } from '../alerts/node-delivery.js';
 import { DrillRunner } from '../drills/runner.js';
 import { pruneHistory, rollUpHistory } from '../engine/history.js';
 import { LiveMonitor } from '../engine/live-monitor.js';
@@ -46,6 +48,7 @@ export async function startNode(config: AppConfig) {
     }
   }
 
+  const outbox = startOutbox(db, config);
   let fleet: DemoFleet | undefined;
   let runner: DrillRunner | undefined;
   const drillsOf = () => {
@@ -58,6 +61,8 @@ export async function startNode(config: AppConfig) {
     database: () => db,
     maxBodyBytes: config.maxBodyBytes,
     elementsMaxAgeDays: config.elementsMaxAgeDays,
+    webhooks: { allowPrivate: config.webhooks.allowPrivate, wake: () => outbox.wake() },
+    alertmanagerLabel: config.alertmanagerLabel,
     metrics: metrics.exposition,
     swaggerAssets: serveStatic({ root: swaggerRoot, rewriteRequestPath: (p) => p.replace(/^\/vendor\/swagger-ui-dist/, '') }),
     ...(config.monitor ? { drills: { startRun: (c, id) => drillsOf().startRun(c, id), abortRun: (c, id, why) => drillsOf().abortRun(c, id, why) } } : {}),
@@ -116,6 +121,7 @@ export async function startNode(config: AppConfig) {
     await housekeeping.stop();
     await elementsRefresh?.stop();
     runner?.stop();
+    await outbox.stop();
     await live?.stop();
     await probes.close();
     await fleet?.close();
@@ -168,4 +174,40 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`[coopwatch] cannot start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
+}
+
+/** Sends webhooks: fans new events out to subscriptions and delivers what is due, a few times a second. */
+function startOutbox(db: Db, config: AppConfig) {
+  const sender = createWebhookSender({ allowPrivate: config.webhooks.allowPrivate, timeoutMs: config.webhooks.timeoutMs });
+  const dispatcher = new WebhookDispatcher({
+    db,
+    send: sender.send,
+    retryScheduleSeconds: config.webhooks.retryScheduleSeconds,
+    concurrency: config.webhooks.concurrency,
+    publicUrl: config.publicUrl,
+  });
+  let running: Promise<void> = Promise.resolve();
+  let again = false;
+  const pass = () => {
+    if (again) return;
+    again = true;
+    running = running.then(async () => {
+      again = false;
+      try {
+        await dispatcher.fanOut();
+        await dispatcher.deliverDue();
+      } catch (err) {
+        log(`webhook delivery: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+  };
+  const timer = setInterval(pass, 250);
+  return {
+    wake: pass,
+    async stop() {
+      clearInterval(timer);
+      await running;
+      await sender.close?.();
+    },
+  };
 }

@@ -97,7 +97,8 @@ export async function resilienceReport(ctx: ServiceContext, cycleDays: number) {
     const ttf = measured.flatMap((r) => (r.failoverCompletedAt ? [r.failoverCompletedAt - r.startedAt!] : []));
     const ttr = [...measured.flatMap((r) => (r.restoredAt ? [r.restoredAt - r.startedAt!] : [])), ...fnIncidents.flatMap((i) => (i.resolvedAt ? [i.resolvedAt - i.startedAt] : []))];
     const rtoChecks = [...measured.flatMap((r) => (r.rtoMet === null ? [] : [r.rtoMet])), ...fnIncidents.flatMap((i) => (i.resolvedAt ? [i.resolvedAt - i.startedAt <= f.rtoSeconds * 1000] : []))];
-    const latest = fnRuns[0];
+    // Tabletop runs (no verdict) are discussions: they neither pass nor fail a function.
+    const latest = fnRuns.filter((r) => r.verdict !== null).sort((a, b) => b.startedAt! - a.startedAt!)[0];
     const withinCycle = latest !== undefined && now - latest.startedAt! <= cycleDays * DAY_MS;
     const score = !latest ? 0 : latest.verdict === 'pass' ? (withinCycle ? 100 : 75) : 50;
     return {

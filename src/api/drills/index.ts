@@ -41,6 +41,11 @@ const RunSchema = z
   .openapi('DrillRun');
 const FindingSchema = z.object({ id: z.number().int(), runId: z.number().int(), title: z.string(), owner: z.string(), dueDate: z.string(), status: z.enum(['open', 'in_progress', 'closed']) }).passthrough().openapi('Finding');
 
+/**
+ * A finding patch sets only the fields it names. (The input schema's `status` default of `open`
+ * must not apply here: it would reopen a closed finding on any edit, and make `{}` a change.)
+ */
+
 function requireControl(control: DrillControl | undefined): DrillControl {
   if (!control) throw new AppError(503, 'unavailable', 'This instance does not run drills (COOPWATCH_MONITOR=0)');
   return control;

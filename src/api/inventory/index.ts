@@ -10,11 +10,20 @@ import { errorResponses, json, security } from '../openapi.js';
 const tags = ['Inventory as code'];
 export const inventoryRoutes = createRouter();
 
+const SectionKeys = z.object({
+  assets: z.array(z.string()),
+  functions: z.array(z.string()),
+  checks: z.array(z.string()),
+  satellites: z.array(z.string()),
+  scenarios: z.array(z.string()),
+  drills: z.array(z.string()),
+});
+
 const SummarySchema = z
   .object({
     dryRun: z.boolean(),
-    created: z.object({ assets: z.array(z.string()), functions: z.array(z.string()), checks: z.array(z.string()), satellites: z.array(z.string()) }),
-    updated: z.object({ assets: z.array(z.string()), functions: z.array(z.string()), checks: z.array(z.string()), satellites: z.array(z.string()) }),
+    created: SectionKeys,
+    updated: SectionKeys,
     unchanged: z.number().int(),
   })
   .openapi('ApplySummary');
@@ -33,7 +42,7 @@ inventoryRoutes.openapi(
   createRoute({
     method: 'post', path: '/apply', tags, security, summary: 'Apply an inventory file (YAML or JSON)',
     description:
-      'Creates and updates assets and functions by key, in one transaction. A file with any error is refused whole, with the line of each error. `dryRun=true` reports what would change.',
+      'Creates and updates assets, functions, satellites, checks, scenarios and drills by key, in one transaction. A file with any error is refused whole, with the line of each error. `dryRun=true` reports what would change.',
     middleware: requires('manageInventory'),
     request: {
       query: z.object({ dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),

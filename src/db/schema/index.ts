@@ -8,3 +8,4 @@ export * from './incidents.js';
 export * from './maintenance.js';
 export * from './satellites.js';
 export * from './drills.js';
+export * from './webhooks.js';

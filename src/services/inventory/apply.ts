@@ -11,13 +11,14 @@ import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../events.js';
 import { cycleError, functionColumns, loadFunctionEdges, writeGroups } from '../functions.js';
 import { pathSegments, withLocation, type Locate } from './document.js';
+import { exerciseReferenceProblems, planExercises, type StoredExercises } from './exercises.js';
 import { compact, readInventoryDocument } from './export.js';
 import { planSatellites, satelliteReferenceProblems } from './satellites.js';
 
 export interface ApplySummary {
   dryRun: boolean;
-  created: { assets: string[]; functions: string[]; checks: string[]; satellites: string[] };
-  updated: { assets: string[]; functions: string[]; checks: string[]; satellites: string[] };
+  created: { assets: string[]; functions: string[]; checks: string[]; satellites: string[]; scenarios: string[]; drills: string[] };
+  updated: { assets: string[]; functions: string[]; checks: string[]; satellites: string[]; scenarios: string[]; drills: string[] };
   unchanged: number;
 }
 
@@ -64,9 +65,10 @@ export async function applyInventory(
 ): Promise<ApplySummary> {
   authorize(ctx.actor, 'manageInventory');
   const stored = await readInventoryDocument(ctx.db);
-  // Stored items pass through the same schema so defaults compare like for like.
-  const current = inventoryDocumentSchema.parse(stored);
-  checkReferences(document, current, options.locate);
+  // Stored items pass through the same schema so defaults compare like for like. Scenarios and
+  // drills are compared item by item (exercises.ts), so one stored before a rule cannot block.
+  const current = inventoryDocumentSchema.parse({ ...stored, scenarios: [], drills: [] });
+  checkReferences(document, current, stored, options.locate);
   const edges = await loadFunctionEdges(ctx.db);
   for (const fn of document.functions) {
     edges.set(fn.key, fn.groups.flatMap((g) => g.members.flatMap((m) => ('functionKey' in m ? [m.functionKey] : []))));
@@ -80,12 +82,21 @@ export async function applyInventory(
   const checkChanges = changed(document.checks, current.checks);
   const satellitePlan = await planSatellites(ctx.db, document.satellites);
   const satellitesChanged = satellitePlan.created.length + satellitePlan.updated.length;
-  const total = document.assets.length + document.functions.length + document.checks.length + document.satellites.length;
+  const exercisePlan = planExercises(document, stored);
+  const total =
+    document.assets.length + document.functions.length + document.checks.length + document.satellites.length + document.scenarios.length + document.drills.length;
   const summary: ApplySummary = {
     dryRun: options.dryRun ?? false,
-    created: { assets: assetChanges.created, functions: functionChanges.created, checks: checkChanges.created, satellites: satellitePlan.created },
-    updated: { assets: assetChanges.updated, functions: functionChanges.updated, checks: checkChanges.updated, satellites: satellitePlan.updated },
-    unchanged: total - assetChanges.items.length - functionChanges.items.length - checkChanges.items.length - satellitesChanged,
+    created: {
+      assets: assetChanges.created, functions: functionChanges.created, checks: checkChanges.created, satellites: satellitePlan.created,
+      ...exercisePlan.created,
+    },
+    updated: {
+      assets: assetChanges.updated, functions: functionChanges.updated, checks: checkChanges.updated, satellites: satellitePlan.updated,
+      ...exercisePlan.updated,
+    },
+    unchanged:
+      total - assetChanges.items.length - functionChanges.items.length - checkChanges.items.length - satellitesChanged - exercisePlan.changes,
   };
   if (summary.dryRun || summary.unchanged === total) return summary;
 
@@ -111,6 +122,7 @@ export async function applyInventory(
   }
   statements.push(...satellitePlan.statements(ctx, now));
   for (const check of checkChanges.items) statements.push(...writeCheck(ctx, check, checkChanges.exists(check.key), now));
+  statements.push(...exercisePlan.statements(ctx, now));
   statements.push(
     recordEvent(ctx, {
       type: 'inventory.applied',
@@ -179,7 +191,7 @@ function writeFunctionRow(ctx: ServiceContext, fn: FunctionDocument, exists: boo
 }
 
 /** Every key the document refers to exists in the document or in the database. */
-function checkReferences(document: InventoryDocument, current: InventoryDocument, locate: Locate | undefined) {
+function checkReferences(document: InventoryDocument, current: InventoryDocument, stored: StoredExercises, locate: Locate | undefined) {
   const assetKinds = new Map(current.assets.map((a) => [a.key, a.kind]));
   for (const a of document.assets) assetKinds.set(a.key, a.kind);
   const functionKeys = new Set([...current.functions, ...document.functions].map((f) => f.key));
@@ -216,5 +228,6 @@ function checkReferences(document: InventoryDocument, current: InventoryDocument
     }
   });
   problems.push(...satelliteReferenceProblems(document, current, locate));
+  problems.push(...exerciseReferenceProblems(document, current, stored, locate));
   if (problems.length) throw new UnprocessableError(problems);
 }

@@ -7,6 +7,7 @@ import type { InventoryDocument } from '../../domain/document.js';
 import { authorize } from '../../domain/roles.js';
 import type { ServiceContext } from '../context.js';
 import { loadGroups, type GroupView } from '../functions.js';
+import { readExerciseDocuments } from './exercises.js';
 import { readSatelliteDocuments } from './satellites.js';
 
 /** Drops null and undefined fields so documents compare and read cleanly. */
@@ -93,6 +94,7 @@ export async function readInventoryDocument(db: Db): Promise<InventoryDocument> 
     functions: functionRows.map((row) => functionDocument(row, groups.get(row.id) ?? [], assetKey, functionKey)),
     satellites: await readSatelliteDocuments(db),
     checks: checkRows.map((row) => checkDocument(row, assetKey)),
+    ...(await readExerciseDocuments(db)),
   };
 }
 

@@ -1,0 +1,312 @@
+// Guardrails and run rules of simulated drills, against real loopback targets probed by the real
+// monitor: an outside asset going down, the maximum duration, a protected function lost — each
+// aborts and rolls back at once; overlapping runs are refused; no targets fails the run; the
+// blast radius caps the targets.
+import { describe, it, type TestContext } from 'vitest';
+import { createApp } from '../../src/api/app.js';
+import { DrillRunner } from '../../src/drills/runner.js';
+import { LiveMonitor } from '../../src/engine/live-monitor.js';
+import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { createTestApp, expectErrorShape, rawClient } from '../helpers.js';
+import { startTargetServer, type TargetServer } from '../support/target-server.js';
+
+async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await probe();
+    if (last) return last as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+type Res = { status: number; body: any; text: string; headers: Headers };
+
+async function ok<T = any>(res: Promise<Res>, status = 200): Promise<T> {
+  const r = await res;
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
+  return r.body as T;
+}
+
+/** A temp database, the app wired to a drill runner, the monitor, and one loopback target per asset. */
+async function setup(ctx: TestContext) {
+  const t = await createTestApp();
+  const runtime = createNodeProbeRuntime();
+  const servers: TargetServer[] = [];
+  let live: LiveMonitor | undefined;
+  let runner: DrillRunner | undefined;
+  ctx.onTestFinished(async () => {
+    runner?.stop();
+    await live?.stop();
+    await runtime.close();
+    for (const s of servers) await s.close();
+    t.close();
+  });
+  const app = createApp({
+    database: () => t.sqlite.db,
+    drills: { startRun: (c, id) => runner!.startRun(c, id), abortRun: (c, id, why) => runner!.abortRun(c, id, why) },
+  });
+  const call = async (method: string, url: string, options: { token?: string; body?: unknown } = {}): Promise<Res> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? t.tokens.planner}` };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await app.request(url, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, body: parsed, text, headers: res.headers };
+  };
+
+  const env = {
+    t,
+    call,
+    /** An asset with an HTTP check (1 s, thresholds 1) on its own loopback target. */
+    async asset(key: string, extra: Record<string, unknown> = {}) {
+      const server = await startTargetServer('healthy');
+      servers.push(server);
+      const id = (await ok(call('POST', '/api/assets', { token: t.tokens.admin, body: { key, kind: 'ground_station', name: key, ...extra } }), 201)).id as number;
+      await ok(call('POST', '/api/checks', {
+        token: t.tokens.admin,
+        body: { key: `${key}-health`, assetId: id, kind: 'http', intervalSeconds: 1, timeoutMs: 1_000, failureThreshold: 1, successThreshold: 1, http: { url: server.url, expectStatus: 200 } },
+      }), 201);
+      return { id, server };
+    },
+    async fn(key: string, groups: Array<{ name: string; k: number; members: number[] }>) {
+      const body = { key, name: key, tier: 'MEF', rtoSeconds: 600, mtdSeconds: 3_600, groups: groups.map((g) => ({ ...g, members: g.members.map((assetId) => ({ assetId })) })) };
+      return (await ok(call('POST', '/api/functions', { token: t.tokens.admin, body }), 201)).id as number;
+    },
+    drill: (body: Record<string, unknown>) => ok(call('POST', '/api/drills', { body: { name: String(body.key), ...body } }), 201),
+    startRun: (drillId: number) => ok(call('POST', `/api/drills/${drillId}/runs`), 201),
+    run: (drillId: number, runId: number) => ok(call('GET', `/api/drills/${drillId}/runs/${runId}`)),
+    finished: (drillId: number, runId: number, timeoutMs = 10_000) =>
+      waitFor(`run ${runId} finished`, async () => {
+        const r = await env.run(drillId, runId);
+        return r.status !== 'running' ? r : null;
+      }, timeoutMs),
+    status: async (id: number) => (await ok(call('GET', `/api/assets/${id}`))).status as string,
+    statusIs: (id: number, status: string) => waitFor(`asset ${id} ${status}`, async () => (await env.status(id)) === status),
+    fnStatus: async (id: number) => (await ok(call('GET', `/api/functions/${id}`))).status as string,
+    incidents: async () => (await ok(call('GET', '/api/incidents'))).items as Array<{ assetId: number | null; functionIds: number[] }>,
+    /** Starts the monitor and the runner once the inventory is in place, and waits until every asset is up. */
+    async start(assetIds: number[]) {
+      live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200 });
+      runner = new DrillRunner({ db: t.sqlite.db, live, tickMs: 100 });
+      await runner.start();
+      for (const id of assetIds) await env.statusIs(id, 'up');
+    },
+    events(sql: string, ...params: unknown[]) {
+      return rawClient(t.sqlite).prepare(sql).all(...params) as Array<{ type: string; subject_kind: string; subject_id: number; drill_run_id: number | null; ts: number }>;
+    },
+  };
+  return env;
+}
+
+describe.concurrent('guardrails abort and roll back', () => {
+  it('an asset outside the blast radius going down aborts the run, names the asset, and lifts the simulated outage', async (ctx) => {
+    const { expect } = ctx;
+    const env = await setup(ctx);
+    const target = await env.asset('gs-usuda');
+    const bystander = await env.asset('gs-katsuura');
+    // a 1-of-1 function: lost for the whole drill, so the run is still failing over when the bystander fails
+    const fnId = await env.fn('usuda-downlink', [{ name: 'station', k: 1, members: [target.id] }]);
+    await env.start([target.id, bystander.id]);
+
+    const drill = await env.drill({ key: 'usuda-outage', targetAssetIds: [target.id], guardrails: { maxDurationSeconds: 60 } });
+    const started = await env.startRun(drill.id);
+    expect(started.status).toBe('running');
+    await env.statusIs(target.id, 'down');
+    expect(await env.fnStatus(fnId)).toBe('lost');
+    expect((await env.run(drill.id, started.id)).status).toBe('running');
+
+    bystander.server.setMode('failing');
+    const run = await env.finished(drill.id, started.id);
+    expect(run).toMatchObject({ status: 'aborted', verdict: 'aborted' });
+    expect(run.abortReason).toMatch(/gs-katsuura/);
+    expect(run.abortReason).toMatch(/outside the blast radius/);
+    const steps = run.steps.map((s: { step: string }) => s.step);
+    expect(steps).toContain('abort');
+    expect(steps.indexOf('rollback')).toBeGreaterThan(steps.indexOf('abort'));
+    expect(run.finishedAt).not.toBeNull();
+
+    // rolled back: the target is no longer simulated down, its function is served again
+    await env.statusIs(target.id, 'up');
+    await waitFor('function operational', async () => (await env.fnStatus(fnId)) === 'operational');
+    // the bystander's outage is real: it pages; the drill's target never did
+    const incidents = await waitFor('the bystander incident', async () => {
+      const list = await env.incidents();
+      return list.some((i) => i.assetId === bystander.id) ? list : null;
+    });
+    expect(incidents.filter((i) => i.assetId === target.id || i.functionIds.includes(fnId))).toEqual([]);
+    // the drill's own state changes, recovery included, are marked with the run; the bystander's are not
+    const mine = env.events(
+      `select * from events where ((subject_kind = 'asset' and subject_id = ?) or (subject_kind = 'function' and subject_id = ?)) and ts >= ? order by id`,
+      target.id, fnId, Date.parse(run.startedAt),
+    );
+    expect(mine.map((e) => e.type)).toEqual(expect.arrayContaining(['asset.down', 'function.lost', 'asset.up', 'function.operational']));
+    expect(mine.filter((e) => e.drill_run_id !== started.id)).toEqual([]);
+    const bystanderDown = env.events(`select * from events where type = 'asset.down' and subject_id = ?`, bystander.id);
+    expect(bystanderDown).toHaveLength(1);
+    expect(bystanderDown[0]!.drill_run_id).toBeNull();
+  });
+
+  it('reaching maxDurationSeconds aborts the run', async (ctx) => {
+    const { expect } = ctx;
+    const env = await setup(ctx);
+    const target = await env.asset('aws-tokyo', { kind: 'cloud_region' });
+    const fnId = await env.fn('tokyo-only', [{ name: 'region', k: 1, members: [target.id] }]);
+    await env.start([target.id]);
+
+    const drill = await env.drill({ key: 'never-fails-over', targetAssetIds: [target.id], guardrails: { maxDurationSeconds: 10 } });
+    const started = await env.startRun(drill.id);
+    await env.statusIs(target.id, 'down');
+    const run = await env.finished(drill.id, started.id, 16_000);
+    expect(run).toMatchObject({ status: 'aborted', verdict: 'aborted', failoverCompletedAt: null, ttfMs: null, rtoMet: null });
+    expect(run.abortReason).toMatch(/maximum duration of 10 s/);
+    expect(Date.parse(run.finishedAt) - Date.parse(run.startedAt)).toBeGreaterThanOrEqual(10_000);
+    expect(run.detectedAt).not.toBeNull();
+    await env.statusIs(target.id, 'up');
+    await waitFor('function operational', async () => (await env.fnStatus(fnId)) === 'operational');
+    expect(await env.incidents()).toEqual([]);
+  });
+
+  it('losing a protected function aborts the run', async (ctx) => {
+    const { expect } = ctx;
+    const env = await setup(ctx);
+    const primary = await env.asset('aws-tokyo', { kind: 'cloud_region' });
+    const alternate = await env.asset('aws-osaka', { kind: 'cloud_region' });
+    const relay = await env.fn('relay', [{ name: 'regions', k: 1, members: [primary.id, alternate.id] }]);
+    // a function nobody thought ran on Tokyo alone
+    const billing = await env.fn('billing', [{ name: 'tokyo only', k: 1, members: [primary.id] }]);
+    await env.start([primary.id, alternate.id]);
+
+    const drill = await env.drill({
+      key: 'tokyo-out', targetAssetIds: [primary.id], hypothesis: { functionIds: [relay] }, guardrails: { maxDurationSeconds: 60, protectedFunctionIds: [billing] },
+    });
+    const started = await env.startRun(drill.id);
+    const run = await env.finished(drill.id, started.id);
+    expect(run).toMatchObject({ status: 'aborted', verdict: 'aborted' });
+    expect(run.abortReason).toMatch(new RegExp(`protected function ${billing}\\b.*lost`));
+    await env.statusIs(primary.id, 'up');
+    await waitFor('billing operational', async () => (await env.fnStatus(billing)) === 'operational');
+    expect(await env.incidents()).toEqual([]);
+  });
+});
+
+describe.concurrent('run rules', () => {
+  it('a simulated drill with a healthy alternate passes once the alternate has been checked again', async (ctx) => {
+    const { expect } = ctx;
+    const env = await setup(ctx);
+    const primary = await env.asset('aws-tokyo', { kind: 'cloud_region' });
+    const alternate = await env.asset('aws-osaka', { kind: 'cloud_region' });
+    const fnId = await env.fn('relay', [{ name: 'regions', k: 1, members: [primary.id, alternate.id] }]);
+    await env.start([primary.id, alternate.id]);
+    const requestsBefore = alternate.server.requests;
+
+    const drill = await env.drill({ key: 'tokyo-sim', targetAssetIds: [primary.id], hypothesis: { functionIds: [fnId], ttfLimitSeconds: 60 } });
+    const started = await env.startRun(drill.id);
+    const run = await env.finished(drill.id, started.id);
+    expect(run).toMatchObject({ status: 'completed', verdict: 'pass', rtoMet: true });
+    expect(run.ttdMs).toBeGreaterThanOrEqual(0);
+    expect(run.ttfMs).toBeGreaterThan(run.ttdMs);
+    expect(run.ttrMs).toBeGreaterThanOrEqual(run.ttfMs);
+    // the failover was confirmed by a real probe of the alternate made during the run
+    expect(alternate.server.requests).toBeGreaterThan(requestsBefore);
+    expect(run.steps.map((s: { step: string }) => s.step)).toEqual(['resolve_targets', 'inject', 'detected', 'failed_over', 'rollback', 'restored']);
+    // the target never really failed: its checks kept answering, and it is up again
+    expect(primary.server.requests).toBeGreaterThan(0);
+    await env.statusIs(primary.id, 'up');
+    const marked = env.events(`select * from events where subject_kind in ('asset', 'function') and ts >= ? and ts <= ?`, Date.parse(run.startedAt), Date.parse(run.finishedAt));
+    expect(marked.map((e) => e.type)).toEqual(expect.arrayContaining(['asset.down', 'asset.up', 'redundancy.lost', 'redundancy.restored']));
+    expect(marked.filter((e) => e.drill_run_id !== started.id)).toEqual([]);
+    expect(await env.incidents()).toEqual([]);
+  });
+
+  it('refuses a second run while one is in progress (409), and allows one after it is aborted', async (ctx) => {
+    const { expect } = ctx;
+    const env = await setup(ctx);
+    const target = await env.asset('gs-usuda');
+    await env.fn('usuda-downlink', [{ name: 'station', k: 1, members: [target.id] }]);
+    await env.start([target.id]);
+    const drill = await env.drill({ key: 'usuda-outage', targetAssetIds: [target.id], guardrails: { maxDurationSeconds: 60 } });
+
+    const first = await env.startRun(drill.id);
+    const second = await env.call('POST', `/api/drills/${drill.id}/runs`);
+    const error = expectErrorShape(second, 409);
+    expect(error.message).toMatch(new RegExp(`run ${first.id} in progress`));
+    expect((await ok(env.call('GET', `/api/drills/${drill.id}/runs`))).items).toHaveLength(1);
+
+    // a viewer cannot start or abort a run
+    expect((await env.call('POST', `/api/drills/${drill.id}/runs`, { token: env.t.tokens.viewer })).status).toBe(403);
+    expect((await env.call('POST', `/api/drills/${drill.id}/runs/${first.id}/abort`, { token: env.t.tokens.viewer })).status).toBe(403);
+
+    const aborted = await ok(env.call('POST', `/api/drills/${drill.id}/runs/${first.id}/abort`, { body: { reason: 'watch floor busy' } }));
+    expect(aborted).toMatchObject({ id: first.id, status: 'aborted', verdict: 'aborted' });
+    expect(aborted.abortReason).toMatch(/watch floor busy/);
+    expectErrorShape(await env.call('POST', `/api/drills/${drill.id}/runs/${first.id}/abort`), 409);
+    await env.statusIs(target.id, 'up');
+
+    const third = await env.startRun(drill.id);
+    expect(third).toMatchObject({ status: 'running' });
+    await ok(env.call('POST', `/api/drills/${drill.id}/runs/${third.id}/abort`));
+  });
+
+  it('a run with no resolvable targets fails', async (ctx) => {
+    const { expect } = ctx;
+    const env = await setup(ctx);
+    const station = await env.asset('gs-usuda', { lat: 36.13, lon: 138.36 });
+    await env.start([station.id]);
+    // a custom scenario around a point in the South Atlantic: nothing there
+    const scenario = await ok(env.call('POST', '/api/scenarios', {
+      body: { key: 'empty-ocean', name: 'Empty ocean', kind: 'custom', params: { selector: { radius: { lat: -40, lon: -20, km: 100 } } } },
+    }), 201);
+    const drill = await env.drill({ key: 'nothing-to-break', scenarioId: scenario.id });
+    const started = await env.startRun(drill.id);
+    expect(started).toMatchObject({ status: 'failed', verdict: 'fail', targetAssetIds: [] });
+    const run = await env.run(drill.id, started.id);
+    expect(run).toMatchObject({ status: 'failed', verdict: 'fail', detectedAt: null, ttdMs: null });
+    expect(run.steps.map((s: { step: string }) => s.step)).toEqual(['resolve_targets', 'failed']);
+    expect(await env.status(station.id)).toBe('up');
+    const failedEvents = env.events(`select * from events where type = 'drill.failed'`);
+    expect(failedEvents).toHaveLength(1);
+    expect(failedEvents[0]!.drill_run_id).toBe(started.id);
+    // nothing is left running: a new run is not refused
+    expect((await env.call('POST', `/api/drills/${drill.id}/runs`)).status).toBe(201);
+  });
+
+  it('the blast radius caps the targets: COUNT 1, PERCENT 50', async (ctx) => {
+    const { expect } = ctx;
+    const env = await setup(ctx);
+    const stations = [];
+    for (const key of ['gs-a', 'gs-b', 'gs-c', 'gs-d']) stations.push(await env.asset(key));
+    const ids = stations.map((s) => s.id);
+    // every station needed: any target down loses the function, so the run stays in progress to look at
+    await env.fn('all-stations', [{ name: 'stations', k: 4, members: ids }]);
+    await env.start(ids);
+
+    const one = await env.drill({ key: 'count-one', targetAssetIds: ids, blastRadius: { type: 'COUNT', value: 1 }, guardrails: { maxDurationSeconds: 60, abortOnOutsideAssetDown: false } });
+    const r1 = await env.startRun(one.id);
+    expect(r1.targetAssetIds).toEqual([ids[0]]);
+    await env.statusIs(ids[0]!, 'down');
+    expect(await Promise.all(ids.slice(1).map(env.status))).toEqual(['up', 'up', 'up']);
+    await ok(env.call('POST', `/api/drills/${one.id}/runs/${r1.id}/abort`));
+    await env.statusIs(ids[0]!, 'up');
+
+    const half = await env.drill({ key: 'percent-fifty', targetAssetIds: ids, blastRadius: { type: 'PERCENT', value: 50 }, guardrails: { maxDurationSeconds: 60, abortOnOutsideAssetDown: false } });
+    const r2 = await env.startRun(half.id);
+    expect(r2.targetAssetIds).toEqual(ids.slice(0, 2));
+    await env.statusIs(ids[0]!, 'down');
+    await env.statusIs(ids[1]!, 'down');
+    expect(await Promise.all(ids.slice(2).map(env.status))).toEqual(['up', 'up']);
+    await ok(env.call('POST', `/api/drills/${half.id}/runs/${r2.id}/abort`));
+    for (const id of ids) await env.statusIs(id, 'up');
+    expect(await env.incidents()).toEqual([]);
+  });
+});
