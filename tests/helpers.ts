@@ -91,3 +91,22 @@ export function expectErrorShape(
 export function errorPaths(res: { body: any }): string[] {
   return (res.body?.error?.details ?? []).map((d: { path: string }) => d.path);
 }
+
+/** Polls until `probe` returns something truthy; fails with the last value seen at the deadline. */
+export async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 10_000, pollMs = 50): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await probe();
+    if (last) return last as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** The body of an API answer that must have the given status; otherwise fails with the answer. */
+export async function ok<T = any>(res: Promise<{ status: number; body: any; text: string }>, status = 200): Promise<T> {
+  const r = await res;
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
+  return r.body as T;
+}

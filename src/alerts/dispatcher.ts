@@ -80,6 +80,7 @@ export class WebhookDispatcher {
       const matching = await this.matching(sub, batch);
       const incidentAssetKeys = await this.incidentAssetKeys(matching);
       const now = this.now();
+      // One event is one message: its webhook-id is the same for every subscription (as Svix does).
       const statements: Statement[] = matching.map((event) =>
         db.insert(webhookDeliveries).values({
           webhookId: sub.id, eventId: event.id, messageId: `msg_${event.id}`, orderingKey: orderingKey(event, incidentAssetKeys), status: 'pending', nextAttemptAt: now, createdAt: now,

@@ -87,10 +87,13 @@ export async function updateWebhook(ctx: ServiceContext, id: number, patch: Webh
     ? { secret: generateWebhookSecret(), previousSecret: row.secret, previousSecretExpiresAt: now + (patch.graceHours ?? 24) * 3_600_000 }
     : {};
   const { rotateSecret: _r, graceHours: _g, ...fields } = patch;
+  // Re-enabled after being switched off (or after a 410): start from now, not from the backlog.
+  const [latest] = patch.enabled && !row.enabled ? await ctx.db.select({ id: max(events.id) }).from(events) : [];
+  const resume = latest ? { cursorEventId: latest.id ?? row.cursorEventId } : {};
   await commitAtomically(ctx.db, [
     ctx.db
       .update(webhooks)
-      .set({ ...fields, routingKey, ...rotation, ...(patch.enabled ? { disabledReason: null } : {}), updatedAt: now })
+      .set({ ...fields, routingKey, ...rotation, ...resume, ...(patch.enabled ? { disabledReason: null } : {}), updatedAt: now })
       .where(eq(webhooks.id, id)),
     recordEvent(ctx, { type: 'webhook.updated', subjectKind: 'webhook', subjectId: id, data: { changed: Object.keys(patch) } }),
   ]);
@@ -142,7 +145,8 @@ export async function redeliver(ctx: ServiceContext, webhookId: number, delivery
   if (!row) throw new NotFoundError(`delivery of webhook ${webhookId}`, deliveryId);
   if (row.status === 'pending') throw new ConflictError('The delivery is still pending; it will be attempted on its schedule');
   await commitAtomically(ctx.db, [
-    ctx.db.update(webhookDeliveries).set({ status: 'pending', nextAttemptAt: ctx.now(), completedAt: null }).where(eq(webhookDeliveries.id, deliveryId)),
+    // A redelivery gets the whole retry schedule again.
+    ctx.db.update(webhookDeliveries).set({ status: 'pending', attempts: 0, nextAttemptAt: ctx.now(), completedAt: null }).where(eq(webhookDeliveries.id, deliveryId)),
     recordEvent(ctx, { type: 'webhook.redelivery_requested', subjectKind: 'webhook', subjectId: webhookId, data: { deliveryId } }),
   ]);
   const attempts = await ctx.db.select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, deliveryId));

@@ -7,27 +7,10 @@ import { createApp } from '../../src/api/app.js';
 import { DrillRunner } from '../../src/drills/runner.js';
 import { LiveMonitor } from '../../src/engine/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
-import { createTestApp, expectErrorShape, rawClient } from '../helpers.js';
+import { createTestApp, expectErrorShape, rawClient, waitFor, ok } from '../helpers.js';
 import { startTargetServer, type TargetServer } from '../support/target-server.js';
 
-async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await probe();
-    if (last) return last as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 type Res = { status: number; body: any; text: string; headers: Headers };
-
-async function ok<T = any>(res: Promise<Res>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
-  return r.body as T;
-}
 
 /** A temp database, the app wired to a drill runner, the monitor, and one loopback target per asset. */
 async function setup(ctx: TestContext) {

@@ -9,28 +9,11 @@ import { startDemoFleet, type DemoFleet } from '../../src/demo/fleet.js';
 import { DrillRunner } from '../../src/drills/runner.js';
 import { LiveMonitor } from '../../src/engine/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
-import { createTestApp, rawClient } from '../helpers.js';
+import { createTestApp, rawClient, waitFor, ok } from '../helpers.js';
 
 const FAILOVER_DELAY_MS = 3_000;
 
-async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await probe();
-    if (last) return last as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 type Call = (method: string, url: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; body: any; text: string; headers: Headers }>;
-
-async function ok<T = any>(res: Promise<{ status: number; body: any; text: string }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
-  return r.body as T;
-}
 
 /** A temp database, the app wired to a drill runner, the demo fleet, the monitor; all torn down after the test. */
 async function setup(ctx: TestContext) {

@@ -3,7 +3,7 @@
 // tier-weighted score (100 pass in cycle / 75 pass expired / 50 failed or aborted / 0 never).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drillRuns, incidents } from '../../src/db/schema/index.js';
-import { createTestApp, expectErrorShape, type TestApp } from '../helpers.js';
+import { createTestApp, expectErrorShape, type TestApp, ok } from '../helpers.js';
 
 const DAY = 86_400_000;
 const S = 1_000;
@@ -11,12 +11,6 @@ const S = 1_000;
 let t: TestApp;
 let assetId: number;
 let drillId: number;
-
-async function ok<T = any>(res: Promise<{ status: number; body: any; text: string }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
-  return r.body as T;
-}
 
 async function fn(key: string, tier: 'PMEF' | 'MEF' | 'supporting') {
   return (await ok(t.call('POST', '/api/functions', { body: { key, name: key, tier, rtoSeconds: 600, mtdSeconds: 3_600 } }), 201)).id as number;

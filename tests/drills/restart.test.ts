@@ -8,26 +8,9 @@ import { startDemoFleet, type DemoFleet } from '../../src/demo/fleet.js';
 import { DrillRunner } from '../../src/drills/runner.js';
 import { LiveMonitor } from '../../src/engine/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
-import { createTestApp, rawClient } from '../helpers.js';
-
-async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await probe();
-    if (last) return last as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { createTestApp, rawClient, waitFor, ok } from '../helpers.js';
 
 type Res = { status: number; body: any; text: string };
-
-async function ok<T = any>(res: Promise<Res>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
-  return r.body as T;
-}
 
 /** The demo fleet, a database with Tokyo / Osaka / the relay service and their checks, and a process (monitor + runner) you can crash and restart. */
 async function setup(ctx: TestContext) {

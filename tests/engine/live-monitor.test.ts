@@ -5,29 +5,11 @@ import { describe, it, type TestContext } from 'vitest';
 import { events, maintenanceWindows } from '../../src/db/schema/index.js';
 import { LiveMonitor } from '../../src/engine/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
-import { createTestApp, rawClient, type TestApp } from '../helpers.js';
+import { createTestApp, rawClient, type TestApp, waitFor, ok } from '../helpers.js';
 import { startTargetServer, type TargetServer } from '../support/target-server.js';
 
 // Each test gets its own database, probe runtime, monitor and targets, so tests run concurrently
 // (they spend their time waiting on the monitor's one-second intervals).
-
-/** Polls until `probe` returns something truthy; fails with the last value seen at the deadline. */
-async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 8_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await probe();
-    if (last) return last as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function ok<T = any>(res: Promise<{ status: number; body: any; text: string }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
-  return r.body as T;
-}
 
 type EventRow = { id: number; type: string; subject_kind: string; subject_id: number | null; subject_key: string | null; severity: string; data: any };
 

@@ -3,24 +3,7 @@
 import { describe, it, type TestContext } from 'vitest';
 import { LiveMonitor } from '../../src/engine/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
-import { createTestApp, expectErrorShape } from '../helpers.js';
-
-async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 8_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await probe();
-    if (last) return last as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function ok<T = any>(res: Promise<{ status: number; body: any; text: string }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
-  return r.body as T;
-}
+import { createTestApp, expectErrorShape, waitFor, ok } from '../helpers.js';
 
 /** A database with one asset and its push check (interval 1 s, grace 1 s), and the monitor running on it. */
 async function setup(ctx: TestContext) {

@@ -4,25 +4,8 @@ import { describe, it, type TestContext } from 'vitest';
 import type { HttpRequest, ProbeContext } from '../../checks/types.js';
 import { LiveMonitor } from '../../src/engine/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
-import { createTestApp, rawClient, type TestApp } from '../helpers.js';
+import { createTestApp, rawClient, type TestApp, waitFor, ok } from '../helpers.js';
 import { startTargetServer, type TargetServer } from '../support/target-server.js';
-
-async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 8_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await probe();
-    if (last) return last as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function ok<T = any>(res: Promise<{ status: number; body: any; text: string }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
-  return r.body as T;
-}
 
 /** One database, probe runtime and set of targets per test; monitors are started and stopped on it. */
 async function setup(ctx: TestContext) {

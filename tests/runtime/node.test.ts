@@ -208,7 +208,7 @@ describe('npm start on the demo seed is a living system', () => {
     const server = await startServer({ COOPWATCH_DB: path.join(dir, 'living', 'coopwatch.db'), COOPWATCH_ADMIN_TOKEN: admin });
     const post = (url: string, body: unknown) =>
       fetch(server.base + url, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 40_000): Promise<T> => {
+    const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> => {
       const deadline = Date.now() + ms;
       for (;;) {
         const value = await probe();
@@ -245,5 +245,5 @@ describe('npm start on the demo seed is a living system', () => {
     } finally {
       await server.stop();
     }
-  }, 90_000);
+  }, 150_000);
 });

@@ -2,18 +2,12 @@
 // through the API, k-of-n impact on mission functions with common mode, includeAll, saved versus
 // ad-hoc scenarios, and proof that assessing writes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, tableCounts, type TestApp } from '../helpers.js';
+import { createTestApp, tableCounts, type TestApp, ok } from '../helpers.js';
 import { intensityClassRank, type IntensityClass } from '../../src/scenarios/earthquake.js';
 
 let t: TestApp;
 const ids: Record<string, number> = {};
 const fns: Record<string, number> = {};
-
-async function ok<T = any>(res: Promise<{ status: number; body: any; text: string }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text}`);
-  return r.body as T;
-}
 
 async function asset(key: string, body: Record<string, unknown>) {
   ids[key] = (await ok(t.call('POST', '/api/assets', { body: { key, name: key, kind: 'ground_station', ...body } }), 201)).id;
