@@ -14,6 +14,7 @@ import { scenarioRoutes } from './scenarios/index.js';
 import { drillRoutes, findingRoutes, type DrillControl } from './drills/index.js';
 import { ingestRoutes } from './ingest/index.js';
 import { webhookRoutes } from './webhooks/index.js';
+import { pageRoutes } from '../pages/index.js';
 import { demoRoutes, type DemoFleetControl } from './demo/index.js';
 import { authenticate, requires } from './auth.js';
 import { createRouter } from './env.js';
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps) {
   });
   if (deps.swaggerAssets) app.use('/vendor/swagger-ui-dist/*', deps.swaggerAssets);
   app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'coopwatch API', baseUrl: '/vendor' }));
+  app.route('/', pageRoutes());
   return app;
 }
 

@@ -104,12 +104,26 @@ function usableAdmin(now: number) {
   return and(eq(apiTokens.role, 'admin'), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)));
 }
 
-/** The actor a bearer secret stands for, or null when it is unknown, revoked or expired. */
-export async function authenticateToken(db: Db, secret: string, now: number): Promise<Actor | null> {
+/** The token a bearer secret stands for, or null when it is unknown, revoked or expired. */
+export async function findUsableToken(db: Db, secret: string, now: number): Promise<ApiTokenRow | null> {
   const tokenHash = await sha256Hex(secret);
   const [row] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash));
   if (!row || !constantTimeEqual(row.tokenHash, tokenHash)) return null;
-  if (row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= now)) return null;
+  return tokenUsable(row, now) ? row : null;
+}
+
+export function tokenUsable(row: ApiTokenRow, now: number): boolean {
+  return row.revokedAt === null && (row.expiresAt === null || row.expiresAt > now);
+}
+
+export function actorOf(row: ApiTokenRow): Actor {
+  return actorOf(row);
+}
+
+/** The actor a bearer secret stands for, or null when it is unknown, revoked or expired. */
+export async function authenticateToken(db: Db, secret: string, now: number): Promise<Actor | null> {
+  const row = await findUsableToken(db, secret, now);
+  if (!row) return null;
   if (row.lastUsedAt === null || now - row.lastUsedAt > LAST_USED_GRANULARITY_MS) {
     await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
   }

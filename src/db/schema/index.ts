@@ -9,3 +9,4 @@ export * from './maintenance.js';
 export * from './satellites.js';
 export * from './drills.js';
 export * from './webhooks.js';
+export * from './sessions.js';
