@@ -12,7 +12,8 @@ import { recordEvent } from '../events.js';
 import { cycleError, functionColumns, loadFunctionEdges, writeGroups } from '../functions.js';
 import { pathSegments, withLocation, type Locate } from './document.js';
 import { exerciseReferenceProblems, planExercises, type StoredExercises } from './exercises.js';
-import { compact, readInventoryDocument } from './export.js';
+import { canonical } from './canonical.js';
+import { readInventoryDocument } from './export.js';
 import { planSatellites, satelliteReferenceProblems } from './satellites.js';
 
 export interface ApplySummary {
@@ -24,22 +25,6 @@ export interface ApplySummary {
 
 const assetIdByKey = (key: string) => sql`(select id from assets where key = ${key})`;
 const functionIdByKey = (key: string) => sql`(select id from mission_functions where key = ${key})`;
-
-/** Canonical JSON of a document item, so that an unchanged item compares equal whatever its spelling. */
-function canonical(item: object): string {
-  const normalise = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(normalise);
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(
-        Object.entries(compact(value as Record<string, unknown>))
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([k, v]) => [k, normalise(v)]),
-      );
-    }
-    return value;
-  };
-  return JSON.stringify(normalise(item));
-}
 
 /** The items of a section that differ from what is stored, split into new and changed. */
 function changed<T extends { key: string }>(items: T[], stored: T[]) {

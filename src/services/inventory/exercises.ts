@@ -11,32 +11,12 @@ import { drillDocumentSchema } from '../../drills/schemas.js';
 import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../events.js';
 import { withLocation, type Locate } from './document.js';
+import { canonical, compact } from './canonical.js';
 
 /** The stored sections, in the file's spelling but not yet validated (see `planExercises`). */
 export interface StoredExercises {
   scenarios: ScenarioDocument[];
   drills: DrillDocument[];
-}
-
-/** JSON with object keys sorted and empty fields dropped, so equal items compare equal. */
-function canonical(value: unknown): string {
-  const normalise = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(normalise);
-    if (v && typeof v === 'object') {
-      return Object.fromEntries(
-        Object.entries(v as Record<string, unknown>)
-          .filter(([, x]) => x !== null && x !== undefined)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([k, x]) => [k, normalise(x)]),
-      );
-    }
-    return v;
-  };
-  return JSON.stringify(normalise(value));
-}
-
-function withoutEmpty<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
 }
 
 /**
@@ -177,7 +157,7 @@ export function exerciseReferenceProblems(
 }
 
 function scenarioDocument(row: ScenarioRow): ScenarioDocument {
-  return withoutEmpty({ key: row.key, name: row.name, description: row.description, kind: row.kind, params: row.params }) as ScenarioDocument;
+  return compact({ key: row.key, name: row.name, description: row.description, kind: row.kind, params: row.params }) as ScenarioDocument;
 }
 
 function drillDocument(row: DrillRow, scenarioKey: Map<number, string>, assetKey: Map<number, string>, functionKey: Map<number, string>): DrillDocument {
@@ -185,7 +165,7 @@ function drillDocument(row: DrillRow, scenarioKey: Map<number, string>, assetKey
   const keysOf = (ids: number[], keyOf: Map<number, string>) => ids.flatMap((id) => (keyOf.has(id) ? [keyOf.get(id)!] : []));
   const { functionIds, ...hypothesis } = row.hypothesis;
   const { protectedFunctionIds, ...guardrails } = row.guardrails;
-  return withoutEmpty({
+  return compact({
     key: row.key,
     name: row.name,
     description: row.description,
@@ -194,9 +174,9 @@ function drillDocument(row: DrillRow, scenarioKey: Map<number, string>, assetKey
     blastRadius: row.blastRadius,
     exerciseType: row.exerciseType,
     mode: row.mode,
-    injectHook: row.injectHook ? withoutEmpty({ ...row.injectHook }) : undefined,
-    rollbackHook: row.rollbackHook ? withoutEmpty({ ...row.rollbackHook }) : undefined,
-    hypothesis: withoutEmpty({ functionKeys: keysOf(functionIds, functionKey), ...hypothesis }),
+    injectHook: row.injectHook ? compact({ ...row.injectHook }) : undefined,
+    rollbackHook: row.rollbackHook ? compact({ ...row.rollbackHook }) : undefined,
+    hypothesis: compact({ functionKeys: keysOf(functionIds, functionKey), ...hypothesis }),
     guardrails: { ...guardrails, protectedFunctionKeys: keysOf(protectedFunctionIds, functionKey) },
     cron: row.cron,
     timezone: row.timezone,

@@ -9,13 +9,10 @@ import type { ServiceContext } from '../context.js';
 import { loadGroups, type GroupView } from '../functions.js';
 import { readExerciseDocuments } from './exercises.js';
 import { readSatelliteDocuments } from './satellites.js';
+import { compact } from './canonical.js';
 
 /** Drops null and undefined fields so documents compare and read cleanly. */
-export function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
-}
-
-function assetDocument(row: AssetRow, keyOf: Map<number, string>): AssetDocument {
+export function assetDocument(row: AssetRow, keyOf: Map<number, string>): AssetDocument {
   const fromKey = row.linkFromAssetId !== null ? keyOf.get(row.linkFromAssetId) : undefined;
   const toKey = row.linkToAssetId !== null ? keyOf.get(row.linkToAssetId) : undefined;
   return compact({

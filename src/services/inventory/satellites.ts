@@ -14,33 +14,13 @@ import {
 import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../events.js';
 import { withLocation, type Locate } from './document.js';
+import { canonical, compact } from './canonical.js';
 
 /**
  * The catalog number written into synthetic elements for a stated orbit without a noradId.
  * The row's norad_id stays empty, so no GP feed entry ever matches it.
  */
 const UNNAMED_SYNTHETIC_NORAD_ID = 99_999;
-
-/** JSON with object keys sorted and empty fields dropped, so equal values compare equal. */
-function canonical(value: unknown): string {
-  const normalise = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(normalise);
-    if (v && typeof v === 'object') {
-      return Object.fromEntries(
-        Object.entries(v as Record<string, unknown>)
-          .filter(([, x]) => x !== null && x !== undefined)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([k, x]) => [k, normalise(x)]),
-      );
-    }
-    return v;
-  };
-  return JSON.stringify(normalise(value));
-}
-
-function withoutEmpty<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
-}
 
 /** The noradId a satellite is stored under: as given, else the catalog number its elements name. */
 function effectiveNoradId(item: SatelliteDocument): number | null {
@@ -126,7 +106,7 @@ function writeSatellite(ctx: ServiceContext, item: SatelliteDocument, row: Satel
       elements: elements as unknown as Record<string, unknown>,
       epochMs: elementsEpochMs(elements),
       source: decision,
-      orbit: item.orbit ? withoutEmpty(item.orbit) : null,
+      orbit: item.orbit ? compact(item.orbit) : null,
     };
   }
   const columns = { name: item.name, noradId: effectiveNoradId(item), ...elementColumns, updatedAt: now };
@@ -169,7 +149,7 @@ export function satelliteDocument(row: SatelliteRow): SatelliteDocument {
     : elements.format === 'tle'
       ? { tle: { line1: elements.line1, line2: elements.line2 } }
       : { omm: elements.omm };
-  return withoutEmpty({ key: row.key, name: row.name, noradId: row.noradId, ...spelling }) as SatelliteDocument;
+  return compact({ key: row.key, name: row.name, noradId: row.noradId, ...spelling }) as SatelliteDocument;
 }
 
 export async function readSatelliteDocuments(db: Db): Promise<SatelliteDocument[]> {
