@@ -78,20 +78,8 @@ export class DrillRunner {
   }
 
   /** Runs left `running` by a previous process: roll back what they did, then close them. */
-  async closeInterrupted(): Promise<void> {
-    const { db } = this.options;
-    const stale = await db.select().from(drillRuns).where(eq(drillRuns.status, 'running'));
-    for (const row of stale) {
-      const [drill] = await db.select().from(drills).where(eq(drills.id, row.drillId));
-      const steps = [...row.steps];
-      if (drill?.mode === 'live' && drill.rollbackHook) steps.push(...(await this.callHooks(drill.rollbackHook, row.targetAssetIds, 'rollback')));
-      steps.push({ at: this.now(), step: 'interrupted', detail: 'the process stopped during the run; rolled back and closed on restart' });
-      await commitAtomically(db, [
-        db.update(drillRuns).set({ status: 'interrupted', phase: 'done', verdict: 'aborted', abortReason: 'interrupted by a restart', finishedAt: this.now(), steps }).where(eq(drillRuns.id, row.id)),
-        this.event('drill.aborted', row, drill?.key ?? null, { status: 'interrupted', reason: 'interrupted by a restart' }),
-      ]);
-      this.options.log?.(`drill run ${row.id} was interrupted by a restart: rolled back and closed`);
-    }
+  closeInterrupted(): Promise<void> {
+    return closeInterruptedRuns(this.options);
   }
 
   /** Starts a run of the drill now. Refused while another run of it is in progress (concurrency: forbid). */
@@ -286,30 +274,12 @@ export class DrillRunner {
     await this.transition(run, 'detecting', steps, { event: ['drill.started', { targets: await this.keys(row.targetAssetIds), mode: drill.mode }] });
   }
 
-  private async keys(ids: number[]): Promise<string[]> {
-    return ids.map((id) => this.options.live.monitor.assetState(id)?.key ?? String(id));
+  private keys(ids: number[]): Promise<string[]> {
+    return assetKeys(this.options.db, ids);
   }
 
-  private async callHooks(hook: HookSpec, targetIds: number[], what: 'inject' | 'rollback'): Promise<Step[]> {
-    const keys = await this.keys(targetIds);
-    return Promise.all(
-      keys.map(async (key) => {
-        const url = hook.url.replaceAll('{assetKey}', encodeURIComponent(key));
-        try {
-          const res = await this.fetchImpl(url, {
-            method: hook.method,
-            headers: { 'content-type': 'application/json', ...hook.headers },
-            body: hook.body?.replaceAll('{assetKey}', key),
-            signal: AbortSignal.timeout(HOOK_TIMEOUT_MS),
-            redirect: 'manual',
-          });
-          await res.body?.cancel();
-          return { at: this.now(), step: what, detail: `${hook.method} ${url} → ${res.status}` };
-        } catch (err) {
-          return { at: this.now(), step: `${what}_failed`, detail: `${hook.method} ${url}: ${err instanceof Error ? err.message : String(err)}` };
-        }
-      }),
-    );
+  private callHooks(hook: HookSpec, targetIds: number[], what: 'inject' | 'rollback'): Promise<Step[]> {
+    return callHooks({ db: this.options.db, fetch: this.fetchImpl, now: this.now }, hook, targetIds, what);
   }
 
   /** Advances every run in progress by what the monitor now sees. */
@@ -445,15 +415,7 @@ export class DrillRunner {
   }
 
   private event(type: string, row: DrillRunRow, drillKey: string | null, data: Record<string, unknown>): Statement {
-    return recordEvent(this.ctx(), {
-      type,
-      subjectKind: 'drill_run',
-      subjectId: row.id,
-      subjectKey: drillKey,
-      severity: type === 'rto.breached' || type === 'drill.aborted' ? 'minor' : 'info',
-      drillRunId: row.id,
-      data: { drillId: row.drillId, drillKey, runId: row.id, ...data },
-    });
+    return drillEvent(this.ctx(), type, row, drillKey, data);
   }
 
   /** Cron-scheduled drills whose time came since the last look (runs missed while stopped are skipped). */
@@ -473,4 +435,69 @@ export class DrillRunner {
       }
     }
   }
+}
+
+async function assetKeys(db: Db, ids: number[]): Promise<string[]> {
+  const rows = ids.length ? await db.select({ id: assets.id, key: assets.key }).from(assets).where(inArray(assets.id, ids)) : [];
+  const keyOf = new Map(rows.map((r) => [r.id, r.key]));
+  return ids.map((id) => keyOf.get(id) ?? String(id));
+}
+
+/** Calls a drill hook once per target, `{assetKey}` substituted; failures become steps, never throws. */
+async function callHooks(deps: { db: Db; fetch: typeof fetch; now: () => number }, hook: HookSpec, targetIds: number[], what: 'inject' | 'rollback'): Promise<Step[]> {
+  const keys = await assetKeys(deps.db, targetIds);
+  return Promise.all(
+    keys.map(async (key) => {
+      const url = hook.url.replaceAll('{assetKey}', encodeURIComponent(key));
+      try {
+        const res = await deps.fetch(url, {
+          method: hook.method,
+          headers: { 'content-type': 'application/json', ...hook.headers },
+          body: hook.body?.replaceAll('{assetKey}', key),
+          signal: AbortSignal.timeout(HOOK_TIMEOUT_MS),
+          redirect: 'manual',
+        });
+        await res.body?.cancel();
+        return { at: deps.now(), step: what, detail: `${hook.method} ${url} → ${res.status}` };
+      } catch (err) {
+        return { at: deps.now(), step: `${what}_failed`, detail: `${hook.method} ${url}: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    }),
+  );
+}
+
+/**
+ * Runs left `running` by a process that stopped: call their rollback hooks, then close them as
+ * interrupted. Run this before the monitor starts probing, so a drill's leftover fault never
+ * reads as a real outage.
+ */
+export async function closeInterruptedRuns(options: { db: Db; fetch?: typeof fetch; now?: () => number; log?: (message: string) => void }): Promise<void> {
+  const { db } = options;
+  const now = options.now ?? Date.now;
+  const deps = { db, fetch: options.fetch ?? fetch, now };
+  const stale = await db.select().from(drillRuns).where(eq(drillRuns.status, 'running'));
+  for (const row of stale) {
+    const [drill] = await db.select().from(drills).where(eq(drills.id, row.drillId));
+    const steps = [...row.steps];
+    if (drill?.mode === 'live' && drill.rollbackHook) steps.push(...(await callHooks(deps, drill.rollbackHook, row.targetAssetIds, 'rollback')));
+    steps.push({ at: now(), step: 'interrupted', detail: 'the process stopped during the run; rolled back and closed on restart' });
+    await commitAtomically(db, [
+      db.update(drillRuns).set({ status: 'interrupted', phase: 'done', verdict: 'aborted', abortReason: 'interrupted by a restart', finishedAt: now(), steps }).where(eq(drillRuns.id, row.id)),
+      drillEvent({ db, actor: ACTOR, now }, 'drill.aborted', row, drill?.key ?? null, { status: 'interrupted', reason: 'interrupted by a restart' }),
+    ]);
+    options.log?.(`drill run ${row.id} was interrupted by a restart: rolled back and closed`);
+  }
+}
+
+/** A drill step's event: marked with the run, so it never pages anyone as a real outage. */
+function drillEvent(ctx: ServiceContext, type: string, row: DrillRunRow, drillKey: string | null, data: Record<string, unknown>): Statement {
+  return recordEvent(ctx, {
+    type,
+    subjectKind: 'drill_run',
+    subjectId: row.id,
+    subjectKey: drillKey,
+    severity: type === 'rto.breached' || type === 'drill.aborted' ? 'minor' : 'info',
+    drillRunId: row.id,
+    data: { drillId: row.drillId, drillKey, runId: row.id, ...data },
+  });
 }

@@ -108,11 +108,13 @@ export class LiveMonitor {
 
   /** Re-evaluates every asset now (after a drill changed what is simulated), in turn with flushes. */
   reassess(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
+    const done = this.flushing.then(async () => {
       const now = this.now();
       await commitAtomically(this.options.db, this.monitor.planReassessment(this.options.db, now));
     });
-    return this.flushing;
+    // A failure is the caller's to handle; it must not stop the flushes queued behind it.
+    this.flushing = done.catch(() => this.monitor.reload(this.options.db, this.now()).catch(() => undefined));
+    return done;
   }
 
   /** Picks up definition changes recorded as events since the last look. */

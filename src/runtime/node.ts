@@ -18,7 +18,7 @@ import { AppError } from '../domain/errors.js';
 import { SYSTEM_ACTOR } from '../domain/roles.js';
 import { WebhookDispatcher } from '../alerts/dispatcher.js';
 import { createWebhookSender } from '../alerts/node-delivery.js';
-import { DrillRunner } from '../drills/runner.js';
+import { closeInterruptedRuns, DrillRunner } from '../drills/runner.js';
 import { pruneHistory, rollUpHistory } from '../engine/history.js';
 import { LiveMonitor } from '../engine/live-monitor.js';
 import { seedIfEmpty } from '../services/bootstrap.js';
@@ -83,6 +83,8 @@ export async function startNode(config: AppConfig) {
   }
 
   const probes = createNodeProbeRuntime();
+  // A drill cut short by the last stop is rolled back before anything is probed again.
+  if (config.monitor) await closeInterruptedRuns({ db, log });
   const live = config.monitor
     ? await LiveMonitor.start({ db, probeContext: probes.context, concurrency: config.checkConcurrency, log, ...metrics.hooks })
     : undefined;
