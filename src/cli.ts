@@ -13,7 +13,7 @@ import { exportInventoryYaml } from './services/inventory/export.js';
 import { mintToken } from './services/tokens.js';
 
 const USAGE = `usage:
-  coopwatch apply -f FILE [--dry-run]     create/update assets, functions and checks by key
+  coopwatch apply -f FILE [--dry-run]     create/update the inventory (assets, functions, checks, satellites, scenarios, drills, status pages) by key
   coopwatch export [-o FILE]              write the inventory as YAML (stdout by default)
   coopwatch token create --name NAME --role ROLE
                                           mint a token (e.g. when the admin token is lost)
@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
       const { document, locate } = parseInventoryDocument(fs.readFileSync(file, 'utf8'));
       const summary = await withContext((ctx) => applyInventory(ctx, document, { dryRun: values['dry-run'], locate }));
       const would = summary.dryRun ? 'would be ' : '';
-      const count = (group: ApplySummary['created']) => `${group.assets.length} assets, ${group.functions.length} functions, ${group.satellites.length} satellites, ${group.checks.length} checks, ${group.scenarios.length} scenarios, ${group.drills.length} drills`;
+      const count = (group: ApplySummary['created']) => `${group.assets.length} assets, ${group.functions.length} functions, ${group.satellites.length} satellites, ${group.checks.length} checks, ${group.scenarios.length} scenarios, ${group.drills.length} drills, ${group.statusPages.length} status pages`;
       console.log(`${file}: ${would}created ${count(summary.created)}; ${would}updated ${count(summary.updated)}; ${summary.unchanged} unchanged`);
       for (const key of Object.values(summary.created).flat()) console.log(`  + ${key}`);
       for (const key of Object.values(summary.updated).flat()) console.log(`  ~ ${key}`);

@@ -10,6 +10,7 @@ import { pushRoutes } from './push/index.js';
 import { incidentRoutes } from './incidents/index.js';
 import { reportRoutes } from './reports/index.js';
 import { maintenanceRoutes } from './maintenance/index.js';
+import { statusPageRoutes } from './status-pages/index.js';
 import { scenarioRoutes } from './scenarios/index.js';
 import { drillRoutes, findingRoutes, type DrillControl } from './drills/index.js';
 import { ingestRoutes } from './ingest/index.js';
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/incidents', incidentRoutes);
   app.route('/api/reports', reportRoutes);
   app.route('/api/maintenance', maintenanceRoutes);
+  app.route('/api/status-pages', statusPageRoutes);
   app.route('/api/scenarios', scenarioRoutes);
   app.route('/api/drills', drillRoutes(deps.drills));
   app.route('/api/findings', findingRoutes);
@@ -106,7 +108,7 @@ export function createApp(deps: AppDeps) {
   });
   if (deps.swaggerAssets) app.use('/vendor/swagger-ui-dist/*', deps.swaggerAssets);
   app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'coopwatch API', baseUrl: '/vendor' }));
-  app.route('/', pageRoutes());
+  app.route('/', pageRoutes({ drills: deps.drills }));
   return app;
 }
 

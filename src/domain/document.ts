@@ -109,6 +109,72 @@ function keyedList<T extends z.ZodType<{ key: string }>>(section: string, item: 
 export const scenarioDocumentSchema = z.intersection(scenarioMetaSchema, scenarioBodySchema);
 export type ScenarioDocument = z.infer<typeof scenarioDocumentSchema>;
 
+// ── Status pages ─────────────────────────────────────────────────────────────
+
+/** A page's address under /status/: lowercase letters, digits and inner hyphens, 1–64 characters. */
+export const statusPageSlugSchema = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'must be 1–64 characters of a-z, 0-9 and "-", not starting or ending with "-"');
+
+/** What every status page has however it is spelled (API or apply file). */
+export const statusPageAttributes = {
+  title: z.string().trim().min(1).max(200),
+  description: z.string().trim().min(1).max(2000).nullish(),
+  /** Active and recent incidents that touch the page's components, with their updates. */
+  showIncidents: z.boolean().default(true),
+  /** Scheduled and in-progress maintenance of the page's assets. */
+  showMaintenance: z.boolean().default(true),
+};
+
+/** A component's public name and optional group; the page shows these, never the asset's own name. */
+export const statusPageComponentAttributes = {
+  name: z.string().trim().min(1).max(200),
+  group: z.string().trim().min(1).max(100).nullish(),
+};
+
+export const MAX_STATUS_PAGE_COMPONENTS = 500;
+
+/**
+ * A page's components name exactly one target each (`targets` gives the fields, e.g. assetId and
+ * functionId), no target twice and no public name twice.
+ */
+export function statusPageComponentsRule(targets: readonly [string, string]) {
+  return (components: ReadonlyArray<{ name: string } & Record<string, unknown>>, ctx: z.RefinementCtx) => {
+    const names = new Map<string, number>();
+    const seen = new Map<string, number>();
+    components.forEach((component, i) => {
+      const given = targets.filter((field) => component[field] !== undefined && component[field] !== null);
+      if (given.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, given[1] ?? targets[0]],
+          message: given.length ? `give ${targets[0]} or ${targets[1]}, not both` : `give ${targets[0]} or ${targets[1]}`,
+        });
+        return;
+      }
+      const target = `${given[0]}:${String(component[given[0]!])}`;
+      const first = seen.get(target);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i, given[0]!], message: `already shown as component ${first}` });
+      else seen.set(target, i);
+      const sameName = names.get(component.name);
+      if (sameName !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `the name "${component.name}" is used twice (first at component ${sameName})` });
+      else names.set(component.name, i);
+    });
+  };
+}
+
+/** A status page in the apply file: `{ key: slug, title, components: [{ name, assetKey | functionKey, group? }] }`. */
+export const statusPageDocumentSchema = z.strictObject({
+  key: statusPageSlugSchema,
+  ...statusPageAttributes,
+  components: z
+    .array(z.strictObject({ ...statusPageComponentAttributes, assetKey: keySchema.optional(), functionKey: keySchema.optional() }))
+    .max(MAX_STATUS_PAGE_COMPONENTS)
+    .superRefine(statusPageComponentsRule(['assetKey', 'functionKey']))
+    .default([]),
+});
+export type StatusPageDocument = z.infer<typeof statusPageDocumentSchema>;
+
 /** The config-as-code file (`coopwatch apply -f FILE`): every item carries a stable key. */
 export const inventoryDocumentSchema = z.strictObject({
   assets: z.array(assetDocumentSchema).default([]),
@@ -117,5 +183,6 @@ export const inventoryDocumentSchema = z.strictObject({
   checks: z.array(checkDocumentSchema).default([]),
   scenarios: keyedList('scenarios', scenarioDocumentSchema).default([]),
   drills: keyedList('drills', drillDocumentSchema).default([]),
+  statusPages: keyedList('statusPages', statusPageDocumentSchema).default([]),
 });
 export type InventoryDocument = z.infer<typeof inventoryDocumentSchema>;

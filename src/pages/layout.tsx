@@ -1,3 +1,4 @@
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { SessionInfo } from '../services/sessions.js';
 
@@ -14,6 +15,8 @@ export interface LayoutProps {
 /** Every page: one stylesheet, no inline script or style, a navigation bar for signed-in users. */
 export function Layout({ title, session, scripts = [], bodyClass, children }: LayoutProps) {
   return (
+    <>
+    {raw('<!doctype html>')}
     <html lang="en">
       <head>
         <meta charset="utf-8" />
@@ -44,5 +47,6 @@ export function Layout({ title, session, scripts = [], bodyClass, children }: La
         <main id="main">{children}</main>
       </body>
     </html>
+    </>
   );
 }

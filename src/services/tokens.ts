@@ -117,7 +117,7 @@ export function tokenUsable(row: ApiTokenRow, now: number): boolean {
 }
 
 export function actorOf(row: ApiTokenRow): Actor {
-  return actorOf(row);
+  return { name: `token:${row.name}`, role: row.role, tokenId: row.id };
 }
 
 /** The actor a bearer secret stands for, or null when it is unknown, revoked or expired. */

@@ -140,8 +140,8 @@ describe('applying through the services', () => {
     const summary = await applySource(FIXTURE);
     expect(summary).toEqual({
       dryRun: false,
-      created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [] },
-      updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [] },
+      created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] },
+      updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] },
       unchanged: 0,
     });
     // What is stored reads back as the file says.
@@ -167,8 +167,8 @@ describe('applying through the services', () => {
     const before = tableCounts(t.sqlite);
     const stamps = rawClient(t.sqlite).prepare('select key, updated_at from assets order by id').all();
     const summary = await applySource(FIXTURE);
-    expect(summary.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [] });
-    expect(summary.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [] });
+    expect(summary.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
+    expect(summary.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
     expect(summary.unchanged).toBe(ASSET_KEYS.length + FUNCTION_KEYS.length);
     expect(tableCounts(t.sqlite)).toEqual(before);
     expect(rawClient(t.sqlite).prepare('select key, updated_at from assets order by id').all()).toEqual(stamps);
@@ -178,7 +178,7 @@ describe('applying through the services', () => {
     await applySource(FIXTURE);
     const spelled = edit(edit(FIXTURE, '    name: TrollSat\n', '    criticality: medium\n    name: TrollSat\n    tags: []\n'), '    name: Oslo MOC\n', '    name: Oslo MOC\n    description: null\n');
     const summary = await applySource(spelled);
-    expect(summary.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [] });
+    expect(summary.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
     expect(summary.unchanged).toBe(7);
   });
 
@@ -187,8 +187,8 @@ describe('applying through the services', () => {
     const stampsBefore = new Map((rawClient(t.sqlite).prepare('select key, updated_at as u from assets').all() as { key: string; u: number }[]).map((r) => [r.key, r.u]));
     await new Promise((r) => setTimeout(r, 5));
     const summary = await applySource(edit(FIXTURE, 'firmware: 4.2.1', 'firmware: 4.3.0'));
-    expect(summary.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [] });
-    expect(summary.updated).toEqual({ assets: ['gs-svalbard'], functions: [], checks: [], satellites: [], scenarios: [], drills: [] });
+    expect(summary.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
+    expect(summary.updated).toEqual({ assets: ['gs-svalbard'], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
     expect(summary.unchanged).toBe(6);
 
     const rows = rawClient(t.sqlite).prepare('select key, firmware, updated_at as u from assets').all() as { key: string; firmware: string | null; u: number }[];
@@ -206,7 +206,7 @@ describe('applying through the services', () => {
     await applySource(FIXTURE);
     const changed = edit(FIXTURE, '      - name: stations\n        k: 1', '      - name: stations\n        k: 2');
     const summary = await applySource(changed);
-    expect(summary.updated).toEqual({ assets: [], functions: ['ground-contact'], checks: [], satellites: [], scenarios: [], drills: [] });
+    expect(summary.updated).toEqual({ assets: [], functions: ['ground-contact'], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
     const doc = await readInventoryDocument(t.sqlite.db);
     expect(doc.functions.find((f) => f.key === 'ground-contact')!.groups[0]).toEqual({
       name: 'stations',
@@ -227,13 +227,13 @@ describe('applying through the services', () => {
   it('reports on a dry run what would change and writes nothing', async () => {
     const before = tableCounts(t.sqlite);
     const first = await applySource(FIXTURE, true);
-    expect(first).toEqual({ dryRun: true, created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [] }, updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [] }, unchanged: 0 });
+    expect(first).toEqual({ dryRun: true, created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] }, updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] }, unchanged: 0 });
     expect(tableCounts(t.sqlite)).toEqual(before);
 
     await applySource(FIXTURE);
     const afterApply = tableCounts(t.sqlite);
     const second = await applySource(edit(FIXTURE, 'name: Oslo MOC', 'name: Oslo MOC (primary)'), true);
-    expect(second.updated).toEqual({ assets: ['moc-oslo'], functions: [], checks: [], satellites: [], scenarios: [], drills: [] });
+    expect(second.updated).toEqual({ assets: ['moc-oslo'], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
     expect(tableCounts(t.sqlite)).toEqual(afterApply);
     expect((await readInventoryDocument(t.sqlite.db)).assets.find((a) => a.key === 'moc-oslo')!.name).toBe('Oslo MOC');
   });
@@ -332,7 +332,7 @@ describe('export round trip', () => {
     try {
       const { document, locate } = parseInventoryDocument(first);
       const summary = await applyInventory(other.ctx, document, { locate });
-      expect(summary.created).toEqual({ assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [] });
+      expect(summary.created).toEqual({ assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
       const second = await exportInventoryYaml(other.ctx);
       expect(withoutHeader(second)).toBe(withoutHeader(first));
     } finally {
@@ -344,8 +344,8 @@ describe('export round trip', () => {
     await applySource(FIXTURE);
     const before = tableCounts(t.sqlite);
     const summary = await applySource(await exportInventoryYaml(t.ctx));
-    expect(summary.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [] });
-    expect(summary.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [] });
+    expect(summary.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
+    expect(summary.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
     expect(tableCounts(t.sqlite)).toEqual(before);
   });
 
@@ -363,13 +363,13 @@ describe('POST /api/inventory/apply', () => {
   it('creates everything from a YAML body, then reports all unchanged and writes no events on a second apply', async () => {
     const res = await applyViaApi(FIXTURE);
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toEqual({ dryRun: false, created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [] }, updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [] }, unchanged: 0 });
+    expect(res.body).toEqual({ dryRun: false, created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] }, updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] }, unchanged: 0 });
     expect((await t.call('GET', '/api/assets')).body.items).toHaveLength(5);
 
     const before = tableCounts(t.sqlite);
     const again = await applyViaApi(FIXTURE);
     expect(again.status).toBe(200);
-    expect(again.body).toEqual({ dryRun: false, created: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [] }, updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [] }, unchanged: 7 });
+    expect(again.body).toEqual({ dryRun: false, created: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] }, updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] }, unchanged: 7 });
     expect(tableCounts(t.sqlite).events).toBe(before.events);
     expect(tableCounts(t.sqlite)).toEqual(before);
   });
@@ -378,14 +378,14 @@ describe('POST /api/inventory/apply', () => {
     const json = JSON.stringify(parseInventoryDocument(FIXTURE).document);
     const res = await t.call('POST', '/api/inventory/apply', { raw: json, headers: { 'content-type': 'application/json' } });
     expect(res.status, res.text).toBe(200);
-    expect(res.body.created).toEqual({ assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [] });
+    expect(res.body.created).toEqual({ assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
   });
 
   it('updates exactly the changed item', async () => {
     await applySource(FIXTURE);
     const res = await applyViaApi(edit(FIXTURE, 'owner: Flight operations', 'owner: Mission control'));
     expect(res.status, res.text).toBe(200);
-    expect(res.body.updated).toEqual({ assets: [], functions: ['tt-and-c'], checks: [], satellites: [], scenarios: [], drills: [] });
+    expect(res.body.updated).toEqual({ assets: [], functions: ['tt-and-c'], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
     expect(res.body.unchanged).toBe(6);
   });
 
@@ -393,7 +393,7 @@ describe('POST /api/inventory/apply', () => {
     const before = tableCounts(t.sqlite);
     const res = await applyViaApi(FIXTURE, '?dryRun=true');
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toMatchObject({ dryRun: true, created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [] } });
+    expect(res.body).toMatchObject({ dryRun: true, created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] } });
     expect(tableCounts(t.sqlite)).toEqual(before);
   });
 
@@ -441,12 +441,14 @@ describe('seeds/demo.yaml', () => {
     expect(first.created.checks).toHaveLength(document.checks.length);
     expect(first.created.scenarios).toHaveLength(document.scenarios.length);
     expect(first.created.drills).toHaveLength(document.drills.length);
+    expect(first.created.statusPages).toHaveLength(document.statusPages.length);
     const before = tableCounts(t.sqlite);
     const second = await applySource(source);
-    expect(second.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [] });
-    expect(second.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [] });
+    expect(second.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
+    expect(second.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
     expect(second.unchanged).toBe(
-      document.assets.length + document.functions.length + document.satellites.length + document.checks.length + document.scenarios.length + document.drills.length,
+      document.assets.length + document.functions.length + document.satellites.length + document.checks.length + document.scenarios.length + document.drills.length +
+        document.statusPages.length,
     );
     expect(tableCounts(t.sqlite)).toEqual(before);
   });

@@ -1,6 +1,5 @@
 // A real browser for page tests: Debian's chromium driven by playwright-core (.ci/run installs it).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -18,11 +17,11 @@ export interface TestBrowser {
 }
 
 export async function openBrowser(viewport = { width: 1920, height: 1080 }): Promise<TestBrowser> {
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coopwatch-chromium-'));
+  // playwright-core keeps its own throwaway profile (it refuses --user-data-dir with launch()).
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', `--user-data-dir=${userDataDir}`],
+      '--disable-component-update', '--disable-sync'],
   });
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
@@ -35,7 +34,6 @@ export async function openBrowser(viewport = { width: 1920, height: 1080 }): Pro
     browser, context, page, errors,
     async close() {
       await browser.close();
-      fs.rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -17,6 +17,7 @@ const SectionKeys = z.object({
   satellites: z.array(z.string()),
   scenarios: z.array(z.string()),
   drills: z.array(z.string()),
+  statusPages: z.array(z.string()),
 });
 
 const SummarySchema = z
@@ -42,7 +43,7 @@ inventoryRoutes.openapi(
   createRoute({
     method: 'post', path: '/apply', tags, security, summary: 'Apply an inventory file (YAML or JSON)',
     description:
-      'Creates and updates assets, functions, satellites, checks, scenarios and drills by key, in one transaction. A file with any error is refused whole, with the line of each error. `dryRun=true` reports what would change.',
+      'Creates and updates assets, functions, satellites, checks, scenarios, drills and status pages by key, in one transaction. A file with any error is refused whole, with the line of each error. `dryRun=true` reports what would change.',
     middleware: requires('manageInventory'),
     request: {
       query: z.object({ dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),

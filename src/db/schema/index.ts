@@ -10,3 +10,4 @@ export * from './satellites.js';
 export * from './drills.js';
 export * from './webhooks.js';
 export * from './sessions.js';
+export * from './status-pages.js';

@@ -15,11 +15,12 @@ import { exerciseReferenceProblems, planExercises, type StoredExercises } from '
 import { canonical } from './canonical.js';
 import { readInventoryDocument } from './export.js';
 import { planSatellites, satelliteReferenceProblems } from './satellites.js';
+import { planStatusPages, statusPageReferenceProblems } from './status-pages.js';
 
 export interface ApplySummary {
   dryRun: boolean;
-  created: { assets: string[]; functions: string[]; checks: string[]; satellites: string[]; scenarios: string[]; drills: string[] };
-  updated: { assets: string[]; functions: string[]; checks: string[]; satellites: string[]; scenarios: string[]; drills: string[] };
+  created: { assets: string[]; functions: string[]; checks: string[]; satellites: string[]; scenarios: string[]; drills: string[]; statusPages: string[] };
+  updated: { assets: string[]; functions: string[]; checks: string[]; satellites: string[]; scenarios: string[]; drills: string[]; statusPages: string[] };
   unchanged: number;
 }
 
@@ -51,8 +52,9 @@ export async function applyInventory(
   authorize(ctx.actor, 'manageInventory');
   const stored = await readInventoryDocument(ctx.db);
   // Stored items pass through the same schema so defaults compare like for like. Scenarios and
-  // drills are compared item by item (exercises.ts), so one stored before a rule cannot block.
-  const current = inventoryDocumentSchema.parse({ ...stored, scenarios: [], drills: [] });
+  // drills (exercises.ts) and status pages (status-pages.ts) are compared item by item, so one
+  // stored before a rule cannot block.
+  const current = inventoryDocumentSchema.parse({ ...stored, scenarios: [], drills: [], statusPages: [] });
   checkReferences(document, current, stored, options.locate);
   const edges = await loadFunctionEdges(ctx.db);
   for (const fn of document.functions) {
@@ -68,20 +70,24 @@ export async function applyInventory(
   const satellitePlan = await planSatellites(ctx.db, document.satellites);
   const satellitesChanged = satellitePlan.created.length + satellitePlan.updated.length;
   const exercisePlan = planExercises(document, stored);
+  const statusPagePlan = planStatusPages(document.statusPages, stored.statusPages);
+  const statusPagesChanged = statusPagePlan.created.length + statusPagePlan.updated.length;
   const total =
-    document.assets.length + document.functions.length + document.checks.length + document.satellites.length + document.scenarios.length + document.drills.length;
+    document.assets.length + document.functions.length + document.checks.length + document.satellites.length + document.scenarios.length + document.drills.length +
+    document.statusPages.length;
   const summary: ApplySummary = {
     dryRun: options.dryRun ?? false,
     created: {
       assets: assetChanges.created, functions: functionChanges.created, checks: checkChanges.created, satellites: satellitePlan.created,
-      ...exercisePlan.created,
+      ...exercisePlan.created, statusPages: statusPagePlan.created,
     },
     updated: {
       assets: assetChanges.updated, functions: functionChanges.updated, checks: checkChanges.updated, satellites: satellitePlan.updated,
-      ...exercisePlan.updated,
+      ...exercisePlan.updated, statusPages: statusPagePlan.updated,
     },
     unchanged:
-      total - assetChanges.items.length - functionChanges.items.length - checkChanges.items.length - satellitesChanged - exercisePlan.changes,
+      total - assetChanges.items.length - functionChanges.items.length - checkChanges.items.length - satellitesChanged - exercisePlan.changes -
+      statusPagesChanged,
   };
   if (summary.dryRun || summary.unchanged === total) return summary;
 
@@ -108,6 +114,7 @@ export async function applyInventory(
   statements.push(...satellitePlan.statements(ctx, now));
   for (const check of checkChanges.items) statements.push(...writeCheck(ctx, check, checkChanges.exists(check.key), now));
   statements.push(...exercisePlan.statements(ctx, now));
+  statements.push(...statusPagePlan.statements(ctx, now));
   statements.push(
     recordEvent(ctx, {
       type: 'inventory.applied',
@@ -214,5 +221,6 @@ function checkReferences(document: InventoryDocument, current: InventoryDocument
   });
   problems.push(...satelliteReferenceProblems(document, current, locate));
   problems.push(...exerciseReferenceProblems(document, current, stored, locate));
+  problems.push(...statusPageReferenceProblems(document, current, locate));
   if (problems.length) throw new UnprocessableError(problems);
 }

@@ -9,6 +9,7 @@ import type { ServiceContext } from '../context.js';
 import { loadGroups, type GroupView } from '../functions.js';
 import { readExerciseDocuments } from './exercises.js';
 import { readSatelliteDocuments } from './satellites.js';
+import { readStatusPageDocuments } from './status-pages.js';
 import { compact } from './canonical.js';
 
 /** Drops null and undefined fields so documents compare and read cleanly. */
@@ -92,6 +93,7 @@ export async function readInventoryDocument(db: Db): Promise<InventoryDocument> 
     satellites: await readSatelliteDocuments(db),
     checks: checkRows.map((row) => checkDocument(row, assetKey)),
     ...(await readExerciseDocuments(db)),
+    statusPages: await readStatusPageDocuments(db),
   };
 }
 

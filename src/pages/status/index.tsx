@@ -1,0 +1,70 @@
+// Public status pages, no sign-in: `/status/{slug}` (HTML), `summary.json` (Statuspage shape),
+// `feed.atom` and SVG badges. Everything here is built from `loadPublicStatus`, which shows only
+// what the page lists.
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../../api/env.js';
+import { loadPublicStatus, type ComponentStatus, type Indicator, type PublicStatus, type PublicStatusOptions } from '../../services/status-pages.js';
+import { badgeSvg } from './badge.js';
+import { atomFeed } from './feed.js';
+import { StatusNotFound, StatusPageView } from './page.js';
+import { summaryJson } from './summary.js';
+
+/** Readers may be other sites' dashboards: the machine-readable answers allow any origin. */
+const OPEN = { 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=30' };
+
+async function load(c: Context<AppEnv>, options?: PublicStatusOptions): Promise<PublicStatus | null> {
+  return loadPublicStatus(c.get('db'), c.req.param('slug') ?? '', c.get('now')(), options);
+}
+
+function pageUrl(c: Context<AppEnv>, slug: string): string {
+  return `${new URL(c.req.url).origin}/status/${slug}`;
+}
+
+const notFoundJson = (c: Context<AppEnv>) =>
+  c.json({ error: { code: 'not_found', message: 'No such status page', details: [] } }, 404, { 'access-control-allow-origin': '*' });
+
+/** The overall badge reads like the banner. */
+function overallBadgeStatus(indicator: Indicator, worst: ComponentStatus): ComponentStatus {
+  if (indicator === 'critical') return 'major_outage';
+  if (indicator === 'major') return 'partial_outage';
+  if (indicator === 'minor') return 'degraded_performance';
+  return worst === 'under_maintenance' ? 'under_maintenance' : 'operational';
+}
+
+export const statusRoutes = new Hono<AppEnv>();
+
+statusRoutes.get('/:slug', async (c) => {
+  const status = await load(c);
+  if (!status) return c.html(await (<StatusNotFound />).toString(), 404);
+  const html = await (<StatusPageView status={status} base={`/status/${status.page.slug}`} />).toString();
+  return c.html(html, 200, { 'cache-control': 'no-cache' });
+});
+
+statusRoutes.get('/:slug/summary.json', async (c) => {
+  const status = await load(c, { uptime: false });
+  if (!status) return notFoundJson(c);
+  return c.json(summaryJson(status, pageUrl(c, status.page.slug)), 200, OPEN);
+});
+
+statusRoutes.get('/:slug/feed.atom', async (c) => {
+  const status = await load(c, { uptime: false, incidentDays: 90 });
+  if (!status) return notFoundJson(c);
+  return c.body(atomFeed(status, pageUrl(c, status.page.slug)), 200, { ...OPEN, 'content-type': 'application/atom+xml; charset=utf-8' });
+});
+
+const svg = (c: Context<AppEnv>, body: string, status: 200 | 404 = 200) =>
+  c.body(body, status, { ...OPEN, 'cache-control': 'no-cache, max-age=0', 'content-type': 'image/svg+xml; charset=utf-8' });
+
+statusRoutes.get('/:slug/badge.svg', async (c) => {
+  const status = await load(c, { uptime: false, incidentDays: 0 });
+  if (!status) return svg(c, badgeSvg('status', 'unknown'), 404);
+  return svg(c, badgeSvg('status', overallBadgeStatus(status.indicator, status.worst)));
+});
+
+statusRoutes.get('/:slug/components/:index/badge.svg', async (c) => {
+  const index = c.req.param('index');
+  const status = /^\d{1,5}$/.test(index) ? await load(c, { uptime: false, incidentDays: 0 }) : null;
+  const component = status?.components[Number(index)];
+  if (!status || !component) return svg(c, badgeSvg('status', 'unknown'), 404);
+  return svg(c, badgeSvg(component.name, component.known ? component.status : 'unknown'));
+});
