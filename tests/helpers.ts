@@ -35,30 +35,35 @@ export async function createTestApp(): Promise<TestApp> {
     app,
     tokens,
     dir,
-    async call(method, url, options = {}) {
-      const headers: Record<string, string> = { ...options.headers };
-      const token = options.token === undefined ? tokens.admin : options.token;
-      if (token) headers.authorization = `Bearer ${token}`;
-      let body: string | undefined;
-      if (options.raw !== undefined) body = options.raw;
-      else if (options.body !== undefined) {
-        body = JSON.stringify(options.body);
-        headers['content-type'] ??= 'application/json';
-      }
-      const res = await app.request(url, { method, headers, body });
-      const text = await res.text();
-      let parsed: unknown = undefined;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, body: parsed, text, headers: res.headers };
-    },
+    call: clientFor(app, tokens),
     close() {
       sqlite.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A client for an app, the way a client would call it; `token` defaults to the admin token. */
+export function clientFor(app: ReturnType<typeof createApp>, tokens: Record<Role, string>): TestApp['call'] {
+  return async (method, url, options = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? tokens.admin : options.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined;
+    if (options.raw !== undefined) body = options.raw;
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await app.request(url, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, body: parsed, text, headers: res.headers };
   };
 }
 

@@ -11,7 +11,7 @@ import type net from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { createApp } from '../../src/api/app.js';
 import type { WebhookDispatcher } from '../../src/alerts/dispatcher.js';
-import type { TestApp } from '../helpers.js';
+import { clientFor, type TestApp } from '../helpers.js';
 
 export type ReceiverMode = 'ok' | 'down' | `status:${number}` | `slow:${number}`;
 
@@ -291,32 +291,6 @@ export function runDispatcher(dispatcher: WebhookDispatcher, intervalMs = 40): D
       kick?.();
       await loop;
     },
-  };
-}
-
-type Call = TestApp['call'];
-
-/** A client for an app built with extra deps, with the same shape as TestApp.call. */
-export function clientFor(app: ReturnType<typeof createApp>, tokens: TestApp['tokens']): Call {
-  return async (method, url, options = {}) => {
-    const headers: Record<string, string> = { ...options.headers };
-    const token = options.token === undefined ? tokens.admin : options.token;
-    if (token) headers.authorization = `Bearer ${token}`;
-    let body: string | undefined;
-    if (options.raw !== undefined) body = options.raw;
-    else if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const res = await app.request(url, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = undefined;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.status, body: parsed, text, headers: res.headers };
   };
 }
 
