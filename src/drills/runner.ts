@@ -9,6 +9,8 @@ import type { ServiceContext } from '../services/context.js';
 import { loadDrill, runView, type RunView } from '../services/drills.js';
 import { recordEvent } from '../services/events.js';
 import { assessScenarioBody, scenarioBody } from '../services/scenarios.js';
+import { loadGroups } from '../services/functions.js';
+import { drillDisturbance } from './disturbance.js';
 
 type Phase = DrillRunRow['phase'];
 type Step = DrillRunRow['steps'][number];
@@ -158,8 +160,9 @@ export class DrillRunner {
       ? await db.select({ rto: missionFunctions.rtoSeconds }).from(missionFunctions).where(inArray(missionFunctions.id, hypothesisFunctionIds))
       : [];
     const dependencies = await this.dependencyAssets(hypothesisFunctionIds);
-    const marked = await this.collateral(row.targetAssetIds, row.functionIds);
-    const services = new Set(await this.serviceAssets(row.functionIds));
+    const disturbed = await this.disturbance(row.targetAssetIds, row.functionIds);
+    const marked = disturbed.all;
+    const services = new Set(disturbed.services);
     const run: ActiveRun = {
       row, drill, hypothesisFunctionIds, marked,
       minRtoSeconds: rtos.length ? Math.min(...rtos.map((r) => r.rto)) : null, phaseSince: this.now(),
@@ -230,34 +233,14 @@ export class DrillRunner {
     return true;
   }
 
-  /** What a drill is expected to disturb besides its targets: links that end at them, and the service assets of the functions they serve. */
-  private async collateral(targets: number[], functionIds: number[]): Promise<number[]> {
+  /** Targets, links ending at them and the functions' service assets (see drillDisturbance). */
+  private async disturbance(targets: number[], functionIds: number[]) {
     const { db } = this.options;
-    if (!targets.length) return [];
-    const links = await db
-      .select({ id: assets.id, from: assets.linkFromAssetId, to: assets.linkToAssetId })
-      .from(assets)
-      .where(and(eq(assets.kind, 'network_link'), isNotNull(assets.linkFromAssetId)));
-    const services = await this.serviceAssets(functionIds);
-    return [
-      ...new Set([
-        ...targets,
-        ...links.filter((l) => targets.includes(l.from ?? -1) || targets.includes(l.to ?? -1)).map((l) => l.id),
-        ...services,
-      ]),
-    ];
-  }
-
-  /** Service assets in the functions' groups: what measures the service actually delivered. */
-  private async serviceAssets(functionIds: number[]): Promise<number[]> {
-    if (!functionIds.length) return [];
-    const rows = await this.options.db
-      .select({ id: assets.id })
-      .from(groupMembers)
-      .innerJoin(dependencyGroups, eq(groupMembers.groupId, dependencyGroups.id))
-      .innerJoin(assets, eq(groupMembers.assetId, assets.id))
-      .where(and(inArray(dependencyGroups.functionId, functionIds), eq(assets.kind, 'service')));
-    return rows.map((r) => r.id);
+    const assetRows = await db
+      .select({ id: assets.id, kind: assets.kind, linkFromAssetId: assets.linkFromAssetId, linkToAssetId: assets.linkToAssetId })
+      .from(assets);
+    const groups = await loadGroups(db, functionIds);
+    return drillDisturbance(targets, functionIds, { assets: assetRows, functionGroups: (id) => groups.get(id) ?? [] });
   }
 
   private async inject(run: ActiveRun): Promise<void> {

@@ -7,6 +7,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { listFunctions, type FunctionView } from '../../services/functions.js';
 import { listIncidents, type IncidentView } from '../../services/incidents.js';
 import { nextPassesByStation, type StationPasses } from './passes.js';
+import { drillDisturbance } from '../../drills/disturbance.js';
 
 /** Far more than any ground segment has; the watch floor shows every asset and function. */
 const ALL = 100_000;
@@ -124,23 +125,16 @@ export async function loadWatchFloor(ctx: ServiceContext): Promise<WatchFloorDat
   const assetById = new Map(assetPage.items.map((a) => [a.id, a]));
   const functionById = new Map(functionPage.items.map((f) => [f.id, f]));
 
-  // What each running drill touches: its targets, links ending at them, and its functions.
+  // What each running drill touches: the same rule the drill runner marks events by.
   const drillOfAsset = new Map<number, number>();
   const drillOfFunction = new Map<number, number>();
+  const inventory = {
+    assets: assetPage.items.map((a) => ({ id: a.id, kind: a.kind, linkFromAssetId: a.link?.fromAssetId ?? null, linkToAssetId: a.link?.toAssetId ?? null })),
+    functionGroups: (id: number) => functionById.get(id)?.groups ?? [],
+  };
   for (const { run } of running) {
-    const targets = new Set(run.targetAssetIds);
-    for (const id of targets) drillOfAsset.set(id, run.id);
-    for (const a of assetPage.items) {
-      if (a.link && ((a.link.fromAssetId !== null && targets.has(a.link.fromAssetId)) || (a.link.toAssetId !== null && targets.has(a.link.toAssetId)))) {
-        drillOfAsset.set(a.id, run.id);
-      }
-    }
-    for (const id of run.functionIds) {
-      drillOfFunction.set(id, run.id);
-      for (const group of functionById.get(id)?.groups ?? []) {
-        for (const m of group.members) if ('assetId' in m && assetById.get(m.assetId)?.kind === 'service') drillOfAsset.set(m.assetId, run.id);
-      }
-    }
+    for (const id of drillDisturbance(run.targetAssetIds, run.functionIds, inventory).all) drillOfAsset.set(id, run.id);
+    for (const id of run.functionIds) drillOfFunction.set(id, run.id);
   }
 
   const functionStatus = new Map(functionPage.items.map((f) => [f.id, f.status]));
