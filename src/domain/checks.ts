@@ -133,7 +133,7 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-export const checkScheduleFields = {
+const checkScheduleFields = {
   enabled: z.boolean().default(true),
   intervalSeconds: z.number().int().min(1).max(86_400).optional(),
   cron: cronSchema.optional(),
@@ -150,7 +150,7 @@ const settingsBlocks = Object.fromEntries(
 
 type CheckShape = { kind: string; intervalSeconds?: number; cron?: string; timezone?: string } & Record<string, unknown>;
 
-export function checkKindRule(check: CheckShape, ctx: z.RefinementCtx) {
+function checkKindRule(check: CheckShape, ctx: z.RefinementCtx) {
   for (const kind of CHECK_KINDS) {
     if (kind !== check.kind && check[kind] !== undefined) {
       ctx.addIssue({ code: 'custom', path: [kind], message: `a ${check.kind} check takes a "${check.kind}" block, not "${kind}"` });

@@ -87,7 +87,6 @@ export const assetDocumentSchema = z
   .superRefine(linkMatchesKind);
 export type AssetDocument = z.infer<typeof assetDocumentSchema>;
 
-export { linkMatchesKind as assetLinkRule };
 
 // ── Mission functions ────────────────────────────────────────────────────────
 
@@ -146,7 +145,7 @@ const functionAttributes = {
 
 type Objectives = { rtoSeconds?: number; mtdSeconds?: number };
 /** NIST SP 800-34: MTD = RTO + WRT, so MTD is never shorter than the RTO. */
-export function objectivesRule(f: Objectives, ctx: z.RefinementCtx) {
+function objectivesRule(f: Objectives, ctx: z.RefinementCtx) {
   if (f.rtoSeconds !== undefined && f.mtdSeconds !== undefined && f.mtdSeconds < f.rtoSeconds) {
     ctx.addIssue({ code: 'custom', path: ['mtdSeconds'], message: 'MTD must be at least the RTO (MTD = RTO + work recovery time)' });
   }

@@ -10,6 +10,7 @@ import { isoTime } from '../domain/time.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from './events.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
+import { randomBase64Url } from '../domain/random.js';
 
 type StateRow = typeof checkStates.$inferSelect | null;
 
@@ -39,8 +40,7 @@ export type CheckView = ReturnType<typeof checkView>;
 
 /** A secret for a push check's URL. */
 export function generatePushToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return randomBase64Url(24);
 }
 
 /** The stored settings for a check: its kind's block, with the push token filled in. */

@@ -4,6 +4,7 @@ import { authorize } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
 import type { ServiceContext } from './context.js';
 import { findingView, loadDrill, loadRun, runView } from './drills.js';
+import { percentile } from '../domain/stats.js';
 
 const DAY_MS = 86_400_000;
 
@@ -66,11 +67,6 @@ export function afterActionMarkdown(r: AfterActionReport): string {
   return lines.join('\n');
 }
 
-function percentile(values: number[], p: number): number | null {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 const stat = (values: number[]) => ({ count: values.length, p50Ms: percentile(values, 50), p95Ms: percentile(values, 95) });
 
 const TIER_WEIGHT = { PMEF: 3, MEF: 2, supporting: 1 } as const;

@@ -8,6 +8,7 @@ import { isoTime } from '../domain/time.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from './events.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
+import { percentile } from '../domain/stats.js';
 
 /** TTD, TTA and TTR (DOMAIN.md): detected − started, acknowledged − detected, resolved − started. */
 export function incidentView(row: IncidentRow) {
@@ -117,15 +118,9 @@ export async function addIncidentUpdate(ctx: ServiceContext, id: number, input: 
   return getIncident(ctx, id);
 }
 
-function percentile(sorted: number[], p: number): number | null {
-  if (!sorted.length) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 function summarise(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mean = sorted.length ? Math.round(sorted.reduce((a, b) => a + b, 0) / sorted.length) : null;
-  return { count: sorted.length, meanMs: mean, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95) };
+  const mean = values.length ? Math.round(values.reduce((a, b) => a + b, 0) / values.length) : null;
+  return { count: values.length, meanMs: mean, p50Ms: percentile(values, 50), p95Ms: percentile(values, 95) };
 }
 
 /** MTTD, MTTA and MTTR (with p50 and p95) over the incidents opened in [from, to). */

@@ -3,13 +3,10 @@ import type { Db } from '../db/client.js';
 import { apiTokens, appSecrets, sessions } from '../db/schema/index.js';
 import type { Actor } from '../domain/roles.js';
 import { actorOf, findUsableToken, tokenUsable } from './tokens.js';
+import { randomHex } from '../domain/random.js';
 
 export const SESSION_COOKIE = 'cw_session';
 export const SESSION_HOURS = 12;
-
-function randomHex(bytes: number): string {
-  return [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** The key that signs session cookies: made once per database, so restarts keep people signed in. */
 export async function sessionSigningKey(db: Db, now: number): Promise<string> {

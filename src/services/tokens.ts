@@ -7,6 +7,7 @@ import { authorize, type Actor } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from './events.js';
+import { randomBase64Url } from '../domain/random.js';
 
 const TOKEN_PREFIX = 'cw_';
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -26,9 +27,7 @@ export function tokenView(row: ApiTokenRow) {
 export type TokenView = ReturnType<typeof tokenView>;
 
 function generateSecret(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const b64 = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  return TOKEN_PREFIX + b64;
+  return TOKEN_PREFIX + randomBase64Url(32);
 }
 
 async function sha256Hex(text: string): Promise<string> {

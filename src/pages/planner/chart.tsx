@@ -1,7 +1,8 @@
 // Recovery-time charts as inline SVG: TTD / TTF / TTR per measurement over time, the RTO as a
 // labelled horizontal line. Series differ by shape and dash as well as colour; drills are filled
 // markers, real incidents hollow. A data table accompanies every chart (see trends.tsx).
-import { day, shortDuration } from './format.js';
+import { shortDuration } from './format.js';
+import { day } from '../format.js';
 
 export type SeriesKey = 'ttd' | 'ttf' | 'ttr';
 

@@ -6,7 +6,8 @@ import { getScenario } from '../../services/scenarios.js';
 import { pageContext, type PageEnv } from '../session.js';
 import { Notice, PlannerPage, RtoMet, RunStatus, Verdict } from './components.js';
 import { assetPlaces, functionNames } from './data.js';
-import { duration, durationSeconds, relative, utc, utcSeconds, zoned } from './format.js';
+import { duration, durationSeconds, relative, zoned } from './format.js';
+import { utc, utcSeconds } from '../format.js';
 
 export interface DrillPageOptions {
   /** Whether this instance runs drills (a DrillControl is present). */

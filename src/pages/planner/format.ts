@@ -1,3 +1,4 @@
+import { utc } from '../format.js';
 // Formatting for the planner's pages: durations, times, and words for states (never colour alone).
 
 /** A duration for people: "850 ms", "12.3 s", "4 min 10 s", "3 h 20 min", "2 d 4 h"; null → "—". */
@@ -25,30 +26,6 @@ export function shortDuration(ms: number): string {
   if (ms < 3_600_000) return `${+(ms / 60_000).toFixed(1)} min`;
   if (ms < 172_800_000) return `${+(ms / 3_600_000).toFixed(1)} h`;
   return `${+(ms / 86_400_000).toFixed(1)} d`;
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** "2025-03-01 14:05 UTC" from ms or an ISO string; null → "—". */
-export function utc(at: number | string | null | undefined): string {
-  if (at === null || at === undefined) return '—';
-  const d = new Date(at);
-  if (Number.isNaN(d.getTime())) return '—';
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
-}
-
-/** "2025-03-01 14:05:09 UTC": step logs want seconds. */
-export function utcSeconds(at: number | string | null | undefined): string {
-  if (at === null || at === undefined) return '—';
-  const d = new Date(at);
-  if (Number.isNaN(d.getTime())) return '—';
-  return `${utc(d.getTime()).slice(0, 16)}:${pad(d.getUTCSeconds())} UTC`;
-}
-
-/** "2025-03-01" */
-export function day(at: number | string): string {
-  const d = new Date(at);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
 /** The wall-clock time in a time zone: "2025-03-03 03:00 Asia/Tokyo". */

@@ -6,7 +6,8 @@ import { listScenarios } from '../../services/scenarios.js';
 import { pageContext, type PageEnv } from '../session.js';
 import { PlannerPage, RunStatus, Verdict } from './components.js';
 import { latestRuns, runDrills } from './data.js';
-import { duration, FAULT_TYPE_WORDS, relative, utc, zoned } from './format.js';
+import { duration, FAULT_TYPE_WORDS, relative, zoned } from './format.js';
+import { utc } from '../format.js';
 
 export const DEFAULT_CYCLE_DAYS = 365;
 

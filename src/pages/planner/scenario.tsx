@@ -4,7 +4,8 @@ import { assessSavedScenario, getScenario } from '../../services/scenarios.js';
 import { pageContext, type PageEnv } from '../session.js';
 import { Badge, PlannerPage, RtoMet } from './components.js';
 import { assetPlaces } from './data.js';
-import { durationSeconds, REDUNDANCY_WORDS, utc } from './format.js';
+import { durationSeconds, REDUNDANCY_WORDS } from './format.js';
+import { utc } from '../format.js';
 import { ImpactLegend, ImpactMap, type MapImpact, type MapLine, type MapPoint } from './map.js';
 import { scenarioSummary } from './overview.js';
 

@@ -4,7 +4,8 @@ import { pageContext, type PageEnv } from '../session.js';
 import { ChartLegend, TrendChart, type ChartPoint, type SeriesKey } from './chart.js';
 import { PlannerPage, RtoMet } from './components.js';
 import { functionNames, trendPoints, type TrendPoint } from './data.js';
-import { duration, durationSeconds, utc } from './format.js';
+import { duration, durationSeconds } from './format.js';
+import { utc } from '../format.js';
 import { DEFAULT_CYCLE_DAYS } from './overview.js';
 
 const DAY = 86_400_000;

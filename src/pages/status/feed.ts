@@ -1,6 +1,7 @@
 // `/status/{slug}/feed.atom`: the page's incidents as an Atom 1.0 feed (RFC 4287), newest first.
 import type { PublicStatus } from '../../services/status-pages.js';
-import { escapeXml, utcTime } from './format.js';
+import { escapeXml } from './format.js';
+import { utc } from '../format.js';
 
 const UPDATE_WORDS = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' } as const;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -14,7 +15,7 @@ export function atomFeed(status: PublicStatus, url: string): string {
     const html =
       `<p>Affects: ${escapeXml(incident.components.map((c) => c.name).join(', '))}</p>` +
       incident.updates
-        .map((u) => `<p><strong>${UPDATE_WORDS[u.status]}</strong> (${utcTime(u.at)}): ${escapeXml(u.body)}</p>`)
+        .map((u) => `<p><strong>${UPDATE_WORDS[u.status]}</strong> (${utc(u.at)}): ${escapeXml(u.body)}</p>`)
         .join('');
     const link = `${url}#incident-${incident.id}`;
     return [

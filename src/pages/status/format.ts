@@ -38,16 +38,6 @@ export function percent(ratio: number): string {
   return `${value.toFixed(2).replace(/\.?0+$/, '')} %`;
 }
 
-/** `2025-03-02` */
-export function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** `2025-03-02 14:05 UTC` */
-export function utcTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 /** Text safe in XML and HTML, attribute values included; characters XML 1.0 forbids are dropped. */
 export function escapeXml(text: string): string {
   return text

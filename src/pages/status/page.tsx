@@ -10,20 +10,21 @@ import {
   type PublicStatus,
 } from '../../services/status-pages.js';
 import { Layout } from '../layout.js';
-import { barLevel, componentLook, escapeXml, indicatorLook, isoDay, percent, STATUS_SYMBOLS, STATUS_WORDS, utcTime } from './format.js';
+import { barLevel, componentLook, escapeXml, indicatorLook, percent, STATUS_SYMBOLS, STATUS_WORDS } from './format.js';
+import { day, utc } from '../format.js';
 
 const BAR_WIDTH = 4;
 const BAR_STEP = 6;
 
 function Time({ ms }: { ms: number }) {
-  return <time datetime={new Date(ms).toISOString()}>{utcTime(ms)}</time>;
+  return <time datetime={new Date(ms).toISOString()}>{utc(ms)}</time>;
 }
 
 /** One component's 90 daily bars as inline SVG, written as a string: 90 rects each with a title. */
 function uptimeBars(component: PublicComponent) {
   const rects = component.uptime.days
     .map((d, i) => {
-      const text = `${isoDay(d.day)}: ${d.ratio === null ? 'no data' : `${percent(d.ratio)} up`}`;
+      const text = `${day(d.day)}: ${d.ratio === null ? 'no data' : `${percent(d.ratio)} up`}`;
       return `<rect class="sp-bar sp-bar-${barLevel(d.ratio)}" x="${i * BAR_STEP}" y="0" width="${BAR_WIDTH}" height="34" rx="1"><title>${text}</title></rect>`;
     })
     .join('');
@@ -129,12 +130,12 @@ function PastIncidents({ incidents, now }: { incidents: PublicIncident[]; now: n
   return (
     <section class="sp-section" aria-labelledby="sp-past">
       <h2 id="sp-past">Past incidents</h2>
-      {days.map((day) => {
-        const those = incidents.filter((i) => i.createdAt >= day && i.createdAt < day + DAY_MS);
+      {days.map((start) => {
+        const those = incidents.filter((i) => i.createdAt >= start && i.createdAt < start + DAY_MS);
         return (
-          <section class="sp-day" aria-label={isoDay(day)}>
+          <section class="sp-day" aria-label={day(start)}>
             <h3 class="sp-day-head">
-              <time datetime={isoDay(day)}>{isoDay(day)}</time>
+              <time datetime={day(start)}>{day(start)}</time>
             </h3>
             {those.length ? those.map((i) => <Incident incident={i} heading="h4" />) : <p class="muted">No incidents reported.</p>}
           </section>
