@@ -24,9 +24,8 @@ type SyncClient = { transaction<T>(fn: () => T): () => T };
  */
 export async function commitAtomically(db: Db, statements: Statement[]): Promise<void> {
   if (statements.length === 0) return;
-  const batching = db as unknown as Partial<BatchingDb>;
-  if (typeof batching.batch === 'function') {
-    await batching.batch(statements as [Statement, ...Statement[]]);
+  if (isBatching(db)) {
+    await (db as unknown as BatchingDb).batch(statements as [Statement, ...Statement[]]);
     return;
   }
   const client = (db as unknown as { $client: SyncClient }).$client;
@@ -36,10 +35,26 @@ export async function commitAtomically(db: Db, statements: Statement[]): Promise
 }
 
 /**
+ * Splits rows for multi-row inserts so each statement binds no more parameters than the driver
+ * allows: 100 on D1, SQLite's 32,766 on better-sqlite3 (at most 1,000 rows either way).
+ */
+export function insertChunks<T>(db: Db, rows: readonly T[], paramsPerRow: number): T[][] {
+  const limit = isBatching(db) ? 100 : 32_766;
+  const size = Math.max(1, Math.min(1000, Math.floor(limit / paramsPerRow)));
+  const chunks: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
+  return chunks;
+}
+
+function isBatching(db: Db): boolean {
+  return typeof (db as unknown as Partial<BatchingDb>).batch === 'function';
+}
+
+/**
  * A raw SQL statement to commit later with `commitAtomically`. drizzle runs `db.run(sql)` at
  * once on the synchronous driver, so there it is wrapped to run when the batch does.
  */
 export function deferredSql(db: Db, query: SQL): Statement {
-  if (typeof (db as unknown as Partial<BatchingDb>).batch === 'function') return db.run(query) as unknown as Statement;
+  if (isBatching(db)) return db.run(query) as unknown as Statement;
   return { run: () => db.run(query) } as unknown as Statement;
 }

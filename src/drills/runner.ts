@@ -4,7 +4,7 @@ import { assets, drillRuns, drills, groupMembers, dependencyGroups, missionFunct
 import { AppError, ConflictError } from '../domain/errors.js';
 import { authorize, SYSTEM_ACTOR } from '../domain/roles.js';
 import { nextCronTime } from '../engine/cron.js';
-import type { LiveMonitor } from '../engine/live-monitor.js';
+import type { Monitor } from '../engine/monitor.js';
 import type { ServiceContext } from '../services/context.js';
 import { loadDrill, runView, type RunView } from '../services/drills.js';
 import { recordEvent } from '../services/events.js';
@@ -25,13 +25,17 @@ interface ActiveRun {
   phaseSince: number;
   /** Assets the hypothesis functions depend on (through member functions too), targets excluded. */
   watchedAssetIds: number[];
-  /** Where each watched check's streak stood when the targets were seen down: failover is only confirmed by observations made after it. */
-  detectedStreaks: Map<number, { streakStartedAt: number; streakCount: number }> | null;
+}
+
+/** The monitor a runner drives: its picture of the fleet, and a way to re-evaluate it after marks change. */
+export interface MonitorHandle {
+  readonly monitor: Monitor;
+  reassess(): Promise<void>;
 }
 
 export interface DrillRunnerOptions {
   db: Db;
-  live: LiveMonitor;
+  live: MonitorHandle;
   now?: () => number;
   /** How inject and rollback hooks are called (global fetch on Node and Workers). */
   fetch?: typeof fetch;
@@ -167,7 +171,7 @@ export class DrillRunner {
       row, drill, hypothesisFunctionIds, marked,
       minRtoSeconds: rtos.length ? Math.min(...rtos.map((r) => r.rto)) : null, phaseSince: this.now(),
       // Links to the targets fail with them; they confirm nothing about the failover.
-      watchedAssetIds: dependencies.filter((id) => !marked.includes(id) || services.has(id)), detectedStreaks: null,
+      watchedAssetIds: dependencies.filter((id) => !marked.includes(id) || services.has(id)),
     };
     this.active.set(row.id, run);
     return run;
@@ -202,16 +206,6 @@ export class DrillRunner {
       .filter((d) => d.enabled && d.intervalSeconds !== null && CONFIRMING_CHECK_KINDS.has(d.kind) && run.watchedAssetIds.includes(d.assetId));
   }
 
-  private streaks(run: ActiveRun): Map<number, { streakStartedAt: number; streakCount: number }> {
-    const { monitor } = this.options.live;
-    const snapshot = new Map<number, { streakStartedAt: number; streakCount: number }>();
-    for (const def of this.watchedChecks(run)) {
-      const state = monitor.checkState(def.id);
-      if (state) snapshot.set(def.id, { streakStartedAt: state.streakStartedAt, streakCount: state.streakCount });
-    }
-    return snapshot;
-  }
-
   /**
    * Failed over: every hypothesis function is served again (not lost), confirmed by real checks —
    * every check of a member still counted as available has observed it since the targets were
@@ -226,8 +220,7 @@ export class DrillRunner {
       if (assetStatus === 'down' || assetStatus === 'maintenance') continue; // not counted on by the k-of-n groups
       const state = monitor.checkState(def.id);
       if (!state) continue;
-      const before = run.detectedStreaks?.get(def.id);
-      const observedSince = before ? state.streakStartedAt !== before.streakStartedAt || state.streakCount !== before.streakCount : state.streakCount > 0;
+      const observedSince = state.lastObservedAt !== null && state.lastObservedAt > (run.row.detectedAt ?? Infinity);
       if (!observedSince || state.streakStatus === 'down') return false;
     }
     return true;
@@ -292,7 +285,6 @@ export class DrillRunner {
       if (guard) return this.abort(run, guard);
     }
     if (row.phase === 'detecting' && targets.every((id) => status(id) === 'down')) {
-      run.detectedStreaks = this.streaks(run);
       await this.transition(run, 'failing_over', [{ at: now, step: 'detected', detail: `all ${targets.length} targets seen down by the monitor` }], {
         set: { detectedAt: now },
         event: ['drill.detected', { ttdMs: now - started }],

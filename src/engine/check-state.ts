@@ -15,6 +15,8 @@ export interface CheckState {
   streakCount: number;
   /** Time of the first observation of the current streak: when an outage began. */
   streakStartedAt: number;
+  /** Time of the latest observation; null before the first. */
+  lastObservedAt: number | null;
 }
 
 export interface Thresholds {
@@ -23,7 +25,7 @@ export interface Thresholds {
 }
 
 export function initialCheckState(now: number): CheckState {
-  return { status: 'unknown', since: now, message: null, streakStatus: null, streakCount: 0, streakStartedAt: now };
+  return { status: 'unknown', since: now, message: null, streakStatus: null, streakCount: 0, streakStartedAt: now, lastObservedAt: null };
 }
 
 /** Applies one observation; returns the new state and whether the confirmed status changed. */
@@ -45,6 +47,7 @@ export function advanceCheckState(
     streakStatus: observed.status,
     streakCount,
     streakStartedAt,
+    lastObservedAt: observed.at,
   };
   return { state: next, changed: confirm };
 }

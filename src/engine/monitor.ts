@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Observation } from '../../checks/types.js';
-import type { Db, Statement } from '../db/client.js';
+import { insertChunks, type Db, type Statement } from '../db/client.js';
 import {
   assets,
   assetStates,
@@ -88,7 +88,6 @@ export interface ObservationRecord {
 }
 
 const MONITOR_ACTOR = { ...SYSTEM_ACTOR, name: 'monitor' };
-const RESULT_ROWS_PER_INSERT = 1000;
 
 /**
  * The live picture: every check's streak, every asset's and function's status, the open
@@ -156,7 +155,7 @@ export class Monitor {
     }
     // Streaks that were in flight before a restart come back from the recent raw results.
     const fresh = [...this.checks.values()].filter(({ def }) => !previousChecks.has(def.id));
-    if (fresh.length) await this.rebuildStreaks(db, fresh.map((c) => c.def.id));
+    if (fresh.length) await this.rebuildStreaks(db, fresh.map((c) => c.def.id), now);
 
     const storedAssetStates = new Map(assetStateRows.map((r) => [r.assetId, r]));
     this.assets = new Map(
@@ -223,19 +222,30 @@ export class Monitor {
     this.windows = windowRows;
   }
 
-  private async rebuildStreaks(db: Db, checkIds: number[]) {
-    for (const checkId of checkIds) {
-      const entry = this.checks.get(checkId)!;
-      const depth = Math.max(entry.def.failureThreshold, entry.def.successThreshold);
-      const recent = await db
-        .select({ status: checkResults.status, ts: checkResults.ts })
-        .from(checkResults)
-        .where(eq(checkResults.checkId, checkId))
-        .orderBy(sql`${checkResults.ts} desc`)
-        .limit(depth);
-      const latest = recent[0];
-      if (!latest) continue;
-      const streakStatus = STATUS_FROM_CODE[latest.status]!;
+  /**
+   * One query for all of them: each check's latest results, as many as its thresholds look at,
+   * from a window a few intervals deep (a day for cron checks), so the scan stays bounded.
+   */
+  private async rebuildStreaks(db: Db, checkIds: number[], now: number) {
+    const wanted = new Set(checkIds);
+    const rows = await db.all<{ checkId: number; status: number; ts: number }>(sql`
+      select check_id as checkId, status, ts from (
+        select r.check_id, r.status, r.ts,
+          row_number() over (partition by r.check_id order by r.ts desc) as rn,
+          max(c.failure_threshold, c.success_threshold) as depth
+        from check_results r join checks c on c.id = r.check_id
+        where r.ts >= ${now} - coalesce(c.interval_seconds, 86400) * 1000 * (max(c.failure_threshold, c.success_threshold) + 2)
+      ) where rn <= depth
+      order by check_id, ts desc`);
+    const recentByCheck = new Map<number, Array<{ status: number; ts: number }>>();
+    for (const row of rows) {
+      if (!wanted.has(row.checkId)) continue;
+      const list = recentByCheck.get(row.checkId) ?? [];
+      list.push(row);
+      recentByCheck.set(row.checkId, list);
+    }
+    for (const [checkId, recent] of recentByCheck) {
+      const latest = recent[0]!;
       let count = 0;
       let startedAt = latest.ts;
       for (const r of recent) {
@@ -243,7 +253,8 @@ export class Monitor {
         count++;
         startedAt = r.ts;
       }
-      entry.state = { ...entry.state, streakStatus, streakCount: count, streakStartedAt: startedAt };
+      const entry = this.checks.get(checkId)!;
+      entry.state = { ...entry.state, streakStatus: STATUS_FROM_CODE[latest.status]!, streakCount: count, streakStartedAt: startedAt, lastObservedAt: latest.ts };
     }
   }
 
@@ -319,9 +330,7 @@ export class Monitor {
         dirtyAssets.add(entry.def.assetId);
       }
     }
-    for (let i = 0; i < resultRows.length; i += RESULT_ROWS_PER_INSERT) {
-      statements.push(db.insert(checkResults).values(resultRows.slice(i, i + RESULT_ROWS_PER_INSERT)));
-    }
+    for (const chunk of insertChunks(db, resultRows, 6)) statements.push(db.insert(checkResults).values(chunk));
     if (dirtyAssets.size) statements.push(...this.planStateChanges(ctx, dirtyAssets, now));
     return statements;
   }

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
-import { commitAtomically, type Db, type Statement } from '../db/client.js';
+import { commitAtomically, insertChunks, type Db, type Statement } from '../db/client.js';
 import { assets, dependencyGroups, functionStates, groupMembers, missionFunctions, type MissionFunctionRow } from '../db/schema/index.js';
 import type { FunctionTier } from '../domain/enums.js';
 import { ConflictError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
@@ -213,17 +213,14 @@ export function writeGroups(
   groups.forEach((group, position) => {
     statements.push(db.insert(dependencyGroups).values({ functionId, name: group.name, k: group.k, position }));
     const groupId = sql`(select id from dependency_groups where function_id = ${functionId} and name = ${group.name})`;
-    if (group.members.length === 0) return;
-    statements.push(
-      db.insert(groupMembers).values(
-        group.members.map((member, memberPosition) => ({
-          groupId,
-          assetId: 'asset' in member ? member.asset : null,
-          memberFunctionId: 'fn' in member ? member.fn : null,
-          position: memberPosition,
-        })),
-      ),
-    );
+    const rows = group.members.map((member, memberPosition) => ({
+      groupId,
+      assetId: 'asset' in member ? member.asset : null,
+      memberFunctionId: 'fn' in member ? member.fn : null,
+      position: memberPosition,
+    }));
+    // The group id is a sub-select binding the function key and group name on every row.
+    for (const chunk of insertChunks(db, rows, 8)) statements.push(db.insert(groupMembers).values(chunk));
   });
   return statements;
 }

@@ -21,7 +21,7 @@
 import { and, asc, desc, eq, gte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
-import { commitAtomically, type Db, type Statement } from '../db/client.js';
+import { commitAtomically, insertChunks, type Db, type Statement } from '../db/client.js';
 import {
   assets,
   assetStates,
@@ -73,9 +73,6 @@ export function idsIn(column: SQLiteColumn | SQL, ids: readonly number[]): SQL {
   for (const id of ids) if (!Number.isSafeInteger(id)) throw new Error(`not an id: ${id}`);
   return sql`${column} in (${sql.raw(ids.join(', '))})`;
 }
-
-/** Rows per insert: each component row binds about six parameters, under D1's 100. */
-const INSERT_CHUNK = 12;
 
 // ── Configuration ────────────────────────────────────────────────────────────
 
@@ -222,7 +219,7 @@ export function statusPageStatements(ctx: ServiceContext, page: PageWrite, exist
       assetId: c.assetId,
       functionId: c.functionId,
     }));
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) statements.push(ctx.db.insert(statusPageComponents).values(rows.slice(i, i + INSERT_CHUNK)));
+    for (const chunk of insertChunks(ctx.db, rows, 8)) statements.push(ctx.db.insert(statusPageComponents).values(chunk));
   }
   statements.push(
     recordEvent(ctx, {
