@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Db } from '../db/client.js';
+import type { ServiceContext } from '../services/context.js';
 import { AppError } from '../domain/errors.js';
 import { assetRoutes } from './assets/index.js';
 import { checkRoutes } from './checks/index.js';
@@ -32,6 +33,8 @@ export interface AppDeps {
   now?: () => number;
   /** Orbital elements older than this are flagged on stations (default 3 days). */
   elementsMaxAgeDays?: number;
+  /** Check kinds this runtime cannot run (Workers: dns, tls); configuring one is refused with the reason. */
+  unsupportedCheckKinds?: ServiceContext['unsupportedCheckKinds'];
   /** Prometheus exposition for /metrics, when the runtime keeps metrics. */
   metrics?: () => Promise<{ body: string; contentType: string }>;
   /** Outbound webhook policy and a nudge for the dispatcher. */
@@ -58,6 +61,7 @@ export function createApp(deps: AppDeps) {
     c.set('db', deps.database(c.env ?? {}));
     c.set('now', now);
     c.set('elementsMaxAgeDays', deps.elementsMaxAgeDays);
+    c.set('unsupportedCheckKinds', deps.unsupportedCheckKinds);
     await next();
   });
   app.use(

@@ -10,6 +10,7 @@ export interface AppVariables {
   actor: Actor | null;
   now: () => number;
   elementsMaxAgeDays: number | undefined;
+  unsupportedCheckKinds: ServiceContext['unsupportedCheckKinds'];
 }
 export type AppEnv = { Variables: AppVariables; Bindings: Record<string, unknown> };
 
@@ -30,5 +31,5 @@ export function createRouter() {
 export function serviceContext(c: Context<AppEnv>): ServiceContext {
   const actor = c.get('actor');
   if (!actor) throw new UnauthenticatedError();
-  return { db: c.get('db'), actor, now: c.get('now'), elementsMaxAgeDays: c.get('elementsMaxAgeDays') };
+  return { db: c.get('db'), actor, now: c.get('now'), elementsMaxAgeDays: c.get('elementsMaxAgeDays'), unsupportedCheckKinds: c.get('unsupportedCheckKinds') };
 }

@@ -15,6 +15,11 @@ export type Statement = BatchItem<'sqlite'>;
 
 type SyncRunnable = { run(): unknown };
 type BatchingDb = { batch(statements: readonly [Statement, ...Statement[]]): Promise<unknown> };
+type Preparable = { _prepare(): { getQuery(): { sql: string; params: unknown[] } } };
+type D1Client = {
+  prepare(sql: string): { bind(...values: unknown[]): unknown };
+  batch(statements: unknown[]): Promise<unknown>;
+};
 type SyncClient = { transaction<T>(fn: () => T): () => T };
 
 /**
@@ -25,7 +30,13 @@ type SyncClient = { transaction<T>(fn: () => T): () => T };
 export async function commitAtomically(db: Db, statements: Statement[]): Promise<void> {
   if (statements.length === 0) return;
   if (isBatching(db)) {
-    await (db as unknown as BatchingDb).batch(statements as [Statement, ...Statement[]]);
+    // Bound straight onto D1 rather than through drizzle's batch, which cannot bind a raw
+    // query's parameters (deferredSql with values fails there).
+    const d1 = (db as unknown as { $client: D1Client }).$client;
+    await d1.batch(statements.map((statement) => {
+      const { sql: text, params } = (statement as unknown as Preparable)._prepare().getQuery();
+      return d1.prepare(text).bind(...params);
+    }));
     return;
   }
   const client = (db as unknown as { $client: SyncClient }).$client;

@@ -40,6 +40,8 @@ export interface DrillRunnerOptions {
   /** How inject and rollback hooks are called (global fetch on Node and Workers). */
   fetch?: typeof fetch;
   tickMs?: number;
+  /** Cron-scheduled drills due after this time start on the first tick (default: the runner's creation). */
+  schedulesCheckedUntil?: number;
   log?: (message: string) => void;
 }
 
@@ -66,7 +68,7 @@ export class DrillRunner {
   constructor(private readonly options: DrillRunnerOptions) {
     this.now = options.now ?? Date.now;
     this.fetchImpl = options.fetch ?? fetch;
-    this.lastScheduleCheck = this.now();
+    this.lastScheduleCheck = options.schedulesCheckedUntil ?? this.now();
   }
 
   private ctx(): ServiceContext {
@@ -86,6 +88,33 @@ export class DrillRunner {
   /** Runs left `running` by a previous process: roll back what they did, then close them. */
   closeInterrupted(): Promise<void> {
     return closeInterruptedRuns(this.options);
+  }
+
+  /**
+   * Takes up the runs in progress where the last runner left them, for a host that builds a
+   * fresh runner on every tick (Workers: each Cron Trigger). The Node host closes them instead.
+   */
+  async resumeRunning(): Promise<void> {
+    const { db } = this.options;
+    const rows = await db.select().from(drillRuns).where(eq(drillRuns.status, 'running'));
+    for (const row of rows) {
+      const [drill] = await db.select().from(drills).where(eq(drills.id, row.drillId));
+      if (!drill) continue;
+      const run = await this.activate(row, drill);
+      run.phaseSince = row.steps.at(-1)?.at ?? row.startedAt ?? this.now();
+      if (row.phase === 'injecting') {
+        await this.inject(run);
+        continue;
+      }
+      const outageOn = drill.mode === 'simulated' && (row.phase === 'detecting' || row.phase === 'failing_over');
+      this.options.live.monitor.setDrill(row.id, { simulatedDown: outageOn ? row.targetAssetIds : [], assetIds: run.marked, functionIds: row.functionIds });
+      if (row.phase === 'rolling_back') await this.rollBack(run);
+    }
+    if (rows.length) await this.options.live.reassess();
+  }
+
+  activeRuns(): number {
+    return this.active.size;
   }
 
   /** Starts a run of the drill now. Refused while another run of it is in progress (concurrency: forbid). */

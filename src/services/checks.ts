@@ -54,8 +54,13 @@ export function settingsColumns(settings: Record<string, unknown>) {
   return { settings, pushToken: typeof settings.token === 'string' ? settings.token : null };
 }
 
-/** Rules the schema alone cannot express: conditions must parse. Paths are relative to the check. */
-export function checkSettingsProblems(kind: CheckKind, settings: Record<string, unknown>): ErrorDetail[] {
+/**
+ * Rules the schema alone cannot express: the runtime must be able to run the kind, conditions
+ * must parse. Paths are relative to the check.
+ */
+export function checkSettingsProblems(ctx: ServiceContext, kind: CheckKind, settings: Record<string, unknown>): ErrorDetail[] {
+  const unsupported = ctx.unsupportedCheckKinds?.[kind];
+  if (unsupported) return [{ path: 'kind', message: `${kind} checks cannot run on this runtime: ${unsupported}` }];
   if (kind !== 'http') return [];
   const conditions = (settings.conditions as string[] | undefined) ?? [];
   return conditions.flatMap((condition, i) => {
@@ -109,7 +114,7 @@ export async function getCheck(ctx: ServiceContext, id: number): Promise<CheckVi
 export async function createCheck(ctx: ServiceContext, input: CheckCreateInput): Promise<CheckView> {
   authorize(ctx.actor, 'manageInventory');
   const settings = checkSettings(input.kind, input);
-  const problems = checkSettingsProblems(input.kind, settings);
+  const problems = checkSettingsProblems(ctx, input.kind, settings);
   if (problems.length) throw new InvalidInputError(problems.map((p) => ({ ...p, location: 'body' as const })));
   const [asset] = await ctx.db.select({ id: assets.id }).from(assets).where(eq(assets.id, input.assetId));
   if (!asset) throw new UnprocessableError([{ path: 'assetId', message: `no asset with id ${input.assetId}` }]);
@@ -150,7 +155,7 @@ export async function updateCheck(ctx: ServiceContext, id: number, patch: CheckP
     }
   }
   const settings = patch[check.kind] !== undefined ? checkSettings(check.kind, patch) : check.settings;
-  const problems = checkSettingsProblems(check.kind, settings);
+  const problems = checkSettingsProblems(ctx, check.kind, settings);
   if (problems.length) throw new InvalidInputError(problems.map((p) => ({ ...p, location: 'body' as const })));
   const merged = { ...check, ...patch };
   if (merged.intervalSeconds && merged.cron) {

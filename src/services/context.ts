@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import type { CheckKind } from '../domain/enums.js';
 import type { Actor } from '../domain/roles.js';
 
 /** What every use case receives: the database for this request or tick, who acts, and the clock. */
@@ -11,4 +12,6 @@ export interface ServiceContext {
    * (`COOPWATCH_ELEMENTS_MAX_AGE_DAYS`, read once at start); unset: DEFAULT_ELEMENTS_MAX_AGE_DAYS (3).
    */
   elementsMaxAgeDays?: number;
+  /** Check kinds this runtime cannot run, with the reason; configuring one is refused. */
+  unsupportedCheckKinds?: Partial<Record<CheckKind, string>>;
 }

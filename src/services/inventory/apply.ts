@@ -55,7 +55,7 @@ export async function applyInventory(
   // drills (exercises.ts) and status pages (status-pages.ts) are compared item by item, so one
   // stored before a rule cannot block.
   const current = inventoryDocumentSchema.parse({ ...stored, scenarios: [], drills: [], statusPages: [] });
-  checkReferences(document, current, stored, options.locate);
+  checkReferences(ctx, document, current, stored, options.locate);
   const edges = await loadFunctionEdges(ctx.db);
   for (const fn of document.functions) {
     edges.set(fn.key, fn.groups.flatMap((g) => g.members.flatMap((m) => ('functionKey' in m ? [m.functionKey] : []))));
@@ -183,7 +183,7 @@ function writeFunctionRow(ctx: ServiceContext, fn: FunctionDocument, exists: boo
 }
 
 /** Every key the document refers to exists in the document or in the database. */
-function checkReferences(document: InventoryDocument, current: InventoryDocument, stored: StoredExercises, locate: Locate | undefined) {
+function checkReferences(ctx: ServiceContext, document: InventoryDocument, current: InventoryDocument, stored: StoredExercises, locate: Locate | undefined) {
   const assetKinds = new Map(current.assets.map((a) => [a.key, a.kind]));
   for (const a of document.assets) assetKinds.set(a.key, a.kind);
   const functionKeys = new Set([...current.functions, ...document.functions].map((f) => f.key));
@@ -215,7 +215,7 @@ function checkReferences(document: InventoryDocument, current: InventoryDocument
   );
   document.checks.forEach((check, i) => {
     if (!assetKinds.has(check.assetKey)) problems.push(withLocation(locate, ['checks', i, 'assetKey'], `no asset with key "${check.assetKey}"`));
-    for (const p of checkSettingsProblems(check.kind, checkSettings(check.kind, check))) {
+    for (const p of checkSettingsProblems(ctx, check.kind, checkSettings(check.kind, check))) {
       problems.push(withLocation(locate, ['checks', i, ...pathSegments(p.path)], p.message));
     }
   });

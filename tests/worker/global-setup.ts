@@ -1,0 +1,47 @@
+// Runs in Node before the workerd tests: a target for the checks and a webhook receiver, on
+// 127.0.0.1, controlled over HTTP so the tests inside workerd can flip and read them.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestProject } from 'vitest/node';
+
+interface Received {
+  headers: Record<string, string>;
+  body: string;
+}
+
+export default async function setup(project: TestProject) {
+  let failing = false;
+  const received: Received[] = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (url.pathname === '/target') return reply(failing ? 503 : 200, { ok: !failing });
+      if (url.pathname === '/control' && req.method === 'POST') {
+        failing = url.searchParams.get('mode') === 'failing';
+        if (url.searchParams.get('reset') === '1') received.length = 0;
+        return reply(200, { failing });
+      }
+      if (url.pathname === '/hook' && req.method === 'POST') {
+        received.push({ headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString('utf8') });
+        return reply(200, { ok: true });
+      }
+      if (url.pathname === '/received') return reply(200, received);
+      reply(404, { error: 'not found' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  project.provide('fixtureUrl', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    fixtureUrl: string;
+  }
+}
