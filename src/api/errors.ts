@@ -29,7 +29,8 @@ export function errorResponse(err: Error, c: Context): Response {
   if (sqliteCode.startsWith('SQLITE_CONSTRAINT') || /UNIQUE constraint failed/.test(err.message)) {
     return c.json<ErrorBody>({ error: { code: 'conflict', message: 'The change conflicts with stored data; reload and try again', details: [] } }, 409);
   }
-  if (sqliteCode === 'SQLITE_BUSY' || sqliteCode === 'SQLITE_FULL' || sqliteCode === 'SQLITE_READONLY') {
+  // Extended codes too (SQLITE_READONLY_DBMOVED, SQLITE_IOERR_WRITE…): a storage fault is a 503, not a 500.
+  if (/^SQLITE_(BUSY|FULL|READONLY|IOERR)/.test(sqliteCode)) {
     console.error(`[coopwatch] database unavailable: ${sqliteCode}`);
     return c.json<ErrorBody>({ error: { code: 'unavailable', message: 'The database cannot take writes right now; nothing was changed', details: [] } }, 503);
   }

@@ -33,6 +33,14 @@ const log = (message: string) => console.log(`[coopwatch] ${message}`);
 export async function startNode(config: AppConfig) {
   const sqlite = openSqlite(config.databaseFile);
   const { db } = sqlite;
+  sqlite.storage.onChange((health, previous) => {
+    if (!health.writable) {
+      log(`the database cannot be written: ${health.problem}. Reads are still served and /healthz says so; writes are refused with 503 and check results are not recorded until it recovers`);
+    } else {
+      const seconds = previous.since === null ? 0 : Math.round((Date.now() - previous.since) / 1000);
+      log(`the database takes writes again (writes failed for ${seconds} s)`);
+    }
+  });
   const ctx: ServiceContext = { db, actor: SYSTEM_ACTOR, now: Date.now };
 
   const minted = await ensureAdminToken(ctx, config.adminToken);
@@ -190,16 +198,29 @@ function startOutbox(db: Db, config: AppConfig) {
   });
   let running: Promise<void> = Promise.resolve();
   let again = false;
+  // After a failed pass (the database refusing writes, say), wait longer before the next one: an
+  // attempt that was sent but could not be recorded is sent again (same webhook-id) on the next
+  // pass, so retrying every 250 ms would flood the receiver and the log.
+  let failures = 0;
+  let resumeAt = 0;
+  let lastError = '';
   const pass = () => {
-    if (again) return;
+    if (again || Date.now() < resumeAt) return;
     again = true;
     running = running.then(async () => {
       again = false;
       try {
         await dispatcher.fanOut();
         await dispatcher.deliverDue();
+        if (failures) log(`webhook delivery resumed after ${failures} failed passes`);
+        failures = 0;
+        lastError = '';
       } catch (err) {
-        log(`webhook delivery: ${err instanceof Error ? err.message : String(err)}`);
+        const message = err instanceof Error ? err.message : String(err);
+        failures++;
+        resumeAt = Date.now() + Math.min(250 * 2 ** Math.min(failures, 10), 30_000);
+        if (message !== lastError) log(`webhook delivery: ${message} (retrying with backoff)`);
+        lastError = message;
       }
     });
   };

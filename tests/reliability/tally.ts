@@ -19,9 +19,14 @@ export type TallyFigure =
   | 'integrity checks passed'
   | 'integrity checks failed'
   | 'role × route cases'
-  | 'peak RSS MiB';
+  | 'peak RSS MiB'
+  | 'drills in flight at a kill'
+  | 'drill recoveries recorded as real'
+  | 'scheduler resumed within (s)'
+  | 'misbehaving targets'
+  | 'disk faults';
 
-/** Adds to a figure ('peak RSS MiB' keeps the largest value instead). */
+/** Adds to a figure ('peak RSS MiB' and 'scheduler resumed within (s)' keep the largest value instead). */
 export function tally(figure: TallyFigure, value: number, detail?: string): void {
   fs.mkdirSync(path.dirname(TALLY_FILE), { recursive: true });
   fs.appendFileSync(TALLY_FILE, `${JSON.stringify({ figure, value, detail: detail ?? null })}\n`);
@@ -34,7 +39,7 @@ export function readTally(): Map<TallyFigure, number> {
     if (!line) continue;
     const { figure, value } = JSON.parse(line) as { figure: TallyFigure; value: number };
     const previous = totals.get(figure);
-    totals.set(figure, figure === 'peak RSS MiB' ? Math.max(previous ?? 0, value) : (previous ?? 0) + value);
+    totals.set(figure, figure === 'peak RSS MiB' || figure === 'scheduler resumed within (s)' ? Math.max(previous ?? 0, value) : (previous ?? 0) + value);
   }
   return totals;
 }
