@@ -4,13 +4,27 @@ import { evaluateConditions, mentionsStatus, parseConditions, type Condition } f
 import { describeFailure, roundMs } from './failure.js';
 import type { HttpResponse, Observation, ProbeContext } from './types.js';
 
-export async function run(target: HttpSettings, ctx: ProbeContext): Promise<Observation> {
-  let conditions: Condition[];
-  try {
-    conditions = parseConditions(target.conditions ?? []);
-  } catch (error) {
-    return { status: 'down', latencyMs: null, message: (error as Error).message };
+/** Parsed conditions per settings object (a check's settings are parsed once, not on every run). */
+const parsedConditions = new WeakMap<object, Condition[] | Error>();
+
+function conditionsOf(target: HttpSettings): Condition[] | Error {
+  const list = target.conditions;
+  if (!list || list.length === 0) return [];
+  let parsed = parsedConditions.get(list);
+  if (parsed === undefined) {
+    try {
+      parsed = parseConditions(list);
+    } catch (error) {
+      parsed = error as Error;
+    }
+    parsedConditions.set(list, parsed);
   }
+  return parsed;
+}
+
+export async function run(target: HttpSettings, ctx: ProbeContext): Promise<Observation> {
+  const conditions = conditionsOf(target);
+  if (conditions instanceof Error) return { status: 'down', latencyMs: null, message: conditions.message };
 
   const started = ctx.monotonic();
   let response: HttpResponse;

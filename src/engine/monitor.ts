@@ -1,10 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Observation } from '../../checks/types.js';
-import { insertChunks, type Db, type Statement } from '../db/client.js';
+import type { Db, Statement } from '../db/client.js';
 import {
   assets,
   assetStates,
-  checkResults,
   checks,
   checkStates,
   dependencyGroups,
@@ -22,6 +21,7 @@ import type { AssetFacts } from './check-runner.js';
 import { advanceCheckState, initialCheckState, STATUS_CODE, STATUS_FROM_CODE, type CheckState } from './check-state.js';
 import { maintenanceActive } from './cron.js';
 import { assessFunctions, type FunctionGraphNode } from './impact.js';
+import { resultInsertStatements } from './result-rows.js';
 import { incidentSeverity } from './severity.js';
 
 export interface CheckDefinition {
@@ -303,19 +303,21 @@ export class Monitor {
     const statements: Statement[] = [];
     const dirtyAssets = this.refreshMaintenance(now);
 
-    const resultRows: Array<typeof checkResults.$inferInsert> = [];
+    // Flat, RESULT_COLUMNS values per row: no object per result on the hot path.
+    const resultValues: Array<number | null> = [];
     for (const record of records) {
       const entry = this.checks.get(record.checkId);
       if (!entry) continue; // deleted while it ran
       const { observation } = record;
-      resultRows.push({
-        checkId: record.checkId,
-        ts: record.at,
-        status: STATUS_CODE[observation.status],
-        latencyMs: observation.latencyMs === null ? null : Math.round(observation.latencyMs),
-        jitterMs: observation.metrics?.jitterMs ?? null,
-        lossPct: observation.metrics?.lossPct ?? null,
-      });
+      const metrics = observation.metrics;
+      resultValues.push(
+        record.checkId,
+        record.at,
+        STATUS_CODE[observation.status],
+        observation.latencyMs === null ? null : Math.round(observation.latencyMs),
+        metrics?.jitterMs ?? null,
+        metrics?.lossPct ?? null,
+      );
       const { state, changed } = advanceCheckState(
         entry.state,
         { status: observation.status, message: observation.message, at: record.at },
@@ -330,7 +332,7 @@ export class Monitor {
         dirtyAssets.add(entry.def.assetId);
       }
     }
-    for (const chunk of insertChunks(db, resultRows, 6)) statements.push(db.insert(checkResults).values(chunk));
+    statements.push(...resultInsertStatements(db, resultValues));
     if (dirtyAssets.size) statements.push(...this.planStateChanges(ctx, dirtyAssets, now));
     return statements;
   }

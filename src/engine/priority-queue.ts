@@ -12,46 +12,54 @@ export class MinHeap<T> {
   }
 
   push(key: number, value: T): void {
-    this.keys.push(key);
-    this.values.push(value);
-    let i = this.keys.length - 1;
+    const keys = this.keys;
+    const values = this.values;
+    let i = keys.length;
+    keys.push(key);
+    values.push(value);
+    // Sift up, moving parents down instead of swapping.
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (this.keys[parent]! <= key) break;
-      this.swap(i, parent);
+      if (keys[parent]! <= key) break;
+      keys[i] = keys[parent]!;
+      values[i] = values[parent]!;
       i = parent;
     }
+    keys[i] = key;
+    values[i] = value;
   }
 
   pop(): { key: number; value: T } | undefined {
     if (this.keys.length === 0) return undefined;
-    const top = { key: this.keys[0]!, value: this.values[0]! };
-    const lastKey = this.keys.pop()!;
-    const lastValue = this.values.pop()!;
-    if (this.keys.length > 0) {
-      this.keys[0] = lastKey;
-      this.values[0] = lastValue;
-      this.siftDown(0);
+    const key = this.keys[0]!;
+    return { key, value: this.popValue()! };
+  }
+
+  /** Removes the smallest item and returns its value, without allocating (the hot path). */
+  popValue(): T | undefined {
+    const keys = this.keys;
+    const values = this.values;
+    if (keys.length === 0) return undefined;
+    const top = values[0]!;
+    const lastKey = keys.pop()!;
+    const lastValue = values.pop()!;
+    if (keys.length > 0) {
+      // Sift the last item down from the root, moving children up instead of swapping.
+      const n = keys.length;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= n) break;
+        const right = left + 1;
+        const child = right < n && keys[right]! < keys[left]! ? right : left;
+        if (keys[child]! >= lastKey) break;
+        keys[i] = keys[child]!;
+        values[i] = values[child]!;
+        i = child;
+      }
+      keys[i] = lastKey;
+      values[i] = lastValue;
     }
     return top;
-  }
-
-  private siftDown(i: number): void {
-    const n = this.keys.length;
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if (left < n && this.keys[left]! < this.keys[smallest]!) smallest = left;
-      if (right < n && this.keys[right]! < this.keys[smallest]!) smallest = right;
-      if (smallest === i) return;
-      this.swap(i, smallest);
-      i = smallest;
-    }
-  }
-
-  private swap(a: number, b: number): void {
-    [this.keys[a], this.keys[b]] = [this.keys[b]!, this.keys[a]!];
-    [this.values[a], this.values[b]] = [this.values[b]!, this.values[a]!];
   }
 }

@@ -19,27 +19,52 @@ interface Entry {
   def: CheckDefinition;
   dueAt: number;
   running: boolean;
-  /** Bumped when the definition changes, so stale queue items are skipped. */
+  /** Bumped when the definition changes, so a run of the old definition reports nothing. */
   generation: number;
+  /** The due time this entry is queued at; NaN when not queued. Queue items at other times are stale. */
+  queuedAt: number;
+}
+
+/** One probe in flight. */
+interface Run {
+  entry: Entry;
+  generation: number;
+  startedAt: number;
+  controller: AbortController;
+  abortTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Monotonic time after which a probe that ignored its abort signal is reported as timed out. */
+  hardDeadline: number;
+  settled: boolean;
 }
 
 /** How long a probe that ignores its abort signal is given before it is reported as timed out. */
 const ABORT_GRACE_MS = 1_000;
 const MAX_IDLE_WAIT_MS = 1_000;
+/** How often runs past their hard deadline are looked for (one timer for all, not one per run). */
+const SWEEP_INTERVAL_MS = 250;
+
+const abortRun = (run: Run) => run.controller.abort();
 
 /**
  * Runs checks when they are due. Due times sit in a min-heap, so each wake-up costs O(log n)
  * however many checks there are. First runs are spread across each check's interval by a
  * stable hash of its id, so a restart or a large fleet never fires everything at once. A check
  * is rescheduled only when its run finishes: one check never runs twice at the same time.
+ *
+ * The hot path allocates little: the heap holds the entries themselves (a stale item is one whose
+ * entry is no longer queued at that time), and one sweep timer, not a timer per run, catches
+ * probes that ignore their abort signal.
  */
 export class CheckScheduler {
-  private queue = new MinHeap<{ checkId: number; generation: number }>();
+  private queue = new MinHeap<Entry>();
   private entries = new Map<number, Entry>();
   private inFlight = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the pump timer fires (options.now() time), while it is set. */
+  private timerAt = Infinity;
+  private sweeper: ReturnType<typeof setInterval> | null = null;
   private running = false;
-  private controllers = new Set<AbortController>();
+  private runs = new Set<Run>();
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -70,11 +95,12 @@ export class CheckScheduler {
         entry.def = def;
         entry.dueAt = dueAt;
         entry.generation++;
-        if (!entry.running) this.queue.push(dueAt, { checkId: def.id, generation: entry.generation });
+        if (!entry.running) this.enqueue(entry);
         continue;
       }
-      this.entries.set(def.id, { def, dueAt, running: false, generation: 1 });
-      this.queue.push(dueAt, { checkId: def.id, generation: 1 });
+      const created: Entry = { def, dueAt, running: false, generation: 1, queuedAt: NaN };
+      this.entries.set(def.id, created);
+      this.enqueue(created);
     }
     for (const id of [...this.entries.keys()]) if (!seen.has(id)) this.entries.delete(id);
     if (this.running) this.pump();
@@ -88,78 +114,111 @@ export class CheckScheduler {
   /** Stops scheduling and aborts probes in flight. */
   stop(): void {
     this.running = false;
+    this.clearTimer();
+    for (const run of this.runs) run.controller.abort();
+  }
+
+  private enqueue(entry: Entry): void {
+    entry.queuedAt = entry.dueAt;
+    this.queue.push(entry.dueAt, entry);
+  }
+
+  private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    for (const controller of this.controllers) controller.abort();
+    this.timerAt = Infinity;
   }
 
   private pump(): void {
     if (!this.running) return;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    const { concurrency } = this.options;
     const now = this.options.now();
-    while (this.inFlight < this.options.concurrency) {
+    while (this.inFlight < concurrency) {
       const dueAt = this.queue.peekKey();
       if (dueAt === undefined || dueAt > now) break;
-      const { value } = this.queue.pop()!;
-      const entry = this.entries.get(value.checkId);
-      if (!entry || entry.generation !== value.generation || entry.running) continue;
+      const entry = this.queue.popValue()!;
+      if (entry.queuedAt !== dueAt || entry.running || this.entries.get(entry.def.id) !== entry) continue; // stale
       this.launch(entry, now);
     }
+    if (this.inFlight >= concurrency) return; // a run ending pumps again
     const next = this.queue.peekKey();
-    if (this.inFlight < this.options.concurrency) {
-      const wait = next === undefined ? MAX_IDLE_WAIT_MS : Math.min(Math.max(next - this.options.now(), 0), MAX_IDLE_WAIT_MS);
-      this.timer = setTimeout(() => this.pump(), wait);
-    }
+    const wait = next === undefined ? MAX_IDLE_WAIT_MS : Math.min(Math.max(next - this.options.now(), 0), MAX_IDLE_WAIT_MS);
+    const wakeAt = now + wait;
+    // A timer that fires no later than needed is kept: re-arming one per finished run costs more.
+    if (this.timer && this.timerAt <= wakeAt) return;
+    this.clearTimer();
+    this.timerAt = wakeAt;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.pump();
+    }, wait);
   }
 
   private launch(entry: Entry, now: number): void {
     const { def } = entry;
     entry.running = true;
+    entry.queuedAt = NaN;
     this.inFlight++;
     this.options.onStart?.(now - entry.dueAt, def);
-    const startedAt = now;
-    const generation = entry.generation;
-    this.probe(def)
-      .then((observation) => {
-        if (observation && this.entries.get(def.id)?.generation === generation) {
-          this.options.onResult({ checkId: def.id, at: startedAt, observation });
-        }
-      })
-      .finally(() => {
-        this.inFlight--;
-        entry.running = false;
-        if (this.entries.get(def.id) === entry) {
-          // Same schedule: the next run after this one. Changed meanwhile: the new schedule's first run.
-          if (entry.generation === generation) entry.dueAt = nextDueTime(def, entry.dueAt, this.options.now());
-          this.queue.push(entry.dueAt, { checkId: def.id, generation: entry.generation });
-        }
-        this.pump();
-      });
+    const run: Run = {
+      entry,
+      generation: entry.generation,
+      startedAt: now,
+      controller: new AbortController(),
+      abortTimer: undefined,
+      hardDeadline: performance.now() + def.timeoutMs + ABORT_GRACE_MS,
+      settled: false,
+    };
+    run.abortTimer = setTimeout(abortRun, def.timeoutMs, run);
+    this.runs.add(run);
+    this.sweeper ??= setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    // A probe that throws or hangs is reported as down.
+    let probe: Promise<Observation | null>;
+    try {
+      probe = this.options.runCheck(def, run.controller.signal);
+    } catch (err) {
+      probe = Promise.reject(err);
+    }
+    probe.then(
+      (observation) => this.settle(run, observation),
+      (err) => this.settle(run, { status: 'down', latencyMs: null, message: err instanceof Error ? err.message : String(err) }),
+    );
   }
 
-  /** Runs the probe under its timeout; a probe that throws or hangs is reported as down. */
-  private async probe(def: CheckDefinition): Promise<Observation | null> {
-    const controller = new AbortController();
-    this.controllers.add(controller);
-    const abortTimer = setTimeout(() => controller.abort(), def.timeoutMs);
-    let hardTimer: ReturnType<typeof setTimeout> | undefined;
-    const hardTimeout = new Promise<Observation>((resolve) => {
-      hardTimer = setTimeout(
-        () => resolve({ status: 'down', latencyMs: null, message: `timed out after ${def.timeoutMs} ms` }),
-        def.timeoutMs + ABORT_GRACE_MS,
-      );
-    });
+  /** Reports runs that outlived their timeout and the grace after it, whatever their probe does. */
+  private sweep(): void {
+    const now = performance.now();
+    for (const run of this.runs) {
+      if (now >= run.hardDeadline) this.settle(run, { status: 'down', latencyMs: null, message: `timed out after ${run.entry.def.timeoutMs} ms` });
+    }
+    if (this.runs.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
+  }
+
+  /** A run's end (its probe's answer or the hard timeout, whichever is first): report, reschedule. */
+  private settle(run: Run, observation: Observation | null): void {
+    if (run.settled) return;
+    run.settled = true;
+    clearTimeout(run.abortTimer);
+    this.runs.delete(run);
+    const { entry, generation } = run;
+    const { def } = entry;
     try {
-      return await Promise.race([this.options.runCheck(def, controller.signal), hardTimeout]);
-    } catch (err) {
-      return { status: 'down', latencyMs: null, message: err instanceof Error ? err.message : String(err) };
+      if (observation && this.entries.get(def.id)?.generation === generation) {
+        this.options.onResult({ checkId: def.id, at: run.startedAt, observation });
+      }
     } finally {
-      clearTimeout(abortTimer);
-      clearTimeout(hardTimer);
-      this.controllers.delete(controller);
+      this.inFlight--;
+      entry.running = false;
+      if (this.entries.get(def.id) === entry) {
+        // Same schedule: the next run after this one. Changed meanwhile: the new schedule's first run.
+        if (entry.generation === generation) entry.dueAt = nextDueTime(def, entry.dueAt, this.options.now());
+        this.enqueue(entry);
+      }
+      this.pump();
     }
   }
 }

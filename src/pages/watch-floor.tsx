@@ -453,6 +453,13 @@ watchFloorPages.get('/', requirePage('read'), async (c) => {
   return c.html(body);
 });
 
+/** The watch floor's data as JSON, for scripts and other screens (same sign-in, same content). */
+watchFloorPages.get('/watch.json', requirePage('read'), async (c) => {
+  const data = await loadWatchFloor(pageContext(c));
+  c.header('Cache-Control', 'no-store');
+  return c.json(data);
+});
+
 watchFloorPages.post('/incidents/:id/ack', requirePage('handleIncidents'), async (c) => {
   const form = await c.req.parseBody();
   if (!(await verifyCsrf(c, form))) return refusal(c, 403, 'The form had expired or did not come from this site; reload the page and try again.');

@@ -97,12 +97,26 @@ async function httpRequest(agent: Agent, userAgent: string, req: HttpRequest): P
       }
       continue;
     }
-    const { text, truncated } = await readCapped(response.body, req.maxBodyBytes);
+    const { text, truncated } = await readBody(response.body, headerValue(response.headers['content-length']), req.maxBodyBytes);
     return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body: text, bodyTruncated: truncated };
   }
 }
 
-type BodyStream = AsyncIterable<Buffer> & { destroy(): void; on(event: 'error', listener: () => void): unknown };
+type BodyStream = AsyncIterable<Buffer> & { destroy(): void; on(event: 'error', listener: () => void): unknown; arrayBuffer(): Promise<ArrayBuffer> };
+
+/**
+ * A body whose declared length fits the cap is read whole in one go (undici's own consumer: no
+ * async iterator, no chunk list); anything else is read chunk by chunk up to the cap.
+ */
+async function readBody(stream: BodyStream, contentLength: string | undefined, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
+  const declared = contentLength === undefined ? NaN : Number(contentLength);
+  if (maxBytes > 0 && declared >= 0 && declared <= maxBytes) {
+    const bytes = await stream.arrayBuffer();
+    if (bytes.byteLength <= maxBytes) return { text: Buffer.from(bytes).toString('utf8'), truncated: false };
+    return { text: Buffer.from(bytes, 0, maxBytes).toString('utf8'), truncated: true };
+  }
+  return readCapped(stream, maxBytes);
+}
 
 /** Destroys an unread body; undici then reports an abort error that nobody needs to hear. */
 function discard(stream: BodyStream): void {
@@ -141,7 +155,8 @@ async function readCapped(stream: BodyStream, maxBytes: number): Promise<{ text:
 
 function lowerCaseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value !== undefined) result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return result;

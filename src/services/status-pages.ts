@@ -600,16 +600,12 @@ async function readUptime(db: Db, assetIds: number[], functionIds: number[], now
   if (assetIds.length) subjects.push(and(eq(rollups.subjectKind, 'asset'), idsIn(rollups.subjectId, assetIds))!);
   if (functionIds.length) subjects.push(and(eq(rollups.subjectKind, 'function'), idsIn(rollups.subjectId, functionIds))!);
   if (!subjects.length) return [];
-  return db
-    .select({
-      kind: rollups.subjectKind,
-      id: rollups.subjectId,
-      day: rollups.bucketStart,
-      samples: rollups.samples,
-      available: sql<number>`${rollups.upSamples} + ${rollups.degradedSamples}`,
-    })
-    .from(rollups)
-    .where(and(eq(rollups.granularity, 'day'), gte(rollups.bucketStart, uptimeDays(now)[0]!), or(...subjects)));
+  // Raw rows (200 components × 90 days is 18,000 of them): drizzle's row mapping cost more than the query.
+  return db.all<{ kind: 'check' | 'asset' | 'function'; id: number; day: number; samples: number; available: number }>(sql`
+    select ${rollups.subjectKind} as kind, ${rollups.subjectId} as id, ${rollups.bucketStart} as day, ${rollups.samples} as samples,
+      ${rollups.upSamples} + ${rollups.degradedSamples} as available
+    from ${rollups}
+    where ${and(eq(rollups.granularity, 'day'), gte(rollups.bucketStart, uptimeDays(now)[0]!), or(...subjects))}`);
 }
 
 /** Open incidents, and those opened or resolved since `since`, that touch one of the subjects. */

@@ -8,6 +8,7 @@ import { badgeSvg } from './badge.js';
 import { atomFeed } from './feed.js';
 import { StatusNotFound, StatusPageView } from './page.js';
 import { summaryJson } from './summary.js';
+import { cachedRead } from '../../services/read-cache.js';
 
 /** Readers may be other sites' dashboards: the machine-readable answers allow any origin. */
 const OPEN = { 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=30' };
@@ -40,10 +41,17 @@ statusRoutes.get('/:slug', async (c) => {
   return c.html(html, 200, { 'cache-control': 'no-cache' });
 });
 
+// Read far more often than anything changes: the serialized answer is reused while the database
+// is unchanged (within the second), see cachedRead.
 statusRoutes.get('/:slug/summary.json', async (c) => {
-  const status = await load(c, { uptime: false });
-  if (!status) return notFoundJson(c);
-  return c.json(summaryJson(status, pageUrl(c, status.page.slug)), 200, OPEN);
+  const slug = c.req.param('slug') ?? '';
+  const origin = new URL(c.req.url).origin;
+  const body = await cachedRead(c.get('db'), `summary.json ${origin} ${slug}`, c.get('now')(), async () => {
+    const status = await load(c, { uptime: false });
+    return status ? JSON.stringify(summaryJson(status, pageUrl(c, status.page.slug))) : null;
+  });
+  if (body === null) return notFoundJson(c);
+  return c.body(body, 200, { ...OPEN, 'content-type': 'application/json' });
 });
 
 statusRoutes.get('/:slug/feed.atom', async (c) => {
