@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
-import { openSqlite } from './db/sqlite.js';
+import { backupDatabase, openSqlite } from './db/sqlite.js';
 import { ROLES, type Role } from './domain/enums.js';
 import { AppError } from './domain/errors.js';
 import { SYSTEM_ACTOR } from './domain/roles.js';
@@ -17,6 +17,7 @@ const USAGE = `usage:
   coopwatch export [-o FILE]              write the inventory as YAML (stdout by default)
   coopwatch token create --name NAME --role ROLE
                                           mint a token (e.g. when the admin token is lost)
+  coopwatch backup FILE                   copy the database to FILE with SQLite's online backup (safe while the service runs)
 The database is COOPWATCH_DB (default ./data/coopwatch.db).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -67,6 +68,13 @@ async function main(argv: string[]): Promise<number> {
       const minted = await withContext((ctx) => mintToken(ctx, { name: values.name!, role: values.role as Role }));
       console.log(minted.secret);
       return 0;
+    }
+    case 'backup': {
+      const target = positionals[0] ?? values.output;
+      if (!target) return usage('backup needs FILE');
+      const summary = await backupDatabase(config.databaseFile, target);
+      console.log(`${config.databaseFile} → ${target}: ${summary.pages} pages, integrity ${summary.integrity}`);
+      return summary.integrity === 'ok' ? 0 : 1;
     }
     default:
       return usage(command ? `unknown command "${command}"` : '');

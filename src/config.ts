@@ -23,6 +23,9 @@ const configSchema = z.object({
   COOPWATCH_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   COOPWATCH_ALERTMANAGER_LABEL: z.string().min(1).max(100).default('asset'),
   COOPWATCH_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  COOPWATCH_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  COOPWATCH_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  COOPWATCH_TRUST_FORWARDED_FOR: z.enum(['0', '1']).default('0'),
 });
 
 export interface AppConfig {
@@ -56,6 +59,8 @@ export interface AppConfig {
   alertmanagerLabel: string;
   /** Where people reach this instance; used for links in alerts. */
   publicUrl: string | undefined;
+  /** Failed token attempts allowed per client address within the window, before 429. */
+  failedAttempts: { maxFailures: number; windowMs: number; trustForwardedFor: boolean };
 }
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -89,5 +94,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     alertmanagerLabel: c.COOPWATCH_ALERTMANAGER_LABEL,
     publicUrl: c.COOPWATCH_PUBLIC_URL,
+    failedAttempts: {
+      maxFailures: c.COOPWATCH_AUTH_FAILURE_LIMIT,
+      windowMs: c.COOPWATCH_AUTH_FAILURE_WINDOW_SECONDS * 1000,
+      trustForwardedFor: c.COOPWATCH_TRUST_FORWARDED_FOR === '1',
+    },
   };
 }

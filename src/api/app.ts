@@ -19,6 +19,7 @@ import { webhookRoutes } from './webhooks/index.js';
 import { pageRoutes } from '../pages/index.js';
 import { demoRoutes, type DemoFleetControl } from './demo/index.js';
 import { authenticate, requires } from './auth.js';
+import { DEFAULT_FAILED_ATTEMPT_POLICY, FailedAttempts, type FailedAttemptPolicy } from './rate-limit.js';
 import { createRouter } from './env.js';
 import { errorResponse, notFoundResponse } from './errors.js';
 import { functionRoutes } from './functions/index.js';
@@ -45,6 +46,8 @@ export interface AppDeps {
   drills?: DrillControl;
   /** The demo fleet simulator, when it runs: mounts /api/demo. */
   demoFleet?: DemoFleetControl;
+  /** Failed sign-in attempts allowed per client address and window (COOPWATCH_AUTH_*). */
+  failedAttempts?: Partial<FailedAttemptPolicy>;
   /** Serves the Swagger UI files under /vendor/swagger-ui-dist/, so /docs works offline. */
   swaggerAssets?: MiddlewareHandler;
 }
@@ -53,6 +56,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const app = createRouter();
   const now = deps.now ?? Date.now;
+  const failedAttempts = new FailedAttempts({ ...DEFAULT_FAILED_ATTEMPT_POLICY, ...deps.failedAttempts });
 
   app.onError(errorResponse);
   app.notFound(notFoundResponse);
@@ -62,6 +66,7 @@ export function createApp(deps: AppDeps) {
     c.set('now', now);
     c.set('elementsMaxAgeDays', deps.elementsMaxAgeDays);
     c.set('unsupportedCheckKinds', deps.unsupportedCheckKinds);
+    c.set('failedAttempts', failedAttempts);
     await next();
   });
   app.use(
@@ -73,7 +78,9 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  app.use('/api/*', authenticate);
+  // Push heartbeats carry no bearer token (the URL is the secret): a stray Authorization header
+  // from a proxy or an old script must not cost a heartbeat, nor count as a failed sign-in.
+  app.use('/api/*', async (c, next) => (c.req.path.startsWith('/api/push/') ? next() : authenticate(c, next)));
 
   app.route('/', healthRoutes);
   app.route('/api/assets', assetRoutes);

@@ -3,18 +3,33 @@ import { UnauthenticatedError } from '../domain/errors.js';
 import { authorize, type Permission } from '../domain/roles.js';
 import { authenticateToken } from '../services/tokens.js';
 import type { AppEnv } from './env.js';
+import { clientAddress } from './rate-limit.js';
 
-/** Reads the bearer token, if any. A token that is given but not valid is refused outright. */
+/**
+ * Reads the bearer token, if any. A token that is given but not valid is refused outright and
+ * counts as a failed attempt for the client's address; an address with too many recent failures
+ * is refused with 429 before its token is looked at.
+ */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('authorization');
   if (header === undefined) {
     c.set('actor', null);
     return next();
   }
+  const failures = c.get('failedAttempts');
+  const now = c.get('now')();
+  const address = clientAddress(c, failures.policy);
+  failures.assertMayTry(c, address, now);
   const match = /^Bearer\s+(\S{1,512})$/i.exec(header);
-  if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"');
-  const actor = await authenticateToken(c.get('db'), match[1]!, c.get('now')());
-  if (!actor) throw new UnauthenticatedError('The token is unknown, revoked or expired');
+  if (!match) {
+    failures.record(address, now);
+    throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"');
+  }
+  const actor = await authenticateToken(c.get('db'), match[1]!, now);
+  if (!actor) {
+    failures.record(address, now);
+    throw new UnauthenticatedError('The token is unknown, revoked or expired');
+  }
   c.set('actor', actor);
   return next();
 });

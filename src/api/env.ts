@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { detailsFromZodIssues, InvalidInputError, UnauthenticatedError } from '../domain/errors.js';
 import type { Actor } from '../domain/roles.js';
 import type { ServiceContext } from '../services/context.js';
+import type { FailedAttempts } from './rate-limit.js';
 
 export interface AppVariables {
   db: Db;
@@ -11,6 +12,8 @@ export interface AppVariables {
   now: () => number;
   elementsMaxAgeDays: number | undefined;
   unsupportedCheckKinds: ServiceContext['unsupportedCheckKinds'];
+  /** Failed token attempts per client address (one counter per app). */
+  failedAttempts: FailedAttempts;
 }
 export type AppEnv = { Variables: AppVariables; Bindings: Record<string, unknown> };
 

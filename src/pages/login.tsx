@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { deleteCookie, setSignedCookie } from 'hono/cookie';
 import { closeSession, openSession, SESSION_COOKIE, SESSION_HOURS, sessionSigningKey } from '../services/sessions.js';
+import { clientAddress } from '../api/rate-limit.js';
 import { Layout } from './layout.js';
 import { verifyCsrf, type PageEnv } from './session.js';
 
@@ -40,8 +41,19 @@ loginPages.post('/login', async (c) => {
   const next = safeNext(form.next);
   const token = typeof form.token === 'string' ? form.token.trim() : '';
   const now = c.get('now')();
+  const failures = c.get('failedAttempts');
+  const address = clientAddress(c, failures.policy);
+  const wait = failures.retryAfterMs(address, now);
+  if (wait) {
+    const seconds = Math.ceil(wait / 1000);
+    c.header('Retry-After', String(seconds));
+    return c.html(<LoginPage next={next} error={`Too many failed sign-in attempts from this address; try again in ${seconds} s.`} />, 429);
+  }
   const opened = token ? await openSession(c.get('db'), token, now) : null;
-  if (!opened) return c.html(<LoginPage next={next} error="That token is unknown, revoked or expired." />, 401);
+  if (!opened) {
+    failures.record(address, now);
+    return c.html(<LoginPage next={next} error="That token is unknown, revoked or expired." />, 401);
+  }
   await setSignedCookie(c, SESSION_COOKIE, opened.id, await sessionSigningKey(c.get('db'), now), {
     httpOnly: true,
     sameSite: 'Strict',

@@ -1,7 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { commitAtomically, type Statement } from '../../db/client.js';
 import { assets, checks, missionFunctions } from '../../db/schema/index.js';
-import { inventoryDocumentSchema, type AssetDocument, type CheckDocument, type FunctionDocument, type InventoryDocument } from '../../domain/document.js';
+import { checkDocumentSchema } from '../../domain/checks.js';
+import { assetDocumentSchema, functionDocumentSchema } from '../../domain/inventory.js';
+import { inventoryDocumentSchema, satelliteDocumentSchema, type AssetDocument, type CheckDocument, type FunctionDocument, type InventoryDocument } from '../../domain/document.js';
 import { UnprocessableError, type ErrorDetail } from '../../domain/errors.js';
 import { findCycle } from '../../domain/function-graph.js';
 import { authorize } from '../../domain/roles.js';
@@ -26,6 +28,30 @@ export interface ApplySummary {
 
 const assetIdByKey = (key: string) => sql`(select id from assets where key = ${key})`;
 const functionIdByKey = (key: string) => sql`(select id from mission_functions where key = ${key})`;
+
+/**
+ * The stored inventory with the file schema's defaults filled in, so items compare like for like.
+ * A forced delete can leave stored items the file schema refuses (a link without an endpoint, a
+ * group with fewer members than k): those are compared as stored, so a file that names them
+ * replaces them and a file that does not leaves them alone, instead of failing the whole apply.
+ */
+function storedForComparison(stored: InventoryDocument): InventoryDocument {
+  const sections = { ...stored, scenarios: [], drills: [], statusPages: [] };
+  const whole = inventoryDocumentSchema.safeParse(sections);
+  if (whole.success) return whole.data;
+  const itemwise = <T>(items: T[], schema: { safeParse(v: unknown): { success: boolean; data?: unknown } }): T[] =>
+    items.map((item) => {
+      const parsed = schema.safeParse(item);
+      return (parsed.success ? parsed.data : item) as T;
+    });
+  return {
+    ...sections,
+    assets: itemwise(stored.assets, assetDocumentSchema),
+    functions: itemwise(stored.functions, functionDocumentSchema),
+    checks: itemwise(stored.checks, checkDocumentSchema),
+    satellites: itemwise(stored.satellites, satelliteDocumentSchema),
+  };
+}
 
 /** The items of a section that differ from what is stored, split into new and changed. */
 function changed<T extends { key: string }>(items: T[], stored: T[]) {
@@ -54,7 +80,7 @@ export async function applyInventory(
   // Stored items pass through the same schema so defaults compare like for like. Scenarios and
   // drills (exercises.ts) and status pages (status-pages.ts) are compared item by item, so one
   // stored before a rule cannot block.
-  const current = inventoryDocumentSchema.parse({ ...stored, scenarios: [], drills: [], statusPages: [] });
+  const current = storedForComparison(stored);
   checkReferences(ctx, document, current, stored, options.locate);
   const edges = await loadFunctionEdges(ctx.db);
   for (const fn of document.functions) {
