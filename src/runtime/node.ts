@@ -71,6 +71,7 @@ export async function startNode(config: AppConfig) {
     elementsMaxAgeDays: config.elementsMaxAgeDays,
     webhooks: { allowPrivate: config.webhooks.allowPrivate, wake: () => outbox.wake() },
     alertmanagerLabel: config.alertmanagerLabel,
+    failedAttempts: config.failedAttempts,
     metrics: metrics.exposition,
     swaggerAssets: serveStatic({ root: swaggerRoot, rewriteRequestPath: (p) => p.replace(/^\/vendor\/swagger-ui-dist/, '') }),
     ...(config.monitor ? { drills: { startRun: (c, id) => drillsOf().startRun(c, id), abortRun: (c, id, why) => drillsOf().abortRun(c, id, why) } } : {}),
