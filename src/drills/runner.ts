@@ -4,7 +4,7 @@ import { assets, drillRuns, drills, groupMembers, dependencyGroups, missionFunct
 import { AppError, ConflictError } from '../domain/errors.js';
 import { authorize, SYSTEM_ACTOR } from '../domain/roles.js';
 import { nextCronTime } from '../engine/cron.js';
-import type { Monitor } from '../engine/monitor.js';
+import type { DrillMarks, Monitor } from '../engine/monitor.js';
 import type { ServiceContext } from '../services/context.js';
 import { loadDrill, runView, type RunView } from '../services/drills.js';
 import { recordEvent } from '../services/events.js';
@@ -40,6 +40,8 @@ export interface DrillRunnerOptions {
   /** How inject and rollback hooks are called (global fetch on Node and Workers). */
   fetch?: typeof fetch;
   tickMs?: number;
+  /** Runs closed by a restart (closeInterruptedRuns): their marks are lifted once their targets are back. */
+  settling?: SettlingRun[];
   /** Cron-scheduled drills due after this time start on the first tick (default: the runner's creation). */
   schedulesCheckedUntil?: number;
   log?: (message: string) => void;
@@ -59,6 +61,7 @@ const ACTOR = { ...SYSTEM_ACTOR, name: 'drill-runner' };
  */
 export class DrillRunner {
   private active = new Map<number, ActiveRun>();
+  private settling: SettlingRun[];
   private timers: Array<ReturnType<typeof setInterval>> = [];
   private ticking = false;
   private lastScheduleCheck: number;
@@ -69,6 +72,7 @@ export class DrillRunner {
     this.now = options.now ?? Date.now;
     this.fetchImpl = options.fetch ?? fetch;
     this.lastScheduleCheck = options.schedulesCheckedUntil ?? this.now();
+    this.settling = [...(options.settling ?? [])];
   }
 
   private ctx(): ServiceContext {
@@ -86,8 +90,12 @@ export class DrillRunner {
   }
 
   /** Runs left `running` by a previous process: roll back what they did, then close them. */
-  closeInterrupted(): Promise<void> {
-    return closeInterruptedRuns(this.options);
+  async closeInterrupted(): Promise<void> {
+    const closed = await closeInterruptedRuns(this.options);
+    if (!closed.length) return;
+    for (const run of closed) this.options.live.monitor.setDrill(run.runId, run.marks);
+    this.settling.push(...closed);
+    await this.options.live.reassess();
   }
 
   /**
@@ -193,7 +201,7 @@ export class DrillRunner {
       ? await db.select({ rto: missionFunctions.rtoSeconds }).from(missionFunctions).where(inArray(missionFunctions.id, hypothesisFunctionIds))
       : [];
     const dependencies = await this.dependencyAssets(hypothesisFunctionIds);
-    const disturbed = await this.disturbance(row.targetAssetIds, row.functionIds);
+    const disturbed = await disturbanceOf(db, row.targetAssetIds, row.functionIds);
     const marked = disturbed.all;
     const services = new Set(disturbed.services);
     const run: ActiveRun = {
@@ -255,16 +263,6 @@ export class DrillRunner {
     return true;
   }
 
-  /** Targets, links ending at them and the functions' service assets (see drillDisturbance). */
-  private async disturbance(targets: number[], functionIds: number[]) {
-    const { db } = this.options;
-    const assetRows = await db
-      .select({ id: assets.id, kind: assets.kind, linkFromAssetId: assets.linkFromAssetId, linkToAssetId: assets.linkToAssetId })
-      .from(assets);
-    const groups = await loadGroups(db, functionIds);
-    return drillDisturbance(targets, functionIds, { assets: assetRows, functionGroups: (id) => groups.get(id) ?? [] });
-  }
-
   private async inject(run: ActiveRun): Promise<void> {
     const { drill, row } = run;
     const steps: Step[] = [];
@@ -292,6 +290,7 @@ export class DrillRunner {
     if (this.ticking) return;
     this.ticking = true;
     try {
+      this.liftSettledMarks();
       for (const run of [...this.active.values()]) await this.advance(run);
       await this.startScheduledRuns();
     } catch (err) {
@@ -299,6 +298,16 @@ export class DrillRunner {
     } finally {
       this.ticking = false;
     }
+  }
+
+  private liftSettledMarks(): void {
+    const { monitor } = this.options.live;
+    const now = this.now();
+    this.settling = this.settling.filter((run) => {
+      const back = run.targetAssetIds.every((id) => monitor.assetState(id)?.status !== 'down');
+      if (back || now - run.closedAt > SETTLE_LIMIT_MS) monitor.clearDrill(run.runId);
+      return !back && now - run.closedAt <= SETTLE_LIMIT_MS;
+    });
   }
 
   private async advance(run: ActiveRun): Promise<void> {
@@ -471,15 +480,30 @@ async function callHooks(deps: { db: Db; fetch: typeof fetch; now: () => number 
 }
 
 /**
+ * A run closed by a restart whose targets may still be down from it: its marks stay on the
+ * monitor until they are back, so their recovery is recorded as the drill's, not as a real one.
+ */
+export interface SettlingRun {
+  runId: number;
+  targetAssetIds: number[];
+  marks: DrillMarks;
+  closedAt: number;
+}
+
+/** How long a closed run's marks may wait for its targets to come back. */
+const SETTLE_LIMIT_MS = 15 * 60_000;
+
+/**
  * Runs left `running` by a process that stopped: call their rollback hooks, then close them as
  * interrupted. Run this before the monitor starts probing, so a drill's leftover fault never
- * reads as a real outage.
+ * reads as a real outage, and give the runs it returns to the monitor and the runner.
  */
-export async function closeInterruptedRuns(options: { db: Db; fetch?: typeof fetch; now?: () => number; log?: (message: string) => void }): Promise<void> {
+export async function closeInterruptedRuns(options: { db: Db; fetch?: typeof fetch; now?: () => number; log?: (message: string) => void }): Promise<SettlingRun[]> {
   const { db } = options;
   const now = options.now ?? Date.now;
   const deps = { db, fetch: options.fetch ?? fetch, now };
   const stale = await db.select().from(drillRuns).where(eq(drillRuns.status, 'running'));
+  const settling: SettlingRun[] = [];
   for (const row of stale) {
     const [drill] = await db.select().from(drills).where(eq(drills.id, row.drillId));
     const steps = [...row.steps];
@@ -490,7 +514,19 @@ export async function closeInterruptedRuns(options: { db: Db; fetch?: typeof fet
       drillEvent({ db, actor: ACTOR, now }, 'drill.aborted', row, drill?.key ?? null, { status: 'interrupted', reason: 'interrupted by a restart' }),
     ]);
     options.log?.(`drill run ${row.id} was interrupted by a restart: rolled back and closed`);
+    const disturbed = await disturbanceOf(db, row.targetAssetIds, row.functionIds);
+    settling.push({ runId: row.id, targetAssetIds: row.targetAssetIds, marks: { simulatedDown: [], assetIds: disturbed.all, functionIds: row.functionIds }, closedAt: now() });
   }
+  return settling;
+}
+
+/** Targets, links ending at them and the functions' service assets (see drillDisturbance). */
+async function disturbanceOf(db: Db, targets: number[], functionIds: number[]) {
+  const assetRows = await db
+    .select({ id: assets.id, kind: assets.kind, linkFromAssetId: assets.linkFromAssetId, linkToAssetId: assets.linkToAssetId })
+    .from(assets);
+  const groups = await loadGroups(db, functionIds);
+  return drillDisturbance(targets, functionIds, { assets: assetRows, functionGroups: (id) => groups.get(id) ?? [] });
 }
 
 /** A drill step's event: marked with the run, so it never pages anyone as a real outage. */

@@ -3,7 +3,7 @@ import type { ProbeContext } from '../../checks/types.js';
 import { commitAtomically, type Db } from '../db/client.js';
 import { events, externalAlerts, pushHeartbeats, satellites } from '../db/schema/index.js';
 import { createCheckRunner } from './check-runner.js';
-import { Monitor, type ObservationRecord } from './monitor.js';
+import { Monitor, type DrillMarks, type ObservationRecord } from './monitor.js';
 import { PassCalendar } from './pass-calendar.js';
 import { CheckScheduler } from './scheduler.js';
 
@@ -25,6 +25,8 @@ export interface LiveMonitorOptions {
   syncIntervalMs?: number;
   /** Results waiting beyond this many are flushed at once rather than at the next tick. */
   maxBatch?: number;
+  /** Drill marks to hold from the first assessment on (runs a restart closed; see SettlingRun). */
+  drillMarks?: ReadonlyArray<{ runId: number; marks: DrillMarks }>;
   onStart?: (lagMs: number) => void;
   onFlush?: (records: readonly ObservationRecord[], durationMs: number) => void;
   log?: (message: string) => void;
@@ -76,6 +78,7 @@ export class LiveMonitor {
   static async start(options: LiveMonitorOptions): Promise<LiveMonitor> {
     const now = (options.now ?? Date.now)();
     const monitor = await Monitor.load(options.db, now);
+    for (const { runId, marks } of options.drillMarks ?? []) monitor.setDrill(runId, marks);
     const live = new LiveMonitor(options, monitor);
     const [latest] = await options.db.select({ id: max(events.id) }).from(events);
     live.lastConfigEventId = latest?.id ?? 0;

@@ -93,14 +93,14 @@ export async function startNode(config: AppConfig) {
 
   const probes = createNodeProbeRuntime();
   // A drill cut short by the last stop is rolled back before anything is probed again.
-  if (config.monitor) await closeInterruptedRuns({ db, log });
+  const settling = config.monitor ? await closeInterruptedRuns({ db, log }) : [];
   const live = config.monitor
-    ? await LiveMonitor.start({ db, probeContext: probes.context, concurrency: config.checkConcurrency, log, ...metrics.hooks })
+    ? await LiveMonitor.start({ db, probeContext: probes.context, concurrency: config.checkConcurrency, drillMarks: settling, log, ...metrics.hooks })
     : undefined;
   if (live) {
     metrics.attach(live);
     log(`monitoring ${live.scheduler.size} checks`);
-    runner = new DrillRunner({ db, live, log });
+    runner = new DrillRunner({ db, live, settling, log });
     await runner.start();
   }
 
