@@ -1,12 +1,13 @@
 // Node only: the embedded SQLite database. Imported by the Node runtime, the CLI and tests.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { schema, type Db } from './client.js';
-import { registerStorageStatus, StorageStatus } from './storage-health.js';
+import { registerStorageStatus, StorageStatus, storageProblem } from './storage-health.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
@@ -16,22 +17,56 @@ export interface SqliteHandle {
   file: string;
   /** Whether writes still commit (a full disk, a read-only or moved file…), from what statements did. */
   storage: StorageStatus;
+  /** Opened as a read-only copy because the file could not be opened for writing: nothing can be written. */
+  readOnly: boolean;
 }
 
-/** Opens (creating if needed) the database file and brings its schema up to date. */
+/**
+ * Opens (creating if needed) the database file and brings its schema up to date. When the file
+ * exists but cannot be opened for writing (a read-only filesystem), it serves a read-only copy
+ * taken now instead, with `storage` saying so: reads go on, writes are refused.
+ */
 export function openSqlite(file: string): SqliteHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const client = new Database(file);
   const storage = new StorageStatus();
+  let client: Database.Database;
+  try {
+    client = new Database(file);
+    client.pragma('journal_mode = WAL');
+  } catch (err) {
+    if (!storageProblem(err) || file === ':memory:' || !fs.existsSync(file)) throw err;
+    return openReadOnlyCopy(file, err, storage);
+  }
   watchStorage(client, storage);
-  client.pragma('journal_mode = WAL');
   client.pragma('synchronous = NORMAL');
   client.pragma('foreign_keys = ON');
   client.pragma('busy_timeout = 5000');
   const orm = drizzle(client, { schema });
   migrate(orm, { migrationsFolder: MIGRATIONS_DIR });
   registerStorageStatus(orm, storage);
-  return { db: orm as unknown as Db, close: () => client.close(), file, storage };
+  return { db: orm as unknown as Db, close: () => client.close(), file, storage, readOnly: false };
+}
+
+/**
+ * SQLite cannot open a WAL database on a read-only filesystem (it must create the -shm file), so
+ * the file and its WAL are copied to a temporary folder and opened read-only there.
+ */
+function openReadOnlyCopy(file: string, cause: unknown, storage: StorageStatus): SqliteHandle {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coopwatch-readonly-'));
+  const copy = path.join(dir, path.basename(file));
+  fs.copyFileSync(file, copy);
+  if (fs.existsSync(`${file}-wal`)) fs.copyFileSync(`${file}-wal`, `${copy}-wal`);
+  const client = new Database(copy, { readonly: true, fileMustExist: true });
+  watchStorage(client, storage);
+  const code = String((cause as { code?: unknown }).code);
+  storage.failed(Object.assign(new Error(`${file} cannot be opened for writing (${code}); serving a read-only copy taken at ${new Date().toISOString()}`), { code: 'SQLITE_READONLY' }));
+  const orm = drizzle(client, { schema });
+  registerStorageStatus(orm, storage);
+  const close = () => {
+    client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { db: orm as unknown as Db, close, file, storage, readOnly: true };
 }
 
 type Method = (...args: unknown[]) => unknown;

@@ -44,6 +44,8 @@ export class LiveMonitor {
   private flushing: Promise<void> = Promise.resolve();
   private timers: Array<ReturnType<typeof setInterval>> = [];
   private lastConfigEventId = 0;
+  /** Why the last flush failed; null while results are recorded. */
+  private failing: string | null = null;
   private readonly now: () => number;
 
   private constructor(private readonly options: LiveMonitorOptions, readonly monitor: Monitor) {
@@ -101,8 +103,13 @@ export class LiveMonitor {
       try {
         await commitAtomically(this.options.db, this.monitor.planObservations(this.options.db, records, now));
         this.options.onFlush?.(records, performance.now() - started);
+        if (this.failing) this.options.log?.('check results are recorded again');
+        this.failing = null;
       } catch (err) {
-        this.options.log?.(`could not record ${records.length} results: ${err instanceof Error ? err.message : String(err)}`);
+        // Said once per kind of failure, not four times a second while the disk is full.
+        const message = err instanceof Error ? err.message : String(err);
+        if (message !== this.failing) this.options.log?.(`could not record check results (${records.length} dropped; more are dropped until it recovers): ${message}`);
+        this.failing = message;
         await this.monitor.reload(this.options.db, now).catch(() => undefined);
       }
     });

@@ -3,6 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import type { Context } from 'hono';
 import { roleAtLeast, PERMISSIONS, type Permission } from '../domain/roles.js';
 import { resolveSession, SESSION_COOKIE, sessionSigningKey, type SessionInfo } from '../services/sessions.js';
+import { constantTimeEqual } from '../services/tokens.js';
 import type { AppEnv } from '../api/env.js';
 import type { ServiceContext } from '../services/context.js';
 
@@ -34,7 +35,7 @@ export function requirePage(permission: Permission) {
 /** Forms post the session's CSRF token as `_csrf`; anything else is refused. */
 export async function verifyCsrf(c: Context<PageEnv>, form: Record<string, unknown>): Promise<boolean> {
   const session = c.get('session');
-  return Boolean(session && typeof form._csrf === 'string' && form._csrf === session.csrf);
+  return Boolean(session && typeof form._csrf === 'string' && constantTimeEqual(form._csrf, session.csrf));
 }
 
 export function pageContext(c: Context<PageEnv>): ServiceContext {

@@ -42,13 +42,19 @@ export async function startNode(config: AppConfig) {
     }
   });
   const ctx: ServiceContext = { db, actor: SYSTEM_ACTOR, now: Date.now };
+  // On a read-only copy nothing that writes runs: the API and pages serve what was stored.
+  const writable = !sqlite.readOnly;
+  if (!writable) {
+    log(`${sqlite.storage.snapshot().problem}. Serving reads only; checks, drills, webhooks and housekeeping stay off until a restart finds the file writable`);
+  }
+  const monitoring = config.monitor && writable;
 
-  const minted = await ensureAdminToken(ctx, config.adminToken);
+  const minted = writable ? await ensureAdminToken(ctx, config.adminToken) : null;
   if (minted && !config.adminToken) log(`created the first admin token (shown once, keep it safe):\n\n    ${minted}\n`);
   else if (minted) log('created the first admin token from COOPWATCH_ADMIN_TOKEN');
 
   const demoUrl = `http://127.0.0.1:${config.demoPort}`;
-  if (config.seedFile) {
+  if (config.seedFile && writable) {
     const seeded = await seedIfEmpty(ctx, fs.readFileSync(config.seedFile, 'utf8'), { DEMO_FLEET_URL: demoUrl });
     if (seeded) {
       const { assets: a, functions: f, checks: c } = seeded.created;
@@ -56,7 +62,7 @@ export async function startNode(config: AppConfig) {
     }
   }
 
-  const outbox = startOutbox(db, config);
+  const outbox = writable ? startOutbox(db, config) : undefined;
   let fleet: DemoFleet | undefined;
   let runner: DrillRunner | undefined;
   const drillsOf = () => {
@@ -69,12 +75,12 @@ export async function startNode(config: AppConfig) {
     database: () => db,
     maxBodyBytes: config.maxBodyBytes,
     elementsMaxAgeDays: config.elementsMaxAgeDays,
-    webhooks: { allowPrivate: config.webhooks.allowPrivate, wake: () => outbox.wake() },
+    webhooks: { allowPrivate: config.webhooks.allowPrivate, wake: () => outbox?.wake() },
     alertmanagerLabel: config.alertmanagerLabel,
     failedAttempts: config.failedAttempts,
     metrics: metrics.exposition,
     swaggerAssets: serveStatic({ root: swaggerRoot, rewriteRequestPath: (p) => p.replace(/^\/vendor\/swagger-ui-dist/, '') }),
-    ...(config.monitor ? { drills: { startRun: (c, id) => drillsOf().startRun(c, id), abortRun: (c, id, why) => drillsOf().abortRun(c, id, why) } } : {}),
+    ...(monitoring ? { drills: { startRun: (c, id) => drillsOf().startRun(c, id), abortRun: (c, id, why) => drillsOf().abortRun(c, id, why) } } : {}),
     ...(config.demo ? { demoFleet: { setFault: (key, mode) => fleet?.setFault(key, mode), faults: () => fleet?.faults() ?? {} } } : {}),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -93,8 +99,8 @@ export async function startNode(config: AppConfig) {
 
   const probes = createNodeProbeRuntime();
   // A drill cut short by the last stop is rolled back before anything is probed again.
-  const settling = config.monitor ? await closeInterruptedRuns({ db, log }) : [];
-  const live = config.monitor
+  const settling = monitoring ? await closeInterruptedRuns({ db, log }) : [];
+  const live = monitoring
     ? await LiveMonitor.start({ db, probeContext: probes.context, concurrency: config.checkConcurrency, drillMarks: settling, log, ...metrics.hooks })
     : undefined;
   if (live) {
@@ -104,7 +110,7 @@ export async function startNode(config: AppConfig) {
     await runner.start();
   }
 
-  const housekeeping = cron.schedule('* * * * *', async () => {
+  const housekeeping = !writable ? undefined : cron.schedule('* * * * *', async () => {
     try {
       await rollUpHistory(db, Date.now());
       await pruneHistory(db, Date.now(), config.retentionDays);
@@ -113,7 +119,7 @@ export async function startNode(config: AppConfig) {
     }
   }, { name: 'coopwatch-housekeeping', noOverlap: true });
 
-  const elementsRefresh = config.elementsUrl
+  const elementsRefresh = config.elementsUrl && writable
     ? cron.schedule('17 */6 * * *', async () => {
         try {
           const refreshed = await refreshElementsFromFeed(ctx, config.elementsUrl!);
@@ -129,10 +135,10 @@ export async function startNode(config: AppConfig) {
     if (stopping) return;
     stopping = true;
     setTimeout(() => process.exit(0), 5000).unref();
-    await housekeeping.stop();
+    await housekeeping?.stop();
     await elementsRefresh?.stop();
     runner?.stop();
-    await outbox.stop();
+    await outbox?.stop();
     await live?.stop();
     await probes.close();
     await fleet?.close();

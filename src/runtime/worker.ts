@@ -55,6 +55,8 @@ function appFor(env: Env) {
     elementsMaxAgeDays: cfg.elementsMaxAgeDays,
     webhooks: { allowPrivate: cfg.webhooks.allowPrivate },
     alertmanagerLabel: cfg.alertmanagerLabel,
+    // Counted per isolate: a guess spread over many isolates is limited less tightly than on Node.
+    failedAttempts: cfg.failedAttempts,
     unsupportedCheckKinds: UNSUPPORTED_ON_WORKERS,
     // Nothing runs between requests: each call loads the engine, acts, and the next tick goes on.
     drills: {

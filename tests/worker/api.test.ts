@@ -16,6 +16,18 @@ describe('the API on Workers + D1', () => {
     expect((await call('GET', '/api/assets')).status).toBe(200);
   });
 
+  it('limits failed token attempts per client address (CF-Connecting-IP), with 429 and Retry-After', async () => {
+    const attempt = (ip: string, token: string) =>
+      SELF.fetch('https://coopwatch.test/api/assets', { headers: { authorization: `Bearer ${token}`, 'cf-connecting-ip': ip } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await attempt('203.0.113.9', `wrong-token-${i}-xxxxxxxxxxxx`)).status);
+    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
+    const locked = await attempt('203.0.113.9', env.COOPWATCH_ADMIN_TOKEN);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await attempt('198.51.100.7', env.COOPWATCH_ADMIN_TOKEN)).status).toBe(200);
+  });
+
   it('creates, reads, changes and deletes an asset, recording an event for each change', async () => {
     const created = await expectStatus(call('POST', '/api/assets', { body: { key: 'gs-svalbard', kind: 'ground_station', name: 'Svalbard', lat: 78.23, lon: 15.39 } }), 201);
     expect(created).toMatchObject({ key: 'gs-svalbard', kind: 'ground_station', name: 'Svalbard' });

@@ -5,10 +5,12 @@
 // and never acknowledged, every write that was acknowledged is there afterwards, and the service
 // takes writes again once space returns. Needs permission to mount (root with CAP_SYS_ADMIN, as
 // on this machine); skipped where mounting is not allowed.
-// Not covered by a test: a database turning read-only while open. The kernel refuses to remount a
-// filesystem read-only while the service holds the file open for writing, root ignores chmod,
-// and in WAL mode a file moved away while open goes on taking writes. SQLITE_READONLY* errors take
-// the same path as SQLITE_FULL (src/db/storage-health.ts).
+// A read-only filesystem is tested at start (the service stopped, the filesystem remounted
+// read-only, the service started again): it serves a read-only copy and says so. Not covered: a
+// database turning read-only while open. The kernel refuses to remount a filesystem read-only
+// while the service holds the file open for writing, root ignores chmod, and in WAL mode a file
+// moved away while open goes on taking writes. SQLITE_READONLY* errors take the same path as
+// SQLITE_FULL (src/db/storage-health.ts).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -147,4 +149,35 @@ describe('the database cannot be written', () => {
     tally('integrity checks passed', 1);
     await target.close();
   }, 120_000);
+
+  it.skipIf(!mounted)('read-only filesystem at start: serves what was stored, says so, refuses writes with 503', async () => {
+    const roMount = path.join(dir, 'read-only-disk');
+    fs.mkdirSync(roMount);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', roMount], { stdio: 'ignore' });
+    try {
+      const file = path.join(roMount, 'coopwatch.db');
+      const first = await startService({ COOPWATCH_DB: file, COOPWATCH_SEED: 'none', COOPWATCH_MONITOR: '1' });
+      const call = api(first.base);
+      for (const key of ['gs-ro-1', 'gs-ro-2']) expect((await call('POST', '/api/assets', { key, kind: 'ground_station', name: key })).status).toBe(201);
+      expect(await first.stop()).toBe(0);
+
+      execFileSync('mount', ['-o', 'remount,ro', roMount], { stdio: 'ignore' });
+      const service = await startService({ COOPWATCH_DB: file, COOPWATCH_SEED: 'none' });
+      const h = await health(service);
+      expect(h.status).toBe(503);
+      expect(h.body.database).toMatchObject({ writable: false, problem: expect.stringMatching(/read-only copy/) });
+      expect(service.output()).toMatch(/Serving reads only/);
+      const read = await api(service.base)('GET', '/api/assets');
+      expect(read.status).toBe(200);
+      expect(read.body.items.map((a: { key: string }) => a.key)).toEqual(['gs-ro-1', 'gs-ro-2']);
+      const write = await api(service.base)('POST', '/api/assets', { key: 'gs-ro-3', kind: 'ground_station', name: 'x' });
+      expect(write.status).toBe(503);
+      expect(write.body.error.code).toBe('unavailable');
+      expect(await service.stop()).toBe(0);
+      tally('faults injected', 1, 'read-only filesystem');
+      tally('disk faults', 1);
+    } finally {
+      execFileSync('umount', ['-l', roMount], { stdio: 'ignore' });
+    }
+  }, 60_000);
 });
