@@ -68,7 +68,10 @@ export async function drillTiming(ctx: BenchContext): Promise<{ figures: Figure[
       while (Date.now() < deadline) {
         const states = await Promise.all([tokyo, osaka, relay].map(async (id) => (await call('GET', `/api/assets/${id}`)).status));
         const f = await call('GET', `/api/functions/${fn}`);
-        if (states.every((s) => s === 'up') && f.status === 'operational') return;
+        // The fleet fails back to the primary a delay after it returns; a fault injected before
+        // that finds the alternate already serving, and there is no failover to time.
+        const served = (await (await fetch(`${fleet.url}/functions/mw-relay/active`)).json()) as { active: string };
+        if (states.every((s) => s === 'up') && f.status === 'operational' && served.active === 'aws-tokyo') return;
         await sleep(100);
       }
       throw new Error('the fleet did not settle');
