@@ -18,7 +18,10 @@ export interface AssetFacts {
   lat: number | null;
   lon: number | null;
   altM: number | null;
-  sla: { latencyMs: number | null; jitterMs: number | null; lossPct: number | null };
+  /** A link's SLA figures (null: none set). */
+  slaLatencyMs: number | null;
+  slaJitterMs: number | null;
+  slaLossPct: number | null;
 }
 
 export interface CheckRunnerDeps {
@@ -76,7 +79,8 @@ export function createCheckRunner(deps: CheckRunnerDeps) {
       case 'tls':
         return tls.run(settings as TlsSettings, ctx);
       case 'link': {
-        const sla = deps.asset(def.assetId)?.sla ?? { latencyMs: null, jitterMs: null, lossPct: null };
+        const asset = deps.asset(def.assetId);
+        const sla = { latencyMs: asset?.slaLatencyMs ?? null, jitterMs: asset?.slaJitterMs ?? null, lossPct: asset?.slaLossPct ?? null };
         return link.run({ ...(settings as LinkSettings), sla, timeoutMs: def.timeoutMs }, ctx);
       }
       case 'push': {

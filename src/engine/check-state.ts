@@ -34,22 +34,35 @@ export function advanceCheckState(
   observed: { status: ObservedStatus; message: string | null; at: number },
   thresholds: Thresholds,
 ): { state: CheckState; changed: boolean } {
+  const next: CheckState = { ...state };
+  const changed = applyObservation(next, observed, thresholds);
+  return { state: next, changed };
+}
+
+/**
+ * The same rule applied in place, on a state the caller owns (the monitor keeps one object per
+ * check and advances it without allocating). Returns whether the confirmed status changed.
+ */
+export function applyObservation(
+  state: CheckState,
+  observed: { status: ObservedStatus; message: string | null; at: number },
+  thresholds: Thresholds,
+): boolean {
   const sameStreak = state.streakStatus === observed.status;
   const streakCount = sameStreak ? state.streakCount + 1 : 1;
-  const streakStartedAt = sameStreak ? state.streakStartedAt : observed.at;
   const needed =
     observed.status === 'up' ? (state.status === 'unknown' ? 1 : thresholds.successThreshold) : thresholds.failureThreshold;
   const confirm = streakCount >= needed && state.status !== observed.status;
-  const next: CheckState = {
-    status: confirm ? observed.status : state.status,
-    since: confirm ? observed.at : state.since,
-    message: confirm || state.status === observed.status ? observed.message : state.message,
-    streakStatus: observed.status,
-    streakCount,
-    streakStartedAt,
-    lastObservedAt: observed.at,
-  };
-  return { state: next, changed: confirm };
+  if (confirm || state.status === observed.status) state.message = observed.message;
+  if (confirm) {
+    state.status = observed.status;
+    state.since = observed.at;
+  }
+  if (!sameStreak) state.streakStartedAt = observed.at;
+  state.streakStatus = observed.status;
+  state.streakCount = streakCount;
+  state.lastObservedAt = observed.at;
+  return confirm;
 }
 
 export const STATUS_CODE: Record<ObservedStatus, number> = { up: 0, degraded: 1, down: 2 };

@@ -18,10 +18,11 @@ import { SYSTEM_ACTOR } from '../domain/roles.js';
 import type { ServiceContext } from '../services/context.js';
 import { recordEvent } from '../services/events.js';
 import type { AssetFacts } from './check-runner.js';
-import { advanceCheckState, initialCheckState, STATUS_CODE, STATUS_FROM_CODE, type CheckState } from './check-state.js';
+import { applyObservation, STATUS_CODE, STATUS_FROM_CODE, type CheckState } from './check-state.js';
 import { maintenanceActive } from './cron.js';
 import { assessFunctions, type FunctionGraphNode } from './impact.js';
 import { resultInsertStatements } from './result-rows.js';
+import { IdIndex } from './id-index.js';
 import { incidentSeverity } from './severity.js';
 
 export interface CheckDefinition {
@@ -39,18 +40,132 @@ export interface CheckDefinition {
   settings: Record<string, unknown>;
 }
 
-interface AssetNode {
-  id: number;
-  key: string;
-  name: string;
-  kind: string;
-  criticality: Criticality;
-  linkFromAssetId: number | null;
-  linkToAssetId: number | null;
-  facts: AssetFacts;
+/**
+ * One configured check: its definition and its flap-control state in a single object (the monitor
+ * holds this and nothing else per check). It is what `definitions()` hands out as a
+ * CheckDefinition; `checkState()` copies the state part.
+ */
+class CheckRecord implements CheckDefinition, CheckState {
+  readonly id: number;
+  readonly key: string;
+  readonly assetId: number;
+  readonly kind: CheckKind;
+  readonly enabled: boolean;
+  readonly intervalSeconds: number | null;
+  readonly cron: string | null;
+  readonly timezone: string | null;
+  readonly timeoutMs: number;
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+  readonly settings: Record<string, unknown>;
+  status: CheckState['status'] = 'unknown';
+  message: string | null = null;
+  streakStatus: CheckState['streakStatus'] = null;
+  streakCount = 0;
+  // Timestamps start as undefined/null, so V8 keeps these fields tagged and equal times share one
+  // boxed number instead of a box per field per check.
+  since: number;
+  streakStartedAt: number;
+  lastObservedAt: number | null = null;
+  /** The next check of the same asset: an asset's checks are a list threaded through them. */
+  nextOnAsset: CheckRecord | null = null;
+
+  constructor(row: typeof checks.$inferSelect, sharing: Sharing, now: number) {
+    this.id = row.id;
+    this.key = row.key;
+    this.assetId = row.assetId;
+    this.kind = sharing.string(row.kind);
+    this.enabled = row.enabled;
+    this.intervalSeconds = row.intervalSeconds;
+    this.cron = sharing.string(row.cron);
+    this.timezone = sharing.string(row.timezone);
+    this.timeoutMs = row.timeoutMs;
+    this.failureThreshold = row.failureThreshold;
+    this.successThreshold = row.successThreshold;
+    this.settings = sharing.settingsOf(row.settings);
+    this.since = now;
+    this.streakStartedAt = now;
+  }
+}
+
+/** One asset, flat: its location and SLA figures sit on the node, so the node is its own AssetFacts. */
+class AssetNode implements AssetFacts {
+  readonly id: number;
+  readonly key: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly criticality: Criticality;
+  readonly linkFromAssetId: number | null;
+  readonly linkToAssetId: number | null;
+  readonly lat: number | null;
+  readonly lon: number | null;
+  readonly altM: number | null;
+  readonly slaLatencyMs: number | null;
+  readonly slaJitterMs: number | null;
+  readonly slaLossPct: number | null;
   status: AssetStatus;
   since: number;
   reason: string | null;
+  /** The first of the asset's checks (see CheckRecord.nextOnAsset). */
+  firstCheck: CheckRecord | null = null;
+
+  constructor(row: typeof assets.$inferSelect, sharing: Sharing, stored: typeof assetStates.$inferSelect | undefined, now: number) {
+    this.id = row.id;
+    this.key = row.key;
+    this.name = row.name;
+    this.kind = sharing.string(row.kind);
+    this.criticality = sharing.string(row.criticality);
+    this.linkFromAssetId = row.linkFromAssetId;
+    this.linkToAssetId = row.linkToAssetId;
+    this.lat = row.lat;
+    this.lon = row.lon;
+    this.altM = row.altM;
+    this.slaLatencyMs = row.slaLatencyMs;
+    this.slaJitterMs = row.slaJitterMs;
+    this.slaLossPct = row.slaLossPct;
+    this.status = stored ? sharing.string(stored.status) : 'unknown';
+    this.since = stored?.since ?? now;
+    this.reason = stored?.reason ?? null;
+  }
+}
+
+/**
+ * Shares equal values loaded for many rows: enum-like strings (kinds, criticalities, methods) and
+ * whole settings objects that are equal, and empty lists and maps inside settings. Lives for one
+ * reload.
+ */
+class Sharing {
+  private strings = new Map<string, string>();
+  private settings = new Map<string, Record<string, unknown>>();
+  private static readonly EMPTY_ARRAY: readonly unknown[] = [];
+  private static readonly EMPTY_OBJECT: Readonly<Record<string, unknown>> = {};
+
+  string<T extends string | null>(value: T): T {
+    if (value === null) return value;
+    const known = this.strings.get(value);
+    if (known !== undefined) return known as T;
+    this.strings.set(value, value);
+    return value;
+  }
+
+  settingsOf(value: Record<string, unknown>): Record<string, unknown> {
+    const text = JSON.stringify(value);
+    const known = this.settings.get(text);
+    if (known) return known;
+    for (const name in value) {
+      const v = value[name];
+      if (Array.isArray(v) && v.length === 0) value[name] = Sharing.EMPTY_ARRAY;
+      else if (typeof v === 'string' && v.length <= 16) value[name] = this.string(v);
+      else if (v !== null && typeof v === 'object' && !Array.isArray(v) && isEmptyObject(v)) value[name] = Sharing.EMPTY_OBJECT;
+    }
+    this.settings.set(text, value);
+    return value;
+  }
+}
+
+function isEmptyObject(value: object): boolean {
+  for (const _ in value) return false;
+  return true;
 }
 
 interface FunctionNode extends FunctionGraphNode {
@@ -98,9 +213,8 @@ const MONITOR_ACTOR = { ...SYSTEM_ACTOR, name: 'monitor' };
  * results, state changes, events, incidents — to be committed in one transaction.
  */
 export class Monitor {
-  private checks = new Map<number, { def: CheckDefinition; state: CheckState }>();
-  private checksByAsset = new Map<number, number[]>();
-  private assets = new Map<number, AssetNode>();
+  private checks = new IdIndex<CheckRecord>();
+  private assets = new IdIndex<AssetNode>();
   private functions = new Map<number, FunctionNode>();
   private functionsByAsset = new Map<number, number[]>();
   private dependents = new Map<number, number[]>();
@@ -136,42 +250,45 @@ export class Monitor {
         db.select().from(maintenanceWindows),
       ]);
 
+    const sharing = new Sharing();
+    const storedAssetStates = new Map(assetStateRows.map((r) => [r.assetId, r]));
+    this.assets = new IdIndex(assetRows.map((row) => [row.id, new AssetNode(row, sharing, storedAssetStates.get(row.id), now)] as const));
+    storedAssetStates.clear();
+
     const storedCheckStates = new Map(checkStateRows.map((r) => [r.checkId, r]));
     const previousChecks = this.checks;
-    this.checks = new Map();
-    this.checksByAsset = new Map();
+    const fresh: number[] = [];
+    const records: CheckRecord[] = [];
     for (const row of checkRows) {
-      const def: CheckDefinition = {
-        id: row.id, key: row.key, assetId: row.assetId, kind: row.kind, enabled: row.enabled,
-        intervalSeconds: row.intervalSeconds, cron: row.cron, timezone: row.timezone, timeoutMs: row.timeoutMs,
-        failureThreshold: row.failureThreshold, successThreshold: row.successThreshold, settings: row.settings,
-      };
+      const record = new CheckRecord(row, sharing, now);
+      const previous = previousChecks.get(row.id);
       const stored = storedCheckStates.get(row.id);
-      const state =
-        previousChecks.get(row.id)?.state ??
-        (stored ? { ...initialCheckState(stored.since), status: stored.status, since: stored.since, message: stored.message } : initialCheckState(now));
-      this.checks.set(row.id, { def, state });
-      this.checksByAsset.set(row.assetId, [...(this.checksByAsset.get(row.assetId) ?? []), row.id]);
+      if (previous) {
+        copyState(previous, record);
+      } else {
+        fresh.push(row.id);
+        if (stored) {
+          record.status = sharing.string(stored.status);
+          record.since = stored.since;
+          record.streakStartedAt = stored.since;
+          record.message = stored.message;
+        }
+      }
+      records.push(record);
+    }
+    storedCheckStates.clear();
+    this.checks = new IdIndex(records.map((record) => [record.id, record] as const));
+    // Threaded from the last so each asset's list runs in id order.
+    for (let i = records.length - 1; i >= 0; i--) {
+      const record = records[i]!;
+      const asset = this.assets.get(record.assetId);
+      if (asset) {
+        record.nextOnAsset = asset.firstCheck;
+        asset.firstCheck = record;
+      }
     }
     // Streaks that were in flight before a restart come back from the recent raw results.
-    const fresh = [...this.checks.values()].filter(({ def }) => !previousChecks.has(def.id));
-    if (fresh.length) await this.rebuildStreaks(db, fresh.map((c) => c.def.id), now);
-
-    const storedAssetStates = new Map(assetStateRows.map((r) => [r.assetId, r]));
-    this.assets = new Map(
-      assetRows.map((row) => {
-        const stored = storedAssetStates.get(row.id);
-        return [row.id, {
-          id: row.id, key: row.key, name: row.name, kind: row.kind, criticality: row.criticality,
-          linkFromAssetId: row.linkFromAssetId, linkToAssetId: row.linkToAssetId,
-          facts: {
-            key: row.key, lat: row.lat, lon: row.lon, altM: row.altM,
-            sla: { latencyMs: row.slaLatencyMs, jitterMs: row.slaJitterMs, lossPct: row.slaLossPct },
-          },
-          status: stored?.status ?? 'unknown', since: stored?.since ?? now, reason: stored?.reason ?? null,
-        }];
-      }),
-    );
+    if (fresh.length) await this.rebuildStreaks(db, fresh, now);
 
     const storedFunctionStates = new Map(functionStateRows.map((r) => [r.functionId, r]));
     this.functions = new Map(
@@ -253,21 +370,26 @@ export class Monitor {
         count++;
         startedAt = r.ts;
       }
-      const entry = this.checks.get(checkId)!;
-      entry.state = { ...entry.state, streakStatus: STATUS_FROM_CODE[latest.status]!, streakCount: count, streakStartedAt: startedAt, lastObservedAt: latest.ts };
+      const record = this.checks.get(checkId)!;
+      record.streakStatus = STATUS_FROM_CODE[latest.status]!;
+      record.streakCount = count;
+      record.streakStartedAt = startedAt;
+      record.lastObservedAt = latest.ts;
     }
   }
 
   definitions(): CheckDefinition[] {
-    return [...this.checks.values()].map((c) => c.def);
+    return [...this.checks.values()];
   }
 
+  /** A copy of the check's state as it is now. */
   checkState(checkId: number): CheckState | undefined {
-    return this.checks.get(checkId)?.state;
+    const record = this.checks.get(checkId);
+    return record && copyState(record, {} as CheckState);
   }
 
   checkKind(checkId: number): CheckKind | undefined {
-    return this.checks.get(checkId)?.def.kind;
+    return this.checks.get(checkId)?.kind;
   }
 
   assetStatusCounts(): Partial<Record<AssetStatus, number>> {
@@ -281,7 +403,7 @@ export class Monitor {
   }
 
   assetFacts(assetId: number): AssetFacts | undefined {
-    return this.assets.get(assetId)?.facts;
+    return this.assets.get(assetId);
   }
 
   assetStatus(assetId: number): AssetStatus | undefined {
@@ -306,8 +428,8 @@ export class Monitor {
     // Flat, RESULT_COLUMNS values per row: no object per result on the hot path.
     const resultValues: Array<number | null> = [];
     for (const record of records) {
-      const entry = this.checks.get(record.checkId);
-      if (!entry) continue; // deleted while it ran
+      const check = this.checks.get(record.checkId);
+      if (!check) continue; // deleted while it ran
       const { observation } = record;
       const metrics = observation.metrics;
       resultValues.push(
@@ -318,18 +440,13 @@ export class Monitor {
         metrics?.jitterMs ?? null,
         metrics?.lossPct ?? null,
       );
-      const { state, changed } = advanceCheckState(
-        entry.state,
-        { status: observation.status, message: observation.message, at: record.at },
-        entry.def,
-      );
-      entry.state = state;
-      if (changed) {
+      if (applyObservation(check, { status: observation.status, message: observation.message, at: record.at }, check)) {
+        const { status, since, message } = check;
         statements.push(
-          db.insert(checkStates).values({ checkId: entry.def.id, status: state.status, since: state.since, message: state.message })
-            .onConflictDoUpdate({ target: checkStates.checkId, set: { status: state.status, since: state.since, message: state.message } }),
+          db.insert(checkStates).values({ checkId: check.id, status, since, message })
+            .onConflictDoUpdate({ target: checkStates.checkId, set: { status, since, message } }),
         );
-        dirtyAssets.add(entry.def.assetId);
+        dirtyAssets.add(check.assetId);
       }
     }
     statements.push(...resultInsertStatements(db, resultValues));
@@ -382,11 +499,10 @@ export class Monitor {
     }
     let worst: { status: AssetStatus; reason: string | null } = { status: 'unknown', reason: null };
     const rank: Record<AssetStatus, number> = { unknown: 0, maintenance: 0, up: 1, degraded: 2, down: 3 };
-    for (const checkId of this.checksByAsset.get(asset.id) ?? []) {
-      const { def, state } = this.checks.get(checkId)!;
-      if (!def.enabled || state.status === 'unknown') continue;
-      if (rank[state.status] > rank[worst.status]) {
-        worst = { status: state.status, reason: state.message ? `${def.key}: ${state.message}` : null };
+    for (let check = asset.firstCheck; check; check = check.nextOnAsset) {
+      if (!check.enabled || check.status === 'unknown') continue;
+      if (rank[check.status] > rank[worst.status]) {
+        worst = { status: check.status, reason: check.message ? `${check.key}: ${check.message}` : null };
       }
     }
     return worst;
@@ -490,9 +606,8 @@ export class Monitor {
   /** When the outage began: the earliest start among the asset's failing streaks. */
   private outageStart(assetId: number, now: number): number {
     let start = now;
-    for (const checkId of this.checksByAsset.get(assetId) ?? []) {
-      const { state } = this.checks.get(checkId)!;
-      if (state.streakStatus !== 'up' && state.streakCount > 0) start = Math.min(start, state.streakStartedAt);
+    for (let check = this.assets.get(assetId)?.firstCheck ?? null; check; check = check.nextOnAsset) {
+      if (check.streakStatus !== 'up' && check.streakCount > 0) start = Math.min(start, check.streakStartedAt);
     }
     return start;
   }
@@ -583,4 +698,15 @@ export class Monitor {
     }
     return statements;
   }
+}
+
+function copyState(from: CheckState, to: CheckState): CheckState {
+  to.status = from.status;
+  to.since = from.since;
+  to.message = from.message;
+  to.streakStatus = from.streakStatus;
+  to.streakCount = from.streakCount;
+  to.streakStartedAt = from.streakStartedAt;
+  to.lastObservedAt = from.lastObservedAt;
+  return to;
 }

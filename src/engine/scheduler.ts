@@ -2,6 +2,7 @@ import type { Observation } from '../../checks/types.js';
 import { DEFAULT_INTERVAL_SECONDS } from '../domain/checks.js';
 import { nextCronTime } from './cron.js';
 import type { CheckDefinition, ObservationRecord } from './monitor.js';
+import { IdIndex } from './id-index.js';
 import { MinHeap } from './priority-queue.js';
 
 export interface SchedulerOptions {
@@ -15,14 +16,20 @@ export interface SchedulerOptions {
   onStart?: (lagMs: number, def: CheckDefinition) => void;
 }
 
+/** Entry.flags */
+const RUNNING = 1;
+/** In the queue at `dueAt`: a queue item is current only while this is set and its key is `dueAt`. */
+const QUEUED = 2;
+/** Dropped from the schedule; a run in flight ends without reporting or rescheduling. */
+const REMOVED = 4;
+
+/** One scheduled check: four fields (memory per configured check counts at 100,000 checks). */
 interface Entry {
   def: CheckDefinition;
   dueAt: number;
-  running: boolean;
   /** Bumped when the definition changes, so a run of the old definition reports nothing. */
   generation: number;
-  /** The due time this entry is queued at; NaN when not queued. Queue items at other times are stale. */
-  queuedAt: number;
+  flags: number;
 }
 
 /** One probe in flight. */
@@ -57,7 +64,8 @@ const abortRun = (run: Run) => run.controller.abort();
  */
 export class CheckScheduler {
   private queue = new MinHeap<Entry>();
-  private entries = new Map<number, Entry>();
+  /** By check id; rebuilt by each sync (definitions change rarely, lookups on the hot path are none). */
+  private entries = new IdIndex<Entry>();
   private inFlight = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** When the pump timer fires (options.now() time), while it is set. */
@@ -79,30 +87,33 @@ export class CheckScheduler {
   /** Brings the schedule in line with the definitions: adds new checks, drops removed ones. */
   sync(defs: readonly CheckDefinition[]): void {
     const now = this.options.now();
-    const seen = new Set<number>();
+    const kept: Array<readonly [number, Entry]> = [];
+    const previous = this.entries;
+    const seen = new Set<Entry>();
     for (const def of defs) {
       if (!def.enabled) continue;
-      seen.add(def.id);
-      const entry = this.entries.get(def.id);
-      if (entry && sameSchedule(entry.def, def)) {
-        entry.def = def;
-        continue;
-      }
-      const dueAt = firstDueTime(def, now);
-      if (entry) {
+      const entry = previous.get(def.id);
+      if (entry && !seen.has(entry)) {
+        seen.add(entry);
+        kept.push([def.id, entry]);
+        if (sameSchedule(entry.def, def)) {
+          entry.def = def;
+          continue;
+        }
         // Changed while known: update in place, so a run in flight still finds its entry and
         // hands over to the new schedule when it ends (it is queued then, not now: one run at a time).
         entry.def = def;
-        entry.dueAt = dueAt;
+        entry.dueAt = firstDueTime(def, now);
         entry.generation++;
-        if (!entry.running) this.enqueue(entry);
+        if (!(entry.flags & RUNNING)) this.enqueue(entry);
         continue;
       }
-      const created: Entry = { def, dueAt, running: false, generation: 1, queuedAt: NaN };
-      this.entries.set(def.id, created);
+      const created: Entry = { def, dueAt: firstDueTime(def, now), generation: 1, flags: 0 };
+      kept.push([def.id, created]);
       this.enqueue(created);
     }
-    for (const id of [...this.entries.keys()]) if (!seen.has(id)) this.entries.delete(id);
+    for (const entry of previous.values()) if (!seen.has(entry)) entry.flags |= REMOVED;
+    this.entries = new IdIndex(kept);
     if (this.running) this.pump();
   }
 
@@ -119,7 +130,7 @@ export class CheckScheduler {
   }
 
   private enqueue(entry: Entry): void {
-    entry.queuedAt = entry.dueAt;
+    entry.flags |= QUEUED;
     this.queue.push(entry.dueAt, entry);
   }
 
@@ -137,7 +148,7 @@ export class CheckScheduler {
       const dueAt = this.queue.peekKey();
       if (dueAt === undefined || dueAt > now) break;
       const entry = this.queue.popValue()!;
-      if (entry.queuedAt !== dueAt || entry.running || this.entries.get(entry.def.id) !== entry) continue; // stale
+      if ((entry.flags & (QUEUED | RUNNING | REMOVED)) !== QUEUED || entry.dueAt !== dueAt) continue; // stale
       this.launch(entry, now);
     }
     if (this.inFlight >= concurrency) return; // a run ending pumps again
@@ -157,8 +168,7 @@ export class CheckScheduler {
 
   private launch(entry: Entry, now: number): void {
     const { def } = entry;
-    entry.running = true;
-    entry.queuedAt = NaN;
+    entry.flags = (entry.flags | RUNNING) & ~QUEUED;
     this.inFlight++;
     this.options.onStart?.(now - entry.dueAt, def);
     const run: Run = {
@@ -207,13 +217,13 @@ export class CheckScheduler {
     const { entry, generation } = run;
     const { def } = entry;
     try {
-      if (observation && this.entries.get(def.id)?.generation === generation) {
+      if (observation && !(entry.flags & REMOVED) && entry.generation === generation) {
         this.options.onResult({ checkId: def.id, at: run.startedAt, observation });
       }
     } finally {
       this.inFlight--;
-      entry.running = false;
-      if (this.entries.get(def.id) === entry) {
+      entry.flags &= ~RUNNING;
+      if (!(entry.flags & REMOVED)) {
         // Same schedule: the next run after this one. Changed meanwhile: the new schedule's first run.
         if (entry.generation === generation) entry.dueAt = nextDueTime(def, entry.dueAt, this.options.now());
         this.enqueue(entry);

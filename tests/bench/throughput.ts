@@ -230,6 +230,7 @@ async function run(req: ThroughputRequest) {
     rssDuring: during.rss,
     heapBase: base.heapUsed,
     heapLoaded: loaded.heapUsed,
+    heapDuring: during.heapUsed,
     resultBytesPerRow: resultsAfter ? resultBytes / resultsAfter : null,
     fileBytesPerResult: resultsAfter - resultsBefore > 0 ? (fileAfter - fileBefore) / (resultsAfter - resultsBefore) : null,
     resultsStored: resultsAfter,

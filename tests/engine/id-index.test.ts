@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { advanceCheckState, applyObservation, initialCheckState } from '../../src/engine/check-state.js';
+import { IdIndex } from '../../src/engine/id-index.js';
+
+describe('IdIndex', () => {
+  it('finds every id given, in any order, and nothing else; iterates by ascending id', () => {
+    const ids = [7, 3, 1_000_000, 42, 1, 2 ** 40];
+    const index = new IdIndex(ids.map((id) => [id, `v${id}`] as const));
+    for (const id of ids) expect(index.get(id)).toBe(`v${id}`);
+    for (const id of [0, 2, 8, 41, 43, 999_999, -1, 2 ** 40 + 1]) expect(index.get(id)).toBeUndefined();
+    expect([...index.keys()]).toEqual([...ids].sort((a, b) => a - b));
+    expect([...index.values()]).toEqual([...ids].sort((a, b) => a - b).map((id) => `v${id}`));
+    expect(index.size).toBe(ids.length);
+  });
+
+  it('keeps the last value of a repeated id; an empty index finds nothing', () => {
+    const index = new IdIndex([[1, 'a'], [2, 'b'], [1, 'c']] as const);
+    expect(index.get(1)).toBe('c');
+    expect(index.size).toBe(2);
+    expect(new IdIndex<string>().get(1)).toBeUndefined();
+  });
+});
+
+describe('applyObservation (in place) and advanceCheckState agree', () => {
+  it('on every sequence of three observations from every starting status', () => {
+    const statuses = ['up', 'degraded', 'down'] as const;
+    const thresholds = { failureThreshold: 2, successThreshold: 2 };
+    for (const a of statuses) for (const b of statuses) for (const c of statuses) {
+      let pure = initialCheckState(0);
+      const mutable = initialCheckState(0);
+      [a, b, c, c].forEach((status, i) => {
+        const observed = { status, message: status === 'up' ? null : `${status} ${i}`, at: (i + 1) * 1000 };
+        const result = advanceCheckState(pure, observed, thresholds);
+        pure = result.state;
+        expect(applyObservation(mutable, observed, thresholds)).toBe(result.changed);
+        expect(mutable).toEqual(pure);
+      });
+    }
+  });
+});
