@@ -1,7 +1,6 @@
 import { swaggerUI } from '@hono/swagger-ui';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { secureHeaders } from 'hono/secure-headers';
 import type { Db } from '../db/client.js';
 import type { ServiceContext } from '../services/context.js';
 import { AppError } from '../domain/errors.js';
@@ -25,6 +24,7 @@ import { errorResponse, notFoundResponse } from './errors.js';
 import { functionRoutes } from './functions/index.js';
 import { inventoryRoutes } from './inventory/index.js';
 import { healthRoutes, VERSION } from './system/health.js';
+import { SECURITY_HEADERS, securityHeaders } from './system/security-headers.js';
 import { tokenRoutes } from './tokens/index.js';
 
 export interface AppDeps {
@@ -60,7 +60,8 @@ export function createApp(deps: AppDeps) {
 
   app.onError(errorResponse);
   app.notFound(notFoundResponse);
-  app.use('*', secureHeaders());
+  // Every answer gets the security headers; the pages add their CSP (pageRoutes), set over these.
+  app.use('*', securityHeaders(SECURITY_HEADERS));
   app.use('*', async (c, next) => {
     c.set('db', deps.database(c.env ?? {}));
     c.set('now', now);

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
+import { PAGE_SECURITY_HEADERS, securityHeaders } from '../api/system/security-headers.js';
 import type { AppEnv } from '../api/env.js';
 import { assetRoutes } from './assets.js';
 import { loginPages } from './login.js';
@@ -16,24 +16,7 @@ import { watchFloorPages } from './watch-floor.js';
  */
 export function pageRoutes(deps: PlannerDeps = {}) {
   const pages = new Hono<PageEnv>();
-  pages.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-      referrerPolicy: 'same-origin',
-    }),
-  );
+  pages.use('*', securityHeaders(PAGE_SECURITY_HEADERS));
   pages.route('/assets', assetRoutes);
   // Public, no sign-in: mounted before the session is read.
   pages.route('/status', statusRoutes);

@@ -8,9 +8,10 @@ import { AppError } from '../domain/errors.js';
 import { roleAtLeast } from '../domain/roles.js';
 import { acknowledgeIncident, addIncidentUpdate } from '../services/incidents.js';
 import type { SessionInfo } from '../services/sessions.js';
+import { cachedRead } from '../services/read-cache.js';
 import { Layout } from './layout.js';
 import { pageContext, requirePage, verifyCsrf, type PageEnv } from './session.js';
-import { loadWatchFloor, type WatchAsset, type WatchDrill, type WatchFloorData, type WatchFunction, type WatchIncident } from './watch/data.js';
+import { loadWatchFloor, watchAssets, watchFloorJson, type WatchAsset, type WatchDrill, type WatchFloorData, type WatchFunction, type WatchIncident } from './watch/data.js';
 import { WorldMap } from './world-map.js';
 
 const KIND_LABELS: Record<AssetKind, string> = {
@@ -290,9 +291,9 @@ function Passes({ data }: { data: WatchFloorData }) {
 }
 
 /** The assets that are not up, named, so a glance across the room finds them without scrolling. */
-function Attention({ data }: { data: WatchFloorData }) {
+function Attention({ assets }: { assets: WatchAsset[] }) {
   const order = { down: 0, degraded: 1, maintenance: 2 } as Record<string, number>;
-  const notUp = data.assets.filter((a) => a.status in order).sort((a, b) => order[a.status]! - order[b.status]! || a.name.localeCompare(b.name));
+  const notUp = assets.filter((a) => a.status in order).sort((a, b) => order[a.status]! - order[b.status]! || a.name.localeCompare(b.name));
   if (!notUp.length) return <p class="attention muted">No asset is down, degraded or in maintenance.</p>;
   return (
     <p class="attention">
@@ -307,9 +308,9 @@ function Attention({ data }: { data: WatchFloorData }) {
   );
 }
 
-function Summary({ data }: { data: WatchFloorData }) {
+function Summary({ data, assets }: { data: WatchFloorData; assets: WatchAsset[] }) {
   const fnCount = (s: string) => data.functions.filter((f) => f.status === s).length;
-  const assetCount = (s: string) => data.assets.filter((a) => a.status === s).length;
+  const assetCount = (s: string) => assets.filter((a) => a.status === s).length;
   const unacked = data.incidents.filter((i) => !i.acknowledgedAt).length;
   return (
     <p class="summary" id="wf-summary">
@@ -333,11 +334,12 @@ function Summary({ data }: { data: WatchFloorData }) {
 
 export function WatchFloor({ data, session }: { data: WatchFloorData; session: SessionInfo }) {
   const functions = [...data.functions].sort((a, b) => TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || a.name.localeCompare(b.name));
+  const assets = watchAssets(data);
   return (
     <div class="watch-floor" id="watch-floor" data-last-event={String(data.lastEventId)} data-stream="/events/stream">
       <div class="wf-head">
         <h1>Watch floor</h1>
-        <Summary data={data} />
+        <Summary data={data} assets={assets} />
         <p class="wf-clock muted">
           As of <time datetime={isoTimeOf(data.now)}>{new Date(data.now).toISOString().slice(11, 19)} UTC</time> ·{' '}
           <span id="live-state" class="live-state">
@@ -348,7 +350,7 @@ export function WatchFloor({ data, session }: { data: WatchFloorData; session: S
       {data.drills.map((d) => (
         <DrillBanner drill={d} now={data.now} />
       ))}
-      <Attention data={data} />
+      <Attention assets={assets} />
       <div class="wf-grid">
         <section class="wf-functions" aria-labelledby="h-functions">
           <h2 id="h-functions">Mission functions</h2>
@@ -376,7 +378,7 @@ export function WatchFloor({ data, session }: { data: WatchFloorData; session: S
         </section>
         <section class="wf-map" aria-labelledby="h-map">
           <h2 id="h-map">World map</h2>
-          <WorldMap assets={data.assets} />
+          <WorldMap assets={assets} />
           <p class="map-legend" aria-hidden="true">
             <span class="status s-up">up</span> <span class="status s-degraded">degraded</span> <span class="status s-down">down (dashed link)</span>{' '}
             <span class="status s-unknown">unknown</span> <span class="status s-maintenance">maintenance</span>
@@ -388,7 +390,7 @@ export function WatchFloor({ data, session }: { data: WatchFloorData; session: S
         </section>
         <section class="wf-assets" aria-labelledby="h-assets">
           <h2 id="h-assets">Assets</h2>
-          <AssetTables assets={data.assets} />
+          <AssetTables assets={assets} />
         </section>
       </div>
     </div>
@@ -453,11 +455,15 @@ watchFloorPages.get('/', requirePage('read'), async (c) => {
   return c.html(body);
 });
 
-/** The watch floor's data as JSON, for scripts and other screens (same sign-in, same content). */
+/**
+ * The watch floor's data as JSON, for scripts and other screens (same sign-in, same content):
+ * assets as a table (`assetFields` once, then one array per asset), see watchFloorJson.
+ */
 watchFloorPages.get('/watch.json', requirePage('read'), async (c) => {
-  const data = await loadWatchFloor(pageContext(c));
-  c.header('Cache-Control', 'no-store');
-  return c.json(data);
+  const ctx = pageContext(c);
+  // The same for every reader: reused while the database is unchanged within the second (cachedRead).
+  const body = await cachedRead(ctx.db, 'watch.json', ctx.now(), async () => watchFloorJson(await loadWatchFloor(ctx)));
+  return c.body(body, 200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
 });
 
 watchFloorPages.post('/incidents/:id/ack', requirePage('handleIncidents'), async (c) => {

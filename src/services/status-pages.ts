@@ -386,7 +386,7 @@ export async function loadPublicStatus(db: Db, slug: string, now: number, option
   const [assetStateRows, functionStateRows, uptimeRows, incidentRows, windowRows] = await Promise.all([
     assetIds.length ? db.select().from(assetStates).where(idsIn(assetStates.assetId, assetIds)) : [],
     functionIds.length ? db.select().from(functionStates).where(idsIn(functionStates.functionId, functionIds)) : [],
-    options.uptime === false ? [] : readUptime(db, assetIds, functionIds, now),
+    options.uptime === false ? new Map<string, number[]>() : readUptime(db, assetIds, functionIds, now),
     readIncidents(db, assetIds, functionIds, now - (options.incidentDays ?? RECENT_INCIDENT_DAYS) * DAY_MS),
     db.select().from(maintenanceWindows).orderBy(asc(maintenanceWindows.id)),
   ]);
@@ -407,12 +407,10 @@ export async function loadPublicStatus(db: Db, slug: string, now: number, option
   const inMaintenance = new Set(windows.filter((w) => w.status === 'in_progress').flatMap((w) => w.row.assetIds));
 
   const days = uptimeDays(now);
-  const uptimeBySubject = new Map<string, Map<number, { samples: number; available: number }>>();
-  for (const r of uptimeRows) {
-    const key = `${r.kind}:${r.id}`;
-    if (!uptimeBySubject.has(key)) uptimeBySubject.set(key, new Map());
-    uptimeBySubject.get(key)!.set(r.day, { samples: r.samples, available: r.available });
-  }
+  // A day without data is the same bar on every component: one object per day, shared.
+  const emptyBars = days.map((day) => ({ day, samples: 0, ratio: null }));
+  const samplesOfDay = new Float64Array(days.length);
+  const availableOfDay = new Float64Array(days.length);
 
   const groupIds = new Map<string, string>();
   const components: PublicComponent[] = rows.map((row, index) => {
@@ -432,16 +430,29 @@ export async function loadPublicStatus(db: Db, slug: string, now: number, option
         status = 'under_maintenance';
       }
     }
-    const series = uptimeBySubject.get(row.assetId !== null ? `asset:${row.assetId}` : `function:${row.functionId}`);
+    const series = uptimeRows.get(row.assetId !== null ? `asset:${row.assetId}` : `function:${row.functionId}`);
     let samples = 0;
     let available = 0;
-    const bars = days.map((day) => {
-      const d = series?.get(day);
-      if (!d || d.samples <= 0) return { day, samples: 0, ratio: null };
-      samples += d.samples;
-      available += d.available;
-      return { day, samples: d.samples, ratio: Math.min(1, d.available / d.samples) };
-    });
+    let bars: UptimeDay[] = emptyBars;
+    if (series) {
+      samplesOfDay.fill(0);
+      availableOfDay.fill(0);
+      for (let i = 0; i < series.length; i += 3) {
+        samplesOfDay[series[i]!] = series[i + 1]!;
+        availableOfDay[series[i]!] = series[i + 2]!;
+      }
+      bars = new Array<UptimeDay>(days.length);
+      for (let i = 0; i < days.length; i++) {
+        const n = samplesOfDay[i]!;
+        if (n <= 0) {
+          bars[i] = emptyBars[i]!;
+          continue;
+        }
+        samples += n;
+        available += availableOfDay[i]!;
+        bars[i] = { day: days[i]!, samples: n, ratio: Math.min(1, availableOfDay[i]! / n) };
+      }
+    }
     if (row.groupName !== null && !groupIds.has(row.groupName)) groupIds.set(row.groupName, `group-${groupIds.size + 1}`);
     return {
       index,
@@ -594,18 +605,28 @@ export function uptimeDays(now: number): number[] {
   return Array.from({ length: UPTIME_DAYS }, (_, i) => today - (UPTIME_DAYS - 1 - i) * DAY_MS);
 }
 
-/** Daily rollups of every subject on the page over the bars' days, in one query. */
-async function readUptime(db: Db, assetIds: number[], functionIds: number[], now: number) {
+/**
+ * Daily rollups of every subject on the page over the bars' days, in one query, aggregated by
+ * SQLite: one row per subject (200 rows for 200 components, not 18,000), its days as a flat list
+ * of numbers `dayIndex, samples, available, …` (dayIndex 0 is the oldest bar). Keyed `kind:id`.
+ */
+async function readUptime(db: Db, assetIds: number[], functionIds: number[], now: number): Promise<Map<string, number[]>> {
   const subjects: SQL[] = [];
   if (assetIds.length) subjects.push(and(eq(rollups.subjectKind, 'asset'), idsIn(rollups.subjectId, assetIds))!);
   if (functionIds.length) subjects.push(and(eq(rollups.subjectKind, 'function'), idsIn(rollups.subjectId, functionIds))!);
-  if (!subjects.length) return [];
-  // Raw rows (200 components × 90 days is 18,000 of them): drizzle's row mapping cost more than the query.
-  return db.all<{ kind: 'check' | 'asset' | 'function'; id: number; day: number; samples: number; available: number }>(sql`
-    select ${rollups.subjectKind} as kind, ${rollups.subjectId} as id, ${rollups.bucketStart} as day, ${rollups.samples} as samples,
-      ${rollups.upSamples} + ${rollups.degradedSamples} as available
+  const bySubject = new Map<string, number[]>();
+  if (!subjects.length) return bySubject;
+  // Inlined, not bound: a bound JS number is a REAL in SQLite, and the day index must be an integer.
+  const first = sql.raw(String(uptimeDays(now)[0]!));
+  const day = sql.raw(String(DAY_MS));
+  const rows = await db.values<[string, number, string]>(sql`
+    select ${rollups.subjectKind}, ${rollups.subjectId},
+      group_concat(((${rollups.bucketStart} - ${first}) / ${day}) || ',' || ${rollups.samples} || ',' || (${rollups.upSamples} + ${rollups.degradedSamples}))
     from ${rollups}
-    where ${and(eq(rollups.granularity, 'day'), gte(rollups.bucketStart, uptimeDays(now)[0]!), or(...subjects))}`);
+    where ${and(eq(rollups.granularity, 'day'), gte(rollups.bucketStart, first), sql`(${rollups.bucketStart} - ${first}) % ${day} = 0`, or(...subjects))}
+    group by ${rollups.subjectKind}, ${rollups.subjectId}`);
+  for (const [kind, id, list] of rows) bySubject.set(`${kind}:${id}`, JSON.parse(`[${list}]`) as number[]);
+  return bySubject;
 }
 
 /** Open incidents, and those opened or resolved since `since`, that touch one of the subjects. */

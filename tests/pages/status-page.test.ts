@@ -193,6 +193,7 @@ describe('a public status page through app.request', () => {
     rollup('function', ids.relay, today - 2 * DAY, 1440, 0, 0, 'hour'); // hourly rows are not the bars
     rollup('asset', ids.tokyo, today - 89 * DAY, 1000, 999); // the oldest bar
     rollup('asset', ids.tokyo, today - 90 * DAY, 1000, 0); // one day too old
+    rollup('asset', ids.tokyo, today - 5 * DAY + 3_600_000, 1000, 0); // not the start of a day: not a bar
     rollup('asset', ids.bunker, today - DAY, 1000, 0); // not on the page
     const html = (await get('/status/public')).text;
 

@@ -9,9 +9,11 @@ import { atomFeed } from './feed.js';
 import { StatusNotFound, StatusPageView } from './page.js';
 import { summaryJson } from './summary.js';
 import { cachedRead } from '../../services/read-cache.js';
+import { PAGE_SECURITY_HEADERS, withHeaders } from '../../api/system/security-headers.js';
 
 /** Readers may be other sites' dashboards: the machine-readable answers allow any origin. */
 const OPEN = { 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=30' };
+const JSON_OPEN = { ...OPEN, 'content-type': 'application/json' };
 
 async function load(c: Context<AppEnv>, options?: PublicStatusOptions): Promise<PublicStatus | null> {
   return loadPublicStatus(c.get('db'), c.req.param('slug') ?? '', c.get('now')(), options);
@@ -51,7 +53,8 @@ statusRoutes.get('/:slug/summary.json', async (c) => {
     return status ? JSON.stringify(summaryJson(status, pageUrl(c, status.page.slug))) : null;
   });
   if (body === null) return notFoundJson(c);
-  return c.body(body, 200, { ...OPEN, 'content-type': 'application/json' });
+  // Served many times per change: one plain header object, security headers included.
+  return withHeaders(body, 200, PAGE_SECURITY_HEADERS, JSON_OPEN);
 });
 
 statusRoutes.get('/:slug/feed.atom', async (c) => {

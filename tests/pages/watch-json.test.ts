@@ -1,0 +1,86 @@
+// /watch.json: the watch floor's data in its compact form (assets as a table), and the security
+// headers every answer keeps after they moved into one precomputed middleware.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAGE_CSP, SECURITY_HEADERS } from '../../src/api/system/security-headers.js';
+import { WATCH_ASSET_FIELDS } from '../../src/pages/watch/data.js';
+import { createTestApp, ok, rawClient, type TestApp } from '../helpers.js';
+
+describe('/watch.json', () => {
+  let t: TestApp;
+  let cookie: string;
+  const ids: Record<string, number> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const login = await t.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: t.tokens.viewer, next: '/' }), redirect: 'manual' });
+    cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    for (const [key, body] of Object.entries({
+      'gs-a': { kind: 'ground_station', name: 'Station "A"', region: 'eu', lat: 48.123456789, lon: 11.5 },
+      'moc-b': { kind: 'mission_ops_center', name: 'MOC B' },
+    })) ids[key] = (await ok(t.call('POST', '/api/assets', { body: { key, ...body } }), 201)).id;
+    ids['link-ab'] = (await ok(t.call('POST', '/api/assets', {
+      body: { key: 'link-ab', kind: 'network_link', name: 'A–B', link: { fromAssetId: ids['gs-a'], toAssetId: ids['moc-b'] } },
+    }), 201)).id;
+    const check = await ok(t.call('POST', `/api/checks`, {
+      body: { key: 'gs-a-http', assetId: ids['gs-a'], kind: 'http', intervalSeconds: 60, timeoutMs: 5_000, http: { url: 'https://gs-a.example.net/health', expectStatus: 200 } },
+    }), 201);
+    const db = rawClient(t.sqlite);
+    db.prepare('insert into asset_states (asset_id, status, since, reason) values (?, ?, ?, ?)').run(ids['gs-a'], 'down', 1_700_000_000_000, 'status 503, expected 2xx');
+    const result = db.prepare('insert into check_results (check_id, ts, status, latency_ms) values (?, ?, ?, ?)');
+    result.run(check.id, 1_700_000_000_000, 0, 40);
+    result.run(check.id, 1_700_000_060_000, 2, 75); // the newest: its latency is the one shown
+  });
+  afterAll(() => t?.close());
+
+  it('carries the assets as a table: the field names once, one array per asset in id order', async () => {
+    const res = await t.app.request('/watch.json', { headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const data = (await res.json()) as any;
+    expect(Object.keys(data).sort()).toEqual(['assetFields', 'assets', 'drills', 'functions', 'incidents', 'lastEventId', 'now', 'passes', 'warnings']);
+    expect(data.assetFields).toEqual([...WATCH_ASSET_FIELDS]);
+    const rows = (data.assets as unknown[][]).map((row) => Object.fromEntries(WATCH_ASSET_FIELDS.map((f, i) => [f, row[i]])));
+    expect(rows.map((r) => r.key)).toEqual(['gs-a', 'moc-b', 'link-ab']);
+    expect(rows[0]).toEqual({
+      id: ids['gs-a'], key: 'gs-a', name: 'Station "A"', kind: 'ground_station', region: 'eu', status: 'down', since: 1_700_000_000_000,
+      reason: 'status 503, expected 2xx', lat: 48.12346, lon: 11.5, linkFromAssetId: null, linkToAssetId: null, latencyMs: 75,
+    });
+    // no state yet: unknown, no time; link ends only on links
+    expect(rows[1]).toMatchObject({ status: 'unknown', since: null, reason: null, latencyMs: null, linkFromAssetId: null });
+    expect(rows[2]).toMatchObject({ kind: 'network_link', linkFromAssetId: ids['gs-a'], linkToAssetId: ids['moc-b'] });
+    expect(data.warnings).toEqual({});
+    expect(data.drills).toEqual([]);
+  });
+
+  it('says the same as the page', async () => {
+    const html = await (await t.app.request('/', { headers: { cookie } })).text();
+    expect(html).toContain('data-key="gs-a" data-status="down"');
+    expect(html).toContain('data-key="moc-b" data-status="unknown"');
+    expect(html).toMatch(/Station &quot;A&quot;|Station "A"/);
+  });
+
+  it('needs a session like the page', async () => {
+    const res = await t.app.request('/watch.json', { redirect: 'manual' });
+    expect(res.status).toBe(303);
+  });
+
+  it('keeps every security header: the app-wide set on the API, the CSP too on pages and their JSON', async () => {
+    const api = await t.app.request('/api/assets', { headers: { authorization: `Bearer ${t.tokens.viewer}` } });
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(api.headers.get(name), name).toBe(value);
+    expect(api.headers.get('content-security-policy')).toBeNull();
+    await ok(t.call('POST', '/api/status-pages', { body: { slug: 'public', title: 'Status', components: [{ assetId: ids['gs-a'], name: 'A' }] } }), 201);
+    for (const path of ['/status/public', '/status/public/summary.json', '/watch.json', '/login']) {
+      for (let round = 0; round < 2; round++) {
+        // the summary is answered from its cache the second time: same headers
+        const res = await t.app.request(path, { headers: { cookie } });
+        expect(res.status, path).toBe(200);
+        for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res.headers.get(name), `${path} ${name}`).toBe(value);
+        expect(res.headers.get('content-security-policy'), path).toBe(PAGE_CSP);
+      }
+    }
+    const summary = await t.app.request('/status/public/summary.json');
+    expect(summary.headers.get('access-control-allow-origin')).toBe('*');
+    expect(summary.headers.get('content-type')).toBe('application/json');
+  });
+});
