@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Observation } from '../../checks/types.js';
-import type { Db, Statement } from '../db/client.js';
+import { insertChunks, type Db, type Statement } from '../db/client.js';
 import {
   assets,
   assetStates,
@@ -16,7 +16,7 @@ import {
 import type { AssetStatus, CheckKind, Criticality, FunctionStatus, FunctionTier, RedundancyState, Severity } from '../domain/enums.js';
 import { SYSTEM_ACTOR } from '../domain/roles.js';
 import type { ServiceContext } from '../services/context.js';
-import { recordEvent } from '../services/events.js';
+import { recordEvents, type EventSpec } from '../services/events.js';
 import type { AssetFacts } from './check-runner.js';
 import { applyObservation, STATUS_CODE, STATUS_FROM_CODE, type CheckState } from './check-state.js';
 import { maintenanceActive } from './cron.js';
@@ -203,6 +203,17 @@ export interface ObservationRecord {
 }
 
 const MONITOR_ACTOR = { ...SYSTEM_ACTOR, name: 'monitor' };
+
+/** Writes planned for one batch: row changes first, then every event in order, in one insert. */
+interface WritePlan {
+  db: Db;
+  writes: Statement[];
+  events: EventSpec[];
+}
+
+/** Multi-row upserts take each row's own values. */
+const EXCLUDED_CHECK_STATE = { status: sql`excluded.status`, since: sql`excluded.since`, message: sql`excluded.message` };
+const EXCLUDED_ASSET_STATE = { status: sql`excluded.status`, since: sql`excluded.since`, reason: sql`excluded.reason` };
 
 /**
  * The live picture: every check's streak, every asset's and function's status, the open
@@ -427,6 +438,7 @@ export class Monitor {
 
     // Flat, RESULT_COLUMNS values per row: no object per result on the hot path.
     const resultValues: Array<number | null> = [];
+    const changedChecks = new Map<number, CheckRecord>();
     for (const record of records) {
       const check = this.checks.get(record.checkId);
       if (!check) continue; // deleted while it ran
@@ -441,15 +453,15 @@ export class Monitor {
         metrics?.lossPct ?? null,
       );
       if (applyObservation(check, { status: observation.status, message: observation.message, at: record.at }, check)) {
-        const { status, since, message } = check;
-        statements.push(
-          db.insert(checkStates).values({ checkId: check.id, status, since, message })
-            .onConflictDoUpdate({ target: checkStates.checkId, set: { status, since, message } }),
-        );
+        changedChecks.set(check.id, check);
         dirtyAssets.add(check.assetId);
       }
     }
     statements.push(...resultInsertStatements(db, resultValues));
+    const checkRows = [...changedChecks.values()].map(({ id, status, since, message }) => ({ checkId: id, status, since, message }));
+    for (const rows of insertChunks(db, checkRows, 4)) {
+      statements.push(db.insert(checkStates).values(rows).onConflictDoUpdate({ target: checkStates.checkId, set: EXCLUDED_CHECK_STATE }));
+    }
     if (dirtyAssets.size) statements.push(...this.planStateChanges(ctx, dirtyAssets, now));
     return statements;
   }
@@ -535,9 +547,15 @@ export class Monitor {
     return [...seen];
   }
 
+  /**
+   * State changes, incidents and events for the assets whose inputs changed. Written as
+   * multi-row upserts, then the incident rows, then every event in one ordered insert (the
+   * incident events find their incident by ref), so a burst (thousands of checks confirming
+   * their first state) is a few statements, not thousands.
+   */
   private planStateChanges(ctx: ServiceContext, dirtyAssets: Set<number>, now: number): Statement[] {
     const { db } = ctx;
-    const statements: Statement[] = [];
+    const plan: WritePlan = { db, writes: [], events: [] };
     const assetChanges: Array<{ asset: AssetNode; previous: AssetStatus; startedAt: number }> = [];
 
     for (const assetId of dirtyAssets) {
@@ -553,14 +571,14 @@ export class Monitor {
       asset.since = now;
       asset.reason = reason;
       assetChanges.push({ asset, previous, startedAt: this.outageStart(asset.id, now) });
-      statements.push(
-        db.insert(assetStates).values({ assetId, status, since: now, reason })
-          .onConflictDoUpdate({ target: assetStates.assetId, set: { status, since: now, reason } }),
-      );
     }
-    if (!assetChanges.length) return statements;
+    if (!assetChanges.length) return [];
+    const assetRows = assetChanges.map(({ asset }) => ({ assetId: asset.id, status: asset.status, since: now, reason: asset.reason }));
+    for (const rows of insertChunks(db, assetRows, 4)) {
+      plan.writes.push(db.insert(assetStates).values(rows).onConflictDoUpdate({ target: assetStates.assetId, set: EXCLUDED_ASSET_STATE }));
+    }
 
-    const functionChanges = this.reassessFunctions(db, now, statements);
+    const functionChanges = this.reassessFunctions(db, now, plan);
     const functionsById = this.functions;
 
     for (const { asset, previous, startedAt } of assetChanges) {
@@ -571,36 +589,34 @@ export class Monitor {
         asset.status === 'down'
           ? incidentSeverity(asset.criticality, hurt.map((f) => ({ tier: f.tier, lost: f.status === 'lost' })))
           : asset.status === 'degraded' ? 'minor' : 'info';
-      statements.push(
-        recordEvent(ctx, {
-          type: `asset.${asset.status}`,
-          subjectKind: 'asset',
-          subjectId: asset.id,
-          subjectKey: asset.key,
-          severity,
-          drillRunId,
-          data: {
-            assetKey: asset.key, assetName: asset.name, kind: asset.kind, previous, status: asset.status,
-            reason: asset.reason, functionKeys: hurt.map((f) => f.key), ...(suppressed ? { suppressed: true } : {}),
-          },
-        }),
-      );
-      if (asset.status === 'down' && !suppressed && drillRunId === null) statements.push(...this.openIncident(ctx, asset, hurt, severity, startedAt, now));
+      plan.events.push({
+        type: `asset.${asset.status}`,
+        subjectKind: 'asset',
+        subjectId: asset.id,
+        subjectKey: asset.key,
+        severity,
+        drillRunId,
+        data: {
+          assetKey: asset.key, assetName: asset.name, kind: asset.kind, previous, status: asset.status,
+          reason: asset.reason, functionKeys: hurt.map((f) => f.key), ...(suppressed ? { suppressed: true } : {}),
+        },
+      });
+      if (asset.status === 'down' && !suppressed && drillRunId === null) this.openIncident(plan, asset, hurt, severity, startedAt, now);
       if (previous === 'down' && (asset.status === 'up' || asset.status === 'degraded' || asset.status === 'unknown')) {
-        statements.push(...this.resolveIncidents(ctx, (i) => i.assetId === asset.id, now));
+        this.resolveIncidents(plan, (i) => i.assetId === asset.id, now);
       }
     }
 
     for (const { fn, previous } of functionChanges) {
       if (fn.status === 'lost' && previous !== 'lost' && this.drillForFunction(fn.id) === null) {
         const covering = [...this.openIncidents.values()].find((i) => i.functionIds.includes(fn.id));
-        if (!covering) statements.push(...this.openIncident(ctx, null, [fn], fn.tier === 'PMEF' ? 'critical' : 'major', now, now));
+        if (!covering) this.openIncident(plan, null, [fn], fn.tier === 'PMEF' ? 'critical' : 'major', now, now);
       }
       if (previous === 'lost' && fn.status !== 'lost') {
-        statements.push(...this.resolveIncidents(ctx, (i) => i.assetId === null && i.functionIds.length === 1 && i.functionIds[0] === fn.id, now));
+        this.resolveIncidents(plan, (i) => i.assetId === null && i.functionIds.length === 1 && i.functionIds[0] === fn.id, now);
       }
     }
-    return statements;
+    return [...plan.writes, ...recordEvents(ctx, plan.events)];
   }
 
   /** When the outage began: the earliest start among the asset's failing streaks. */
@@ -620,8 +636,7 @@ export class Monitor {
     });
   }
 
-  private reassessFunctions(db: Db, now: number, statements: Statement[]): Array<{ fn: FunctionNode; previous: FunctionStatus }> {
-    const ctx: ServiceContext = { db, actor: MONITOR_ACTOR, now: () => now };
+  private reassessFunctions(db: Db, now: number, plan: WritePlan): Array<{ fn: FunctionNode; previous: FunctionStatus }> {
     const impacts = assessFunctions([...this.functions.values()], (id) => this.isAvailable(id));
     const changes: Array<{ fn: FunctionNode; previous: FunctionStatus }> = [];
     for (const [id, impact] of impacts) {
@@ -633,7 +648,7 @@ export class Monitor {
       fn.status = impact.status;
       fn.redundancy = impact.redundancy;
       if (previous !== impact.status) fn.since = now;
-      statements.push(
+      plan.writes.push(
         db.insert(functionStates).values({ functionId: id, status: fn.status, redundancy: fn.redundancy, since: fn.since })
           .onConflictDoUpdate({ target: functionStates.functionId, set: { status: fn.status, redundancy: fn.redundancy, since: fn.since } }),
       );
@@ -643,60 +658,54 @@ export class Monitor {
       };
       if (previous !== impact.status) {
         const severity: Severity = fn.status === 'lost' ? (fn.tier === 'PMEF' ? 'critical' : 'major') : fn.status === 'degraded' ? 'minor' : 'info';
-        statements.push(recordEvent(ctx, { type: `function.${fn.status}`, subjectKind: 'function', subjectId: id, subjectKey: fn.key, severity, drillRunId: this.drillForFunction(id), data }));
+        plan.events.push({ type: `function.${fn.status}`, subjectKind: 'function', subjectId: id, subjectKey: fn.key, severity, drillRunId: this.drillForFunction(id), data });
         changes.push({ fn, previous });
       }
       if (hadSpare && !hasSpare && impact.status !== 'lost') {
-        statements.push(recordEvent(ctx, { type: 'redundancy.lost', subjectKind: 'function', subjectId: id, subjectKey: fn.key, severity: fn.tier === 'PMEF' ? 'major' : 'minor', drillRunId: this.drillForFunction(id), data }));
+        plan.events.push({ type: 'redundancy.lost', subjectKind: 'function', subjectId: id, subjectKey: fn.key, severity: fn.tier === 'PMEF' ? 'major' : 'minor', drillRunId: this.drillForFunction(id), data });
       } else if (!hadSpare && hasSpare) {
-        statements.push(recordEvent(ctx, { type: 'redundancy.restored', subjectKind: 'function', subjectId: id, subjectKey: fn.key, drillRunId: this.drillForFunction(id), data }));
+        plan.events.push({ type: 'redundancy.restored', subjectKind: 'function', subjectId: id, subjectKey: fn.key, drillRunId: this.drillForFunction(id), data });
       }
     }
     return changes;
   }
 
-  private openIncident(ctx: ServiceContext, asset: AssetNode | null, hurt: FunctionNode[], severity: Severity, startedAt: number, now: number): Statement[] {
+  private openIncident(plan: WritePlan, asset: AssetNode | null, hurt: FunctionNode[], severity: Severity, startedAt: number, now: number): void {
     const ref = crypto.randomUUID();
     const title = asset
       ? `${asset.name} is down${hurt.length ? ` (affects ${hurt.map((f) => f.name).join(', ')})` : ''}`
       : `${hurt[0]!.name} is lost`;
     const incident: OpenIncident = { ref, assetId: asset?.id ?? null, functionIds: hurt.map((f) => f.id), severity };
     this.openIncidents.set(ref, incident);
-    return [
-      ctx.db.insert(incidents).values({
-        ref, assetId: incident.assetId, functionIds: incident.functionIds, state: 'open', severity, title, startedAt, openedAt: now,
-      }),
-      recordEvent(ctx, {
-        type: 'incident.opened',
-        subjectKind: 'incident',
-        subjectId: sql`(select id from incidents where ref = ${ref})`,
-        subjectKey: ref,
-        severity,
-        data: {
-          incidentRef: ref, title, assetKey: asset?.key ?? null, functionKeys: hurt.map((f) => f.key), startedAt, openedAt: now,
-          ttdMs: now - startedAt,
-        },
-      }),
-    ];
+    plan.writes.push(plan.db.insert(incidents).values({
+      ref, assetId: incident.assetId, functionIds: incident.functionIds, state: 'open', severity, title, startedAt, openedAt: now,
+    }));
+    plan.events.push({
+      type: 'incident.opened',
+      subjectKind: 'incident',
+      subjectId: sql`(select id from incidents where ref = ${ref})`,
+      subjectKey: ref,
+      severity,
+      data: {
+        incidentRef: ref, title, assetKey: asset?.key ?? null, functionKeys: hurt.map((f) => f.key), startedAt, openedAt: now,
+        ttdMs: now - startedAt,
+      },
+    });
   }
 
-  private resolveIncidents(ctx: ServiceContext, match: (incident: OpenIncident) => boolean, now: number): Statement[] {
-    const statements: Statement[] = [];
+  private resolveIncidents(plan: WritePlan, match: (incident: OpenIncident) => boolean, now: number): void {
     for (const incident of [...this.openIncidents.values()].filter(match)) {
       this.openIncidents.delete(incident.ref);
-      statements.push(
-        ctx.db.update(incidents).set({ state: 'resolved', resolvedAt: now }).where(eq(incidents.ref, incident.ref)),
-        recordEvent(ctx, {
-          type: 'incident.resolved',
-          subjectKind: 'incident',
-          subjectId: sql`(select id from incidents where ref = ${incident.ref})`,
-          subjectKey: incident.ref,
-          severity: incident.severity,
-          data: { incidentRef: incident.ref, assetKey: incident.assetId === null ? null : this.assets.get(incident.assetId)?.key ?? null, resolvedAt: now },
-        }),
-      );
+      plan.writes.push(plan.db.update(incidents).set({ state: 'resolved', resolvedAt: now }).where(eq(incidents.ref, incident.ref)));
+      plan.events.push({
+        type: 'incident.resolved',
+        subjectKind: 'incident',
+        subjectId: sql`(select id from incidents where ref = ${incident.ref})`,
+        subjectKey: incident.ref,
+        severity: incident.severity,
+        data: { incidentRef: incident.ref, assetKey: incident.assetId === null ? null : this.assets.get(incident.assetId)?.key ?? null, resolvedAt: now },
+      });
     }
-    return statements;
   }
 }
 

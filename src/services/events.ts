@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import type { Statement } from '../db/client.js';
+import { insertChunks, type Statement } from '../db/client.js';
 import { events } from '../db/schema/index.js';
 import type { Severity } from '../domain/enums.js';
 import type { ServiceContext } from './context.js';
@@ -17,7 +17,17 @@ export interface EventSpec {
 
 /** The insert that records an event; commit it in the same batch as the change it describes. */
 export function recordEvent(ctx: ServiceContext, spec: EventSpec): Statement {
-  return ctx.db.insert(events).values({
+  return ctx.db.insert(events).values(eventRow(ctx, spec));
+}
+
+/** Many events in as few multi-row inserts as the driver allows, in order (ids follow it). */
+export function recordEvents(ctx: ServiceContext, specs: readonly EventSpec[]): Statement[] {
+  // Nine columns, plus a parameter for a sub-selected subject or drill run.
+  return insertChunks(ctx.db, specs.map((spec) => eventRow(ctx, spec)), 11).map((rows) => ctx.db.insert(events).values(rows));
+}
+
+function eventRow(ctx: ServiceContext, spec: EventSpec) {
+  return {
     ts: ctx.now(),
     type: spec.type,
     subjectKind: spec.subjectKind,
@@ -27,5 +37,5 @@ export function recordEvent(ctx: ServiceContext, spec: EventSpec): Statement {
     drillRunId: spec.drillRunId ?? null,
     actor: ctx.actor.name,
     data: spec.data ?? {},
-  });
+  };
 }
