@@ -2,6 +2,7 @@
 // bars, the Atom feed, badges, and that nothing the page does not list ever leaks), then in a
 // real browser (Debian's chromium) against the app served over loopback HTTP with the demo seed.
 import fs from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -296,6 +297,29 @@ describe('a public status page through app.request', () => {
     sql(`update function_states set status = 'lost' where function_id = ?`, ids.relay);
     await ok(t.call('POST', '/api/maintenance', { body: { key: 'bunker-now', title: 'Bunker now', assetIds: [ids.bunker, ids.alpha], startsAt: at(now - 60_000), endsAt: at(now + 60_000) } }), 201);
     expect(componentHtml((await get('/status/public')).text, 0)).toContain('data-status="under_maintenance"');
+  });
+
+  it('serves summary.json gzipped to clients that accept it, with an ETag that answers 304 until it changes', async () => {
+    const plain = await get('/status/public/summary.json');
+    const etag = plain.headers.get('etag')!;
+    expect(etag).toMatch(/^"[0-9a-f]{24}"$/);
+    expect(plain.headers.get('vary')).toBe('Accept-Encoding');
+
+    const zipped = await t.app.request('/status/public/summary.json', { headers: { 'accept-encoding': 'br, gzip;q=0.8' } });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    const bytes = new Uint8Array(await zipped.arrayBuffer());
+    expect(bytes.length).toBeLessThan(Buffer.byteLength(plain.text));
+    expect(gunzipSync(bytes).toString('utf8')).toBe(plain.text);
+    const refused = await t.app.request('/status/public/summary.json', { headers: { 'accept-encoding': 'gzip;q=0' } });
+    expect(refused.headers.get('content-encoding')).toBeNull();
+
+    const unchanged = await t.app.request('/status/public/summary.json', { headers: { 'if-none-match': etag } });
+    expect(unchanged.status).toBe(304);
+    expect(await unchanged.text()).toBe('');
+    await openBunkerIncident();
+    const changed = await t.app.request('/status/public/summary.json', { headers: { 'if-none-match': etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
   });
 
   it('serves summary.json in the Statuspage shape', async () => {

@@ -32,5 +32,14 @@ describe('pages on Workers + D1', () => {
     expect(summary.status).toBe(200);
     expect(summary.headers.get('x-content-type-options')).toBe('nosniff');
     expect(((await summary.json()) as { components: Array<{ name: string }> }).components.map((c) => c.name)).toEqual(['W1']);
+    // Precompressed for gzip readers and not encoded a second time by the runtime; ETag → 304.
+    const zipped = await SELF.fetch('https://coopwatch.test/status/w/summary.json', { headers: { 'accept-encoding': 'gzip' } });
+    const raw = new Uint8Array(await zipped.arrayBuffer());
+    const text = raw[0] === 0x1f && raw[1] === 0x8b
+      ? await new Response(new Blob([raw]).stream().pipeThrough(new DecompressionStream('gzip'))).text()
+      : new TextDecoder().decode(raw);
+    expect(JSON.parse(text).components.map((c: { name: string }) => c.name)).toEqual(['W1']);
+    const etag = zipped.headers.get('etag')!;
+    expect((await SELF.fetch('https://coopwatch.test/status/w/summary.json', { headers: { 'if-none-match': etag } })).status).toBe(304);
   });
 });

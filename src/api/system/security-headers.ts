@@ -63,8 +63,14 @@ export function securityHeaders(headers: Readonly<Record<string, string>>): Midd
  * An answer with its security headers and `extra` in one plain header object: on Node the
  * server writes it without building a Headers list, and the middleware leaves it alone.
  */
-export function withHeaders(body: string | null, status: number, security: Readonly<Record<string, string>>, extra: Record<string, string>): Response {
-  const res = new Response(body, { status, headers: { ...security, ...extra } });
+export function withHeaders(
+  body: string | Uint8Array | null,
+  status: number,
+  security: Readonly<Record<string, string>>,
+  extra: Record<string, string>,
+  init: { encodeBody?: 'manual' } = {},
+): Response {
+  const res = new Response(body as BodyInit | null, { ...init, status, headers: { ...security, ...extra } } as ResponseInit);
   complete.add(res);
   return res;
 }

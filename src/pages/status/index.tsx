@@ -7,6 +7,7 @@ import { loadPublicStatus, type ComponentStatus, type Indicator, type PublicStat
 import { badgeSvg } from './badge.js';
 import { atomFeed } from './feed.js';
 import { StatusNotFound, StatusPageView } from './page.js';
+import { acceptsGzip, encodeBody, notModified } from './encoded-body.js';
 import { summaryJson } from './summary.js';
 import { cachedRead } from '../../services/read-cache.js';
 import { PAGE_SECURITY_HEADERS, withHeaders } from '../../api/system/security-headers.js';
@@ -43,18 +44,24 @@ statusRoutes.get('/:slug', async (c) => {
   return c.html(html, 200, { 'cache-control': 'no-cache' });
 });
 
-// Read far more often than anything changes: the serialized answer is reused while the database
-// is unchanged (within the second), see cachedRead.
+// Read far more often than anything changes: the answer is reused while the database is
+// unchanged (within the second, see cachedRead), already gzipped and with its ETag.
 statusRoutes.get('/:slug/summary.json', async (c) => {
   const slug = c.req.param('slug') ?? '';
   const origin = new URL(c.req.url).origin;
   const body = await cachedRead(c.get('db'), `summary.json ${origin} ${slug}`, c.get('now')(), async () => {
     const status = await load(c, { uptime: false });
-    return status ? JSON.stringify(summaryJson(status, pageUrl(c, status.page.slug))) : null;
+    return status ? encodeBody(JSON.stringify(summaryJson(status, pageUrl(c, status.page.slug)))) : null;
   });
   if (body === null) return notFoundJson(c);
+  const headers = { ...JSON_OPEN, etag: body.etag, vary: 'Accept-Encoding' };
+  if (notModified(c.req.header('if-none-match'), body.etag)) return withHeaders(null, 304, PAGE_SECURITY_HEADERS, headers);
+  if (acceptsGzip(c.req.header('accept-encoding'))) {
+    // Already encoded: Workers must not encode it again ('manual'); Node sends it as it is.
+    return withHeaders(body.gzip, 200, PAGE_SECURITY_HEADERS, { ...headers, 'content-encoding': 'gzip' }, { encodeBody: 'manual' });
+  }
   // Served many times per change: one plain header object, security headers included.
-  return withHeaders(body, 200, PAGE_SECURITY_HEADERS, JSON_OPEN);
+  return withHeaders(body.text, 200, PAGE_SECURITY_HEADERS, headers);
 });
 
 statusRoutes.get('/:slug/feed.atom', async (c) => {
