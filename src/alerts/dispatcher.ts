@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
 import { commitAtomically, type Db, type Statement } from '../db/client.js';
 import { assets, events, incidents, missionFunctions, webhookAttempts, webhookDeliveries, webhooks, type EventRow, type WebhookRow } from '../db/schema/index.js';
 import { SYSTEM_ACTOR } from '../domain/roles.js';
@@ -6,6 +6,7 @@ import { severityAtLeast } from '../engine/severity.js';
 import { recordEvent } from '../services/events.js';
 import { formatEvent } from './formats.js';
 import { standardWebhookHeaders } from './signing.js';
+import { idsIn, textIn } from '../db/ids.js';
 
 export interface SendResult {
   status: number;
@@ -108,7 +109,7 @@ export class WebhookDispatcher {
       .select({ ref: incidents.ref, assetKey: assets.key })
       .from(incidents)
       .innerJoin(assets, eq(incidents.assetId, assets.id))
-      .where(inArray(incidents.ref, refs));
+      .where(textIn(incidents.ref, refs));
     return new Map(rows.map((r) => [r.ref, r.assetKey]));
   }
 
@@ -152,9 +153,9 @@ export class WebhookDispatcher {
       .orderBy(asc(webhookDeliveries.id))
       .limit(limit);
     if (!due.length) return 0;
-    const subs = new Map((await db.select().from(webhooks).where(inArray(webhooks.id, [...new Set(due.map((d) => d.webhookId))]))).map((w) => [w.id, w]));
+    const subs = new Map((await db.select().from(webhooks).where(idsIn(webhooks.id, [...new Set(due.map((d) => d.webhookId))]))).map((w) => [w.id, w]));
     const eventIds = due.flatMap((d) => (d.eventId === null ? [] : [d.eventId]));
-    const eventRows = new Map((eventIds.length ? await db.select().from(events).where(inArray(events.id, eventIds)) : []).map((e) => [e.id, e]));
+    const eventRows = new Map((eventIds.length ? await db.select().from(events).where(idsIn(events.id, eventIds)) : []).map((e) => [e.id, e]));
     const queue = [...due];
     const workers = Array.from({ length: Math.min(this.options.concurrency ?? 16, queue.length) }, async () => {
       for (let d = queue.shift(); d; d = queue.shift()) {

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { commitAtomically, type Db, type Statement } from '../db/client.js';
 import { assets, drillRuns, drills, groupMembers, dependencyGroups, missionFunctions, type DrillRow, type DrillRunRow, type HookSpec } from '../db/schema/index.js';
 import { AppError, ConflictError } from '../domain/errors.js';
@@ -11,6 +11,7 @@ import { recordEvent } from '../services/events.js';
 import { assessScenarioBody, scenarioBody } from '../services/scenarios.js';
 import { loadGroups } from '../services/functions.js';
 import { drillDisturbance } from './disturbance.js';
+import { idsIn } from '../db/ids.js';
 
 type Phase = DrillRunRow['phase'];
 type Step = DrillRunRow['steps'][number];
@@ -198,7 +199,7 @@ export class DrillRunner {
     const { db } = this.options;
     const hypothesisFunctionIds = drill.hypothesis.functionIds.length ? drill.hypothesis.functionIds : row.functionIds;
     const rtos = hypothesisFunctionIds.length
-      ? await db.select({ rto: missionFunctions.rtoSeconds }).from(missionFunctions).where(inArray(missionFunctions.id, hypothesisFunctionIds))
+      ? await db.select({ rto: missionFunctions.rtoSeconds }).from(missionFunctions).where(idsIn(missionFunctions.id, hypothesisFunctionIds))
       : [];
     const dependencies = await this.dependencyAssets(hypothesisFunctionIds);
     const disturbed = await disturbanceOf(db, row.targetAssetIds, row.functionIds);
@@ -226,7 +227,7 @@ export class DrillRunner {
         .select({ assetId: groupMembers.assetId, functionId: groupMembers.memberFunctionId })
         .from(groupMembers)
         .innerJoin(dependencyGroups, eq(groupMembers.groupId, dependencyGroups.id))
-        .where(inArray(dependencyGroups.functionId, frontier));
+        .where(idsIn(dependencyGroups.functionId, frontier));
       for (const m of members) if (m.assetId !== null) assetIds.add(m.assetId);
       frontier = [...new Set(members.flatMap((m) => (m.functionId !== null && !seen.has(m.functionId) ? [m.functionId] : [])))];
     }
@@ -451,7 +452,7 @@ export class DrillRunner {
 }
 
 async function assetKeys(db: Db, ids: number[]): Promise<string[]> {
-  const rows = ids.length ? await db.select({ id: assets.id, key: assets.key }).from(assets).where(inArray(assets.id, ids)) : [];
+  const rows = ids.length ? await db.select({ id: assets.id, key: assets.key }).from(assets).where(idsIn(assets.id, ids)) : [];
   const keyOf = new Map(rows.map((r) => [r.id, r.key]));
   return ids.map((id) => keyOf.get(id) ?? String(id));
 }

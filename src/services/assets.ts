@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
 import { commitAtomically, type Db } from '../db/client.js';
 import { assets, assetStates, type AssetRow } from '../db/schema/index.js';
 import type { AssetKind } from '../domain/enums.js';
@@ -11,6 +11,7 @@ import { recordEvent } from './events.js';
 import { functionsDependingOn } from './functions.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 import { elementWarnings } from './satellites.js';
+import { idsIn } from '../db/ids.js';
 
 type AssetStateRow = typeof assetStates.$inferSelect;
 
@@ -135,7 +136,7 @@ async function checkLinkEndpoints(db: Db, selfId: number | null, link: { fromAss
     problems.push({ path: 'link.toAssetId', message: 'a link joins two different assets' });
   }
   const ids = [link.fromAssetId, link.toAssetId];
-  const found = await db.select({ id: assets.id, kind: assets.kind }).from(assets).where(inArray(assets.id, ids));
+  const found = await db.select({ id: assets.id, kind: assets.kind }).from(assets).where(idsIn(assets.id, ids));
   for (const [field, id] of [['fromAssetId', link.fromAssetId], ['toAssetId', link.toAssetId]] as const) {
     const endpoint = found.find((a) => a.id === id);
     if (!endpoint) problems.push({ path: `link.${field}`, message: `no asset with id ${id}` });

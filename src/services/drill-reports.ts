@@ -1,10 +1,11 @@
-import { asc, desc, eq, inArray } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import { assets, drillFindings, drillRuns, incidents, missionFunctions, scenarios } from '../db/schema/index.js';
 import { authorize } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
 import type { ServiceContext } from './context.js';
 import { findingView, loadDrill, loadRun, runView } from './drills.js';
 import { percentile } from '../domain/stats.js';
+import { idsIn } from '../db/ids.js';
 
 const DAY_MS = 86_400_000;
 
@@ -15,8 +16,8 @@ export async function afterActionReport(ctx: ServiceContext, drillId: number, ru
   const run = await loadRun(ctx.db, drillId, runId);
   const view = runView(run);
   const [scenario] = drill.scenarioId === null ? [] : await ctx.db.select().from(scenarios).where(eq(scenarios.id, drill.scenarioId));
-  const targetRows = run.targetAssetIds.length ? await ctx.db.select().from(assets).where(inArray(assets.id, run.targetAssetIds)) : [];
-  const functionRows = run.functionIds.length ? await ctx.db.select().from(missionFunctions).where(inArray(missionFunctions.id, run.functionIds)) : [];
+  const targetRows = run.targetAssetIds.length ? await ctx.db.select().from(assets).where(idsIn(assets.id, run.targetAssetIds)) : [];
+  const functionRows = run.functionIds.length ? await ctx.db.select().from(missionFunctions).where(idsIn(missionFunctions.id, run.functionIds)) : [];
   const findings = await ctx.db.select().from(drillFindings).where(eq(drillFindings.runId, runId)).orderBy(asc(drillFindings.id));
   const ttf = view.ttfMs;
   return {

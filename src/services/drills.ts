@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { commitAtomically, type Db } from '../db/client.js';
 import { assets, drillFindings, drillRuns, drills, missionFunctions, scenarios, type DrillRow, type DrillRunRow } from '../db/schema/index.js';
 import { ConflictError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
@@ -7,6 +7,7 @@ import { isoTime } from '../domain/time.js';
 import type { DrillInput } from '../drills/schemas.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from './events.js';
+import { idsIn } from '../db/ids.js';
 
 export function drillView(row: DrillRow) {
   return {
@@ -80,12 +81,12 @@ async function checkReferences(db: Db, input: DrillInput) {
   }
   const assetIds = input.targetAssetIds ?? [];
   if (assetIds.length) {
-    const found = new Set((await db.select({ id: assets.id }).from(assets).where(inArray(assets.id, assetIds))).map((r) => r.id));
+    const found = new Set((await db.select({ id: assets.id }).from(assets).where(idsIn(assets.id, assetIds))).map((r) => r.id));
     assetIds.forEach((id, i) => found.has(id) || problems.push({ path: `targetAssetIds.${i}`, message: `no asset with id ${id}` }));
   }
   const functionIds = [...input.hypothesis.functionIds, ...input.guardrails.protectedFunctionIds];
   if (functionIds.length) {
-    const found = new Set((await db.select({ id: missionFunctions.id }).from(missionFunctions).where(inArray(missionFunctions.id, functionIds))).map((r) => r.id));
+    const found = new Set((await db.select({ id: missionFunctions.id }).from(missionFunctions).where(idsIn(missionFunctions.id, functionIds))).map((r) => r.id));
     input.hypothesis.functionIds.forEach((id, i) => found.has(id) || problems.push({ path: `hypothesis.functionIds.${i}`, message: `no mission function with id ${id}` }));
     input.guardrails.protectedFunctionIds.forEach((id, i) => found.has(id) || problems.push({ path: `guardrails.protectedFunctionIds.${i}`, message: `no mission function with id ${id}` }));
   }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { commitAtomically, insertChunks, type Db, type Statement } from '../db/client.js';
 import { assets, dependencyGroups, functionStates, groupMembers, missionFunctions, type MissionFunctionRow } from '../db/schema/index.js';
 import type { FunctionTier } from '../domain/enums.js';
@@ -11,6 +11,7 @@ import { isoTime } from '../domain/time.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from './events.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
+import { idsIn } from '../db/ids.js';
 
 type Member = { assetId: number } | { functionId: number };
 export interface GroupView {
@@ -58,7 +59,7 @@ export async function loadGroups(db: Db, functionIds: number[]): Promise<Map<num
     })
     .from(dependencyGroups)
     .leftJoin(groupMembers, eq(groupMembers.groupId, dependencyGroups.id))
-    .where(inArray(dependencyGroups.functionId, functionIds))
+    .where(idsIn(dependencyGroups.functionId, functionIds))
     .orderBy(asc(dependencyGroups.functionId), asc(dependencyGroups.position), asc(groupMembers.position));
   const groups = new Map<number, GroupView>();
   for (const row of rows) {
@@ -119,7 +120,7 @@ async function commonModeFindings(db: Db, groups: Map<number, GroupView[]>): Pro
     ? await db
         .select({ assetId: assets.id, vendor: assets.vendor, model: assets.model, firmware: assets.firmware, managementNetwork: assets.managementNetwork })
         .from(assets)
-        .where(inArray(assets.id, assetIds))
+        .where(idsIn(assets.id, assetIds))
     : [];
   const byId = new Map(members.map((m) => [m.assetId, m]));
   const result = new Map<number, CommonModeFinding[]>();
@@ -175,11 +176,11 @@ async function checkGroups(db: Db, self: { id: number | null; key: string }, gro
   const assetIds = groups.flatMap((g) => g.members.flatMap((m) => ('assetId' in m ? [m.assetId] : [])));
   const functionIds = groups.flatMap((g) => g.members.flatMap((m) => ('functionId' in m ? [m.functionId] : [])));
   const foundAssets = new Set(
-    assetIds.length ? (await db.select({ id: assets.id }).from(assets).where(inArray(assets.id, assetIds))).map((r) => r.id) : [],
+    assetIds.length ? (await db.select({ id: assets.id }).from(assets).where(idsIn(assets.id, assetIds))).map((r) => r.id) : [],
   );
   const functionKeys = new Map(
     functionIds.length
-      ? (await db.select({ id: missionFunctions.id, key: missionFunctions.key }).from(missionFunctions).where(inArray(missionFunctions.id, functionIds))).map((r) => [r.id, r.key] as const)
+      ? (await db.select({ id: missionFunctions.id, key: missionFunctions.key }).from(missionFunctions).where(idsIn(missionFunctions.id, functionIds))).map((r) => [r.id, r.key] as const)
       : [],
   );
   const problems: ErrorDetail[] = [];

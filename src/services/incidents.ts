@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import { commitAtomically, type Db } from '../db/client.js';
 import { events, incidents, incidentUpdates, type IncidentRow } from '../db/schema/index.js';
 import type { IncidentState, IncidentUpdateStatus } from '../domain/enums.js';
@@ -9,6 +9,7 @@ import type { ServiceContext } from './context.js';
 import { recordEvent } from './events.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 import { percentile } from '../domain/stats.js';
+import { idsIn } from '../db/ids.js';
 
 /** TTD, TTA and TTR (DOMAIN.md): detected − started, acknowledged − detected, resolved − started. */
 export function incidentView(row: IncidentRow) {
@@ -65,7 +66,7 @@ export async function getIncident(ctx: ServiceContext, id: number) {
   const until = row.resolvedAt ?? ctx.now();
   const about: SQL[] = [and(eq(events.subjectKind, 'incident'), eq(events.subjectId, id))!];
   if (row.assetId !== null) about.push(and(eq(events.subjectKind, 'asset'), eq(events.subjectId, row.assetId))!);
-  if (row.functionIds.length) about.push(and(eq(events.subjectKind, 'function'), inArray(events.subjectId, row.functionIds))!);
+  if (row.functionIds.length) about.push(and(eq(events.subjectKind, 'function'), idsIn(events.subjectId, row.functionIds))!);
   const timeline = await ctx.db
     .select()
     .from(events)

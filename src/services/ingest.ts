@@ -1,10 +1,11 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { commitAtomically, type Statement } from '../db/client.js';
 import { assets, checks, externalAlerts } from '../db/schema/index.js';
 import { authorize } from '../domain/roles.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from './events.js';
+import { idsIn, textIn } from '../db/ids.js';
 
 /** Prometheus Alertmanager webhook payload, version 4 (extra fields are allowed and ignored). */
 export const alertmanagerPayloadSchema = z.object({
@@ -41,11 +42,11 @@ export interface IngestResult {
 export async function ingestAlertmanager(ctx: ServiceContext, payload: AlertmanagerPayload, label: string): Promise<IngestResult> {
   authorize(ctx.actor, 'handleIncidents');
   const keys = [...new Set(payload.alerts.flatMap((a) => (a.labels[label] ? [a.labels[label]!] : [])))];
-  const found = keys.length ? await ctx.db.select({ id: assets.id, key: assets.key }).from(assets).where(inArray(assets.key, keys)) : [];
+  const found = keys.length ? await ctx.db.select({ id: assets.id, key: assets.key }).from(assets).where(textIn(assets.key, keys)) : [];
   const byKey = new Map(found.map((a) => [a.key, a.id]));
   const withExternal = new Set(
     found.length
-      ? (await ctx.db.select({ assetId: checks.assetId }).from(checks).where(and(eq(checks.kind, 'external'), inArray(checks.assetId, found.map((a) => a.id))))).map((c) => c.assetId)
+      ? (await ctx.db.select({ assetId: checks.assetId }).from(checks).where(and(eq(checks.kind, 'external'), idsIn(checks.assetId, found.map((a) => a.id))))).map((c) => c.assetId)
       : [],
   );
   const now = ctx.now();

@@ -1,4 +1,4 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { commitAtomically, type Db } from '../db/client.js';
 import { assets, maintenanceWindows, type MaintenanceWindowRow } from '../db/schema/index.js';
@@ -10,6 +10,7 @@ import { isoTime } from '../domain/time.js';
 import { maintenanceActive } from '../engine/cron.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from './events.js';
+import { idsIn } from '../db/ids.js';
 
 /** One-off (startsAt..endsAt) or recurring (cron in a time zone, each occurrence durationMinutes long). */
 export const maintenanceInputSchema = z
@@ -56,7 +57,7 @@ export async function listMaintenance(ctx: ServiceContext) {
 }
 
 async function checkAssets(db: Db, ids: number[]) {
-  const found = new Set((await db.select({ id: assets.id }).from(assets).where(inArray(assets.id, ids))).map((r) => r.id));
+  const found = new Set((await db.select({ id: assets.id }).from(assets).where(idsIn(assets.id, ids))).map((r) => r.id));
   const missing = ids.map((id, i) => ({ id, i })).filter(({ id }) => !found.has(id));
   if (missing.length) throw new UnprocessableError(missing.map(({ id, i }) => ({ path: `assetIds.${i}`, message: `no asset with id ${id}` })));
 }

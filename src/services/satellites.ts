@@ -1,6 +1,6 @@
 // Satellites' orbital elements at run time: which stations watch which satellites, stale-element
 // warnings, and the GP/TLE feed refresh.
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { commitAtomically, type Db, type Statement } from '../db/client.js';
 import { checks, satellites, type SatelliteRow } from '../db/schema/index.js';
 import { catalogNumberValue } from '../domain/document.js';
@@ -9,16 +9,11 @@ import { authorize } from '../domain/roles.js';
 import { elementsEpochMs, parseTleText, TleParseError, type OrbitalElements } from '../engine/orbital-elements.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from './events.js';
+import { idsIn, textIn } from '../db/ids.js';
 
 /** Elements older than this are stale unless the context says otherwise (`COOPWATCH_ELEMENTS_MAX_AGE_DAYS`). */
 export const DEFAULT_ELEMENTS_MAX_AGE_DAYS = 3;
 const MS_PER_DAY = 86_400_000;
-/**
- * Longer id lists are filtered in memory rather than bound as parameters: D1 binds at most 100
- * per query, and contact checks and satellites are few (a handful per ground station).
- */
-const MAX_BOUND_IDS = 50;
-
 /**
  * The satellites each station's contact checks follow, with the lowest elevation mask any of
  * its checks sets for that satellite. Stations without a contact check are absent.
@@ -30,9 +25,8 @@ export async function contactSatellitesByStation(db: Db, assetIds: readonly numb
   const rows = await db
     .select({ assetId: checks.assetId, settings: checks.settings })
     .from(checks)
-    .where(wanted.size <= MAX_BOUND_IDS ? and(eq(checks.kind, 'contact'), inArray(checks.assetId, [...wanted])) : eq(checks.kind, 'contact'));
+    .where(and(eq(checks.kind, 'contact'), idsIn(checks.assetId, [...wanted])));
   for (const row of rows) {
-    if (!wanted.has(row.assetId)) continue;
     const keys = Array.isArray(row.settings.satellites) ? (row.settings.satellites as string[]) : [];
     const mask = typeof row.settings.elevationMaskDeg === 'number' ? row.settings.elevationMaskDeg : 10;
     let sats = byStation.get(row.assetId);
@@ -45,12 +39,8 @@ export async function contactSatellitesByStation(db: Db, assetIds: readonly numb
 export async function loadSatellites(db: Db, keys: Iterable<string>): Promise<Map<string, SatelliteRow>> {
   const wanted = [...new Set(keys)];
   if (wanted.length === 0) return new Map();
-  const rows = await db
-    .select()
-    .from(satellites)
-    .where(wanted.length <= MAX_BOUND_IDS ? inArray(satellites.key, wanted) : undefined);
-  const asked = new Set(wanted);
-  return new Map(rows.filter((row) => asked.has(row.key)).map((row) => [row.key, row]));
+  const rows = await db.select().from(satellites).where(textIn(satellites.key, wanted));
+  return new Map(rows.map((row) => [row.key, row]));
 }
 
 /**

@@ -22,6 +22,7 @@ import { and, asc, desc, eq, gte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { commitAtomically, insertChunks, type Db, type Statement } from '../db/client.js';
+import { idsIn } from '../db/ids.js';
 import {
   assets,
   assetStates,
@@ -63,16 +64,6 @@ export const RECENT_INCIDENT_DAYS = 14;
 /** A recurring maintenance window's next occurrence is announced this far ahead. */
 const RECURRING_LOOKAHEAD_DAYS = 14;
 
-/**
- * `column in (…)` with the ids written into the statement, not bound: D1 binds at most 100
- * parameters per query and a page may list hundreds of components. Only integers are ever
- * written (ids from the database or validated as integers), so nothing can be injected.
- */
-export function idsIn(column: SQLiteColumn | SQL, ids: readonly number[]): SQL {
-  if (!ids.length) return sql`0`;
-  for (const id of ids) if (!Number.isSafeInteger(id)) throw new Error(`not an id: ${id}`);
-  return sql`${column} in (${sql.raw(ids.join(', '))})`;
-}
 
 // ── Configuration ────────────────────────────────────────────────────────────
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, max, sql } from 'drizzle-orm';
 import { checkDestinationUrl } from '../alerts/destination.js';
 import type { WebhookCreateInput, WebhookPatchInput } from '../alerts/schemas.js';
 import { generateWebhookSecret } from '../alerts/signing.js';
@@ -9,6 +9,7 @@ import { authorize } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from './events.js';
+import { idsIn } from '../db/ids.js';
 
 /** A subscription as the API shows it: never its secret, except right after it is created or rotated. */
 export function webhookView(row: WebhookRow) {
@@ -133,7 +134,7 @@ export async function listDeliveries(ctx: ServiceContext, webhookId: number, lim
   await loadWebhook(ctx.db, webhookId);
   const rows = await ctx.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, webhookId)).orderBy(desc(webhookDeliveries.id)).limit(limit);
   const attempts = rows.length
-    ? await ctx.db.select().from(webhookAttempts).where(inArray(webhookAttempts.deliveryId, rows.map((r) => r.id))).orderBy(asc(webhookAttempts.id))
+    ? await ctx.db.select().from(webhookAttempts).where(idsIn(webhookAttempts.deliveryId, rows.map((r) => r.id))).orderBy(asc(webhookAttempts.id))
     : [];
   return rows.map((row) => deliveryView(row, attempts.filter((a) => a.deliveryId === row.id)));
 }

@@ -62,6 +62,21 @@ describe('the API on Workers + D1', () => {
     expect((await call('GET', '/api/assets', { token: viewer.secret })).status).toBe(401);
   });
 
+  it('handles lists past D1\'s 100 bound parameters: a function of 120 stations, applied, listed and read', async () => {
+    const keys = Array.from({ length: 120 }, (_, i) => `gs-many-${i}`);
+    const document = {
+      assets: keys.map((key) => ({ key, kind: 'ground_station', name: key })),
+      functions: [{ key: 'wide-net', name: 'Wide net', tier: 'MEF', rtoSeconds: 600, mtdSeconds: 3600, groups: [{ name: 'any station', k: 1, members: keys.map((assetKey) => ({ assetKey })) }] }],
+    };
+    const applied = await expectStatus(call('POST', '/api/inventory/apply', { body: document }), 200);
+    expect(applied.created.assets).toHaveLength(120);
+    const listed = await expectStatus(call('GET', '/api/functions'), 200);
+    const fn = listed.items.find((f: { key: string }) => f.key === 'wide-net');
+    expect(fn.groups[0].members).toHaveLength(120);
+    const read = await expectStatus(call('GET', `/api/functions/${fn.id}`), 200);
+    expect(read.groups[0].members).toHaveLength(120);
+  });
+
   it('refuses, when configured, a check kind Workers cannot run, saying why', async () => {
     const asset = await expectStatus(call('POST', '/api/assets', { body: { key: 'dc-tokyo', kind: 'datacenter', name: 'Tokyo' } }), 201);
     const dns = await call('POST', '/api/checks', { body: { key: 'tokyo-dns', assetId: asset.id, kind: 'dns', dns: { name: 'moc.example.net', type: 'A' } } });

@@ -1,8 +1,9 @@
 // Reads the planner's pages need beyond the services: locations for the map, the points of the
 // recovery-trend charts, and which drill each run belongs to. Read-only.
-import { and, asc, desc, eq, gte, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { assets, drillRuns, drills, incidents, missionFunctions } from '../../db/schema/index.js';
+import { idsIn } from '../../db/ids.js';
 
 export interface PlacedAsset {
   id: number;
@@ -39,7 +40,7 @@ export async function runDrills(db: Db, runIds: number[]): Promise<Map<number, {
     .select({ runId: drillRuns.id, drillId: drillRuns.drillId, drillName: drills.name })
     .from(drillRuns)
     .innerJoin(drills, eq(drills.id, drillRuns.drillId))
-    .where(inArray(drillRuns.id, [...new Set(runIds)]));
+    .where(idsIn(drillRuns.id, [...new Set(runIds)]));
   return new Map(rows.map((r) => [r.runId, { drillId: r.drillId, drillName: r.drillName }]));
 }
 

@@ -1,5 +1,5 @@
 // Everything the watch floor shows, in a fixed handful of queries whatever the fleet's size.
-import { and, asc, eq, inArray, max, sql } from 'drizzle-orm';
+import { and, asc, eq, max, sql } from 'drizzle-orm';
 import { assets, drillRuns, drills, events, incidentUpdates } from '../../db/schema/index.js';
 import type { AssetStatus, FunctionStatus, IncidentUpdateStatus, RedundancyState } from '../../domain/enums.js';
 import { authorize } from '../../domain/roles.js';
@@ -10,7 +10,7 @@ import { listFunctions, type FunctionView } from '../../services/functions.js';
 import { listIncidents, type IncidentView } from '../../services/incidents.js';
 import { nextPassesByStation, type StationPasses } from './passes.js';
 import { drillDisturbance } from '../../drills/disturbance.js';
-import { idsIn } from '../../services/status-pages.js';
+import { idsIn } from '../../db/ids.js';
 
 /** Far more than any ground segment has; the watch floor shows every asset and function. */
 const ALL = 100_000;
@@ -159,7 +159,7 @@ export async function loadWatchFloor(ctx: ServiceContext): Promise<WatchFloorDat
 
   const incidentIds = incidentPage.items.map((i) => i.id);
   const updates = incidentIds.length
-    ? await db.select().from(incidentUpdates).where(inArray(incidentUpdates.incidentId, incidentIds)).orderBy(asc(incidentUpdates.ts), asc(incidentUpdates.id))
+    ? await db.select().from(incidentUpdates).where(idsIn(incidentUpdates.incidentId, incidentIds)).orderBy(asc(incidentUpdates.ts), asc(incidentUpdates.id))
     : [];
 
   // Names of the few assets named elsewhere on the floor (incidents, drill targets), ids inlined.
