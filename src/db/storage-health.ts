@@ -60,8 +60,12 @@ export class StorageStatus {
     if (previous.writable || previous.code !== code) this.emit(previous);
   }
 
+  /** Writes committed on this connection since the service started. */
+  writes = 0;
+
   /** A write committed: the database takes writes (again). */
   committed(): void {
+    this.writes++;
     if (this.state.writable) return;
     const previous = this.state;
     this.state = { writable: true, problem: null, code: null, since: null, failures: previous.failures };
@@ -84,6 +88,11 @@ const registry = new WeakMap<object, StorageStatus>();
 /** Attaches a status to a database handle (the drizzle object services receive). */
 export function registerStorageStatus(db: object, status: StorageStatus): void {
   registry.set(db, status);
+}
+
+/** Writes committed through this database handle, when its runtime counts them. */
+export function committedWritesOf(db: object): number | undefined {
+  return registry.get(db)?.writes;
 }
 
 /** The writability of this database handle, when its runtime tracks it. */

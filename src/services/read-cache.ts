@@ -1,10 +1,11 @@
-// A cache for hot public reads (status summaries), exact rather than time-to-live: an answer is
-// reused only while the database has not changed since it was computed — no write on this
-// connection (SQLite's total_changes()) nor on any other (data_version) — and within the same
-// second of the clock, so time-dependent parts (maintenance starting, recent incidents) stay
+// A cache for hot public reads (status summaries, the watch floor's JSON): an answer is reused
+// only while the database has not changed since it was computed — no write committed by this
+// process, and none by another within the last quarter second (see changeStamp) — and within the
+// same second of the clock, so time-dependent parts (maintenance starting, recent incidents) stay
 // right. Only a synchronous SQLite client (better-sqlite3) can tell that cheaply; on D1 every read
 // is computed.
 import type { Db } from '../db/client.js';
+import { committedWritesOf } from '../db/storage-health.js';
 
 interface StampStatement {
   pluck(toggle?: boolean): StampStatement;
@@ -18,10 +19,13 @@ interface Entry {
 }
 
 const STAMP_SQL = "select total_changes() || ':' || data_version from pragma_data_version";
+/** Another process's writes (the CLI's apply, say) may go unseen this long; this process's never are. */
+const OTHER_WRITERS_CHECK_MS = 250;
 const MAX_ENTRIES = 256;
 
 const stamps = new WeakMap<object, StampStatement>();
 const caches = new WeakMap<object, Map<string, Entry>>();
+const otherWriters = new WeakMap<object, { at: number; stamp: unknown }>();
 
 function clientOf(db: Db): { prepare(sql: string): StampStatement } | null {
   if (typeof (db as unknown as { batch?: unknown }).batch === 'function') return null;
@@ -29,8 +33,13 @@ function clientOf(db: Db): { prepare(sql: string): StampStatement } | null {
   return client && typeof client.prepare === 'function' ? (client as { prepare(sql: string): StampStatement }) : null;
 }
 
-/** The database's change stamp, or null when this client cannot tell. */
+/**
+ * The database's change stamp, or null when this client cannot tell: this connection's committed
+ * writes (counted by the SQLite client as they happen, no query) and SQLite's data_version, which
+ * moves when another connection commits and is read at most every OTHER_WRITERS_CHECK_MS.
+ */
 export function changeStamp(db: Db): unknown {
+  const now = Date.now();
   const client = clientOf(db);
   if (!client) return null;
   let statement = stamps.get(client);
@@ -38,7 +47,14 @@ export function changeStamp(db: Db): unknown {
     statement = client.prepare(STAMP_SQL).pluck();
     stamps.set(client, statement);
   }
-  return statement.get();
+  const writes = committedWritesOf(db);
+  if (writes === undefined) return statement.get();
+  let other = otherWriters.get(client);
+  if (!other || now - other.at >= OTHER_WRITERS_CHECK_MS || now < other.at) {
+    other = { at: now, stamp: statement.get() };
+    otherWriters.set(client, other);
+  }
+  return `${writes}/${String(other.stamp)}`;
 }
 
 /** `compute()`'s answer for `key`, reused while the database is unchanged within the same second. */

@@ -5,6 +5,12 @@ import { forkModule, round } from './common.js';
 import type { ThroughputRequest } from './throughput.js';
 
 const MAX_ASKED_PER_SECOND = 10_000;
+/**
+ * Capacity: a fleet asking more than the machine can do (every check every second), so the
+ * achieved rate is the monitor's ceiling, set beside the bare undici loop's. At the sizes above
+ * the achieved rate is capped by the ask (10,000/s), which says nothing about the ratio.
+ */
+const SATURATION_CHECKS = 40_000;
 const KIB = 1024;
 
 export interface Targets {
@@ -24,9 +30,10 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
   const failureThreshold = 3;
   const raw: any[] = [];
   const figures: Figure[] = [];
-  for (const n of sizes) {
-    // The shortest whole-second interval that asks no more than 10,000 checks/s.
-    const intervalSeconds = Math.max(1, Math.ceil(n / MAX_ASKED_PER_SECOND));
+  const runs = [...sizes.map((n) => ({ n, saturate: false })), { n: SATURATION_CHECKS, saturate: true }];
+  for (const { n, saturate } of runs) {
+    // The shortest whole-second interval that asks no more than 10,000 checks/s (saturating: 1 s).
+    const intervalSeconds = saturate ? 1 : Math.max(1, Math.ceil(n / MAX_ASKED_PER_SECOND));
     const request: ThroughputRequest = {
       n,
       intervalSeconds,
@@ -39,7 +46,7 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
       receiverPort: targets.receiverPort,
       tmp: ctx.tmp,
       failureThreshold,
-      ...(n === 10_000 ? { alerts: ctx.quick ? 8 : 20 } : {}),
+      ...(n === 10_000 && !saturate ? { alerts: ctx.quick ? 8 : 20 } : {}),
     };
     ctx.log(`check throughput: ${n} checks every ${intervalSeconds} s (asks ${n / intervalSeconds}/s), ${measureSeconds} s window`);
     const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
@@ -47,16 +54,16 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
     const started = Date.now();
     try {
       const { result } = await child.ask({ type: 'run', request }, (measureSeconds + 120) * 1000 + n);
-      raw.push({ ...result, wallSeconds: (Date.now() - started) / 1000 });
+      raw.push({ ...result, saturate, wallSeconds: (Date.now() - started) / 1000 });
     } catch (err) {
       ctx.log(`check throughput at N=${n} failed: ${err instanceof Error ? err.message : String(err)}`);
-      raw.push({ n, error: String(err) });
+      raw.push({ n, saturate, error: String(err) });
     } finally {
       await child.kill();
     }
   }
 
-  const ok = raw.filter((r) => !r.error);
+  const ok = raw.filter((r) => !r.error && !r.saturate);
   for (const r of [...raw]) {
     const label = `N=${r.n.toLocaleString('en')}`;
     if (r.error) {
@@ -64,12 +71,21 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
       continue;
     }
     const ratio = r.achieved / r.ceiling;
+    if (r.saturate) {
+      figures.push({
+        bench: 'checks', figure: `capacity: ${label} every 1 s (asked ${Math.round(r.asked)}/s): checks/s`, value: Math.round(r.achieved), unit: '/s',
+        target: '≥ 40 % of bare', pass: ratio >= 0.4, ceiling: Math.round(r.ceiling), ratio: round(ratio, 2),
+        note: `asked more than the machine can do, so lag grows (p50 ${round(r.lagP50, 0)} ms): the rate is the ceiling; CPU ${round(r.cpuMsPerCheck, 3)} ms per check`,
+      });
+      continue;
+    }
     const kept = r.achieved >= 0.95 * r.asked;
     figures.push({
       bench: 'checks', figure: `${label}: checks/s (asked ${Math.round(r.asked)})`, value: Math.round(r.achieved), unit: '/s',
-      target: r.asked >= MAX_ASKED_PER_SECOND ? '≥ 10000 and ≥ 40 % of bare' : '≥ 95 % of asked',
-      // Below 10,000/s the ask, not the machine, limits the rate: keeping up is the test there.
-      pass: r.asked >= MAX_ASKED_PER_SECOND ? r.achieved >= MAX_ASKED_PER_SECOND * 0.98 && ratio >= 0.4 : kept,
+      target: r.asked >= MAX_ASKED_PER_SECOND ? '≥ 10000 (ratio: capacity row)' : '≥ 95 % of asked',
+      // The ask, not the machine, limits the rate here: keeping up is the test; the capacity row
+      // measures the ratio to the bare ceiling.
+      pass: r.asked >= MAX_ASKED_PER_SECOND ? r.achieved >= MAX_ASKED_PER_SECOND * 0.98 : kept,
       ceiling: Math.round(r.ceiling), ratio: round(ratio, 2),
     });
     figures.push({ bench: 'checks', figure: `${label}: scheduling lag p50 / p99`, value: round(r.lagP99, 0), unit: 'ms', target: '< 1000 ms', pass: r.lagP99 !== null && r.lagP99 < 1000, note: `p50 ${round(r.lagP50, 0)} ms` });
