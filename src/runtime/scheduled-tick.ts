@@ -3,7 +3,7 @@
 // drills in progress, runs the checks that are due, records what they saw in one batch, advances
 // the drills, rolls history up and delivers webhooks — the same services the Node host runs
 // continuously.
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { ProbeContext } from '../../checks/types.js';
 import { WebhookDispatcher, type Send } from '../alerts/dispatcher.js';
 import { commitAtomically, type Db } from '../db/client.js';
@@ -62,17 +62,20 @@ export async function runScheduledTick(options: ScheduledTickOptions): Promise<T
   const clock = () => Math.max(now, Date.now());
   const { monitor, runner } = await loadEngine(db, clock, { schedulesCheckedUntil: now - options.periodMs, log: options.log });
 
+  // What push and Alertmanager checks read, in one query each rather than one per check.
+  const [satelliteRows, heartbeatRows, firingRows] = await Promise.all([
+    db.select().from(satellites),
+    db.select().from(pushHeartbeats),
+    db.select({ assetId: externalAlerts.assetId, alertName: externalAlerts.alertName, summary: externalAlerts.summary })
+      .from(externalAlerts).where(eq(externalAlerts.status, 'firing')),
+  ]);
   const passes = new PassCalendar();
-  passes.setSatellites(await db.select().from(satellites));
+  passes.setSatellites(satelliteRows);
+  const heartbeats = new Map(heartbeatRows.map((row) => [row.checkId, { at: row.at, status: row.status, message: row.message, metrics: row.metrics }]));
   const runCheck = createCheckRunner({
     probeContext: options.probeContext,
-    readHeartbeat: async (checkId) => {
-      const [row] = await db.select().from(pushHeartbeats).where(eq(pushHeartbeats.checkId, checkId));
-      return row ? { at: row.at, status: row.status, message: row.message, metrics: row.metrics } : null;
-    },
-    firingAlerts: (assetId) =>
-      db.select({ alertName: externalAlerts.alertName, summary: externalAlerts.summary }).from(externalAlerts)
-        .where(and(eq(externalAlerts.assetId, assetId), eq(externalAlerts.status, 'firing'))),
+    readHeartbeat: async (checkId) => heartbeats.get(checkId) ?? null,
+    firingAlerts: async (assetId) => firingRows.filter((alert) => alert.assetId === assetId),
     asset: (id) => monitor.assetFacts(id),
     passes,
     now: clock,

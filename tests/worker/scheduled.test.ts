@@ -89,6 +89,23 @@ describe('the scheduled handler', () => {
   });
 });
 
+describe('push checks on a tick', () => {
+  it('judges a push check by the heartbeats stored between ticks', async () => {
+    const terminal = (await expectStatus(call('POST', '/api/assets', { body: { key: 'vsat-terminal-7', kind: 'ground_station', name: 'VSAT terminal 7' } }), 201)).id;
+    const push = await expectStatus(call('POST', '/api/checks', {
+      body: { key: 'terminal-7-heartbeat', assetId: terminal, kind: 'push', intervalSeconds: 1, failureThreshold: 1, successThreshold: 1, push: { graceSeconds: 0 } },
+    }), 201);
+    await expectStatus(call('POST', push.pushUrl, { token: null }), 200);
+    await tick();
+    expect(await assetStatus(terminal)).toBe('up');
+    // No heartbeat for longer than interval + grace (1 s, by the wall clock heartbeats are stamped with): down.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await tick();
+    expect(await assetStatus(terminal)).toBe('down');
+    await expectStatus(call('DELETE', `/api/checks/${push.id}`), 204);
+  });
+});
+
 describe('a simulated drill across ticks', () => {
   it('is taken up by each tick where the last left it: detected, failed over, restored — with no incident and no page', async () => {
     const station = async (key: string) =>
