@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import { commitAtomically, type Db, type Statement } from '../db/client.js';
 import { assets, drillRuns, drills, groupMembers, dependencyGroups, missionFunctions, type DrillRow, type DrillRunRow, type HookSpec } from '../db/schema/index.js';
 import { AppError, ConflictError } from '../domain/errors.js';

@@ -1,6 +1,6 @@
 import type { FunctionTier } from '../domain/enums.js';
 import { findCommonMode, type CommonModeFinding, type CommonModeMember } from '../domain/common-mode.js';
-import { assessFunctions, type FunctionGraphNode, type Member } from '../engine/impact.js';
+import { assessFunctions, type FunctionGraphNode } from '../engine/impact.js';
 import { impactOn, type AssetImpact, type ScenarioAsset } from './impact.js';
 import type { ScenarioBody } from './schemas.js';
 

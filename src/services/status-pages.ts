@@ -19,7 +19,6 @@
 //                                    touches it
 // partial_outage is never derived from monitoring; a group shows its worst member.
 import { and, asc, desc, eq, gte, or, sql, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { commitAtomically, insertChunks, type Db, type Statement } from '../db/client.js';
 import { idsIn } from '../db/ids.js';

@@ -1,7 +1,6 @@
 // Shared by the benchmark modules: child processes, statistics, temporary databases and bulk seeding.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
