@@ -35,6 +35,7 @@ export async function readPath(ctx: BenchContext): Promise<{ figures: Figure[]; 
     const base = `http://127.0.0.1:${appPort}`;
     const routes = {
       bare: { url: `http://127.0.0.1:${barePort}/bare`, headers: {} },
+      sameBytes: { url: `http://127.0.0.1:${barePort}/same-bytes`, headers: { 'accept-encoding': 'gzip, deflate, br' } },
       // As browsers, curl --compressed and status pollers ask for it.
       summary: { url: `${base}/status/public/summary.json`, headers: { 'accept-encoding': 'gzip, deflate, br' } },
       assets: { url: `${base}/api/assets?limit=100`, headers: { authorization: `Bearer ${token}` } },
@@ -59,6 +60,8 @@ export async function readPath(ctx: BenchContext): Promise<{ figures: Figure[]; 
     figures.push({ bench: 'read', figure: `watch-floor JSON, ${assets} assets: p99 (${connections} conns)`, value: w.p99, unit: 'ms', target: null, pass: null, ceiling: Math.round(bare.rps), ratio: round(w.rps / bare.rps, 3), note: `${round(w.rps, 1)} req/s; ${note(w)}` });
     const s = results.summary!;
     figures.push({ bench: 'read', figure: `status summary.json (${components} components) req/s`, value: Math.round(s.rps), unit: '/s', target: '≥ 50 % of bare', pass: ok(s) && s.rps >= 0.5 * bare.rps, ceiling: Math.round(bare.rps), ratio: round(s.rps / bare.rps, 2), note: `p99 ${s.p99} ms; Accept-Encoding: gzip; ${note(s)}` });
+    const same = results.sameBytes!;
+    figures.push({ bench: 'read', figure: 'bare route writing summary.json\'s bytes and headers req/s', value: Math.round(same.rps), unit: '/s', target: null, pass: null, ceiling: Math.round(bare.rps), ratio: round(same.rps / bare.rps, 2), note: `summary.json reaches ${round(s.rps / same.rps, 2)}× of it; ${note(same)}` });
     const a = results.assets!;
     figures.push({ bench: 'read', figure: '/api/assets?limit=100 req/s', value: Math.round(a.rps), unit: '/s', target: null, pass: ok(a) ? null : false, ceiling: Math.round(bare.rps), ratio: round(a.rps / bare.rps, 2), note: `p99 ${a.p99} ms; ${note(a)}` });
     return { figures, raw: results };

@@ -3,6 +3,7 @@
 // @hono/node-server, and beside it a bare Hono route on the same server stack: the ceiling.
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/api/app.js';
 import { functionCreateSchema } from '../../src/domain/inventory.js';
@@ -52,6 +53,13 @@ async function start(message: { assets: number; components: number; tmp: string 
       void server;
     });
   const appPort = await listen(app.fetch);
+  // A second ceiling: a bare route answering with the summary's exact bytes and headers, so the
+  // app's own cost per request shows apart from the cost of what any server must write.
+  const summary = await fetch(`http://127.0.0.1:${appPort}/status/public/summary.json`, { headers: { 'accept-encoding': 'gzip' } });
+  await summary.arrayBuffer();
+  const summaryBody = new Uint8Array(await rawBody(appPort));
+  const summaryHeaders = Object.fromEntries([...summary.headers].filter(([name]) => name !== 'content-length' && name !== 'date' && name !== 'connection' && name !== 'keep-alive'));
+  bare.get('/same-bytes', () => new Response(summaryBody, { headers: summaryHeaders }));
   const barePort = await listen(bare.fetch);
 
   // A watch officer's session, as a browser would get it.
@@ -62,6 +70,17 @@ async function start(message: { assets: number; components: number; tmp: string 
   const cookie = (login.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
   if (!cookie) throw new Error(`login failed: ${login.status}`);
   return { appPort, barePort, token: viewer, cookie };
+}
+
+/** The summary's gzipped body as sent (fetch would decode it). */
+function rawBody(port: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/status/public/summary.json', headers: { 'accept-encoding': 'gzip' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks)));
+    }).on('error', reject);
+  });
 }
 
 serveParent(async (message) => {
