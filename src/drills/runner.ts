@@ -80,23 +80,14 @@ export class DrillRunner {
     return { db: this.options.db, actor: ACTOR, now: this.now };
   }
 
-  async start(): Promise<void> {
-    await this.closeInterrupted();
+  /** Starts ticking. Runs a previous process left behind are closed before the monitor starts (closeInterruptedRuns). */
+  start(): void {
     this.timers.push(setInterval(() => void this.tick(), this.options.tickMs ?? 500));
   }
 
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-  }
-
-  /** Runs left `running` by a previous process: roll back what they did, then close them. */
-  async closeInterrupted(): Promise<void> {
-    const closed = await closeInterruptedRuns(this.options);
-    if (!closed.length) return;
-    for (const run of closed) this.options.live.monitor.setDrill(run.runId, run.marks);
-    this.settling.push(...closed);
-    await this.options.live.reassess();
   }
 
   /**

@@ -107,7 +107,7 @@ export async function startNode(config: AppConfig) {
     metrics.attach(live);
     log(`monitoring ${live.scheduler.size} checks`);
     runner = new DrillRunner({ db, live, settling, log });
-    await runner.start();
+    runner.start();
   }
 
   const housekeeping = !writable ? undefined : cron.schedule('* * * * *', async () => {

@@ -54,7 +54,7 @@ export async function drillTiming(ctx: BenchContext): Promise<{ figures: Figure[
     })).id as number;
     live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200 });
     runner = new DrillRunner({ db: t.sqlite.db, live, tickMs: 100 });
-    await runner.start();
+    runner.start();
     const hooks = {
       injectHook: { url: `${fleet.url}/control/assets/{assetKey}/fault`, method: 'POST', body: '{"mode":"down"}' },
       rollbackHook: { url: `${fleet.url}/control/assets/{assetKey}/fault`, method: 'POST', body: '{"mode":"healthy"}' },

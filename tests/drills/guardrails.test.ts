@@ -82,7 +82,7 @@ async function setup(ctx: TestContext) {
     async start(assetIds: number[]) {
       live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200 });
       runner = new DrillRunner({ db: t.sqlite.db, live, tickMs: 100 });
-      await runner.start();
+      runner.start();
       for (const id of assetIds) await env.statusIs(id, 'up');
     },
     events(sql: string, ...params: unknown[]) {

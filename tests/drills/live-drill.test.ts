@@ -86,7 +86,7 @@ async function setup(ctx: TestContext) {
 
   live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200 });
   runner = new DrillRunner({ db: t.sqlite.db, live, tickMs: 100 });
-  await runner.start();
+  runner.start();
 
   const status = async (id: number) => (await ok(call('GET', `/api/assets/${id}`))).status as string;
   for (const id of [tokyo, osaka, relay]) await waitFor(`asset ${id} up`, async () => (await status(id)) === 'up');

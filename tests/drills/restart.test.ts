@@ -5,7 +5,7 @@
 import { describe, it, type TestContext } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { startDemoFleet, type DemoFleet } from '../../src/demo/fleet.js';
-import { DrillRunner } from '../../src/drills/runner.js';
+import { closeInterruptedRuns, DrillRunner } from '../../src/drills/runner.js';
 import { LiveMonitor } from '../../src/engine/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
 import { createTestApp, rawClient, waitFor, ok } from '../helpers.js';
@@ -66,11 +66,12 @@ async function setup(ctx: TestContext) {
   const env = {
     t, call, fleet, status, ids: { tokyo, osaka, relay, fn: fnId },
     hook: (mode: string) => ({ url: `${fleet.url}/control/assets/{assetKey}/fault`, method: 'POST', body: JSON.stringify({ mode }) }),
-    /** Starts the process: the monitor, then the drill runner (which closes what a previous process left running). */
+    /** Starts the process as the Node host does: close what a previous process left running, then the monitor and the drill runner. */
     async startProcess() {
-      live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200 });
-      runner = new DrillRunner({ db: t.sqlite.db, live, tickMs: 100 });
-      await runner.start();
+      const settling = await closeInterruptedRuns({ db: t.sqlite.db });
+      live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200, drillMarks: settling });
+      runner = new DrillRunner({ db: t.sqlite.db, live, tickMs: 100, settling });
+      runner.start();
     },
     /** A crash, as far as the run is concerned: timers stop, nothing finishes the run or rolls it back. */
     async crash() {

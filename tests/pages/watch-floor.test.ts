@@ -280,7 +280,7 @@ describe('watch floor in a browser (demo seed, demo fleet, live monitor)', () =>
     });
     live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200 });
     runner = new DrillRunner({ db: t.sqlite.db, live, tickMs: 200 });
-    await runner.start();
+    runner.start();
     browser = await openBrowser({ width: 1920, height: 1080 });
   });
 
