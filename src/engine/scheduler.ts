@@ -45,7 +45,7 @@ interface Run {
 }
 
 /** How long a probe that ignores its abort signal is given before it is reported as timed out. */
-const ABORT_GRACE_MS = 1_000;
+export const ABORT_GRACE_MS = 1_000;
 const MAX_IDLE_WAIT_MS = 1_000;
 /** How often runs past their hard deadline are looked for (one timer for all, not one per run). */
 const SWEEP_INTERVAL_MS = 250;

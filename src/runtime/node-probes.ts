@@ -8,6 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import tls from 'node:tls';
 import { Agent, request } from 'undici';
 import { describeErrorCode } from '../../checks/failure.js';
+import { redirectedRequest, type OutgoingRequest } from '../../checks/redirect.js';
 import type { DnsQuery, HttpRequest, HttpResponse, ProbeContext, TlsCertificateInfo } from '../../checks/types.js';
 
 export interface NodeProbeRuntimeOptions {
@@ -29,8 +30,6 @@ export interface NodeProbeRuntime {
 }
 
 type ProbeIo = Omit<ProbeContext, 'signal'>;
-
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export function createNodeProbeRuntime(options: NodeProbeRuntimeOptions = {}): NodeProbeRuntime {
   const ca = options.extraCaCertificates?.length ? [...tls.rootCertificates, ...options.extraCaCertificates] : undefined;
@@ -77,24 +76,16 @@ function abortReason(signal: AbortSignal): unknown {
 async function httpRequest(agent: Agent, userAgent: string, req: HttpRequest): Promise<HttpResponse> {
   const { signal } = req;
   if (signal.aborted) throw abortReason(signal);
-  let url = req.url;
-  let method = req.method.toUpperCase();
-  let body = req.body;
-  const headers: Record<string, string> = { 'user-agent': userAgent, ...req.headers };
+  let next: OutgoingRequest = { url: req.url, method: req.method.toUpperCase(), headers: { 'user-agent': userAgent, ...req.headers }, body: req.body };
 
   for (let redirects = 0; ; redirects++) {
+    const { url, method, headers, body } = next;
     const response = await request(url, { dispatcher: agent, method: method as 'GET', headers, body, signal });
-    const location = headerValue(response.headers['location']);
-    if (REDIRECT_STATUSES.has(response.statusCode) && location && redirects < req.maxRedirects) {
+    const after = redirects < req.maxRedirects ? redirectedRequest(next, response.statusCode, headerValue(response.headers['location'])) : null;
+    if (after) {
       // Not dumped: a redirect with a slow body would keep the socket busy past the probe.
       discard(response.body);
-      url = new URL(location, url).toString();
-      if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method === 'POST')) {
-        method = method === 'HEAD' ? 'HEAD' : 'GET';
-        body = undefined;
-        delete headers['content-type'];
-        delete headers['content-length'];
-      }
+      next = after;
       continue;
     }
     const { text, truncated } = await readBody(response.body, headerValue(response.headers['content-length']), req.maxBodyBytes);

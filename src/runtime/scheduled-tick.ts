@@ -11,6 +11,8 @@ import { externalAlerts, pushHeartbeats, satellites } from '../db/schema/index.j
 import { DrillRunner } from '../drills/runner.js';
 import { createCheckRunner } from '../engine/check-runner.js';
 import { nextCronTime } from '../engine/cron.js';
+import { ABORT_GRACE_MS } from '../engine/scheduler.js';
+import { DEFAULT_INTERVAL_SECONDS } from '../domain/checks.js';
 import { pruneHistory, rollUpHistory } from '../engine/history.js';
 import { Monitor, type CheckDefinition, type ObservationRecord } from '../engine/monitor.js';
 import { PassCalendar } from '../engine/pass-calendar.js';
@@ -41,8 +43,6 @@ export interface TickSummary {
 }
 
 const MAX_DELIVERY_PASSES = 20;
-/** Grace for the abort of a probe that ignores its timeout signal. */
-const ABORT_GRACE_MS = 1_000;
 
 /**
  * The monitor as the database has it, with the drills in progress taken up (their marks set
@@ -116,7 +116,7 @@ export async function runScheduledTick(options: ScheduledTickOptions): Promise<T
 export function isDue(def: CheckDefinition, lastObservedAt: number | null, now: number, periodMs: number): boolean {
   if (!def.enabled) return false;
   if (lastObservedAt === null) return true;
-  const next = def.cron !== null ? nextCronTime(def.cron, def.timezone, lastObservedAt) : lastObservedAt + (def.intervalSeconds ?? 60) * 1000;
+  const next = def.cron !== null ? nextCronTime(def.cron, def.timezone, lastObservedAt) : lastObservedAt + (def.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS) * 1000;
   return next !== null && next < now + periodMs / 2;
 }
 
@@ -129,7 +129,7 @@ async function probe(runCheck: ReturnType<typeof createCheckRunner>, def: CheckD
     return await Promise.race([
       runCheck(def, controller.signal),
       new Promise<never>((_, reject) => {
-        guard = setTimeout(() => reject(new Error(`no answer ${def.timeoutMs} ms after the timeout`)), def.timeoutMs + ABORT_GRACE_MS);
+        guard = setTimeout(() => reject(new Error(`timed out after ${def.timeoutMs} ms`)), def.timeoutMs + ABORT_GRACE_MS);
       }),
     ]);
   } catch (err) {

@@ -4,6 +4,7 @@
 // refused when configured on this runtime (UNSUPPORTED_ON_WORKERS), and fail clearly if one
 // was stored before.
 import { connect } from 'cloudflare:sockets';
+import { redirectedRequest, type OutgoingRequest } from '../../checks/redirect.js';
 import type { HttpRequest, HttpResponse, ProbeContext } from '../../checks/types.js';
 import type { CheckKind } from '../domain/enums.js';
 
@@ -12,8 +13,6 @@ export const UNSUPPORTED_ON_WORKERS: Partial<Record<CheckKind, string>> = {
   dns: 'DNS checks need raw UDP queries, which Workers cannot send; on Workers use an http check against a DNS-over-HTTPS resolver',
   tls: 'TLS checks read the peer certificate, which Workers sockets do not expose; run them on the Node runtime',
 };
-
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export function createWorkerProbeContext(signal: AbortSignal): ProbeContext {
   return {
@@ -41,21 +40,14 @@ export function createWorkerProbeContext(signal: AbortSignal): ProbeContext {
 }
 
 async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
-  let url = req.url;
-  let method = req.method.toUpperCase();
-  let body = req.body;
-  const headers: Record<string, string> = { 'user-agent': 'coopwatch', ...req.headers };
+  let next: OutgoingRequest = { url: req.url, method: req.method.toUpperCase(), headers: { 'user-agent': 'coopwatch', ...req.headers }, body: req.body };
   for (let redirects = 0; ; redirects++) {
+    const { url, method, headers, body } = next;
     const response = await fetch(url, { method, headers, body, redirect: 'manual', signal: req.signal });
-    const location = response.headers.get('location');
-    if (REDIRECT_STATUSES.has(response.status) && location && redirects < req.maxRedirects) {
+    const after = redirects < req.maxRedirects ? redirectedRequest(next, response.status, response.headers.get('location')) : null;
+    if (after) {
       await response.body?.cancel();
-      url = new URL(location, url).toString();
-      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
-        method = method === 'HEAD' ? 'HEAD' : 'GET';
-        body = undefined;
-        delete headers['content-type'];
-      }
+      next = after;
       continue;
     }
     const { text, truncated } = await readCapped(response, req.maxBodyBytes);
