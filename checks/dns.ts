@@ -1,5 +1,5 @@
 // DNS probe: the name must resolve, and every expected value must be among the answers.
-import type { DnsSettings } from '../src/domain/checks.js';
+import type { DnsSettings } from '../src/core/domain/checks.js';
 import { describeFailure, roundMs } from './failure.js';
 import type { Observation, ProbeContext } from './types.js';
 

@@ -1,5 +1,5 @@
 // HTTP probe: one request (redirects per setting), then status, conditions and latency budget.
-import type { HttpSettings } from '../src/domain/checks.js';
+import type { HttpSettings } from '../src/core/domain/checks.js';
 import { evaluateConditions, mentionsStatus, parseConditions, type Condition } from './conditions.js';
 import { describeFailure, roundMs } from './failure.js';
 import type { HttpResponse, Observation, ProbeContext } from './types.js';

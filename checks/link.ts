@@ -1,5 +1,5 @@
 // Link probe: N round trips (TCP connect or HTTP GET) → latency, jitter and loss against the SLA.
-import type { LinkSettings } from '../src/domain/checks.js';
+import type { LinkSettings } from '../src/core/domain/checks.js';
 import { describeFailure, roundMs } from './failure.js';
 import type { Observation, ProbeContext } from './types.js';
 

@@ -1,5 +1,5 @@
 // TCP probe: the time to open a connection; slower than the budget is degraded.
-import type { TcpSettings } from '../src/domain/checks.js';
+import type { TcpSettings } from '../src/core/domain/checks.js';
 import { describeFailure, roundMs } from './failure.js';
 import type { Observation, ProbeContext } from './types.js';
 

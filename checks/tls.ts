@@ -1,5 +1,5 @@
 // TLS probe: the certificate must verify for the host and not expire within warnDays.
-import type { TlsSettings } from '../src/domain/checks.js';
+import type { TlsSettings } from '../src/core/domain/checks.js';
 import { describeFailure, roundMs } from './failure.js';
 import type { Observation, ProbeContext, TlsCertificateInfo } from './types.js';
 

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp } from '../src/api/app.js';
-import { openSqlite, type SqliteHandle } from '../src/db/sqlite.js';
-import type { Role } from '../src/domain/enums.js';
-import { SYSTEM_ACTOR } from '../src/domain/roles.js';
-import type { ServiceContext } from '../src/services/context.js';
-import { mintToken } from '../src/services/tokens.js';
+import { createApp } from '../src/http/app.js';
+import { openSqlite, type SqliteHandle } from '../src/hosts/node/sqlite.js';
+import type { Role } from '../src/core/domain/enums.js';
+import { SYSTEM_ACTOR } from '../src/core/domain/roles.js';
+import type { ServiceContext } from '../src/core/services/context.js';
+import { mintToken } from '../src/core/services/tokens.js';
 
 export interface TestApp {
   sqlite: SqliteHandle;

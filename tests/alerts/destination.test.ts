@@ -12,10 +12,10 @@ import {
   DestinationRefusedError,
   parseIpv6,
   type AddressClass,
-} from '../../src/alerts/destination.js';
-import { formatEvent } from '../../src/alerts/formats.js';
-import { createWebhookSender, WebhookSendError, type WebhookSender } from '../../src/alerts/node-delivery.js';
-import { generateWebhookSecret, standardWebhookHeaders } from '../../src/alerts/signing.js';
+} from '../../src/core/outbox/destination.js';
+import { formatEvent } from '../../src/core/outbox/formats.js';
+import { createWebhookSender, WebhookSendError, type WebhookSender } from '../../src/hosts/node/webhook-sender.js';
+import { generateWebhookSecret, standardWebhookHeaders } from '../../src/core/outbox/signing.js';
 import { startTargetServer, type TargetServer } from '../support/target-server.js';
 
 describe('classifyAddress', () => {
@@ -166,7 +166,7 @@ describe('assertResolvedAddressAllowed', () => {
   });
 });
 
-// ---- the Node transport (src/alerts/node-delivery.ts) ---------------------------------------
+// ---- the Node transport (src/hosts/node/webhook-sender.ts) ---------------------------------------
 
 interface Received {
   method: string;

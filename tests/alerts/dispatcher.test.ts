@@ -2,12 +2,12 @@
 // real undici sender (loopback allowed, 500 ms timeout, a short retry schedule) and a real HTTP
 // receiver on 127.0.0.1 that verifies signatures with the `standardwebhooks` package.
 import { describe, it, type TestContext } from 'vitest';
-import { WebhookDispatcher } from '../../src/alerts/dispatcher.js';
-import { createWebhookSender } from '../../src/alerts/node-delivery.js';
-import { commitAtomically } from '../../src/db/client.js';
-import type { Severity } from '../../src/domain/enums.js';
-import { Monitor } from '../../src/engine/monitor.js';
-import { recordEvent, type EventSpec } from '../../src/services/events.js';
+import { WebhookDispatcher } from '../../src/core/outbox/dispatcher.js';
+import { createWebhookSender } from '../../src/hosts/node/webhook-sender.js';
+import { commitAtomically } from '../../src/core/store/client.js';
+import type { Severity } from '../../src/core/domain/enums.js';
+import { Monitor } from '../../src/core/monitor/monitor.js';
+import { recordEvent, type EventSpec } from '../../src/core/store/events.js';
 import { createTestApp, rawClient, type TestApp } from '../helpers.js';
 import {
   HOOK_PATH,

@@ -6,7 +6,7 @@ import {
   formatPagerDuty,
   STANDARD_MAX_BYTES,
   type AlertEvent,
-} from '../../src/alerts/formats.js';
+} from '../../src/core/outbox/formats.js';
 
 const TS = Date.UTC(2025, 2, 11, 5, 46, 18);
 const ISO = '2025-03-11T05:46:18.000Z';

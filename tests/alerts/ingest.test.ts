@@ -3,10 +3,10 @@
 // of its alerts fires. With a LiveMonitor running, firing → the asset down and an incident open;
 // resolved → back up and the incident resolved — and the same round trip goes out as webhooks.
 import { describe, it, type TestContext } from 'vitest';
-import { WebhookDispatcher } from '../../src/alerts/dispatcher.js';
-import { createWebhookSender } from '../../src/alerts/node-delivery.js';
-import { LiveMonitor } from '../../src/engine/live-monitor.js';
-import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { WebhookDispatcher } from '../../src/core/outbox/dispatcher.js';
+import { createWebhookSender } from '../../src/hosts/node/webhook-sender.js';
+import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
+import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { createTestApp, errorPaths, expectErrorShape, rawClient, tableCounts, type TestApp } from '../helpers.js';
 import { HOOK_PATH, ok, runDispatcher, startWebhookReceiver, waitFor, withWebhookDeps, type DispatcherLoop } from '../support/webhook-receiver.js';
 

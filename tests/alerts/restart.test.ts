@@ -3,11 +3,11 @@
 // database file, re-opened with openSqlite) picks up where the old one stopped — nothing lost,
 // nothing sent twice except at-least-once retries of one webhook-id.
 import { describe, it, type TestContext } from 'vitest';
-import { WebhookDispatcher, type Send } from '../../src/alerts/dispatcher.js';
-import { createWebhookSender } from '../../src/alerts/node-delivery.js';
-import { commitAtomically } from '../../src/db/client.js';
-import { openSqlite, type SqliteHandle } from '../../src/db/sqlite.js';
-import { recordEvent, type EventSpec } from '../../src/services/events.js';
+import { WebhookDispatcher, type Send } from '../../src/core/outbox/dispatcher.js';
+import { createWebhookSender } from '../../src/hosts/node/webhook-sender.js';
+import { commitAtomically } from '../../src/core/store/client.js';
+import { openSqlite, type SqliteHandle } from '../../src/hosts/node/sqlite.js';
+import { recordEvent, type EventSpec } from '../../src/core/store/events.js';
 import { createTestApp, rawClient } from '../helpers.js';
 import { HOOK_PATH, ok, runDispatcher, sleep, startWebhookReceiver, waitFor, withWebhookDeps, type DispatcherLoop, type ReceivedRequest } from '../support/webhook-receiver.js';
 

@@ -9,7 +9,7 @@ import {
   signStandardWebhook,
   standardWebhookHeaders,
   verifyStandardWebhook,
-} from '../../src/alerts/signing.js';
+} from '../../src/core/outbox/signing.js';
 
 const now = () => Math.floor(Date.now() / 1000);
 const body = JSON.stringify({ type: 'asset.down', timestamp: '2025-01-01T00:00:00.000Z', data: { assetKey: 'jaxa-usuda', note: 'ünïcödé ✓' } });

@@ -2,8 +2,8 @@
 // destination safety with and without private destinations, the admin-only role matrix, and a
 // test ping that reaches a real receiver with a signature the `standardwebhooks` package accepts.
 import { describe, it, type TestContext } from 'vitest';
-import { WebhookDispatcher } from '../../src/alerts/dispatcher.js';
-import { createWebhookSender } from '../../src/alerts/node-delivery.js';
+import { WebhookDispatcher } from '../../src/core/outbox/dispatcher.js';
+import { createWebhookSender } from '../../src/hosts/node/webhook-sender.js';
 import { createTestApp, errorPaths, expectErrorShape, rawClient, type TestApp } from '../helpers.js';
 import { HOOK_PATH, ok, runDispatcher, startWebhookReceiver, waitFor, withWebhookDeps, type DispatcherLoop } from '../support/webhook-receiver.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { incidents } from '../../src/db/schema/index.js';
+import { incidents } from '../../src/core/store/schema/index.js';
 import { createTestApp, expectErrorShape, rawClient, tableCounts, type TestApp } from '../helpers.js';
 
 let t: TestApp;

@@ -1,11 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/api/app.js';
-import type { ServiceContext } from '../../src/services/context.js';
-import { applyInventory } from '../../src/services/inventory/apply.js';
-import { parseInventoryDocument } from '../../src/services/inventory/document.js';
-import { fetchElementsFeed, refreshElements, refreshElementsFromFeed } from '../../src/services/satellites.js';
+import { createApp } from '../../src/http/app.js';
+import type { ServiceContext } from '../../src/core/services/context.js';
+import { applyInventory } from '../../src/core/services/inventory/apply.js';
+import { parseInventoryDocument } from '../../src/core/services/inventory/document.js';
+import { fetchElementsFeed, refreshElements, refreshElementsFromFeed } from '../../src/core/services/satellites.js';
 import { createTestApp, expectErrorShape, rawClient, tableCounts, type TestApp } from '../helpers.js';
 
 // ISS (ZARYA) element sets: 20 September 2008 and 5 June 2019 (epoch 2019-06-05 12:12:58 UTC).
@@ -233,7 +233,7 @@ describe('stale orbital elements', () => {
 
   it('the maximum age comes from the service context', async () => {
     clock = T0 + 2 * DAY;
-    const { getAsset } = await import('../../src/services/assets.js');
+    const { getAsset } = await import('../../src/core/services/assets.js');
     expect((await getAsset(ctx, ids['gs-svalbard']!)).warnings).toEqual([]);
     expect((await getAsset({ ...ctx, elementsMaxAgeDays: 1 }, ids['gs-svalbard']!)).warnings).toEqual([
       'orbital elements for sso-700 are 2.0 days old',

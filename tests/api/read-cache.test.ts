@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cachedRead } from '../../src/services/read-cache.js';
+import { cachedRead } from '../../src/core/services/read-models/read-cache.js';
 import { createTestApp, ok, type TestApp } from '../helpers.js';
 
 let t: TestApp;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '../../src/domain/enums.js';
-import { mintToken } from '../../src/services/tokens.js';
+import { ROLES, type Role } from '../../src/core/domain/enums.js';
+import { mintToken } from '../../src/core/services/tokens.js';
 import { createTestApp, expectErrorShape, tableCounts, type TestApp } from '../helpers.js';
 
 interface Fixture {

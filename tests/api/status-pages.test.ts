@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyInventory } from '../../src/services/inventory/apply.js';
-import { parseInventoryDocument } from '../../src/services/inventory/document.js';
-import { exportInventoryYaml, readInventoryDocument } from '../../src/services/inventory/export.js';
+import { applyInventory } from '../../src/core/services/inventory/apply.js';
+import { parseInventoryDocument } from '../../src/core/services/inventory/document.js';
+import { exportInventoryYaml, readInventoryDocument } from '../../src/core/services/inventory/export.js';
 import { createTestApp, errorPaths, expectErrorShape, rawClient, tableCounts, type TestApp } from '../helpers.js';
 
 let t: TestApp;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { authenticateToken, mintToken } from '../../src/services/tokens.js';
+import { authenticateToken, mintToken } from '../../src/core/services/tokens.js';
 import { createTestApp, errorPaths, expectErrorShape, rawClient, tableCounts, type TestApp } from '../helpers.js';
 
 let t: TestApp;

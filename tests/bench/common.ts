@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
-import { openSqlite, type SqliteHandle } from '../../src/db/sqlite.js';
+import { openSqlite, type SqliteHandle } from '../../src/hosts/node/sqlite.js';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 

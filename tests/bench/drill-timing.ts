@@ -3,11 +3,11 @@
 // Osaka a known delay after Tokyo fails). The fault is injected at a known time through the
 // fleet's control API; the measured TTD should be ~0 (the fault is immediate; threshold 1) and the
 // measured TTF the fleet's failover delay. Error = measured − true.
-import { createApp } from '../../src/api/app.js';
-import { startDemoFleet } from '../../src/demo/fleet.js';
-import { DrillRunner } from '../../src/drills/runner.js';
-import { LiveMonitor } from '../../src/engine/live-monitor.js';
-import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { createApp } from '../../src/http/app.js';
+import { startDemoFleet } from '../../src/hosts/node/demo/fleet.js';
+import { DrillRunner } from '../../src/core/drills/runner.js';
+import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
+import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { createTestApp } from '../helpers.js';
 import type { BenchContext, Figure } from './common.js';
 import { pct, round, sleep } from './common.js';

@@ -2,8 +2,8 @@
 // daily for all 90; per check and per asset, as rollUpHistory writes them) generated in bulk; the
 // database's size, and the time to compute a status page's 90-day bars for 200 components.
 import { performance } from 'node:perf_hooks';
-import { SYSTEM_ACTOR } from '../../src/domain/roles.js';
-import { createStatusPage, loadPublicStatus, statusPageInputSchema } from '../../src/services/status-pages.js';
+import { SYSTEM_ACTOR } from '../../src/core/domain/roles.js';
+import { createStatusPage, loadPublicStatus, statusPageInputSchema } from '../../src/core/services/status-pages.js';
 import type { BenchContext, Figure } from './common.js';
 import { fileBytes, pct, rawClient, round, seedFleet, tableBytes, tempDatabase } from './common.js';
 

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { Monitor } from '../../src/engine/monitor.js';
-import { CheckScheduler } from '../../src/engine/scheduler.js';
+import { Monitor } from '../../src/core/monitor/monitor.js';
+import { CheckScheduler } from '../../src/core/monitor/scheduler.js';
 import { rawClient, seedFleet, serveParent, tempDatabase } from './common.js';
 
 const gc = (globalThis as { gc?: () => void }).gc!;

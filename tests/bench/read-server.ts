@@ -5,12 +5,12 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../src/api/app.js';
-import { functionCreateSchema } from '../../src/domain/inventory.js';
-import { SYSTEM_ACTOR } from '../../src/domain/roles.js';
-import { createFunction } from '../../src/services/functions.js';
-import { createStatusPage, statusPageInputSchema } from '../../src/services/status-pages.js';
-import { mintToken } from '../../src/services/tokens.js';
+import { createApp } from '../../src/http/app.js';
+import { functionCreateSchema } from '../../src/core/domain/inventory.js';
+import { SYSTEM_ACTOR } from '../../src/core/domain/roles.js';
+import { createFunction } from '../../src/core/services/functions.js';
+import { createStatusPage, statusPageInputSchema } from '../../src/core/services/status-pages.js';
+import { mintToken } from '../../src/core/services/tokens.js';
 import { rawClient, seedFleet, serveParent, tempDatabase } from './common.js';
 
 async function start(message: { assets: number; components: number; tmp: string }) {

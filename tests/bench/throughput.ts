@@ -4,12 +4,12 @@
 // real LiveMonitor (scheduler, probes, state, batched writes) and measure a window of it.
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
-import { WebhookDispatcher } from '../../src/alerts/dispatcher.js';
-import { createWebhookSender } from '../../src/alerts/node-delivery.js';
-import { LiveMonitor } from '../../src/engine/live-monitor.js';
-import { SYSTEM_ACTOR } from '../../src/domain/roles.js';
-import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
-import { createWebhook } from '../../src/services/webhooks.js';
+import { WebhookDispatcher } from '../../src/core/outbox/dispatcher.js';
+import { createWebhookSender } from '../../src/hosts/node/webhook-sender.js';
+import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
+import { SYSTEM_ACTOR } from '../../src/core/domain/roles.js';
+import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
+import { createWebhook } from '../../src/core/services/webhooks.js';
 import { fileBytes, pct, rawClient, seedFleet, serveParent, sleep, tableBytes, tempDatabase } from './common.js';
 
 export interface ThroughputRequest {
@@ -96,7 +96,7 @@ async function run(req: ThroughputRequest) {
     await fetch(`http://127.0.0.1:${req.receiverPort}/__secret/${encodeURIComponent(secret)}`);
     sender = createWebhookSender({ allowPrivate: true, timeoutMs: 10_000 });
     const dispatcher = new WebhookDispatcher({ db: handle.db, send: sender.send, concurrency: 16 });
-    // The Node runtime's outbox loop: fan out, then deliver, every 250 ms (src/runtime/node.ts).
+    // The Node runtime's outbox loop: fan out, then deliver, every 250 ms (src/hosts/node/main.ts).
     let stopped = false;
     const loop = (async () => {
       while (!stopped) {

@@ -1,8 +1,8 @@
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseAnswer, run } from '../../checks/dns.js';
-import { dnsSettingsSchema } from '../../src/domain/checks.js';
-import { createNodeProbeRuntime, type NodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { dnsSettingsSchema } from '../../src/core/domain/checks.js';
+import { createNodeProbeRuntime, type NodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { refusedPort } from '../support/target-server.js';
 
 // A tiny authoritative DNS server over UDP on loopback, enough for c-ares to talk to.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../checks/http.js';
-import { httpSettingsSchema } from '../../src/domain/checks.js';
-import { createNodeProbeRuntime, type NodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { httpSettingsSchema } from '../../src/core/domain/checks.js';
+import { createNodeProbeRuntime, type NodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { refusedPort, startTargetServer, startTlsTargetServer, type TargetServer, type TlsTargetServer } from '../support/target-server.js';
 
 let target: TargetServer;

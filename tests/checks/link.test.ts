@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run, summariseRoundTrips, type LinkSla } from '../../checks/link.js';
-import { linkSettingsSchema } from '../../src/domain/checks.js';
-import { createNodeProbeRuntime, type NodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { linkSettingsSchema } from '../../src/core/domain/checks.js';
+import { createNodeProbeRuntime, type NodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { refusedPort, startTargetServer, type TargetServer } from '../support/target-server.js';
 
 let target: TargetServer;

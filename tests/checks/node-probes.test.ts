@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HttpRequest } from '../../checks/types.js';
-import { createNodeProbeContext, createNodeProbeRuntime, type NodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { createNodeProbeContext, createNodeProbeRuntime, type NodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { refusedPort, startSilentTcpServer, startTargetServer, startTlsTargetServer, type SilentTcpServer, type TargetServer } from '../support/target-server.js';
 
 let target: TargetServer;

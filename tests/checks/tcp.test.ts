@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../checks/tcp.js';
 import type { ProbeContext } from '../../checks/types.js';
-import { tcpSettingsSchema } from '../../src/domain/checks.js';
-import { createNodeProbeRuntime, type NodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { tcpSettingsSchema } from '../../src/core/domain/checks.js';
+import { createNodeProbeRuntime, type NodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { refusedPort, startTargetServer, type TargetServer } from '../support/target-server.js';
 
 let target: TargetServer;

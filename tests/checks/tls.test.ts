@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../checks/tls.js';
-import { tlsSettingsSchema } from '../../src/domain/checks.js';
-import { createNodeProbeRuntime, type NodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { tlsSettingsSchema } from '../../src/core/domain/checks.js';
+import { createNodeProbeRuntime, type NodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { refusedPort, startSilentTcpServer, startTlsTargetServer, type SilentTcpServer, type TlsTargetServer } from '../support/target-server.js';
 
 let fresh: TlsTargetServer;

@@ -3,8 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoFleet, type DemoAsset, type DemoFleet } from '../../src/demo/fleet.js';
-import { DEGRADED_LATENCY_MS, MAX_HEALTHY_LATENCY_MS, downBehaviour, healthLatencyMs, linkEchoMs } from '../../src/demo/latency.js';
+import { startDemoFleet, type DemoAsset, type DemoFleet } from '../../src/hosts/node/demo/fleet.js';
+import { DEGRADED_LATENCY_MS, MAX_HEALTHY_LATENCY_MS, downBehaviour, healthLatencyMs, linkEchoMs } from '../../src/hosts/node/demo/latency.js';
 
 const FAILOVER_DELAY_MS = 300;
 const sla = { latencyMs: 10, jitterMs: 2, lossPct: 0.5 };
@@ -274,7 +274,7 @@ describe('demo fleet push heartbeats', () => {
 
 describe('demo fleet shutdown', () => {
   it('close() leaves no open handles: a process that used every feature exits on its own', async () => {
-    const fleetModule = path.resolve('src/demo/fleet.ts');
+    const fleetModule = path.resolve('src/hosts/node/demo/fleet.ts');
     const script = `
       const { startDemoFleet } = await import(${JSON.stringify(fleetModule)});
       const fleet = await startDemoFleet({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCycle } from '../../src/domain/function-graph.js';
+import { findCycle } from '../../src/core/domain/function-graph.js';
 
 const graph = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
 

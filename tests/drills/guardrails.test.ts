@@ -3,10 +3,10 @@
 // aborts and rolls back at once; overlapping runs are refused; no targets fails the run; the
 // blast radius caps the targets.
 import { describe, it, type TestContext } from 'vitest';
-import { createApp } from '../../src/api/app.js';
-import { DrillRunner } from '../../src/drills/runner.js';
-import { LiveMonitor } from '../../src/engine/live-monitor.js';
-import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { createApp } from '../../src/http/app.js';
+import { DrillRunner } from '../../src/core/drills/runner.js';
+import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
+import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { createTestApp, expectErrorShape, rawClient, waitFor, ok } from '../helpers.js';
 import { startTargetServer, type TargetServer } from '../support/target-server.js';
 

@@ -4,11 +4,11 @@
 // fleet's control API and measures TTD / TTF / TTR from what the checks see. Everything is
 // observed through the API or the database.
 import { describe, it, type TestContext } from 'vitest';
-import { createApp } from '../../src/api/app.js';
-import { startDemoFleet, type DemoFleet } from '../../src/demo/fleet.js';
-import { DrillRunner } from '../../src/drills/runner.js';
-import { LiveMonitor } from '../../src/engine/live-monitor.js';
-import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { createApp } from '../../src/http/app.js';
+import { startDemoFleet, type DemoFleet } from '../../src/hosts/node/demo/fleet.js';
+import { DrillRunner } from '../../src/core/drills/runner.js';
+import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
+import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { createTestApp, rawClient, waitFor, ok } from '../helpers.js';
 
 const FAILOVER_DELAY_MS = 3_000;

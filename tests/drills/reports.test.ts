@@ -2,7 +2,7 @@
 // and incidents: p50 / p95 recovery times, RTO compliance, overdue exercises, and the documented
 // tier-weighted score (100 pass in cycle / 75 pass expired / 50 failed or aborted / 0 never).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drillRuns, incidents } from '../../src/db/schema/index.js';
+import { drillRuns, incidents } from '../../src/core/store/schema/index.js';
 import { createTestApp, expectErrorShape, type TestApp, ok } from '../helpers.js';
 
 const DAY = 86_400_000;

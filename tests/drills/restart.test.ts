@@ -3,11 +3,11 @@
 // database file. The run must be closed as interrupted and rolled back — for a live drill the
 // fleet asset is healthy again — and never left hanging.
 import { describe, it, type TestContext } from 'vitest';
-import { createApp } from '../../src/api/app.js';
-import { startDemoFleet, type DemoFleet } from '../../src/demo/fleet.js';
-import { closeInterruptedRuns, DrillRunner } from '../../src/drills/runner.js';
-import { LiveMonitor } from '../../src/engine/live-monitor.js';
-import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { createApp } from '../../src/http/app.js';
+import { startDemoFleet, type DemoFleet } from '../../src/hosts/node/demo/fleet.js';
+import { closeInterruptedRuns, DrillRunner } from '../../src/core/drills/runner.js';
+import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
+import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { createTestApp, rawClient, waitFor, ok } from '../helpers.js';
 
 type Res = { status: number; body: any; text: string };

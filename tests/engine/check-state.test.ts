@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ObservedStatus } from '../../checks/types.js';
-import { advanceCheckState, initialCheckState, type CheckState, type Thresholds } from '../../src/engine/check-state.js';
+import { advanceCheckState, initialCheckState, type CheckState, type Thresholds } from '../../src/core/monitor/check-state.js';
 
 const T0 = 1_700_000_000_000;
 

@@ -1,8 +1,8 @@
 // History: raw results roll up into hourly and daily rows (counts and sums merged by UPSERT),
 // raw results are pruned after the retention window, and availability reads the rollups.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkResults, functionStates } from '../../src/db/schema/index.js';
-import { availability, pruneHistory, rollUpHistory } from '../../src/engine/history.js';
+import { checkResults, functionStates } from '../../src/core/store/schema/index.js';
+import { availability, pruneHistory, rollUpHistory } from '../../src/core/monitor/history.js';
 import { createTestApp, rawClient, type TestApp } from '../helpers.js';
 import { eq } from 'drizzle-orm';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { advanceCheckState, applyObservation, initialCheckState } from '../../src/engine/check-state.js';
-import { IdIndex } from '../../src/engine/id-index.js';
+import { advanceCheckState, applyObservation, initialCheckState } from '../../src/core/monitor/check-state.js';
+import { IdIndex } from '../../src/core/monitor/id-index.js';
 
 describe('IdIndex', () => {
   it('finds every id given, in any order, and nothing else; iterates by ascending id', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessFunction, assessFunctions, type FunctionGraphNode, type Member } from '../../src/engine/impact.js';
+import { assessFunction, assessFunctions, type FunctionGraphNode, type Member } from '../../src/core/domain/impact.js';
 
 const assets = (...ids: number[]): Member[] => ids.map((assetId) => ({ assetId }));
 const down = (...ids: number[]) => (member: Member) => !('assetId' in member && ids.includes(member.assetId));

@@ -2,9 +2,9 @@
 // batches, and turns them into asset/function states, events and incidents in the same
 // database the API reads. Everything here is observed through the API or the database.
 import { describe, it, type TestContext } from 'vitest';
-import { events, maintenanceWindows } from '../../src/db/schema/index.js';
-import { LiveMonitor } from '../../src/engine/live-monitor.js';
-import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { events, maintenanceWindows } from '../../src/core/store/schema/index.js';
+import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
+import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { createTestApp, rawClient, type TestApp, waitFor, ok } from '../helpers.js';
 import { startTargetServer, type TargetServer } from '../support/target-server.js';
 

@@ -15,7 +15,7 @@ import {
   tleElementsSchema,
   TleParseError,
   toSatrec,
-} from '../../src/engine/orbital-elements.js';
+} from '../../src/core/domain/orbits/elements.js';
 
 // ISS (ZARYA), 20 September 2008: the element set Wikipedia's "Two-line element set" article prints.
 const ISS_LINE1 = '1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2927';

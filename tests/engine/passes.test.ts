@@ -1,6 +1,6 @@
 import { propagate, sgp4, twoline2satrec, type SatRec } from 'satellite.js';
 import { describe, expect, it } from 'vitest';
-import { elementsFromOrbit, sunSynchronousInclinationDeg, toSatrec } from '../../src/engine/orbital-elements.js';
+import { elementsFromOrbit, sunSynchronousInclinationDeg, toSatrec } from '../../src/core/domain/orbits/elements.js';
 import {
   nextPasses,
   passAt,
@@ -9,7 +9,7 @@ import {
   type KeyedStation,
   type Pass,
   type StationLocation,
-} from '../../src/engine/passes.js';
+} from '../../src/core/domain/orbits/passes.js';
 
 // ISS (ZARYA), epoch 2008-09-20 12:25:40 UTC: the element set Wikipedia's TLE article prints.
 const ISS_TLE = {

@@ -1,8 +1,8 @@
 // Push checks: equipment behind a firewall reports in through POST /api/push/{token}; the
 // running monitor turns heartbeats (and their absence) into asset status.
 import { describe, it, type TestContext } from 'vitest';
-import { LiveMonitor } from '../../src/engine/live-monitor.js';
-import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
+import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { createTestApp, expectErrorShape, waitFor, ok } from '../helpers.js';
 
 /** A database with one asset and its push check (interval 1 s, grace 1 s), and the monitor running on it. */

@@ -2,8 +2,8 @@
 // duplicate alerts, and nothing invented by the probes a stop cut short.
 import { describe, it, type TestContext } from 'vitest';
 import type { HttpRequest, ProbeContext } from '../../checks/types.js';
-import { LiveMonitor } from '../../src/engine/live-monitor.js';
-import { createNodeProbeRuntime } from '../../src/runtime/node-probes.js';
+import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
+import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { createTestApp, rawClient, type TestApp, waitFor, ok } from '../helpers.js';
 import { startTargetServer, type TargetServer } from '../support/target-server.js';
 

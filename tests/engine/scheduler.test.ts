@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Observation } from '../../checks/types.js';
-import type { CheckDefinition, ObservationRecord } from '../../src/engine/monitor.js';
-import { CheckScheduler } from '../../src/engine/scheduler.js';
+import type { CheckDefinition, ObservationRecord } from '../../src/core/monitor/monitor.js';
+import { CheckScheduler } from '../../src/core/monitor/scheduler.js';
 
 const def = (id: number, intervalSeconds = 60): CheckDefinition => ({
   id, key: `c${id}`, assetId: id, kind: 'http', enabled: true, intervalSeconds, cron: null, timezone: null, timeoutMs: 60_000,

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/domain/errors.js';
-import { applyInventory } from '../../src/services/inventory/apply.js';
-import { parseInventoryDocument } from '../../src/services/inventory/document.js';
-import { exportInventoryYaml, readInventoryDocument } from '../../src/services/inventory/export.js';
+import { AppError } from '../../src/core/domain/errors.js';
+import { applyInventory } from '../../src/core/services/inventory/apply.js';
+import { parseInventoryDocument } from '../../src/core/services/inventory/document.js';
+import { exportInventoryYaml, readInventoryDocument } from '../../src/core/services/inventory/export.js';
 import { createTestApp, errorPaths, expectErrorShape, rawClient, tableCounts, type TestApp } from '../helpers.js';
 
 const DEMO = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../seeds/demo.yaml');

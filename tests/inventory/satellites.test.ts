@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/domain/errors.js';
-import { sunSynchronousInclinationDeg } from '../../src/engine/orbital-elements.js';
-import type { ServiceContext } from '../../src/services/context.js';
-import { applyInventory } from '../../src/services/inventory/apply.js';
-import { parseInventoryDocument } from '../../src/services/inventory/document.js';
-import { exportInventoryYaml, readInventoryDocument } from '../../src/services/inventory/export.js';
-import { refreshElements } from '../../src/services/satellites.js';
+import { AppError } from '../../src/core/domain/errors.js';
+import { sunSynchronousInclinationDeg } from '../../src/core/domain/orbits/elements.js';
+import type { ServiceContext } from '../../src/core/services/context.js';
+import { applyInventory } from '../../src/core/services/inventory/apply.js';
+import { parseInventoryDocument } from '../../src/core/services/inventory/document.js';
+import { exportInventoryYaml, readInventoryDocument } from '../../src/core/services/inventory/export.js';
+import { refreshElements } from '../../src/core/services/satellites.js';
 import { createTestApp, expectErrorShape, rawClient, tableCounts, type TestApp } from '../helpers.js';
 
 // ISS (ZARYA) element sets: 20 September 2008 (Wikipedia's TLE article) and 5 June 2019.

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/api/app.js';
-import { seedIfEmpty } from '../../src/services/bootstrap.js';
+import { createApp } from '../../src/http/app.js';
+import { seedIfEmpty } from '../../src/core/services/bootstrap.js';
 import { createTestApp, ok, rawClient, type TestApp } from '../helpers.js';
 import { openBrowser, screenshot, seriousAccessibilityViolations, type TestBrowser } from '../support/browser.js';
 

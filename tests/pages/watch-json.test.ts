@@ -1,8 +1,8 @@
 // /watch.json: the watch floor's data in its compact form (assets as a table), and the security
 // headers every answer keeps after they moved into one precomputed middleware.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAGE_CSP, SECURITY_HEADERS } from '../../src/api/system/security-headers.js';
-import { WATCH_ASSET_FIELDS } from '../../src/pages/watch/data.js';
+import { PAGE_CSP, SECURITY_HEADERS } from '../../src/http/middleware/security-headers.js';
+import { WATCH_ASSET_FIELDS } from '../../src/core/services/read-models/watch-floor.js';
 import { createTestApp, ok, rawClient, type TestApp } from '../helpers.js';
 
 describe('/watch.json', () => {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseInventoryDocument } from '../../src/services/inventory/document.js';
+import { parseInventoryDocument } from '../../src/core/services/inventory/document.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEMO = path.join(ROOT, 'seeds/demo.yaml');
@@ -64,7 +64,7 @@ async function startServer(env: Record<string, string>): Promise<Server> {
   const demoPort = await freePort();
   // Only what this test sets: nothing from the outer environment's COOPWATCH_* leaks in.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COOPWATCH_') && k !== 'PORT' && k !== 'HOST'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/hosts/node/main.ts'], {
     cwd: ROOT,
     env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', COOPWATCH_DEMO_PORT: String(demoPort), ...seedEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,7 +17,7 @@ describe('the Workers bundle', () => {
       });
       expect(run.status, run.stderr).toBe(0);
       expect(run.stdout).toMatch(/env\.DB \(coopwatch\)\s+D1 Database/);
-      const bundle = fs.readFileSync(path.join(outdir, 'worker.js'), 'utf8');
+      const bundle = fs.readFileSync(path.join(outdir, 'main.js'), 'utf8');
       expect(bundle).toContain('scheduled');
       for (const nodeOnly of ['better_sqlite3.node', 'createNodeProbeRuntime', 'startNode']) expect(bundle).not.toContain(nodeOnly);
     } finally {

@@ -3,7 +3,7 @@
 // ad-hoc scenarios, and proof that assessing writes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, tableCounts, type TestApp, ok } from '../helpers.js';
-import { intensityClassRank, type IntensityClass } from '../../src/scenarios/earthquake.js';
+import { intensityClassRank, type IntensityClass } from '../../src/core/scenarios/earthquake.js';
 
 let t: TestApp;
 const ids: Record<string, number> = {};

@@ -1,4 +1,4 @@
-// Earthquake intensity model (src/scenarios/earthquake.ts) against OBSERVED JMA
+// Earthquake intensity model (src/core/scenarios/earthquake.ts) against OBSERVED JMA
 // seismic intensities of real earthquakes, plus the geodesy helpers it uses.
 //
 // Observed values are from the public record (JMA seismic intensity reports; the
@@ -57,7 +57,7 @@ import {
   rupturePlane,
   siMidorikawaPgv600,
   siteAmplification,
-} from '../../src/scenarios/earthquake.js';
+} from '../../src/core/scenarios/earthquake.js';
 import {
   alongTrackKm,
   bearingDeg,
@@ -68,7 +68,7 @@ import {
   pointInPolygon,
   pointToSegmentKm,
   toLocalKm,
-} from '../../src/scenarios/geo.js';
+} from '../../src/core/scenarios/geo.js';
 
 // ── Real earthquakes ─────────────────────────────────────────────────────────
 

@@ -9,8 +9,8 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { createApp } from '../../src/api/app.js';
-import type { WebhookDispatcher } from '../../src/alerts/dispatcher.js';
+import { createApp } from '../../src/http/app.js';
+import type { WebhookDispatcher } from '../../src/core/outbox/dispatcher.js';
 import { clientFor, type TestApp } from '../helpers.js';
 
 export type ReceiverMode = 'ok' | 'down' | `status:${number}` | `slow:${number}`;

@@ -2,7 +2,7 @@
 // incidents, advances drills and delivers signed webhooks — against real sockets on 127.0.0.1.
 import { createScheduledController, env } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import worker from '../../src/runtime/worker.js';
+import worker from '../../src/hosts/workers/main.js';
 import { call, expectStatus } from './client.js';
 
 const fixture = inject('fixtureUrl');

@@ -46,7 +46,7 @@ function cleanEnv(extra: Record<string, string>) {
 
 async function startService(db: string, extra: Record<string, string> = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/hosts/node/main.ts'], {
     cwd: ROOT,
     env: cleanEnv({ PORT: String(port), HOST: '127.0.0.1', COOPWATCH_DB: db, COOPWATCH_SEED: 'none', COOPWATCH_DEMO: '0', COOPWATCH_ADMIN_TOKEN: ADMIN, ...extra }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,7 +74,7 @@ async function startService(db: string, extra: Record<string, string> = {}) {
 }
 
 function runCli(args: string[], db: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: cleanEnv({ COOPWATCH_DB: db }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/hosts/node/cli.ts', ...args], { cwd: ROOT, env: cleanEnv({ COOPWATCH_DB: db }), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c) => (output += c));
   child.stderr.on('data', (c) => (output += c));

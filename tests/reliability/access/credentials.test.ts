@@ -3,9 +3,9 @@
 // page, and no secret in any answer, log line or export after the one answer that mints it.
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createApp } from '../../../src/api/app.js';
-import { SESSION_HOURS } from '../../../src/services/sessions.js';
-import { constantTimeEqual } from '../../../src/services/tokens.js';
+import { createApp } from '../../../src/http/app.js';
+import { SESSION_HOURS } from '../../../src/core/services/sessions.js';
+import { constantTimeEqual } from '../../../src/core/services/tokens.js';
 import { clientFor, expectErrorShape, rawClient } from '../../helpers.js';
 import { createHostileApp, DatabaseFingerprint, type HostileApp } from '../hostile/harness.js';
 

@@ -7,9 +7,9 @@
 // fleet. Unauthenticated callers get 401 (pages: the sign-in page) except on public pages, push
 // and health. Not from watching what the app does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '../../../src/domain/enums.js';
-import { SESSION_COOKIE } from '../../../src/services/sessions.js';
-import { mintToken, revokeToken } from '../../../src/services/tokens.js';
+import { ROLES, type Role } from '../../../src/core/domain/enums.js';
+import { SESSION_COOKIE } from '../../../src/core/services/sessions.js';
+import { mintToken, revokeToken } from '../../../src/core/services/tokens.js';
 import { rawClient } from '../../helpers.js';
 import { tally } from '../tally.js';
 import { apiOperations, createHostileApp, DatabaseFingerprint, type HostileApp, type Operation } from '../hostile/harness.js';

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WEBHOOK_EVENT_TYPES } from '../../../src/alerts/schemas.js';
+import { WEBHOOK_EVENT_TYPES } from '../../../src/core/outbox/schemas.js';
 import { startTargetServer, type TargetServer } from '../../support/target-server.js';
 import { HOOK_PATH, startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
 import { tally } from '../tally.js';

@@ -1,4 +1,4 @@
-// The real service as a child process (`node --import tsx src/runtime/node.ts`, no wrapper, so
+// The real service as a child process (`node --import tsx src/hosts/node/main.ts`, no wrapper, so
 // `kill -9` hits the process that holds the database), on 127.0.0.1, a free port and a temporary
 // database file; plus what the fault tests share: an API client, polling, RSS sampling and direct
 // reads of the database file between runs.
@@ -62,7 +62,7 @@ const live = new Set<ChildProcess>();
 export async function startService(env: Record<string, string>, options: { port?: number } = {}): Promise<Service> {
   const port = options.port ?? (await freePort());
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COOPWATCH_') && k !== 'PORT' && k !== 'HOST'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/hosts/node/main.ts'], {
     cwd: ROOT,
     env: {
       ...inherited, PORT: String(port), HOST: '127.0.0.1', COOPWATCH_DEMO: '0', COOPWATCH_ADMIN_TOKEN: ADMIN, COOPWATCH_SEED: 'none',

@@ -10,7 +10,7 @@
 // database turning read-only while open. The kernel refuses to remount a filesystem read-only
 // while the service holds the file open for writing, root ignores chmod, and in WAL mode a file
 // moved away while open goes on taking writes. SQLITE_READONLY* errors take the same path as
-// SQLITE_FULL (src/db/storage-health.ts).
+// SQLITE_FULL (src/core/store/storage-health.ts).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { createApp, type AppDeps } from '../../../src/api/app.js';
-import { startDemoFleet, type DemoFleet } from '../../../src/demo/fleet.js';
-import { createNodeMetrics } from '../../../src/runtime/node-metrics.js';
-import { sessionSigningKey } from '../../../src/services/sessions.js';
-import { seedIfEmpty } from '../../../src/services/bootstrap.js';
+import { createApp, type AppDeps } from '../../../src/http/app.js';
+import { startDemoFleet, type DemoFleet } from '../../../src/hosts/node/demo/fleet.js';
+import { createNodeMetrics } from '../../../src/hosts/node/metrics.js';
+import { sessionSigningKey } from '../../../src/core/services/sessions.js';
+import { seedIfEmpty } from '../../../src/core/services/bootstrap.js';
 import { clientFor, createTestApp, rawClient, type TestApp } from '../../helpers.js';
 
 export const FULL = process.env.COOPWATCH_RELIABILITY === 'full';

@@ -1,0 +1,101 @@
+import * as contact from '../../../checks/contact.js';
+import * as dns from '../../../checks/dns.js';
+import * as http from '../../../checks/http.js';
+import * as link from '../../../checks/link.js';
+import * as push from '../../../checks/push.js';
+import * as tcp from '../../../checks/tcp.js';
+import * as tls from '../../../checks/tls.js';
+import type { Observation, ProbeContext } from '../../../checks/types.js';
+import type {
+  ContactSettings, DnsSettings, HttpSettings, LinkSettings, PushSettings, TcpSettings, TlsSettings,
+} from '../domain/checks.js';
+import { DEFAULT_INTERVAL_SECONDS } from '../domain/checks.js';
+import type { CheckDefinition } from './monitor.js';
+import type { PassCalendar } from './pass-calendar.js';
+
+export interface AssetFacts {
+  key: string;
+  lat: number | null;
+  lon: number | null;
+  altM: number | null;
+  /** A link's SLA figures (null: none set). */
+  slaLatencyMs: number | null;
+  slaJitterMs: number | null;
+  slaLossPct: number | null;
+}
+
+export interface CheckRunnerDeps {
+  probeContext(signal: AbortSignal): ProbeContext;
+  readHeartbeat(checkId: number): Promise<push.PushTarget['heartbeat']>;
+  /** Alerts firing now for the asset, from Alertmanager. */
+  firingAlerts(assetId: number): Promise<Array<{ alertName: string; summary: string | null }>>;
+  asset(assetId: number): AssetFacts | undefined;
+  passes: PassCalendar;
+  now(): number;
+}
+
+/** Runs one check of any kind: picks its probe and gives it its target. Null: nothing to observe. */
+export function createCheckRunner(deps: CheckRunnerDeps) {
+  const contacts = new Map<number, { pass: contact.ContactTarget['pass']; contacted: boolean }>();
+
+  const runContact = async (def: CheckDefinition, settings: ContactSettings, ctx: ProbeContext): Promise<Observation | null> => {
+    const station = deps.asset(def.assetId);
+    if (!station || station.lat === null || station.lon === null) {
+      return { status: 'down', latencyMs: null, message: 'the station has no location, so its passes cannot be predicted' };
+    }
+    const now = deps.now();
+    const location = { lat: station.lat, lon: station.lon, altM: station.altM ?? 0 };
+    const pass = deps.passes.currentPass(station.key, location, settings.satellites, settings.elevationMaskDeg, now);
+    const tracked = contacts.get(def.id);
+    if (!pass) {
+      if (tracked && tracked.pass.losMs <= now) {
+        contacts.delete(def.id);
+        if (!tracked.contacted) {
+          const { satelliteKey, aosMs, losMs } = tracked.pass;
+          const span = `${new Date(aosMs).toISOString().slice(11, 16)}–${new Date(losMs).toISOString().slice(11, 16)} UTC`;
+          return { status: 'down', latencyMs: null, message: `missed contact: no contact with ${satelliteKey} during its pass ${span}` };
+        }
+      }
+      return null; // between passes the antenna may be idle
+    }
+    const current = { satelliteKey: pass.satelliteKey, aosMs: pass.aosMs, losMs: pass.losMs };
+    const entry = tracked && tracked.pass.aosMs === pass.aosMs && tracked.pass.satelliteKey === pass.satelliteKey ? tracked : { pass: current, contacted: false };
+    contacts.set(def.id, entry);
+    const observation = await contact.run({ url: settings.url, pass: current }, ctx);
+    if (observation.status === 'up') entry.contacted = true;
+    return observation;
+  };
+
+  return async function runCheck(def: CheckDefinition, signal: AbortSignal): Promise<Observation | null> {
+    const ctx = deps.probeContext(signal);
+    const settings = def.settings;
+    switch (def.kind) {
+      case 'http':
+        return http.run(settings as HttpSettings, ctx);
+      case 'tcp':
+        return tcp.run(settings as TcpSettings, ctx);
+      case 'dns':
+        return dns.run(settings as DnsSettings, ctx);
+      case 'tls':
+        return tls.run(settings as TlsSettings, ctx);
+      case 'link': {
+        const asset = deps.asset(def.assetId);
+        const sla = { latencyMs: asset?.slaLatencyMs ?? null, jitterMs: asset?.slaJitterMs ?? null, lossPct: asset?.slaLossPct ?? null };
+        return link.run({ ...(settings as LinkSettings), sla, timeoutMs: def.timeoutMs }, ctx);
+      }
+      case 'push': {
+        const { graceSeconds } = settings as PushSettings;
+        const windowMs = ((def.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS) + (graceSeconds ?? 10)) * 1000;
+        return push.run({ heartbeat: await deps.readHeartbeat(def.id), windowMs }, ctx);
+      }
+      case 'contact':
+        return runContact(def, settings as ContactSettings, ctx);
+      case 'external': {
+        const firing = await deps.firingAlerts(def.assetId);
+        if (!firing.length) return { status: 'up', latencyMs: null, message: null };
+        const names = firing.map((a) => (a.summary ? `${a.alertName}: ${a.summary}` : a.alertName));
+        return { status: 'down', latencyMs: null, message: `Alertmanager: ${names.join('; ').slice(0, 500)}` };
+      }
+    }
+  };
+}

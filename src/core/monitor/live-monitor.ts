@@ -1,0 +1,158 @@
+import { and, eq, gt, inArray, max } from 'drizzle-orm';
+import type { ProbeContext } from '../../../checks/types.js';
+import { commitAtomically, type Db } from '../store/client.js';
+import { events, externalAlerts, pushHeartbeats, satellites } from '../store/schema/index.js';
+import { createCheckRunner } from './check-runner.js';
+import { Monitor, type DrillMarks, type ObservationRecord } from './monitor.js';
+import { PassCalendar } from './pass-calendar.js';
+import { CheckScheduler } from './scheduler.js';
+
+/** Events after which the definitions in memory must be re-read. */
+export const CONFIG_EVENT_TYPES = [
+  'asset.created', 'asset.updated', 'asset.deleted',
+  'function.created', 'function.updated', 'function.deleted',
+  'check.created', 'check.updated', 'check.deleted',
+  'maintenance.created', 'maintenance.updated', 'maintenance.deleted',
+  'satellite.updated', 'inventory.applied',
+];
+
+export interface LiveMonitorOptions {
+  db: Db;
+  probeContext: (signal: AbortSignal) => ProbeContext;
+  concurrency?: number;
+  now?: () => number;
+  flushIntervalMs?: number;
+  syncIntervalMs?: number;
+  /** Results waiting beyond this many are flushed at once rather than at the next tick. */
+  maxBatch?: number;
+  /** Drill marks to hold from the first assessment on (runs a restart closed; see SettlingRun). */
+  drillMarks?: ReadonlyArray<{ runId: number; marks: DrillMarks }>;
+  onStart?: (lagMs: number) => void;
+  onFlush?: (records: readonly ObservationRecord[], durationMs: number) => void;
+  log?: (message: string) => void;
+}
+
+/**
+ * The monitor, running: the scheduler probes, results gather in memory and are written in
+ * batched transactions together with the state changes, events and incidents they cause.
+ * Definition changes (from the API, the CLI, another process) are picked up from the events.
+ */
+export class LiveMonitor {
+  readonly scheduler: CheckScheduler;
+  readonly passes = new PassCalendar();
+  private buffer: ObservationRecord[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private timers: Array<ReturnType<typeof setInterval>> = [];
+  private lastConfigEventId = 0;
+  /** Why the last flush failed; null while results are recorded. */
+  private failing: string | null = null;
+  private readonly now: () => number;
+
+  private constructor(private readonly options: LiveMonitorOptions, readonly monitor: Monitor) {
+    this.now = options.now ?? Date.now;
+    const runCheck = createCheckRunner({
+      probeContext: options.probeContext,
+      readHeartbeat: async (checkId) => {
+        const [row] = await options.db.select().from(pushHeartbeats).where(eq(pushHeartbeats.checkId, checkId));
+        return row ? { at: row.at, status: row.status, message: row.message, metrics: row.metrics } : null;
+      },
+      firingAlerts: (assetId) =>
+        options.db
+          .select({ alertName: externalAlerts.alertName, summary: externalAlerts.summary })
+          .from(externalAlerts)
+          .where(and(eq(externalAlerts.assetId, assetId), eq(externalAlerts.status, 'firing'))),
+      asset: (id) => this.monitor.assetFacts(id),
+      passes: this.passes,
+      now: this.now,
+    });
+    this.scheduler = new CheckScheduler({
+      concurrency: options.concurrency ?? 256,
+      now: this.now,
+      runCheck,
+      onResult: (record) => {
+        this.buffer.push(record);
+        if (this.buffer.length >= (options.maxBatch ?? 5000)) void this.flush();
+      },
+      onStart: options.onStart ? (lag) => options.onStart!(lag) : undefined,
+    });
+  }
+
+  static async start(options: LiveMonitorOptions): Promise<LiveMonitor> {
+    const now = (options.now ?? Date.now)();
+    const monitor = await Monitor.load(options.db, now);
+    for (const { runId, marks } of options.drillMarks ?? []) monitor.setDrill(runId, marks);
+    const live = new LiveMonitor(options, monitor);
+    const [latest] = await options.db.select({ id: max(events.id) }).from(events);
+    live.lastConfigEventId = latest?.id ?? 0;
+    await live.loadSatellites();
+    await commitAtomically(options.db, monitor.planReassessment(options.db, now));
+    live.scheduler.sync(monitor.definitions());
+    live.scheduler.start();
+    live.timers.push(setInterval(() => void live.flush(), options.flushIntervalMs ?? 250));
+    live.timers.push(setInterval(() => void live.syncDefinitions(), options.syncIntervalMs ?? 1000));
+    return live;
+  }
+
+  /** Writes the results gathered so far; flushes never overlap. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      const records = this.buffer;
+      this.buffer = [];
+      const now = this.now();
+      const started = performance.now();
+      try {
+        await commitAtomically(this.options.db, this.monitor.planObservations(this.options.db, records, now));
+        this.options.onFlush?.(records, performance.now() - started);
+        if (this.failing) this.options.log?.('check results are recorded again');
+        this.failing = null;
+      } catch (err) {
+        // Said once per kind of failure, not four times a second while the disk is full.
+        const message = err instanceof Error ? err.message : String(err);
+        if (message !== this.failing) this.options.log?.(`could not record check results (${records.length} dropped; more are dropped until it recovers): ${message}`);
+        this.failing = message;
+        await this.monitor.reload(this.options.db, now).catch(() => undefined);
+      }
+    });
+    return this.flushing;
+  }
+
+  /** Re-evaluates every asset now (after a drill changed what is simulated), in turn with flushes. */
+  reassess(): Promise<void> {
+    const done = this.flushing.then(async () => {
+      const now = this.now();
+      await commitAtomically(this.options.db, this.monitor.planReassessment(this.options.db, now));
+    });
+    // A failure is the caller's to handle; it must not stop the flushes queued behind it.
+    this.flushing = done.catch(() => this.monitor.reload(this.options.db, this.now()).catch(() => undefined));
+    return done;
+  }
+
+  /** Picks up definition changes recorded as events since the last look. */
+  async syncDefinitions(): Promise<void> {
+    const { db } = this.options;
+    const changes = await db
+      .select({ id: max(events.id) })
+      .from(events)
+      .where(and(gt(events.id, this.lastConfigEventId), inArray(events.type, CONFIG_EVENT_TYPES)));
+    const latest = changes[0]?.id;
+    if (!latest) return;
+    this.lastConfigEventId = latest;
+    await this.flush();
+    const now = this.now();
+    await this.monitor.reload(db, now);
+    await this.loadSatellites();
+    await commitAtomically(db, this.monitor.planReassessment(db, now));
+    this.scheduler.sync(this.monitor.definitions());
+  }
+
+  private async loadSatellites(): Promise<void> {
+    this.passes.setSatellites(await this.options.db.select().from(satellites));
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    this.scheduler.stop();
+    await this.flush();
+  }
+}

@@ -1,0 +1,267 @@
+import type { Observation } from '../../../checks/types.js';
+import { DEFAULT_INTERVAL_SECONDS } from '../domain/checks.js';
+import { nextCronTime } from '../domain/schedules.js';
+import type { CheckDefinition, ObservationRecord } from './monitor.js';
+import { IdIndex } from './id-index.js';
+import { MinHeap } from './priority-queue.js';
+
+export interface SchedulerOptions {
+  /** Probes in flight at once, across all checks. */
+  concurrency: number;
+  now: () => number;
+  /** Runs one probe; null means there was nothing to observe (an idle antenna between passes). */
+  runCheck: (def: CheckDefinition, signal: AbortSignal) => Promise<Observation | null>;
+  onResult: (record: ObservationRecord) => void;
+  /** Called for every run with how late it started (actual start − due time). */
+  onStart?: (lagMs: number, def: CheckDefinition) => void;
+}
+
+/** Entry.flags */
+const RUNNING = 1;
+/** In the queue at `dueAt`: a queue item is current only while this is set and its key is `dueAt`. */
+const QUEUED = 2;
+/** Dropped from the schedule; a run in flight ends without reporting or rescheduling. */
+const REMOVED = 4;
+
+/** One scheduled check: four fields (memory per configured check counts at 100,000 checks). */
+interface Entry {
+  def: CheckDefinition;
+  dueAt: number;
+  /** Bumped when the definition changes, so a run of the old definition reports nothing. */
+  generation: number;
+  flags: number;
+}
+
+/** One probe in flight. */
+interface Run {
+  entry: Entry;
+  generation: number;
+  startedAt: number;
+  controller: AbortController;
+  abortTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Monotonic time after which a probe that ignored its abort signal is reported as timed out. */
+  hardDeadline: number;
+  settled: boolean;
+}
+
+/** How long a probe that ignores its abort signal is given before it is reported as timed out. */
+export const ABORT_GRACE_MS = 1_000;
+const MAX_IDLE_WAIT_MS = 1_000;
+/** How often runs past their hard deadline are looked for (one timer for all, not one per run). */
+const SWEEP_INTERVAL_MS = 250;
+
+const abortRun = (run: Run) => run.controller.abort();
+
+/**
+ * Runs checks when they are due. Due times sit in a min-heap, so each wake-up costs O(log n)
+ * however many checks there are. First runs are spread across each check's interval by a
+ * stable hash of its id, so a restart or a large fleet never fires everything at once. A check
+ * is rescheduled only when its run finishes: one check never runs twice at the same time.
+ *
+ * The hot path allocates little: the heap holds the entries themselves (a stale item is one whose
+ * entry is no longer queued at that time), and one sweep timer, not a timer per run, catches
+ * probes that ignore their abort signal.
+ */
+export class CheckScheduler {
+  private queue = new MinHeap<Entry>();
+  /** By check id; rebuilt by each sync (definitions change rarely, lookups on the hot path are none). */
+  private entries = new IdIndex<Entry>();
+  private inFlight = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the pump timer fires (options.now() time), while it is set. */
+  private timerAt = Infinity;
+  private sweeper: ReturnType<typeof setInterval> | null = null;
+  private running = false;
+  private runs = new Set<Run>();
+
+  constructor(private readonly options: SchedulerOptions) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight;
+  }
+
+  /** Brings the schedule in line with the definitions: adds new checks, drops removed ones. */
+  sync(defs: readonly CheckDefinition[]): void {
+    const now = this.options.now();
+    const kept: Array<readonly [number, Entry]> = [];
+    const previous = this.entries;
+    const seen = new Set<Entry>();
+    for (const def of defs) {
+      if (!def.enabled) continue;
+      const entry = previous.get(def.id);
+      if (entry && !seen.has(entry)) {
+        seen.add(entry);
+        kept.push([def.id, entry]);
+        if (sameSchedule(entry.def, def)) {
+          entry.def = def;
+          continue;
+        }
+        // Changed while known: update in place, so a run in flight still finds its entry and
+        // hands over to the new schedule when it ends (it is queued then, not now: one run at a time).
+        entry.def = def;
+        entry.dueAt = firstDueTime(def, now);
+        entry.generation++;
+        if (!(entry.flags & RUNNING)) this.enqueue(entry);
+        continue;
+      }
+      const created: Entry = { def, dueAt: firstDueTime(def, now), generation: 1, flags: 0 };
+      kept.push([def.id, created]);
+      this.enqueue(created);
+    }
+    for (const entry of previous.values()) if (!seen.has(entry)) entry.flags |= REMOVED;
+    this.entries = new IdIndex(kept);
+    if (this.running) this.pump();
+  }
+
+  start(): void {
+    this.running = true;
+    this.pump();
+  }
+
+  /** Stops scheduling and aborts probes in flight. */
+  stop(): void {
+    this.running = false;
+    this.clearTimer();
+    for (const run of this.runs) run.controller.abort();
+  }
+
+  private enqueue(entry: Entry): void {
+    entry.flags |= QUEUED;
+    this.queue.push(entry.dueAt, entry);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Infinity;
+  }
+
+  private pump(): void {
+    if (!this.running) return;
+    const { concurrency } = this.options;
+    const now = this.options.now();
+    while (this.inFlight < concurrency) {
+      const dueAt = this.queue.peekKey();
+      if (dueAt === undefined || dueAt > now) break;
+      const entry = this.queue.popValue()!;
+      if ((entry.flags & (QUEUED | RUNNING | REMOVED)) !== QUEUED || entry.dueAt !== dueAt) continue; // stale
+      this.launch(entry, now);
+    }
+    if (this.inFlight >= concurrency) return; // a run ending pumps again
+    const next = this.queue.peekKey();
+    const wait = next === undefined ? MAX_IDLE_WAIT_MS : Math.min(Math.max(next - this.options.now(), 0), MAX_IDLE_WAIT_MS);
+    const wakeAt = now + wait;
+    // A timer that fires no later than needed is kept: re-arming one per finished run costs more.
+    if (this.timer && this.timerAt <= wakeAt) return;
+    this.clearTimer();
+    this.timerAt = wakeAt;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.pump();
+    }, wait);
+  }
+
+  private launch(entry: Entry, now: number): void {
+    const { def } = entry;
+    entry.flags = (entry.flags | RUNNING) & ~QUEUED;
+    this.inFlight++;
+    this.options.onStart?.(now - entry.dueAt, def);
+    const run: Run = {
+      entry,
+      generation: entry.generation,
+      startedAt: now,
+      controller: new AbortController(),
+      abortTimer: undefined,
+      hardDeadline: performance.now() + def.timeoutMs + ABORT_GRACE_MS,
+      settled: false,
+    };
+    run.abortTimer = setTimeout(abortRun, def.timeoutMs, run);
+    this.runs.add(run);
+    this.sweeper ??= setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    // A probe that throws or hangs is reported as down.
+    let probe: Promise<Observation | null>;
+    try {
+      probe = this.options.runCheck(def, run.controller.signal);
+    } catch (err) {
+      probe = Promise.reject(err);
+    }
+    probe.then(
+      (observation) => this.settle(run, observation),
+      (err) => this.settle(run, { status: 'down', latencyMs: null, message: err instanceof Error ? err.message : String(err) }),
+    );
+  }
+
+  /** Reports runs that outlived their timeout and the grace after it, whatever their probe does. */
+  private sweep(): void {
+    const now = performance.now();
+    for (const run of this.runs) {
+      if (now >= run.hardDeadline) this.settle(run, { status: 'down', latencyMs: null, message: `timed out after ${run.entry.def.timeoutMs} ms` });
+    }
+    if (this.runs.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
+  }
+
+  /** A run's end (its probe's answer or the hard timeout, whichever is first): report, reschedule. */
+  private settle(run: Run, observation: Observation | null): void {
+    if (run.settled) return;
+    run.settled = true;
+    clearTimeout(run.abortTimer);
+    this.runs.delete(run);
+    const { entry, generation } = run;
+    const { def } = entry;
+    try {
+      if (observation && !(entry.flags & REMOVED) && entry.generation === generation) {
+        this.options.onResult({ checkId: def.id, at: run.startedAt, observation });
+      }
+    } finally {
+      this.inFlight--;
+      entry.flags &= ~RUNNING;
+      if (!(entry.flags & REMOVED)) {
+        // Same schedule: the next run after this one. Changed meanwhile: the new schedule's first run.
+        if (entry.generation === generation) entry.dueAt = nextDueTime(def, entry.dueAt, this.options.now());
+        this.enqueue(entry);
+      }
+      this.pump();
+    }
+  }
+}
+
+function intervalMs(def: CheckDefinition): number {
+  return (def.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS) * 1000;
+}
+
+function sameSchedule(a: CheckDefinition, b: CheckDefinition): boolean {
+  return a.intervalSeconds === b.intervalSeconds && a.cron === b.cron && a.timezone === b.timezone;
+}
+
+/** A stable offset in [0, 1) from the check id: the phase of the check within its interval. */
+function phase(id: number): number {
+  let h = Math.imul(id ^ 0x9e3779b9, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 2 ** 32;
+}
+
+export function firstDueTime(def: CheckDefinition, now: number): number {
+  if (def.cron) return nextCronTime(def.cron, def.timezone, now) ?? now + intervalMs(def);
+  const interval = intervalMs(def);
+  // A pushing asset gets one full window after a (re)start before its silence counts.
+  if (def.kind === 'push') return now + interval;
+  return now + Math.floor(phase(def.id) * interval);
+}
+
+/** The next due time; a check that fell behind skips the runs it missed rather than bursting. */
+export function nextDueTime(def: CheckDefinition, lastDue: number, now: number): number {
+  if (def.cron) return nextCronTime(def.cron, def.timezone, Math.max(now, lastDue)) ?? now + intervalMs(def);
+  const interval = intervalMs(def);
+  const next = lastDue + interval;
+  return next >= now ? next : now + ((next - now) % interval) + interval;
+}

@@ -1,0 +1,179 @@
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { parseCondition } from '../../../checks/conditions.js';
+import { commitAtomically, type Db } from '../store/client.js';
+import { assets, checks, checkStates, type CheckRow } from '../store/schema/index.js';
+import { CHECK_KINDS, type CheckKind } from '../domain/enums.js';
+import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
+import type { CheckCreateInput, CheckPatchInput } from '../domain/checks.js';
+import { authorize } from '../domain/roles.js';
+import { isoTime } from '../domain/time.js';
+import type { ServiceContext } from './context.js';
+import { recordEvent } from '../store/events.js';
+import { decodeCursor, toPage, type Page } from './pagination.js';
+import { randomBase64Url } from '../domain/random.js';
+
+type StateRow = typeof checkStates.$inferSelect | null;
+
+export function checkView(row: CheckRow, state: StateRow) {
+  return {
+    id: row.id,
+    key: row.key,
+    assetId: row.assetId,
+    kind: row.kind,
+    enabled: row.enabled,
+    intervalSeconds: row.intervalSeconds,
+    cron: row.cron,
+    timezone: row.timezone,
+    timeoutMs: row.timeoutMs,
+    failureThreshold: row.failureThreshold,
+    successThreshold: row.successThreshold,
+    [row.kind]: row.settings,
+    ...(row.kind === 'push' ? { pushUrl: `/api/push/${String(row.settings.token)}` } : {}),
+    status: state?.status ?? 'unknown',
+    statusSince: isoTime(state?.since ?? null),
+    message: state?.message ?? null,
+    createdAt: isoTime(row.createdAt),
+    updatedAt: isoTime(row.updatedAt),
+  };
+}
+export type CheckView = ReturnType<typeof checkView>;
+
+/** A secret for a push check's URL. */
+export function generatePushToken(): string {
+  return randomBase64Url(24);
+}
+
+/** The stored settings for a check: its kind's block, with the push token filled in. */
+export function checkSettings(kind: CheckKind, input: Record<string, unknown>): Record<string, unknown> {
+  const block = (input[kind] as Record<string, unknown> | undefined) ?? {};
+  if (kind === 'push') return { graceSeconds: 10, ...block, token: block.token ?? generatePushToken() };
+  return block;
+}
+
+export function settingsColumns(settings: Record<string, unknown>) {
+  return { settings, pushToken: typeof settings.token === 'string' ? settings.token : null };
+}
+
+/**
+ * Rules the schema alone cannot express: the runtime must be able to run the kind, conditions
+ * must parse. Paths are relative to the check.
+ */
+export function checkSettingsProblems(ctx: ServiceContext, kind: CheckKind, settings: Record<string, unknown>): ErrorDetail[] {
+  const unsupported = ctx.unsupportedCheckKinds?.[kind];
+  if (unsupported) return [{ path: 'kind', message: `${kind} checks cannot run on this runtime: ${unsupported}` }];
+  if (kind !== 'http') return [];
+  const conditions = (settings.conditions as string[] | undefined) ?? [];
+  return conditions.flatMap((condition, i) => {
+    try {
+      parseCondition(condition);
+      return [];
+    } catch (err) {
+      return [{ path: `http.conditions.${i}`, message: err instanceof Error ? err.message : String(err) }];
+    }
+  });
+}
+
+export interface CheckListQuery {
+  assetId?: number;
+  kind?: CheckKind;
+  limit: number;
+  cursor?: string;
+}
+
+export async function listChecks(ctx: ServiceContext, query: CheckListQuery): Promise<Page<CheckView>> {
+  authorize(ctx.actor, 'read');
+  const filters: SQL[] = [gt(checks.id, decodeCursor(query.cursor))];
+  if (query.assetId) filters.push(eq(checks.assetId, query.assetId));
+  if (query.kind) filters.push(eq(checks.kind, query.kind));
+  const rows = await ctx.db
+    .select({ check: checks, state: checkStates })
+    .from(checks)
+    .leftJoin(checkStates, eq(checkStates.checkId, checks.id))
+    .where(and(...filters))
+    .orderBy(asc(checks.id))
+    .limit(query.limit + 1);
+  return toPage(rows.map((r) => ({ ...r, id: r.check.id })), query.limit, (r) => checkView(r.check, r.state));
+}
+
+async function loadCheck(db: Db, id: number) {
+  const [row] = await db
+    .select({ check: checks, state: checkStates })
+    .from(checks)
+    .leftJoin(checkStates, eq(checkStates.checkId, checks.id))
+    .where(eq(checks.id, id));
+  if (!row) throw new NotFoundError('check', id);
+  return row;
+}
+
+export async function getCheck(ctx: ServiceContext, id: number): Promise<CheckView> {
+  authorize(ctx.actor, 'read');
+  const row = await loadCheck(ctx.db, id);
+  return checkView(row.check, row.state);
+}
+
+export async function createCheck(ctx: ServiceContext, input: CheckCreateInput): Promise<CheckView> {
+  authorize(ctx.actor, 'manageInventory');
+  const settings = checkSettings(input.kind, input);
+  const problems = checkSettingsProblems(ctx, input.kind, settings);
+  if (problems.length) throw new InvalidInputError(problems.map((p) => ({ ...p, location: 'body' as const })));
+  const [asset] = await ctx.db.select({ id: assets.id }).from(assets).where(eq(assets.id, input.assetId));
+  if (!asset) throw new UnprocessableError([{ path: 'assetId', message: `no asset with id ${input.assetId}` }]);
+  const [taken] = await ctx.db.select({ id: checks.id }).from(checks).where(eq(checks.key, input.key));
+  if (taken) throw new ConflictError(`A check with key "${input.key}" already exists (id ${taken.id})`, [{ path: 'key', message: 'already in use' }]);
+  const now = ctx.now();
+  await commitAtomically(ctx.db, [
+    ctx.db.insert(checks).values({
+      key: input.key, assetId: input.assetId, kind: input.kind, ...scheduleColumns(input), ...settingsColumns(settings), createdAt: now, updatedAt: now,
+    }),
+    recordEvent(ctx, { type: 'check.created', subjectKind: 'check', subjectId: sql`(select id from checks where key = ${input.key})`, subjectKey: input.key, data: { assetId: input.assetId, kind: input.kind } }),
+  ]);
+  const [row] = await ctx.db.select({ id: checks.id }).from(checks).where(eq(checks.key, input.key));
+  return getCheck(ctx, row!.id);
+}
+
+export function scheduleColumns(input: {
+  enabled: boolean; intervalSeconds?: number | null; cron?: string | null; timezone?: string | null;
+  timeoutMs: number; failureThreshold: number; successThreshold: number;
+}) {
+  return {
+    enabled: input.enabled,
+    intervalSeconds: input.cron ? null : (input.intervalSeconds ?? null),
+    cron: input.cron ?? null,
+    timezone: input.cron ? (input.timezone ?? null) : null,
+    timeoutMs: input.timeoutMs,
+    failureThreshold: input.failureThreshold,
+    successThreshold: input.successThreshold,
+  };
+}
+
+export async function updateCheck(ctx: ServiceContext, id: number, patch: CheckPatchInput): Promise<CheckView> {
+  authorize(ctx.actor, 'manageInventory');
+  const { check } = await loadCheck(ctx.db, id);
+  for (const kind of CHECK_KINDS) {
+    if (kind !== check.kind && patch[kind] !== undefined) {
+      throw new InvalidInputError([{ path: kind, message: `a ${check.kind} check takes a "${check.kind}" block, not "${kind}"`, location: 'body' }]);
+    }
+  }
+  const settings = patch[check.kind] !== undefined ? checkSettings(check.kind, patch) : check.settings;
+  const problems = checkSettingsProblems(ctx, check.kind, settings);
+  if (problems.length) throw new InvalidInputError(problems.map((p) => ({ ...p, location: 'body' as const })));
+  const merged = { ...check, ...patch };
+  if (merged.intervalSeconds && merged.cron) {
+    const field = patch.cron ? 'cron' : 'intervalSeconds';
+    throw new InvalidInputError([{ path: field, message: 'give intervalSeconds or cron, not both (set the other to null)', location: 'body' }]);
+  }
+  await commitAtomically(ctx.db, [
+    ctx.db.update(checks).set({ ...scheduleColumns(merged), ...settingsColumns(settings), updatedAt: ctx.now() }).where(eq(checks.id, id)),
+    recordEvent(ctx, { type: 'check.updated', subjectKind: 'check', subjectId: id, subjectKey: check.key, data: { changed: Object.keys(patch) } }),
+  ]);
+  return getCheck(ctx, id);
+}
+
+export async function deleteCheck(ctx: ServiceContext, id: number): Promise<void> {
+  authorize(ctx.actor, 'manageInventory');
+  const { check } = await loadCheck(ctx.db, id);
+  await commitAtomically(ctx.db, [
+    ctx.db.delete(checks).where(eq(checks.id, id)),
+    recordEvent(ctx, { type: 'check.deleted', subjectKind: 'check', subjectId: id, subjectKey: check.key }),
+  ]);
+}

@@ -1,0 +1,195 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { commitAtomically, type Db } from '../store/client.js';
+import { assets, drillFindings, drillRuns, drills, missionFunctions, scenarios, type DrillRow, type DrillRunRow } from '../store/schema/index.js';
+import { ConflictError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
+import { authorize } from '../domain/roles.js';
+import { isoTime } from '../domain/time.js';
+import type { DrillInput } from '../domain/drills.js';
+import type { ServiceContext } from './context.js';
+import { recordEvent } from '../store/events.js';
+import { idsIn } from '../store/ids.js';
+
+export function drillView(row: DrillRow) {
+  return {
+    id: row.id,
+    key: row.key,
+    name: row.name,
+    description: row.description,
+    scenarioId: row.scenarioId,
+    targetAssetIds: row.targetAssetIds,
+    blastRadius: row.blastRadius,
+    exerciseType: row.exerciseType,
+    mode: row.mode,
+    injectHook: row.injectHook,
+    rollbackHook: row.rollbackHook,
+    hypothesis: row.hypothesis,
+    guardrails: row.guardrails,
+    cron: row.cron,
+    timezone: row.timezone,
+    enabled: row.enabled,
+    createdAt: isoTime(row.createdAt),
+    updatedAt: isoTime(row.updatedAt),
+  };
+}
+
+export function runView(row: DrillRunRow) {
+  const ms = (at: number | null) => (at === null || row.startedAt === null ? null : at - row.startedAt);
+  return {
+    id: row.id,
+    drillId: row.drillId,
+    status: row.status,
+    verdict: row.verdict,
+    trigger: row.trigger,
+    targetAssetIds: row.targetAssetIds,
+    functionIds: row.functionIds,
+    startedAt: isoTime(row.startedAt),
+    detectedAt: isoTime(row.detectedAt),
+    failoverCompletedAt: isoTime(row.failoverCompletedAt),
+    restoredAt: isoTime(row.restoredAt),
+    finishedAt: isoTime(row.finishedAt),
+    ttdMs: ms(row.detectedAt),
+    ttfMs: ms(row.failoverCompletedAt),
+    ttrMs: ms(row.restoredAt),
+    rtoMet: row.rtoMet,
+    abortReason: row.abortReason,
+    steps: row.steps.map((s) => ({ at: isoTime(s.at), step: s.step, detail: s.detail })),
+  };
+}
+export type RunView = ReturnType<typeof runView>;
+
+export async function listDrills(ctx: ServiceContext) {
+  authorize(ctx.actor, 'read');
+  return (await ctx.db.select().from(drills).orderBy(asc(drills.id))).map(drillView);
+}
+
+export async function loadDrill(db: Db, id: number): Promise<DrillRow> {
+  const [row] = await db.select().from(drills).where(eq(drills.id, id));
+  if (!row) throw new NotFoundError('drill', id);
+  return row;
+}
+
+export async function getDrill(ctx: ServiceContext, id: number) {
+  authorize(ctx.actor, 'read');
+  return drillView(await loadDrill(ctx.db, id));
+}
+
+async function checkReferences(db: Db, input: DrillInput) {
+  const problems: ErrorDetail[] = [];
+  if (input.scenarioId !== undefined) {
+    const [found] = await db.select({ id: scenarios.id }).from(scenarios).where(eq(scenarios.id, input.scenarioId));
+    if (!found) problems.push({ path: 'scenarioId', message: `no scenario with id ${input.scenarioId}` });
+  }
+  const assetIds = input.targetAssetIds ?? [];
+  if (assetIds.length) {
+    const found = new Set((await db.select({ id: assets.id }).from(assets).where(idsIn(assets.id, assetIds))).map((r) => r.id));
+    assetIds.forEach((id, i) => found.has(id) || problems.push({ path: `targetAssetIds.${i}`, message: `no asset with id ${id}` }));
+  }
+  const functionIds = [...input.hypothesis.functionIds, ...input.guardrails.protectedFunctionIds];
+  if (functionIds.length) {
+    const found = new Set((await db.select({ id: missionFunctions.id }).from(missionFunctions).where(idsIn(missionFunctions.id, functionIds))).map((r) => r.id));
+    input.hypothesis.functionIds.forEach((id, i) => found.has(id) || problems.push({ path: `hypothesis.functionIds.${i}`, message: `no mission function with id ${id}` }));
+    input.guardrails.protectedFunctionIds.forEach((id, i) => found.has(id) || problems.push({ path: `guardrails.protectedFunctionIds.${i}`, message: `no mission function with id ${id}` }));
+  }
+  if (problems.length) throw new UnprocessableError(problems);
+}
+
+export async function createDrill(ctx: ServiceContext, input: DrillInput) {
+  authorize(ctx.actor, 'planExercises');
+  await checkReferences(ctx.db, input);
+  const [taken] = await ctx.db.select({ id: drills.id }).from(drills).where(eq(drills.key, input.key));
+  if (taken) throw new ConflictError(`A drill with key "${input.key}" already exists`, [{ path: 'key', message: 'already in use' }]);
+  const now = ctx.now();
+  await commitAtomically(ctx.db, [
+    ctx.db.insert(drills).values({
+      key: input.key, name: input.name, description: input.description ?? null, scenarioId: input.scenarioId ?? null,
+      targetAssetIds: input.targetAssetIds ?? null, blastRadius: input.blastRadius, exerciseType: input.exerciseType, mode: input.mode,
+      injectHook: input.injectHook ?? null, rollbackHook: input.rollbackHook ?? null, hypothesis: input.hypothesis, guardrails: input.guardrails,
+      cron: input.cron ?? null, timezone: input.cron ? (input.timezone ?? null) : null, enabled: input.enabled, createdAt: now, updatedAt: now,
+    }),
+    recordEvent(ctx, { type: 'drill.created', subjectKind: 'drill', subjectId: sql`(select id from drills where key = ${input.key})`, subjectKey: input.key }),
+  ]);
+  const [row] = await ctx.db.select().from(drills).where(eq(drills.key, input.key));
+  return drillView(row!);
+}
+
+export async function deleteDrill(ctx: ServiceContext, id: number) {
+  authorize(ctx.actor, 'planExercises');
+  const row = await loadDrill(ctx.db, id);
+  const [running] = await ctx.db.select({ id: drillRuns.id }).from(drillRuns).where(and(eq(drillRuns.drillId, id), eq(drillRuns.status, 'running')));
+  if (running) throw new ConflictError(`Drill "${row.key}" has run ${running.id} in progress; abort it first`);
+  await commitAtomically(ctx.db, [
+    ctx.db.delete(drills).where(eq(drills.id, id)),
+    recordEvent(ctx, { type: 'drill.deleted', subjectKind: 'drill', subjectId: id, subjectKey: row.key }),
+  ]);
+}
+
+export async function listRuns(ctx: ServiceContext, drillId: number) {
+  authorize(ctx.actor, 'read');
+  await loadDrill(ctx.db, drillId);
+  return (await ctx.db.select().from(drillRuns).where(eq(drillRuns.drillId, drillId)).orderBy(desc(drillRuns.id)).limit(200)).map(runView);
+}
+
+export async function loadRun(db: Db, drillId: number, runId: number): Promise<DrillRunRow> {
+  const [row] = await db.select().from(drillRuns).where(and(eq(drillRuns.id, runId), eq(drillRuns.drillId, drillId)));
+  if (!row) throw new NotFoundError(`run of drill ${drillId}`, runId);
+  return row;
+}
+
+export async function getRun(ctx: ServiceContext, drillId: number, runId: number) {
+  authorize(ctx.actor, 'read');
+  return runView(await loadRun(ctx.db, drillId, runId));
+}
+
+// ── Findings ────────────────────────────────────────────────────────────────
+
+type FindingRow = typeof drillFindings.$inferSelect;
+export function findingView(row: FindingRow) {
+  return {
+    id: row.id, runId: row.runId, title: row.title, detail: row.detail, owner: row.owner, dueDate: row.dueDate, status: row.status,
+    createdAt: isoTime(row.createdAt), closedAt: isoTime(row.closedAt),
+  };
+}
+
+export async function addFinding(
+  ctx: ServiceContext,
+  drillId: number,
+  runId: number,
+  input: { title: string; detail?: string; owner: string; dueDate: string; status: 'open' | 'in_progress' | 'closed' },
+) {
+  authorize(ctx.actor, 'planExercises');
+  await loadRun(ctx.db, drillId, runId);
+  const now = ctx.now();
+  await commitAtomically(ctx.db, [
+    ctx.db.insert(drillFindings).values({
+      runId, title: input.title, detail: input.detail ?? null, owner: input.owner, dueDate: input.dueDate, status: input.status, createdAt: now,
+      closedAt: input.status === 'closed' ? now : null,
+    }),
+    recordEvent(ctx, { type: 'finding.created', subjectKind: 'drill_run', subjectId: runId, data: { title: input.title, owner: input.owner, dueDate: input.dueDate } }),
+  ]);
+  const [row] = await ctx.db.select().from(drillFindings).where(eq(drillFindings.runId, runId)).orderBy(desc(drillFindings.id)).limit(1);
+  return findingView(row!);
+}
+
+export async function updateFinding(
+  ctx: ServiceContext,
+  id: number,
+  patch: Partial<{ title: string; detail: string; owner: string; dueDate: string; status: 'open' | 'in_progress' | 'closed' }>,
+) {
+  authorize(ctx.actor, 'planExercises');
+  const [row] = await ctx.db.select().from(drillFindings).where(eq(drillFindings.id, id));
+  if (!row) throw new NotFoundError('finding', id);
+  const closing = patch.status === 'closed' && row.status !== 'closed';
+  const reopening = patch.status !== undefined && patch.status !== 'closed';
+  await commitAtomically(ctx.db, [
+    ctx.db.update(drillFindings).set({ ...patch, ...(closing ? { closedAt: ctx.now() } : reopening ? { closedAt: null } : {}) }).where(eq(drillFindings.id, id)),
+    recordEvent(ctx, { type: 'finding.updated', subjectKind: 'drill_run', subjectId: row.runId, data: { findingId: id, changed: Object.keys(patch) } }),
+  ]);
+  const [updated] = await ctx.db.select().from(drillFindings).where(eq(drillFindings.id, id));
+  return findingView(updated!);
+}
+
+export async function listFindings(ctx: ServiceContext, status?: 'open' | 'in_progress' | 'closed') {
+  authorize(ctx.actor, 'read');
+  const rows = await ctx.db.select().from(drillFindings).where(status ? eq(drillFindings.status, status) : undefined).orderBy(asc(drillFindings.dueDate));
+  return rows.map(findingView);
+}

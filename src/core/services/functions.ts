@@ -1,0 +1,300 @@
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { commitAtomically, insertChunks, type Db, type Statement } from '../store/client.js';
+import { assets, dependencyGroups, functionStates, groupMembers, missionFunctions, type MissionFunctionRow } from '../store/schema/index.js';
+import type { FunctionTier } from '../domain/enums.js';
+import { ConflictError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
+import { findCommonMode, type CommonModeFinding } from '../domain/common-mode.js';
+import { findCycle } from '../domain/function-graph.js';
+import type { FunctionCreateInput, FunctionPatchInput, GroupById } from '../domain/inventory.js';
+import { authorize } from '../domain/roles.js';
+import { isoTime } from '../domain/time.js';
+import type { ServiceContext } from './context.js';
+import { recordEvent } from '../store/events.js';
+import { decodeCursor, toPage, type Page } from './pagination.js';
+import { idsIn } from '../store/ids.js';
+
+type Member = { assetId: number } | { functionId: number };
+export interface GroupView {
+  name: string;
+  k: number;
+  members: Member[];
+}
+
+type FunctionStateRow = typeof functionStates.$inferSelect;
+
+export function functionView(row: MissionFunctionRow, groups: GroupView[], state: FunctionStateRow | null = null, commonMode: CommonModeFinding[] = []) {
+  return {
+    id: row.id,
+    key: row.key,
+    name: row.name,
+    description: row.description,
+    tier: row.tier,
+    rtoSeconds: row.rtoSeconds,
+    rpoSeconds: row.rpoSeconds,
+    mtdSeconds: row.mtdSeconds,
+    owner: row.owner,
+    groups,
+    status: state?.status ?? 'operational',
+    statusSince: isoTime(state?.since ?? null),
+    redundancy: state?.redundancy ?? 'N',
+    commonMode,
+    createdAt: isoTime(row.createdAt),
+    updatedAt: isoTime(row.updatedAt),
+  };
+}
+export type FunctionView = ReturnType<typeof functionView>;
+
+/** The dependency groups of the given functions, in their stored order. */
+export async function loadGroups(db: Db, functionIds: number[]): Promise<Map<number, GroupView[]>> {
+  const byFunction = new Map<number, GroupView[]>(functionIds.map((id) => [id, []]));
+  if (functionIds.length === 0) return byFunction;
+  const rows = await db
+    .select({
+      functionId: dependencyGroups.functionId,
+      groupId: dependencyGroups.id,
+      name: dependencyGroups.name,
+      k: dependencyGroups.k,
+      assetId: groupMembers.assetId,
+      memberFunctionId: groupMembers.memberFunctionId,
+    })
+    .from(dependencyGroups)
+    .leftJoin(groupMembers, eq(groupMembers.groupId, dependencyGroups.id))
+    .where(idsIn(dependencyGroups.functionId, functionIds))
+    .orderBy(asc(dependencyGroups.functionId), asc(dependencyGroups.position), asc(groupMembers.position));
+  const groups = new Map<number, GroupView>();
+  for (const row of rows) {
+    let group = groups.get(row.groupId);
+    if (!group) {
+      group = { name: row.name, k: row.k, members: [] };
+      groups.set(row.groupId, group);
+      byFunction.get(row.functionId)!.push(group);
+    }
+    if (row.assetId !== null) group.members.push({ assetId: row.assetId });
+    else if (row.memberFunctionId !== null) group.members.push({ functionId: row.memberFunctionId });
+  }
+  return byFunction;
+}
+
+export interface FunctionListQuery {
+  tier?: FunctionTier;
+  limit: number;
+  cursor?: string;
+}
+
+export async function listFunctions(ctx: ServiceContext, query: FunctionListQuery): Promise<Page<FunctionView>> {
+  authorize(ctx.actor, 'read');
+  const filters: SQL[] = [gt(missionFunctions.id, decodeCursor(query.cursor))];
+  if (query.tier) filters.push(eq(missionFunctions.tier, query.tier));
+  const rows = await ctx.db
+    .select({ fn: missionFunctions, state: functionStates })
+    .from(missionFunctions)
+    .leftJoin(functionStates, eq(functionStates.functionId, missionFunctions.id))
+    .where(and(...filters))
+    .orderBy(asc(missionFunctions.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const groups = await loadGroups(ctx.db, page.map((r) => r.fn.id));
+  const findings = await commonModeFindings(ctx.db, groups);
+  return toPage(rows.map((r) => ({ ...r, id: r.fn.id })), query.limit, (r) =>
+    functionView(r.fn, groups.get(r.fn.id) ?? [], r.state, findings.get(r.fn.id)),
+  );
+}
+
+export async function getFunction(ctx: ServiceContext, id: number): Promise<FunctionView> {
+  authorize(ctx.actor, 'read');
+  const [row] = await ctx.db
+    .select({ fn: missionFunctions, state: functionStates })
+    .from(missionFunctions)
+    .leftJoin(functionStates, eq(functionStates.functionId, missionFunctions.id))
+    .where(eq(missionFunctions.id, id));
+  if (!row) throw new NotFoundError('mission function', id);
+  const groups = await loadGroups(ctx.db, [id]);
+  const findings = await commonModeFindings(ctx.db, groups);
+  return functionView(row.fn, groups.get(id) ?? [], row.state, findings.get(id));
+}
+
+/** Common-mode findings for each function's groups, from the member assets' equipment and networks. */
+async function commonModeFindings(db: Db, groups: Map<number, GroupView[]>): Promise<Map<number, CommonModeFinding[]>> {
+  const assetIds = [...new Set([...groups.values()].flat().flatMap((g) => g.members.flatMap((m) => ('assetId' in m ? [m.assetId] : []))))];
+  const members = assetIds.length
+    ? await db
+        .select({ assetId: assets.id, vendor: assets.vendor, model: assets.model, firmware: assets.firmware, managementNetwork: assets.managementNetwork })
+        .from(assets)
+        .where(idsIn(assets.id, assetIds))
+    : [];
+  const byId = new Map(members.map((m) => [m.assetId, m]));
+  const result = new Map<number, CommonModeFinding[]>();
+  for (const [functionId, functionGroups] of groups) {
+    result.set(
+      functionId,
+      functionGroups.flatMap((g) =>
+        findCommonMode(g.name, g.members.flatMap((m) => ('assetId' in m && byId.has(m.assetId) ? [byId.get(m.assetId)!] : []))),
+      ),
+    );
+  }
+  return result;
+}
+
+async function loadFunction(db: Db, id: number): Promise<MissionFunctionRow> {
+  const [row] = await db.select().from(missionFunctions).where(eq(missionFunctions.id, id));
+  if (!row) throw new NotFoundError('mission function', id);
+  return row;
+}
+
+/** The functions whose groups name this asset or function as a member. */
+export async function functionsDependingOn(db: Db, member: Member): Promise<Array<{ id: number; key: string }>> {
+  return db
+    .selectDistinct({ id: missionFunctions.id, key: missionFunctions.key })
+    .from(groupMembers)
+    .innerJoin(dependencyGroups, eq(groupMembers.groupId, dependencyGroups.id))
+    .innerJoin(missionFunctions, eq(dependencyGroups.functionId, missionFunctions.id))
+    .where('assetId' in member ? eq(groupMembers.assetId, member.assetId) : eq(groupMembers.memberFunctionId, member.functionId));
+}
+
+/** Every function → function dependency currently stored, keyed by function key. */
+export async function loadFunctionEdges(db: Db): Promise<Map<string, string[]>> {
+  const rows = await db
+    .select({ from: sql<string>`f.key`, to: sql<string>`m.key` })
+    .from(groupMembers)
+    .innerJoin(dependencyGroups, eq(groupMembers.groupId, dependencyGroups.id))
+    .innerJoin(sql`mission_functions f`, sql`f.id = ${dependencyGroups.functionId}`)
+    .innerJoin(sql`mission_functions m`, sql`m.id = ${groupMembers.memberFunctionId}`);
+  const edges = new Map<string, string[]>();
+  for (const { from, to } of rows) edges.set(from, [...(edges.get(from) ?? []), to]);
+  return edges;
+}
+
+export function cycleError(cycle: string[]): UnprocessableError {
+  return new UnprocessableError(
+    [{ path: 'groups', message: `dependency cycle: ${cycle.join(' → ')}` }],
+    `Mission functions may not depend on themselves: ${cycle.join(' → ')}`,
+  );
+}
+
+/** Checks that every member exists and that the function graph stays acyclic; returns member keys. */
+async function checkGroups(db: Db, self: { id: number | null; key: string }, groups: GroupById[]) {
+  const assetIds = groups.flatMap((g) => g.members.flatMap((m) => ('assetId' in m ? [m.assetId] : [])));
+  const functionIds = groups.flatMap((g) => g.members.flatMap((m) => ('functionId' in m ? [m.functionId] : [])));
+  const foundAssets = new Set(
+    assetIds.length ? (await db.select({ id: assets.id }).from(assets).where(idsIn(assets.id, assetIds))).map((r) => r.id) : [],
+  );
+  const functionKeys = new Map(
+    functionIds.length
+      ? (await db.select({ id: missionFunctions.id, key: missionFunctions.key }).from(missionFunctions).where(idsIn(missionFunctions.id, functionIds))).map((r) => [r.id, r.key] as const)
+      : [],
+  );
+  const problems: ErrorDetail[] = [];
+  groups.forEach((group, g) =>
+    group.members.forEach((member, m) => {
+      const path = `groups.${g}.members.${m}`;
+      if ('assetId' in member && !foundAssets.has(member.assetId)) {
+        problems.push({ path: `${path}.assetId`, message: `no asset with id ${member.assetId}` });
+      }
+      if ('functionId' in member && !functionKeys.has(member.functionId)) {
+        problems.push({ path: `${path}.functionId`, message: `no mission function with id ${member.functionId}` });
+      }
+    }),
+  );
+  if (problems.length) throw new UnprocessableError(problems);
+
+  const edges = await loadFunctionEdges(db);
+  edges.set(self.key, functionIds.map((id) => functionKeys.get(id)!));
+  const cycle = findCycle(edges);
+  if (cycle) throw cycleError(cycle);
+}
+
+/** Statements that replace a function's groups; the function is found by key so it may be new. */
+export function writeGroups(
+  db: Db,
+  functionKey: string,
+  groups: Array<{ name: string; k: number; members: Array<{ asset: SQL | number } | { fn: SQL | number }> }>,
+): Statement[] {
+  const functionId = sql`(select id from mission_functions where key = ${functionKey})`;
+  const statements: Statement[] = [db.delete(dependencyGroups).where(eq(dependencyGroups.functionId, functionId))];
+  groups.forEach((group, position) => {
+    statements.push(db.insert(dependencyGroups).values({ functionId, name: group.name, k: group.k, position }));
+    const groupId = sql`(select id from dependency_groups where function_id = ${functionId} and name = ${group.name})`;
+    const rows = group.members.map((member, memberPosition) => ({
+      groupId,
+      assetId: 'asset' in member ? member.asset : null,
+      memberFunctionId: 'fn' in member ? member.fn : null,
+      position: memberPosition,
+    }));
+    // The group id is a sub-select binding the function key and group name on every row.
+    for (const chunk of insertChunks(db, rows, 8)) statements.push(db.insert(groupMembers).values(chunk));
+  });
+  return statements;
+}
+
+const membersById = (groups: GroupById[]) =>
+  groups.map((g) => ({ name: g.name, k: g.k, members: g.members.map((m) => ('assetId' in m ? { asset: m.assetId } : { fn: m.functionId })) }));
+
+export function functionColumns(input: Omit<FunctionCreateInput, 'key' | 'groups'>) {
+  return {
+    name: input.name,
+    description: input.description ?? null,
+    tier: input.tier,
+    rtoSeconds: input.rtoSeconds,
+    rpoSeconds: input.rpoSeconds ?? null,
+    mtdSeconds: input.mtdSeconds,
+    owner: input.owner ?? null,
+  };
+}
+
+export async function createFunction(ctx: ServiceContext, input: FunctionCreateInput): Promise<FunctionView> {
+  authorize(ctx.actor, 'manageInventory');
+  const [taken] = await ctx.db.select({ id: missionFunctions.id }).from(missionFunctions).where(eq(missionFunctions.key, input.key));
+  if (taken) throw new ConflictError(`A mission function with key "${input.key}" already exists (id ${taken.id})`, [{ path: 'key', message: 'already in use' }]);
+  await checkGroups(ctx.db, { id: null, key: input.key }, input.groups);
+  const now = ctx.now();
+  await commitAtomically(ctx.db, [
+    ctx.db.insert(missionFunctions).values({ key: input.key, ...functionColumns(input), createdAt: now, updatedAt: now }),
+    ...writeGroups(ctx.db, input.key, membersById(input.groups)),
+    recordEvent(ctx, {
+      type: 'function.created',
+      subjectKind: 'function',
+      subjectId: sql`(select id from mission_functions where key = ${input.key})`,
+      subjectKey: input.key,
+    }),
+  ]);
+  const [row] = await ctx.db.select({ id: missionFunctions.id }).from(missionFunctions).where(eq(missionFunctions.key, input.key));
+  return getFunction(ctx, row!.id);
+}
+
+export async function updateFunction(ctx: ServiceContext, id: number, patch: FunctionPatchInput): Promise<FunctionView> {
+  authorize(ctx.actor, 'manageInventory');
+  const current = await loadFunction(ctx.db, id);
+  const merged = { ...current, ...patch };
+  if (merged.mtdSeconds < merged.rtoSeconds) {
+    throw new UnprocessableError([{ path: 'mtdSeconds', message: `MTD (${merged.mtdSeconds} s) must be at least the RTO (${merged.rtoSeconds} s)` }]);
+  }
+  if (patch.groups) await checkGroups(ctx.db, { id, key: current.key }, patch.groups);
+  await commitAtomically(ctx.db, [
+    ctx.db.update(missionFunctions).set({ ...functionColumns(merged), updatedAt: ctx.now() }).where(eq(missionFunctions.id, id)),
+    ...(patch.groups ? writeGroups(ctx.db, current.key, membersById(patch.groups)) : []),
+    recordEvent(ctx, { type: 'function.updated', subjectKind: 'function', subjectId: id, subjectKey: current.key, data: { changed: Object.keys(patch) } }),
+  ]);
+  return getFunction(ctx, id);
+}
+
+export async function deleteFunction(ctx: ServiceContext, id: number, force: boolean): Promise<void> {
+  authorize(ctx.actor, 'manageInventory');
+  const current = await loadFunction(ctx.db, id);
+  const dependents = await functionsDependingOn(ctx.db, { functionId: id });
+  if (dependents.length && !force) {
+    throw new ConflictError(
+      `Mission function "${current.key}" is still depended on; remove it from those functions first, or delete with ?force=true`,
+      dependents.map((f) => ({ path: 'functions', message: `mission function "${f.key}" (id ${f.id}) depends on it` })),
+    );
+  }
+  await commitAtomically(ctx.db, [
+    ctx.db.delete(missionFunctions).where(eq(missionFunctions.id, id)),
+    recordEvent(ctx, {
+      type: 'function.deleted',
+      subjectKind: 'function',
+      subjectId: id,
+      subjectKey: current.key,
+      data: { forced: force, functionsAffected: dependents.map((f) => f.key) },
+    }),
+  ]);
+}

@@ -1,0 +1,144 @@
+import { and, asc, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import { commitAtomically, type Db } from '../store/client.js';
+import { events, incidents, incidentUpdates, type IncidentRow } from '../store/schema/index.js';
+import type { IncidentState, IncidentUpdateStatus } from '../domain/enums.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { authorize } from '../domain/roles.js';
+import { isoTime } from '../domain/time.js';
+import type { ServiceContext } from './context.js';
+import { recordEvent } from '../store/events.js';
+import { decodeCursor, toPage, type Page } from './pagination.js';
+import { percentile } from '../domain/stats.js';
+import { idsIn } from '../store/ids.js';
+
+/** TTD, TTA and TTR (DOMAIN.md): detected − started, acknowledged − detected, resolved − started. */
+export function incidentView(row: IncidentRow) {
+  return {
+    id: row.id,
+    ref: row.ref,
+    assetId: row.assetId,
+    functionIds: row.functionIds,
+    state: row.state,
+    severity: row.severity,
+    title: row.title,
+    startedAt: isoTime(row.startedAt),
+    openedAt: isoTime(row.openedAt),
+    acknowledgedAt: isoTime(row.acknowledgedAt),
+    acknowledgedBy: row.acknowledgedBy,
+    resolvedAt: isoTime(row.resolvedAt),
+    ttdMs: row.openedAt - row.startedAt,
+    ttaMs: row.acknowledgedAt === null ? null : row.acknowledgedAt - row.openedAt,
+    ttrMs: row.resolvedAt === null ? null : row.resolvedAt - row.startedAt,
+  };
+}
+export type IncidentView = ReturnType<typeof incidentView>;
+
+export interface IncidentListQuery {
+  state?: IncidentState;
+  assetId?: number;
+  limit: number;
+  cursor?: string;
+}
+
+/** Newest first. */
+export async function listIncidents(ctx: ServiceContext, query: IncidentListQuery): Promise<Page<IncidentView>> {
+  authorize(ctx.actor, 'read');
+  const filters: SQL[] = [];
+  const after = decodeCursor(query.cursor);
+  if (after) filters.push(lt(incidents.id, after));
+  if (query.state) filters.push(eq(incidents.state, query.state));
+  if (query.assetId) filters.push(eq(incidents.assetId, query.assetId));
+  const rows = await ctx.db.select().from(incidents).where(and(...filters)).orderBy(desc(incidents.id)).limit(query.limit + 1);
+  return toPage(rows, query.limit, incidentView);
+}
+
+async function loadIncident(db: Db, id: number): Promise<IncidentRow> {
+  const [row] = await db.select().from(incidents).where(eq(incidents.id, id));
+  if (!row) throw new NotFoundError('incident', id);
+  return row;
+}
+
+/** The incident with its officers' updates and its timeline: the events that tell its story. */
+export async function getIncident(ctx: ServiceContext, id: number) {
+  authorize(ctx.actor, 'read');
+  const row = await loadIncident(ctx.db, id);
+  const updates = await ctx.db.select().from(incidentUpdates).where(eq(incidentUpdates.incidentId, id)).orderBy(asc(incidentUpdates.ts));
+  const until = row.resolvedAt ?? ctx.now();
+  const about: SQL[] = [and(eq(events.subjectKind, 'incident'), eq(events.subjectId, id))!];
+  if (row.assetId !== null) about.push(and(eq(events.subjectKind, 'asset'), eq(events.subjectId, row.assetId))!);
+  if (row.functionIds.length) about.push(and(eq(events.subjectKind, 'function'), idsIn(events.subjectId, row.functionIds))!);
+  const timeline = await ctx.db
+    .select()
+    .from(events)
+    .where(and(or(...about), gte(events.ts, row.startedAt), lte(events.ts, until)))
+    .orderBy(asc(events.id))
+    .limit(500);
+  return {
+    ...incidentView(row),
+    updates: updates.map((u) => ({ id: u.id, at: isoTime(u.ts), author: u.author, status: u.status, message: u.message })),
+    timeline: timeline.map((e) => ({ id: e.id, at: isoTime(e.ts), type: e.type, severity: e.severity, subjectKey: e.subjectKey, actor: e.actor, data: e.data })),
+  };
+}
+
+export async function acknowledgeIncident(ctx: ServiceContext, id: number): Promise<IncidentView> {
+  authorize(ctx.actor, 'handleIncidents');
+  const row = await loadIncident(ctx.db, id);
+  if (row.acknowledgedAt !== null) return incidentView(row);
+  const now = ctx.now();
+  await commitAtomically(ctx.db, [
+    ctx.db.update(incidents).set({ acknowledgedAt: now, acknowledgedBy: ctx.actor.name }).where(eq(incidents.id, id)),
+    recordEvent(ctx, {
+      type: 'incident.acknowledged',
+      subjectKind: 'incident',
+      subjectId: id,
+      subjectKey: row.ref,
+      severity: row.severity,
+      data: { incidentRef: row.ref, title: row.title, acknowledgedBy: ctx.actor.name, ttaMs: now - row.openedAt },
+    }),
+  ]);
+  return incidentView(await loadIncident(ctx.db, id));
+}
+
+export async function addIncidentUpdate(ctx: ServiceContext, id: number, input: { status: IncidentUpdateStatus; message: string }) {
+  authorize(ctx.actor, 'handleIncidents');
+  const row = await loadIncident(ctx.db, id);
+  if (row.state === 'resolved' && input.status !== 'resolved') {
+    throw new ConflictError('The incident is resolved; only a "resolved" update (e.g. a postmortem note) can be added');
+  }
+  await commitAtomically(ctx.db, [
+    ctx.db.insert(incidentUpdates).values({ incidentId: id, ts: ctx.now(), author: ctx.actor.name, status: input.status, message: input.message }),
+    recordEvent(ctx, {
+      type: 'incident.updated',
+      subjectKind: 'incident',
+      subjectId: id,
+      subjectKey: row.ref,
+      severity: row.severity,
+      data: { incidentRef: row.ref, title: row.title, status: input.status, message: input.message },
+    }),
+  ]);
+  return getIncident(ctx, id);
+}
+
+function summarise(values: number[]) {
+  const mean = values.length ? Math.round(values.reduce((a, b) => a + b, 0) / values.length) : null;
+  return { count: values.length, meanMs: mean, p50Ms: percentile(values, 50), p95Ms: percentile(values, 95) };
+}
+
+/** MTTD, MTTA and MTTR (with p50 and p95) over the incidents opened in [from, to). */
+export async function recoveryReport(ctx: ServiceContext, from: number, to: number) {
+  authorize(ctx.actor, 'read');
+  const rows = await ctx.db.select().from(incidents).where(and(gte(incidents.openedAt, from), lt(incidents.openedAt, to)));
+  const views = rows.map(incidentView);
+  return {
+    from: isoTime(from),
+    to: isoTime(to),
+    incidents: rows.length,
+    open: rows.filter((r) => r.state === 'open').length,
+    detect: summarise(views.map((v) => v.ttdMs)),
+    acknowledge: summarise(views.flatMap((v) => (v.ttaMs === null ? [] : [v.ttaMs]))),
+    recover: summarise(views.flatMap((v) => (v.ttrMs === null ? [] : [v.ttrMs]))),
+    bySeverity: Object.fromEntries(
+      (['critical', 'major', 'minor', 'info'] as const).map((s) => [s, rows.filter((r) => r.severity === s).length]),
+    ),
+  };
+}

@@ -1,0 +1,105 @@
+import { asc } from 'drizzle-orm';
+import { stringify } from 'yaml';
+import type { Db } from '../../store/client.js';
+import { assets, checks, missionFunctions, type AssetRow, type CheckRow, type MissionFunctionRow } from '../../store/schema/index.js';
+import type { AssetDocument, CheckDocument, FunctionDocument } from '../../domain/document.js';
+import type { InventoryDocument } from '../../domain/document.js';
+import { authorize } from '../../domain/roles.js';
+import type { ServiceContext } from '../context.js';
+import { loadGroups, type GroupView } from '../functions.js';
+import { readExerciseDocuments } from './exercises.js';
+import { readSatelliteDocuments } from './satellites.js';
+import { readStatusPageDocuments } from './status-pages.js';
+import { compact } from './canonical.js';
+
+/** Drops null and undefined fields so documents compare and read cleanly. */
+export function assetDocument(row: AssetRow, keyOf: Map<number, string>): AssetDocument {
+  const fromKey = row.linkFromAssetId !== null ? keyOf.get(row.linkFromAssetId) : undefined;
+  const toKey = row.linkToAssetId !== null ? keyOf.get(row.linkToAssetId) : undefined;
+  return compact({
+    key: row.key,
+    kind: row.kind,
+    name: row.name,
+    description: row.description,
+    lat: row.lat,
+    lon: row.lon,
+    altM: row.altM,
+    region: row.region,
+    operator: row.operator,
+    vendor: row.vendor,
+    model: row.model,
+    firmware: row.firmware,
+    managementNetwork: row.managementNetwork,
+    gridRegion: row.gridRegion,
+    backupPowerHours: row.backupPowerHours,
+    criticality: row.criticality,
+    tags: row.tags,
+    link:
+      fromKey && toKey
+        ? {
+            fromAssetKey: fromKey,
+            toAssetKey: toKey,
+            sla: compact({ latencyMs: row.slaLatencyMs, jitterMs: row.slaJitterMs, lossPct: row.slaLossPct }),
+          }
+        : undefined,
+  });
+}
+
+function functionDocument(row: MissionFunctionRow, groups: GroupView[], assetKey: Map<number, string>, functionKey: Map<number, string>): FunctionDocument {
+  return compact({
+    key: row.key,
+    name: row.name,
+    description: row.description,
+    tier: row.tier,
+    rtoSeconds: row.rtoSeconds,
+    rpoSeconds: row.rpoSeconds,
+    mtdSeconds: row.mtdSeconds,
+    owner: row.owner,
+    groups: groups.map((g) => ({
+      name: g.name,
+      k: g.k,
+      members: g.members.map((m) => ('assetId' in m ? { assetKey: assetKey.get(m.assetId)! } : { functionKey: functionKey.get(m.functionId)! })),
+    })),
+  });
+}
+
+function checkDocument(row: CheckRow, assetKey: Map<number, string>): CheckDocument {
+  return compact({
+    key: row.key,
+    assetKey: assetKey.get(row.assetId)!,
+    kind: row.kind,
+    enabled: row.enabled,
+    intervalSeconds: row.intervalSeconds,
+    cron: row.cron,
+    timezone: row.timezone,
+    timeoutMs: row.timeoutMs,
+    failureThreshold: row.failureThreshold,
+    successThreshold: row.successThreshold,
+    [row.kind]: row.settings,
+  }) as CheckDocument;
+}
+
+/** The stored inventory in the apply file's spelling. */
+export async function readInventoryDocument(db: Db): Promise<InventoryDocument> {
+  const assetRows = await db.select().from(assets).orderBy(asc(assets.id));
+  const functionRows = await db.select().from(missionFunctions).orderBy(asc(missionFunctions.id));
+  const checkRows = await db.select().from(checks).orderBy(asc(checks.id));
+  const groups = await loadGroups(db, functionRows.map((f) => f.id));
+  const assetKey = new Map(assetRows.map((a) => [a.id, a.key]));
+  const functionKey = new Map(functionRows.map((f) => [f.id, f.key]));
+  return {
+    assets: assetRows.map((row) => assetDocument(row, assetKey)),
+    functions: functionRows.map((row) => functionDocument(row, groups.get(row.id) ?? [], assetKey, functionKey)),
+    satellites: await readSatelliteDocuments(db),
+    checks: checkRows.map((row) => checkDocument(row, assetKey)),
+    ...(await readExerciseDocuments(db)),
+    statusPages: await readStatusPageDocuments(db),
+  };
+}
+
+export async function exportInventoryYaml(ctx: ServiceContext): Promise<string> {
+  authorize(ctx.actor, 'read');
+  const doc = await readInventoryDocument(ctx.db);
+  const header = `# coopwatch inventory, exported ${new Date(ctx.now()).toISOString()}\n# Apply with: coopwatch apply -f FILE\n`;
+  return header + stringify(doc, { lineWidth: 0 });
+}

@@ -1,0 +1,290 @@
+// Everything the watch floor shows, in a fixed handful of queries whatever the fleet's size.
+import { and, asc, eq, max, sql } from 'drizzle-orm';
+import { assets, drillRuns, drills, events, incidentUpdates } from '../../store/schema/index.js';
+import type { AssetStatus, FunctionStatus, IncidentUpdateStatus, RedundancyState } from '../../domain/enums.js';
+import { authorize } from '../../domain/roles.js';
+import type { AssetView } from '../assets.js';
+import { elementWarnings } from '../satellites.js';
+import type { ServiceContext } from '../context.js';
+import { listFunctions, type FunctionView } from '../functions.js';
+import { listIncidents, type IncidentView } from '../incidents.js';
+import { nextPassesByStation, type StationPasses } from './watch-passes.js';
+import { drillDisturbance } from '../../drills/disturbance.js';
+import { idsIn } from '../../store/ids.js';
+
+/** Far more than any ground segment has; the watch floor shows every asset and function. */
+const ALL = 100_000;
+const OPEN_INCIDENTS_SHOWN = 50;
+
+export interface GroupStanding {
+  name: string;
+  k: number;
+  n: number;
+  available: number;
+}
+
+export interface WatchFunction {
+  id: number;
+  key: string;
+  name: string;
+  tier: FunctionView['tier'];
+  status: FunctionStatus;
+  redundancy: RedundancyState;
+  since: string | null;
+  rtoSeconds: number;
+  groups: GroupStanding[];
+  commonModeRisks: number;
+  drillRunId: number | null;
+}
+
+/** One asset as the watch floor page renders it (expanded from the asset rows, see `watchAssets`). */
+export interface WatchAsset {
+  id: number;
+  key: string;
+  name: string;
+  kind: AssetView['kind'];
+  region: string | null;
+  status: AssetStatus;
+  /** When the current status began, ms since the epoch; null without a status. */
+  since: number | null;
+  reason: string | null;
+  lat: number | null;
+  lon: number | null;
+  link: { fromAssetId: number | null; toAssetId: number | null } | null;
+  latencyMs: number | null;
+  warnings: string[];
+  drillRunId: number | null;
+}
+
+export interface WatchIncident extends IncidentView {
+  assetName: string | null;
+  functionNames: string[];
+  latestUpdate: { status: IncidentUpdateStatus; message: string; author: string; at: number } | null;
+  updateCount: number;
+}
+
+export interface WatchDrill {
+  runId: number;
+  drillKey: string;
+  drillName: string;
+  mode: 'simulated' | 'live';
+  phase: string;
+  startedAt: number | null;
+  targets: Array<{ key: string; name: string }>;
+  functionNames: string[];
+  /** Every asset the run disturbs (its targets, the links that end at them, the services of its functions). */
+  assetIds: number[];
+}
+
+/**
+ * The fields of each asset row, in order. The watch floor's JSON carries the assets as a table
+ * (these names once, then one array per asset) rather than one object per asset: for 10,000
+ * assets the repeated key names were half of a 3 MB answer.
+ */
+export const WATCH_ASSET_FIELDS = ['id', 'key', 'name', 'kind', 'region', 'status', 'since', 'reason', 'lat', 'lon', 'linkFromAssetId', 'linkToAssetId', 'latencyMs'] as const;
+type AssetRow = [number, string, string, AssetView['kind'], string | null, AssetStatus, number | null, string | null, number | null, number | null, number | null, number | null, number | null];
+
+export interface WatchFloorData {
+  functions: WatchFunction[];
+  /**
+   * Every asset, in id order: one JSON array per asset, fields as WATCH_ASSET_FIELDS, written by
+   * SQLite. The JSON answer splices them in as they are; the page expands them (`watchAssets`).
+   */
+  assetRows: string[];
+  /** Warnings by asset id (stale or missing orbital elements of a station's satellites); most assets have none. */
+  warnings: Map<number, string[]>;
+  incidents: WatchIncident[];
+  drills: WatchDrill[];
+  passes: Array<StationPasses & { stationKey: string; stationName: string }>;
+  /** The newest event when the page was read: the live stream continues from here. */
+  lastEventId: number;
+  now: number;
+}
+
+const UNAVAILABLE: ReadonlySet<string> = new Set(['down', 'maintenance']);
+
+/**
+ * Every asset as a JSON array (WATCH_ASSET_FIELDS), built by SQLite in one statement: no object
+ * per asset on this side, and the text goes out as it is. The latency is that of the newest
+ * result of each enabled check (one index seek per check), the newest of them per asset.
+ * One short string per row rather than one aggregate: D1 caps a value at 2 MB.
+ */
+async function readAssetRows(ctx: ServiceContext): Promise<string[]> {
+  const rows = await ctx.db.values<[string]>(sql`
+    select json_array(a.id, a.key, a.name, a.kind, a.region, coalesce(s.status, 'unknown'), s.since, s.reason, round(a.lat, 5), round(a.lon, 5),
+      case when a.kind = 'network_link' then a.link_from_asset_id end, case when a.kind = 'network_link' then a.link_to_asset_id end,
+      (select r.latency_ms from checks c join check_results r
+         on r.rowid = (select rowid from check_results where check_id = c.id order by ts desc limit 1)
+       where c.asset_id = a.id and c.enabled = 1 and r.latency_ms is not null
+       order by r.ts desc limit 1))
+    from assets a left join asset_states s on s.asset_id = a.id
+    order by a.id`);
+  const out = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = rows[i]![0];
+  return out;
+}
+
+export async function loadWatchFloor(ctx: ServiceContext): Promise<WatchFloorData> {
+  authorize(ctx.actor, 'read');
+  const { db } = ctx;
+  const now = ctx.now();
+  // Read the event cursor first: anything that changes while the page is read streams afterwards.
+  const [latest] = await db.select({ id: max(events.id) }).from(events);
+  const lastEventId = latest?.id ?? 0;
+
+  const assetRows = await readAssetRows(ctx);
+  const functionPage = await listFunctions(ctx, { limit: ALL });
+  const incidentPage = await listIncidents(ctx, { state: 'open', limit: OPEN_INCIDENTS_SHOWN });
+  // Ground stations with contact checks (the only ones with element warnings or passes).
+  const stations = await db
+    .select({ id: assets.id, key: assets.key, name: assets.name, kind: assets.kind, lat: assets.lat, lon: assets.lon, altM: assets.altM })
+    .from(assets)
+    .where(and(eq(assets.kind, 'ground_station'), sql`exists (select 1 from checks c where c.asset_id = ${assets.id} and c.kind = 'contact')`))
+    .orderBy(asc(assets.id));
+  const warnings = await elementWarnings(ctx, stations);
+
+  // Status of the assets that are members of a function (for the groups' standing), by a
+  // subquery rather than a list of ids (D1 binds at most 100 parameters).
+  const memberStates = await db.all<{ id: number; status: string }>(sql`
+    select s.asset_id as id, s.status as status from asset_states s
+    where s.asset_id in (select asset_id from group_members where asset_id is not null)`);
+  const memberStatus = new Map(memberStates.map((m) => [m.id, m.status]));
+
+  const running = await db
+    .select({ run: drillRuns, drillKey: drills.key, drillName: drills.name, mode: drills.mode })
+    .from(drillRuns)
+    .innerJoin(drills, eq(drills.id, drillRuns.drillId))
+    .where(eq(drillRuns.status, 'running'))
+    .orderBy(asc(drillRuns.id));
+
+  const incidentIds = incidentPage.items.map((i) => i.id);
+  const updates = incidentIds.length
+    ? await db.select().from(incidentUpdates).where(idsIn(incidentUpdates.incidentId, incidentIds)).orderBy(asc(incidentUpdates.ts), asc(incidentUpdates.id))
+    : [];
+
+  // Names of the few assets named elsewhere on the floor (incidents, drill targets), ids inlined.
+  const named = new Set<number>();
+  for (const i of incidentPage.items) if (i.assetId !== null) named.add(i.assetId);
+  for (const { run } of running) for (const id of run.targetAssetIds) named.add(id);
+  const nameRows = named.size ? await db.select({ id: assets.id, key: assets.key, name: assets.name }).from(assets).where(idsIn(assets.id, [...named])) : [];
+  const assetNames = new Map(nameRows.map((a) => [a.id, a]));
+
+  const functionById = new Map(functionPage.items.map((f) => [f.id, f]));
+
+  // What each running drill touches: the same rule the drill runner marks events by. Only the
+  // assets the rule looks at are read: network links and the assets that are function members.
+  const drillAssetIds = new Map<number, number[]>();
+  const drillOfFunction = new Map<number, number>();
+  if (running.length) {
+    const inventoryAssets = await db.all<{ id: number; kind: string; linkFromAssetId: number | null; linkToAssetId: number | null }>(sql`
+      select id, kind, link_from_asset_id as linkFromAssetId, link_to_asset_id as linkToAssetId from assets
+      where kind = 'network_link' or id in (select asset_id from group_members where asset_id is not null)`);
+    const inventory = { assets: inventoryAssets, functionGroups: (id: number) => functionById.get(id)?.groups ?? [] };
+    for (const { run } of running) {
+      drillAssetIds.set(run.id, drillDisturbance(run.targetAssetIds, run.functionIds, inventory).all);
+      for (const id of run.functionIds) drillOfFunction.set(id, run.id);
+    }
+  }
+
+  const functionStatus = new Map(functionPage.items.map((f) => [f.id, f.status]));
+  const memberAvailable = (m: { assetId: number } | { functionId: number }) =>
+    'assetId' in m ? !UNAVAILABLE.has(memberStatus.get(m.assetId) ?? 'unknown') : functionStatus.get(m.functionId) !== 'lost';
+
+  const watchFunctions: WatchFunction[] = functionPage.items.map((f) => ({
+    id: f.id,
+    key: f.key,
+    name: f.name,
+    tier: f.tier,
+    status: f.status,
+    redundancy: f.redundancy,
+    since: f.statusSince,
+    rtoSeconds: f.rtoSeconds,
+    groups: f.groups.map((g) => ({ name: g.name, k: g.k, n: g.members.length, available: g.members.filter(memberAvailable).length })),
+    commonModeRisks: f.commonMode.length,
+    drillRunId: drillOfFunction.get(f.id) ?? null,
+  }));
+
+  const updatesByIncident = new Map<number, typeof updates>();
+  for (const u of updates) {
+    const list = updatesByIncident.get(u.incidentId) ?? [];
+    list.push(u);
+    updatesByIncident.set(u.incidentId, list);
+  }
+  const watchIncidents: WatchIncident[] = incidentPage.items.map((i) => {
+    const list = updatesByIncident.get(i.id) ?? [];
+    const last = list[list.length - 1];
+    return {
+      ...i,
+      assetName: i.assetId === null ? null : (assetNames.get(i.assetId)?.name ?? null),
+      functionNames: i.functionIds.flatMap((id) => (functionById.has(id) ? [functionById.get(id)!.name] : [])),
+      latestUpdate: last ? { status: last.status, message: last.message, author: last.author, at: last.ts } : null,
+      updateCount: list.length,
+    };
+  });
+
+  const watchDrills: WatchDrill[] = running.map(({ run, drillKey, drillName, mode }) => ({
+    runId: run.id,
+    drillKey,
+    drillName,
+    mode,
+    phase: run.phase,
+    startedAt: run.startedAt,
+    targets: run.targetAssetIds.map((id) => {
+      const a = assetNames.get(id);
+      return { key: a?.key ?? String(id), name: a?.name ?? `asset ${id}` };
+    }),
+    functionNames: run.functionIds.flatMap((id) => (functionById.has(id) ? [functionById.get(id)!.name] : [])),
+    assetIds: drillAssetIds.get(run.id) ?? [],
+  }));
+
+  const stationPasses = await nextPassesByStation(db, stations, now, 2);
+  const stationById = new Map(stations.map((s) => [s.id, s]));
+  const passes = stationPasses.map((p) => {
+    const station = stationById.get(p.stationId)!;
+    return { ...p, stationKey: station.key, stationName: station.name };
+  });
+
+  return { functions: watchFunctions, assetRows, warnings, incidents: watchIncidents, drills: watchDrills, passes, lastEventId, now };
+}
+
+/**
+ * The watch floor's JSON (`/watch.json`), serialized once: the small parts through
+ * JSON.stringify, the asset rows spliced in as SQLite wrote them.
+ *
+ * `{ now, lastEventId, functions, assetFields, assets: [[…], …], warnings: { assetId: [text] },
+ *    incidents, drills: [{ …, assetIds }], passes }` — `since` and every other time is ms since
+ * the epoch, except the function and incident views' ISO strings (as in the API).
+ */
+export function watchFloorJson(data: WatchFloorData): string {
+  const warnings: Record<string, string[]> = {};
+  for (const [id, list] of data.warnings) warnings[id] = list;
+  return (
+    `{"now":${JSON.stringify(data.now)},"lastEventId":${JSON.stringify(data.lastEventId)},` +
+    `"functions":${JSON.stringify(data.functions)},"assetFields":${JSON.stringify(WATCH_ASSET_FIELDS)},` +
+    `"assets":[${data.assetRows.join(',')}],"warnings":${JSON.stringify(warnings)},` +
+    `"incidents":${JSON.stringify(data.incidents)},"drills":${JSON.stringify(data.drills)},"passes":${JSON.stringify(data.passes)}}`
+  );
+}
+
+/** The asset rows as objects, with their warnings and drill marks: what the HTML page renders. */
+export function watchAssets(data: WatchFloorData): WatchAsset[] {
+  const drillOf = new Map<number, number>();
+  for (const d of data.drills) for (const id of d.assetIds) drillOf.set(id, d.runId);
+  const rows = JSON.parse(`[${data.assetRows.join(',')}]`) as AssetRow[];
+  return rows.map(([id, key, name, kind, region, status, since, reason, lat, lon, linkFrom, linkTo, latencyMs]) => ({
+    id,
+    key,
+    name,
+    kind,
+    region,
+    status,
+    since,
+    reason,
+    lat,
+    lon,
+    link: kind === 'network_link' ? { fromAssetId: linkFrom, toAssetId: linkTo } : null,
+    latencyMs,
+    warnings: data.warnings.get(id) ?? [],
+    drillRunId: drillOf.get(id) ?? null,
+  }));
+}

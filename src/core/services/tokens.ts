@@ -1,0 +1,145 @@
+import { and, asc, eq, gt, isNull, ne, or } from 'drizzle-orm';
+import { commitAtomically, type Db } from '../store/client.js';
+import { apiTokens, type ApiTokenRow } from '../store/schema/index.js';
+import type { Role } from '../domain/enums.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { authorize, type Actor } from '../domain/roles.js';
+import { isoTime } from '../domain/time.js';
+import type { ServiceContext } from './context.js';
+import { recordEvent } from '../store/events.js';
+import { randomBase64Url } from '../domain/random.js';
+
+const TOKEN_PREFIX = 'cw_';
+const LAST_USED_GRANULARITY_MS = 60_000;
+
+export function tokenView(row: ApiTokenRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    prefix: row.prefix,
+    createdAt: isoTime(row.createdAt),
+    expiresAt: isoTime(row.expiresAt),
+    lastUsedAt: isoTime(row.lastUsedAt),
+    revokedAt: isoTime(row.revokedAt),
+  };
+}
+export type TokenView = ReturnType<typeof tokenView>;
+
+function generateSecret(): string {
+  return TOKEN_PREFIX + randomBase64Url(32);
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Compares two strings without an early exit, so the time taken says nothing about where they differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  return diff === 0;
+}
+
+export interface MintInput {
+  name: string;
+  role: Role;
+  expiresAt?: number | null;
+  /** Only for the first admin token, taken from COOPWATCH_ADMIN_TOKEN. */
+  secret?: string;
+}
+
+/** Creates a token; the returned secret is the only time it is ever shown. */
+export async function mintToken(ctx: ServiceContext, input: MintInput): Promise<TokenView & { secret: string }> {
+  authorize(ctx.actor, 'manageTokens');
+  const secret = input.secret ?? generateSecret();
+  const tokenHash = await sha256Hex(secret);
+  const now = ctx.now();
+  await commitAtomically(ctx.db, [
+    ctx.db.insert(apiTokens).values({
+      name: input.name,
+      role: input.role,
+      tokenHash,
+      prefix: secret.slice(0, 10),
+      createdAt: now,
+      expiresAt: input.expiresAt ?? null,
+    }),
+    recordEvent(ctx, { type: 'token.created', subjectKind: 'token', subjectKey: input.name, data: { role: input.role } }),
+  ]);
+  const [row] = await ctx.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash));
+  return { ...tokenView(row!), secret };
+}
+
+export async function listTokens(ctx: ServiceContext): Promise<TokenView[]> {
+  authorize(ctx.actor, 'manageTokens');
+  const rows = await ctx.db.select().from(apiTokens).orderBy(asc(apiTokens.id));
+  return rows.map(tokenView);
+}
+
+export async function revokeToken(ctx: ServiceContext, id: number): Promise<TokenView> {
+  authorize(ctx.actor, 'manageTokens');
+  const [row] = await ctx.db.select().from(apiTokens).where(eq(apiTokens.id, id));
+  if (!row) throw new NotFoundError('token', id);
+  if (row.revokedAt !== null) return tokenView(row);
+  if (row.role === 'admin') {
+    const [otherAdmin] = await ctx.db
+      .select({ id: apiTokens.id })
+      .from(apiTokens)
+      .where(and(usableAdmin(ctx.now()), ne(apiTokens.id, id)))
+      .limit(1);
+    if (!otherAdmin) throw new ConflictError('This is the last admin token; mint another admin token before revoking it');
+  }
+  await commitAtomically(ctx.db, [
+    ctx.db.update(apiTokens).set({ revokedAt: ctx.now() }).where(eq(apiTokens.id, id)),
+    recordEvent(ctx, { type: 'token.revoked', subjectKind: 'token', subjectId: id, subjectKey: row.name }),
+  ]);
+  const [revoked] = await ctx.db.select().from(apiTokens).where(eq(apiTokens.id, id));
+  return tokenView(revoked!);
+}
+
+/** Admin tokens that still work: not revoked, not expired. */
+function usableAdmin(now: number) {
+  return and(eq(apiTokens.role, 'admin'), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)));
+}
+
+/** The token a bearer secret stands for, or null when it is unknown, revoked or expired. */
+export async function findUsableToken(db: Db, secret: string, now: number): Promise<ApiTokenRow | null> {
+  const tokenHash = await sha256Hex(secret);
+  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash));
+  if (!row || !constantTimeEqual(row.tokenHash, tokenHash)) return null;
+  return tokenUsable(row, now) ? row : null;
+}
+
+export function tokenUsable(row: ApiTokenRow, now: number): boolean {
+  return row.revokedAt === null && (row.expiresAt === null || row.expiresAt > now);
+}
+
+export function actorOf(row: ApiTokenRow): Actor {
+  return { name: `token:${row.name}`, role: row.role, tokenId: row.id };
+}
+
+/** The actor a bearer secret stands for, or null when it is unknown, revoked or expired. */
+export async function authenticateToken(db: Db, secret: string, now: number): Promise<Actor | null> {
+  const row = await findUsableToken(db, secret, now);
+  if (!row) return null;
+  if (row.lastUsedAt === null || now - row.lastUsedAt > LAST_USED_GRANULARITY_MS) {
+    await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
+  }
+  return { name: `token:${row.name}`, role: row.role, tokenId: row.id };
+}
+
+/**
+ * On a first start there is no way in; this mints the first admin token, from the configured
+ * secret when one is given. Returns the new secret, or null when an admin token already exists.
+ */
+export async function ensureAdminToken(ctx: ServiceContext, configured: string | undefined): Promise<string | null> {
+  const [admin] = await ctx.db
+    .select({ id: apiTokens.id })
+    .from(apiTokens)
+    .where(usableAdmin(ctx.now()))
+    .limit(1);
+  if (admin) return null;
+  const minted = await mintToken(ctx, { name: 'bootstrap-admin', role: 'admin', secret: configured });
+  return minted.secret;
+}

@@ -1,0 +1,98 @@
+/// <reference types="@cloudflare/workers-types" />
+// The Workers host: the same app with its database built per request from the D1 binding, and a
+// scheduled handler that runs the engine once per Cron Trigger (see scheduled-tick.ts).
+import { drizzle } from 'drizzle-orm/d1';
+import { createFetchSender } from './webhook-sender.js';
+import { createApp } from '../../http/app.js';
+import { loadConfig, type AppConfig } from '../config.js';
+import { schema, type Db } from '../../core/store/client.js';
+import { SYSTEM_ACTOR } from '../../core/domain/roles.js';
+import { refreshElementsFromFeed } from '../../core/services/satellites.js';
+import { ensureAdminToken } from '../../core/services/tokens.js';
+import { loadEngine, runScheduledTick } from '../../core/services/scheduled-tick.js';
+import { createWorkerProbeContext, UNSUPPORTED_ON_WORKERS } from './probes.js';
+
+export interface Env {
+  DB: D1Database;
+  /** A Workers secret: the first admin token, minted when no usable admin token exists. */
+  COOPWATCH_ADMIN_TOKEN?: string;
+}
+
+/** The cron (in wrangler.toml) that also prunes history past retention; every other one only ticks. */
+const DAILY_CRON = '17 3 * * *';
+const TICK_PERIOD_MS = 60_000;
+/** Workers allow six simultaneous open connections per invocation. */
+const PROBE_CONCURRENCY = 6;
+
+const database = (env: Env): Db => drizzle(env.DB, { schema }) as unknown as Db;
+
+let config: AppConfig | undefined;
+let bootstrapped: Promise<unknown> | undefined;
+
+/** Configuration from the Worker's vars and secrets (the same COOPWATCH_* names), read once per isolate. */
+function configFrom(env: Env): AppConfig {
+  const strings = Object.fromEntries(Object.entries(env as object).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  config ??= loadConfig(strings);
+  return config;
+}
+
+/** Mints the admin token from the secret once per isolate (a no-op while an admin token exists). */
+function bootstrap(env: Env): Promise<unknown> {
+  bootstrapped ??= ensureAdminToken({ db: database(env), actor: SYSTEM_ACTOR, now: Date.now }, configFrom(env).adminToken).catch((err) => {
+    bootstrapped = undefined;
+    throw err;
+  });
+  return bootstrapped;
+}
+
+let app: ReturnType<typeof createApp> | undefined;
+
+function appFor(env: Env) {
+  const cfg = configFrom(env);
+  app ??= createApp({
+    database: (bindings) => database(bindings as unknown as Env),
+    maxBodyBytes: cfg.maxBodyBytes,
+    elementsMaxAgeDays: cfg.elementsMaxAgeDays,
+    webhooks: { allowPrivate: cfg.webhooks.allowPrivate },
+    alertmanagerLabel: cfg.alertmanagerLabel,
+    // Counted per isolate: a guess spread over many isolates is limited less tightly than on Node.
+    failedAttempts: cfg.failedAttempts,
+    unsupportedCheckKinds: UNSUPPORTED_ON_WORKERS,
+    // Nothing runs between requests: each call loads the engine, acts, and the next tick goes on.
+    drills: {
+      startRun: async (ctx, drillId) => (await loadEngine(ctx.db, ctx.now)).runner.startRun(ctx, drillId),
+      abortRun: async (ctx, runId, reason) => (await loadEngine(ctx.db, ctx.now)).runner.abortRun(ctx, runId, reason),
+    },
+  });
+  return app;
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    if (configFrom(env).adminToken) await bootstrap(env);
+    return appFor(env).fetch(request, env, ctx);
+  },
+
+  async scheduled(controller, env) {
+    const cfg = configFrom(env);
+    if (cfg.adminToken) await bootstrap(env);
+    const summary = await runScheduledTick({
+      db: database(env),
+      now: controller.scheduledTime,
+      periodMs: TICK_PERIOD_MS,
+      probeContext: createWorkerProbeContext,
+      send: createFetchSender({ allowPrivate: cfg.webhooks.allowPrivate, timeoutMs: cfg.webhooks.timeoutMs }),
+      concurrency: PROBE_CONCURRENCY,
+      retentionDays: cfg.retentionDays,
+      retryScheduleSeconds: cfg.webhooks.retryScheduleSeconds,
+      publicUrl: cfg.publicUrl,
+      prune: controller.cron === DAILY_CRON,
+      log: (message) => console.log(`[coopwatch] ${message}`),
+    });
+    console.log(`[coopwatch] tick ${new Date(controller.scheduledTime).toISOString()}: ${JSON.stringify(summary)}`);
+    if (controller.cron === DAILY_CRON && cfg.elementsUrl) {
+      const refreshed = await refreshElementsFromFeed({ db: database(env), actor: SYSTEM_ACTOR, now: Date.now }, cfg.elementsUrl);
+      console.log(`[coopwatch] orbital elements refreshed from ${cfg.elementsUrl}: ${JSON.stringify(refreshed)}`);
+    }
+  },
+} satisfies ExportedHandler<Env>;

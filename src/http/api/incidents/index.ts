@@ -1,0 +1,78 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { INCIDENT_STATES, INCIDENT_UPDATE_STATUSES, SEVERITIES } from '../../../core/domain/enums.js';
+import { acknowledgeIncident, addIncidentUpdate, getIncident, listIncidents } from '../../../core/services/incidents.js';
+import { requires } from '../../middleware/auth.js';
+import { createRouter, serviceContext } from '../../env.js';
+import { errorResponses, IdParam, json, jsonBody, pageOf, pageQuery, security } from '../openapi.js';
+
+const tags = ['Incidents'];
+export const incidentRoutes = createRouter();
+
+const IncidentSchema = z
+  .object({
+    id: z.number().int(),
+    ref: z.string().openapi({ description: 'Stable reference, also the PagerDuty dedup key' }),
+    assetId: z.number().int().nullable(),
+    functionIds: z.array(z.number().int()),
+    state: z.enum(INCIDENT_STATES),
+    severity: z.enum(SEVERITIES),
+    title: z.string(),
+    startedAt: z.string().openapi({ description: 'First failed observation' }),
+    openedAt: z.string().openapi({ description: 'Detected: when the failure threshold confirmed it' }),
+    acknowledgedAt: z.string().nullable(),
+    acknowledgedBy: z.string().nullable(),
+    resolvedAt: z.string().nullable(),
+    ttdMs: z.number().int(),
+    ttaMs: z.number().int().nullable(),
+    ttrMs: z.number().int().nullable(),
+  })
+  .openapi('Incident');
+
+const IncidentDetailSchema = IncidentSchema.extend({
+  updates: z.array(z.object({ id: z.number().int(), at: z.string(), author: z.string(), status: z.enum(INCIDENT_UPDATE_STATUSES), message: z.string() })),
+  timeline: z.array(z.object({ id: z.number().int(), at: z.string(), type: z.string(), severity: z.enum(SEVERITIES), subjectKey: z.string().nullable(), actor: z.string(), data: z.record(z.string(), z.unknown()) })),
+}).openapi('IncidentDetail');
+
+incidentRoutes.openapi(
+  createRoute({
+    method: 'get', path: '/', tags, security, summary: 'List incidents, newest first',
+    middleware: requires('read'),
+    request: { query: z.object({ state: z.enum(INCIDENT_STATES).optional(), assetId: z.coerce.number().int().positive().optional(), ...pageQuery }) },
+    responses: { 200: json(pageOf(IncidentSchema, 'IncidentPage'), 'A page of incidents'), ...errorResponses(400) },
+  }),
+  async (c) => c.json(await listIncidents(serviceContext(c), c.req.valid('query')), 200),
+);
+
+incidentRoutes.openapi(
+  createRoute({
+    method: 'get', path: '/{id}', tags, security, summary: 'An incident with its updates and timeline',
+    middleware: requires('read'),
+    request: { params: IdParam },
+    responses: { 200: json(IncidentDetailSchema, 'The incident'), ...errorResponses(400, 404) },
+  }),
+  async (c) => c.json(await getIncident(serviceContext(c), c.req.valid('param').id), 200),
+);
+
+incidentRoutes.openapi(
+  createRoute({
+    method: 'post', path: '/{id}/ack', tags, security, summary: 'Acknowledge an incident (officer)',
+    description: 'Idempotent: acknowledging again keeps the first acknowledgement.',
+    middleware: requires('handleIncidents'),
+    request: { params: IdParam },
+    responses: { 200: json(IncidentSchema, 'The acknowledged incident'), ...errorResponses(400, 404) },
+  }),
+  async (c) => c.json(await acknowledgeIncident(serviceContext(c), c.req.valid('param').id), 200),
+);
+
+incidentRoutes.openapi(
+  createRoute({
+    method: 'post', path: '/{id}/updates', tags, security, summary: 'Add an update (officer)',
+    middleware: requires('handleIncidents'),
+    request: {
+      params: IdParam,
+      body: jsonBody(z.strictObject({ status: z.enum(INCIDENT_UPDATE_STATUSES), message: z.string().trim().min(1).max(5000) })),
+    },
+    responses: { 201: json(IncidentDetailSchema, 'The incident with the new update'), ...errorResponses(400, 404, 409) },
+  }),
+  async (c) => c.json(await addIncidentUpdate(serviceContext(c), c.req.valid('param').id, c.req.valid('json')), 201),
+);

@@ -1,0 +1,108 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { scenarioBodySchema, SCENARIO_KINDS } from '../../../core/domain/scenarios.js';
+import { assessSavedScenario, assessScenarioBody, createScenario, deleteScenario, getScenario, listScenarios } from '../../../core/services/scenarios.js';
+import { requires } from '../../middleware/auth.js';
+import { createRouter, serviceContext } from '../../env.js';
+import { errorResponses, IdParam, json, jsonBody, security } from '../openapi.js';
+import { keySchema } from '../../../core/domain/inventory.js';
+
+const tags = ['Scenarios'];
+export const scenarioRoutes = createRouter();
+
+const ScenarioSchema = z
+  .object({
+    id: z.number().int(), key: z.string(), name: z.string(), description: z.string().nullable(),
+    kind: z.enum(SCENARIO_KINDS), params: z.record(z.string(), z.unknown()), createdAt: z.string(), updatedAt: z.string(),
+  })
+  .openapi('Scenario');
+
+const AssessmentSchema = z
+  .object({
+    assets: z.array(z.object({ assetId: z.number().int(), assetKey: z.string(), impact: z.enum(['none', 'degraded', 'down']), reason: z.string(), intensity: z.number().optional(), intensityClass: z.string().optional() }).passthrough()),
+    functions: z.array(z.object({ functionId: z.number().int(), status: z.enum(['operational', 'degraded', 'lost']) }).passthrough()),
+    alternatesAlsoHit: z.array(z.number().int()),
+    commonMode: z.array(z.record(z.string(), z.unknown())),
+    summary: z.record(z.string(), z.number()),
+  })
+  .passthrough()
+  .openapi('Assessment');
+
+const CreateSchema = z.intersection(
+  z.object({ key: keySchema, name: z.string().trim().min(1).max(200), description: z.string().trim().max(4000).optional() }),
+  scenarioBodySchema,
+);
+
+const AssessQuery = z.object({ includeAll: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') });
+
+scenarioRoutes.openapi(
+  createRoute({
+    method: 'get', path: '/', tags, security, summary: 'List outage scenarios',
+    middleware: requires('read'),
+    responses: { 200: json(z.object({ items: z.array(ScenarioSchema) }), 'All scenarios'), ...errorResponses() },
+  }),
+  async (c) => c.json({ items: await listScenarios(serviceContext(c)) }, 200),
+);
+
+scenarioRoutes.openapi(
+  createRoute({
+    method: 'get', path: '/{id}', tags, security, summary: 'Get a scenario',
+    middleware: requires('read'),
+    request: { params: IdParam },
+    responses: { 200: json(ScenarioSchema, 'The scenario'), ...errorResponses(400, 404) },
+  }),
+  async (c) => c.json(await getScenario(serviceContext(c), c.req.valid('param').id), 200),
+);
+
+scenarioRoutes.openapi(
+  createRoute({
+    method: 'post', path: '/', tags, security, summary: 'Create a scenario (planner)',
+    description: 'Kinds: earthquake, cyberattack, power, fiber_cut, space_weather, custom — each with its own `params`.',
+    middleware: requires('planExercises'),
+    request: { body: jsonBody(CreateSchema) },
+    responses: { 201: json(ScenarioSchema, 'The new scenario'), ...errorResponses(400, 409) },
+  }),
+  async (c) => {
+    const input = c.req.valid('json');
+    const body = scenarioBodySchema.parse({ kind: input.kind, params: input.params });
+    return c.json(await createScenario(serviceContext(c), { key: input.key, name: input.name, description: input.description, body }), 201);
+  },
+);
+
+scenarioRoutes.openapi(
+  createRoute({
+    method: 'delete', path: '/{id}', tags, security, summary: 'Delete a scenario (planner)',
+    middleware: requires('planExercises'),
+    request: { params: IdParam },
+    responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 404, 409) },
+  }),
+  async (c) => {
+    await deleteScenario(serviceContext(c), c.req.valid('param').id);
+    return c.body(null, 204);
+  },
+);
+
+scenarioRoutes.openapi(
+  createRoute({
+    method: 'post', path: '/assess', tags, security, summary: 'What-if for an unsaved scenario (planner)',
+    description: 'Same answer as assessing a saved scenario. `"includeAll": true` lists every asset, unaffected ones with impact `none`.',
+    middleware: requires('planExercises'),
+    request: { body: jsonBody(z.intersection(scenarioBodySchema, z.object({ includeAll: z.boolean().default(false) }))) },
+    responses: { 200: json(AssessmentSchema, 'The assessment'), ...errorResponses(400) },
+  }),
+  async (c) => {
+    const input = c.req.valid('json');
+    const body = scenarioBodySchema.parse({ kind: input.kind, params: input.params });
+    return c.json(await assessScenarioBody(serviceContext(c), body, input.includeAll), 200);
+  },
+);
+
+scenarioRoutes.openapi(
+  createRoute({
+    method: 'post', path: '/{id}/assess', tags, security, summary: 'What-if: impact of a saved scenario (planner; no live state touched)',
+    description: 'Each affected asset with the reason (for earthquakes the JMA `intensity` and `intensityClass`), each mission function\'s resulting status through the k-of-n graph, common-mode findings, functions whose alternates are hit too, and the expected time to fail over or recover against RTO and MTD.',
+    middleware: requires('planExercises'),
+    request: { params: IdParam, query: AssessQuery },
+    responses: { 200: json(AssessmentSchema, 'The assessment'), ...errorResponses(400, 404) },
+  }),
+  async (c) => c.json(await assessSavedScenario(serviceContext(c), c.req.valid('param').id, c.req.valid('query').includeAll), 200),
+);

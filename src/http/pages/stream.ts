@@ -1,0 +1,119 @@
+// The live stream behind the watch floor: new rows of the events table as server-sent events.
+// A signed-in browser opens GET /events/stream (EventSource sends the session cookie); each event
+// carries its id, so a dropped stream reconnects with Last-Event-ID and catches up from there.
+import { asc, gt, max } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import type { Db } from '../../core/store/client.js';
+import { events, type EventRow } from '../../core/store/schema/index.js';
+import { resolveSession } from '../../core/services/sessions.js';
+import type { PageEnv } from './session.js';
+
+/** How often the events table is read for new rows. */
+export const STREAM_POLL_MS = 300;
+/** A comment line this often keeps proxies and idle timers from closing a quiet stream. */
+export const STREAM_HEARTBEAT_MS = 15_000;
+/** The session behind a stream is re-checked this often: signing out or revoking the token ends it. */
+const SESSION_RECHECK_MS = 30_000;
+/** Rows read per query while catching up. */
+const BATCH = 500;
+/** EventSource waits this long before reconnecting. */
+const RETRY_MS = 1_000;
+
+/**
+ * What the watch floor may see: state changes and the configuration that shapes the page. Token
+ * and webhook events (names of credentials, integration endpoints) are not streamed.
+ */
+const STREAMED_SUBJECTS: ReadonlySet<string> = new Set([
+  'asset', 'function', 'incident', 'drill', 'drill_run', 'check', 'maintenance', 'inventory', 'satellite', 'scenario',
+]);
+
+/** The wire form of an event: enough to patch the page, no free text beyond the subject's key. */
+export function streamPayload(row: Pick<EventRow, 'id' | 'ts' | 'type' | 'subjectKind' | 'subjectKey' | 'severity' | 'drillRunId' | 'data'>) {
+  const data = row.data ?? {};
+  const stateChange = row.type.startsWith('asset.') || row.type.startsWith('function.') || row.type.startsWith('redundancy.');
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    id: row.id,
+    ts: row.ts,
+    type: row.type,
+    subjectKind: row.subjectKind,
+    subjectKey: row.subjectKey,
+    severity: row.severity,
+    drillRunId: row.drillRunId,
+    ...(stateChange && text(data.status) ? { status: text(data.status) } : {}),
+    ...(stateChange && text(data.previous) ? { previous: text(data.previous) } : {}),
+    ...(text(data.redundancy) ? { redundancy: text(data.redundancy) } : {}),
+  };
+}
+
+function cursorFrom(value: string | undefined | null): number | null {
+  return value && /^\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : null;
+}
+
+async function latestEventId(db: Db): Promise<number> {
+  const [row] = await db.select({ id: max(events.id) }).from(events);
+  return row?.id ?? 0;
+}
+
+let openStreams = 0;
+/** Streams being served right now (a gauge: each ends when its client goes away). */
+export function openStreamCount(): number {
+  return openStreams;
+}
+
+export const streamRoutes = new Hono<PageEnv>();
+
+streamRoutes.get('/events/stream', async (c) => {
+  const session = c.get('session');
+  if (!session) {
+    return c.json({ error: { code: 'unauthenticated', message: 'Sign in at /login first: the stream needs a session', details: [] } }, 401);
+  }
+  const db = c.get('db');
+  const now = c.get('now');
+  const newest = await latestEventId(db);
+  // Last-Event-ID (a reconnect) wins over ?after= (the id the page was rendered at); neither: from now.
+  const asked = cursorFrom(c.req.header('last-event-id')) ?? cursorFrom(c.req.query('after'));
+  const cursor = asked === null || asked > newest ? newest : asked;
+
+  return streamSSE(c, async (stream) => {
+    openStreams++;
+    try {
+      await followEvents(stream, db, cursor, () => resolveSession(db, session.id, now()).then(Boolean));
+    } finally {
+      openStreams--;
+    }
+  });
+});
+
+/** Writes new events as they are stored until the client goes away or its session ends. */
+async function followEvents(stream: SSEStreamingApi, db: Db, from: number, sessionAlive: () => Promise<boolean>): Promise<void> {
+  let cursor = from;
+  let open = true;
+  stream.onAbort(() => {
+    open = false;
+  });
+  await stream.write(`retry: ${RETRY_MS}\n: connected at event ${cursor}\n\n`);
+  let lastWrite = Date.now();
+  let lastSessionCheck = Date.now();
+  while (open && !stream.aborted && !stream.closed) {
+    const rows = await db.select().from(events).where(gt(events.id, cursor)).orderBy(asc(events.id)).limit(BATCH);
+    for (const row of rows) {
+      cursor = row.id;
+      if (!STREAMED_SUBJECTS.has(row.subjectKind)) continue;
+      await stream.writeSSE({ id: String(row.id), event: row.type, data: JSON.stringify(streamPayload(row)) });
+      lastWrite = Date.now();
+    }
+    if (rows.length === BATCH) continue; // more to catch up on: no pause
+    const t = Date.now();
+    if (t - lastWrite >= STREAM_HEARTBEAT_MS) {
+      await stream.write(': heartbeat\n\n');
+      lastWrite = t;
+    }
+    if (t - lastSessionCheck >= SESSION_RECHECK_MS) {
+      lastSessionCheck = t;
+      if (!(await sessionAlive())) return; // EventSource reconnects, is refused, and stops
+    }
+    await stream.sleep(STREAM_POLL_MS);
+  }
+}
