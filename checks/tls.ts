@@ -2,8 +2,8 @@
 import type { TlsSettings } from '../src/core/domain/checks.js';
 import { describeFailure, roundMs } from './failure.js';
 import type { Observation, ProbeContext, TlsCertificateInfo } from './types.js';
+import { DAY_MS } from '../src/core/domain/time.js';
 
-const DAY_MS = 86_400_000;
 
 export async function run(target: TlsSettings, ctx: ProbeContext): Promise<Observation> {
   const port = target.port ?? 443;

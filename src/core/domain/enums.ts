@@ -48,3 +48,7 @@ export type IncidentState = (typeof INCIDENT_STATES)[number];
 /** Statuspage's incident progression, used for officers' updates. */
 export const INCIDENT_UPDATE_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 export type IncidentUpdateStatus = (typeof INCIDENT_UPDATE_STATUSES)[number];
+
+/** What the demo fleet simulator can make an asset do. */
+export const FAULT_MODES = ['healthy', 'degraded', 'down'] as const;
+export type FaultMode = (typeof FAULT_MODES)[number];

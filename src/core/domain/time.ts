@@ -4,3 +4,6 @@ export function isoTime(ms: number | null | undefined): string | null;
 export function isoTime(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : new Date(ms).toISOString();
 }
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;

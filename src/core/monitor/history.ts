@@ -1,9 +1,9 @@
 import { and, eq, gte, lt, min, sql } from 'drizzle-orm';
 import { commitAtomically, deferredSql, type Db, type Statement } from '../store/client.js';
 import { checkResults, engineMarks, rollups } from '../store/schema/index.js';
+import { DAY_MS } from '../domain/time.js';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 /**
  * Results are dated by when their probe started and written in batches after it ends, which can
  * be up to the longest timeout (120 s) plus the scheduler's abort grace later; leave them time

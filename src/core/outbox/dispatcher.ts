@@ -7,6 +7,7 @@ import { recordEvent } from '../store/events.js';
 import { formatEvent } from './formats.js';
 import { standardWebhookHeaders } from './signing.js';
 import { idsIn, textIn } from '../store/ids.js';
+import { forEachConcurrently } from '../domain/pool.js';
 
 export interface SendResult {
   status: number;
@@ -156,14 +157,10 @@ export class WebhookDispatcher {
     const subs = new Map((await db.select().from(webhooks).where(idsIn(webhooks.id, [...new Set(due.map((d) => d.webhookId))]))).map((w) => [w.id, w]));
     const eventIds = due.flatMap((d) => (d.eventId === null ? [] : [d.eventId]));
     const eventRows = new Map((eventIds.length ? await db.select().from(events).where(idsIn(events.id, eventIds)) : []).map((e) => [e.id, e]));
-    const queue = [...due];
-    const workers = Array.from({ length: Math.min(this.options.concurrency ?? 16, queue.length) }, async () => {
-      for (let d = queue.shift(); d; d = queue.shift()) {
-        const sub = subs.get(d.webhookId);
-        if (sub) await this.attempt(d, sub, d.eventId === null ? null : (eventRows.get(d.eventId) ?? null));
-      }
+    await forEachConcurrently(due, this.options.concurrency ?? 16, async (d) => {
+      const sub = subs.get(d.webhookId);
+      if (sub) await this.attempt(d, sub, d.eventId === null ? null : (eventRows.get(d.eventId) ?? null));
     });
-    await Promise.all(workers);
     return due.length;
   }
 

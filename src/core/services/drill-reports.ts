@@ -1,13 +1,12 @@
 import { asc, desc, eq } from 'drizzle-orm';
 import { assets, drillFindings, drillRuns, incidents, missionFunctions, scenarios } from '../store/schema/index.js';
 import { authorize } from '../domain/roles.js';
-import { isoTime } from '../domain/time.js';
+import { isoTime, DAY_MS } from '../domain/time.js';
 import type { ServiceContext } from './context.js';
 import { findingView, loadDrill, loadRun, runView } from './drills.js';
 import { percentile } from '../domain/stats.js';
 import { idsIn } from '../store/ids.js';
 
-const DAY_MS = 86_400_000;
 
 /** The after-action report of one run: what was done, what was measured, what was found. */
 export async function afterActionReport(ctx: ServiceContext, drillId: number, runId: number) {

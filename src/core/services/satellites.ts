@@ -10,10 +10,10 @@ import { elementsEpochMs, parseTleText, TleParseError, type OrbitalElements } fr
 import type { ServiceContext } from './context.js';
 import { recordEvent } from '../store/events.js';
 import { idsIn, textIn } from '../store/ids.js';
+import { DAY_MS } from '../domain/time.js';
 
 /** Elements older than this are stale unless the context says otherwise (`COOPWATCH_ELEMENTS_MAX_AGE_DAYS`). */
 export const DEFAULT_ELEMENTS_MAX_AGE_DAYS = 3;
-const MS_PER_DAY = 86_400_000;
 /**
  * The satellites each station's contact checks follow, with the lowest elevation mask any of
  * its checks sets for that satellite. Stations without a contact check are absent.
@@ -52,7 +52,7 @@ export async function elementWarnings(ctx: ServiceContext, assets: ReadonlyArray
   const stationIds = assets.filter((a) => a.kind === 'ground_station').map((a) => a.id);
   const byStation = await contactSatellitesByStation(ctx.db, stationIds);
   const rows = await loadSatellites(ctx.db, [...byStation.values()].flatMap((sats) => [...sats.keys()]));
-  const maxAgeMs = (ctx.elementsMaxAgeDays ?? DEFAULT_ELEMENTS_MAX_AGE_DAYS) * MS_PER_DAY;
+  const maxAgeMs = (ctx.elementsMaxAgeDays ?? DEFAULT_ELEMENTS_MAX_AGE_DAYS) * DAY_MS;
   const now = ctx.now();
   const warnings = new Map<number, string[]>();
   for (const [assetId, sats] of byStation) {
@@ -60,7 +60,7 @@ export async function elementWarnings(ctx: ServiceContext, assets: ReadonlyArray
     for (const key of sats.keys()) {
       const row = rows.get(key);
       if (!row) list.push(`no orbital elements for ${key}: no such satellite`);
-      else if (now - row.epochMs > maxAgeMs) list.push(`orbital elements for ${key} are ${((now - row.epochMs) / MS_PER_DAY).toFixed(1)} days old`);
+      else if (now - row.epochMs > maxAgeMs) list.push(`orbital elements for ${key} are ${((now - row.epochMs) / DAY_MS).toFixed(1)} days old`);
     }
     if (list.length) warnings.set(assetId, list);
   }

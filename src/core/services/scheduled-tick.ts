@@ -16,6 +16,7 @@ import { DEFAULT_INTERVAL_SECONDS } from '../domain/checks.js';
 import { pruneHistory, rollUpHistory } from '../monitor/history.js';
 import { Monitor, type CheckDefinition, type ObservationRecord } from '../monitor/monitor.js';
 import { PassCalendar } from '../monitor/pass-calendar.js';
+import { forEachConcurrently } from '../domain/pool.js';
 
 export interface ScheduledTickOptions {
   db: Db;
@@ -142,13 +143,9 @@ async function probe(runCheck: ReturnType<typeof createCheckRunner>, def: CheckD
 
 async function runAll<T>(items: T[], concurrency: number, work: (item: T) => Promise<ObservationRecord | null>): Promise<ObservationRecord[]> {
   const results: ObservationRecord[] = [];
-  let next = 0;
-  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const record = await work(items[next++]!);
-      if (record) results.push(record);
-    }
+  await forEachConcurrently(items, concurrency, async (item) => {
+    const record = await work(item);
+    if (record) results.push(record);
   });
-  await Promise.all(workers);
   return results;
 }

@@ -50,12 +50,11 @@ import {
 import type { AssetStatus, FunctionStatus, IncidentUpdateStatus, Severity } from '../domain/enums.js';
 import { ConflictError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
 import { authorize } from '../domain/roles.js';
-import { isoTime } from '../domain/time.js';
+import { isoTime, DAY_MS } from '../domain/time.js';
 import { nextCronTime } from '../domain/schedules.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from '../store/events.js';
 
-export const DAY_MS = 86_400_000;
 /** Days of uptime bars per component. */
 export const UPTIME_DAYS = 90;
 /** Resolved incidents stay on the page this long. */

@@ -1,5 +1,6 @@
 import { json2satrec, twoline2satrec, type SatRec } from 'satellite.js';
 import { z } from 'zod';
+import { DAY_MS } from '../time.js';
 
 /**
  * A satellite's orbital elements: a two-line element set or a CCSDS OMM in CelesTrak's GP JSON
@@ -14,7 +15,6 @@ export const EARTH_MU_KM3_S2 = 398600.4418;
 export const EARTH_RADIUS_KM = 6378.137;
 /** Earth's second zonal harmonic (EGM-96, unnormalised). */
 export const EARTH_J2 = 1.08262668e-3;
-const MS_PER_DAY = 86_400_000;
 const SECONDS_PER_DAY = 86_400;
 /** A sun-synchronous orbit's node turns once per tropical year. */
 const TROPICAL_YEAR_DAYS = 365.2422;
@@ -268,7 +268,7 @@ function tleEpochMs(line1: string): number {
   const yy = Number(column(line1, 19, 20));
   const dayOfYear = Number(column(line1, 21, 32));
   const year = yy < 57 ? 2000 + yy : 1900 + yy;
-  return Date.UTC(year, 0, 1) + (dayOfYear - 1) * MS_PER_DAY;
+  return Date.UTC(year, 0, 1) + (dayOfYear - 1) * DAY_MS;
 }
 
 /** The elements' epoch, ms since 1970 (rounded to the millisecond). */

@@ -1,5 +1,6 @@
 import { checkForDecay, ecfToLookAngles, eciToEcf, gstime, sgp4, type GeodeticLocation, type SatRec } from 'satellite.js';
 import { toSatrec, type OrbitalElements } from './elements.js';
+import { DAY_MS } from '../time.js';
 
 /**
  * Satellite pass prediction over ground stations with SGP4 (satellite.js). Pure and I/O-free.
@@ -83,7 +84,6 @@ const DEG = 180 / Math.PI;
 const RAD = Math.PI / 180;
 const MS_PER_MINUTE = 60_000;
 const UNIX_EPOCH_JD = 2440587.5;
-const MS_PER_DAY = 86_400_000;
 
 // ── Propagation ──────────────────────────────────────────────────────────────
 
@@ -93,7 +93,7 @@ class EcfTrack {
   private readonly usable: boolean;
 
   constructor(private readonly satrec: SatRec) {
-    this.epochMs = (satrec.jdsatepoch - UNIX_EPOCH_JD) * MS_PER_DAY;
+    this.epochMs = (satrec.jdsatepoch - UNIX_EPOCH_JD) * DAY_MS;
     // Elements with the perigee under ground, or that SGP4 cannot propagate even at their own
     // epoch, describe no real orbit; SGP4 would still return positions for parts of it.
     this.usable = !(satrec.altp < 0) && this.propagate(0) !== null;
@@ -118,7 +118,7 @@ class EcfTrack {
     if (!result) return null;
     const { x, y, z } = result.position;
     if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) return null;
-    return eciToEcf(result.position, gstime(ms / MS_PER_DAY + UNIX_EPOCH_JD));
+    return eciToEcf(result.position, gstime(ms / DAY_MS + UNIX_EPOCH_JD));
   }
 }
 

@@ -6,6 +6,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FailoverAutomation, type FailoverRule } from './failover.js';
+import { FAULT_MODES } from '../../../core/domain/enums.js';
 import { downBehaviour, healthLatencyMs, linkEchoMs, type FaultMode, type LinkSla, type Random } from './latency.js';
 
 export type { FaultMode, FailoverRule, LinkSla };
@@ -43,7 +44,6 @@ export interface DemoFleet {
   close(): Promise<void>;
 }
 
-export const FAULT_MODES: readonly FaultMode[] = ['healthy', 'degraded', 'down'];
 const MAX_CONTROL_BODY_BYTES = 16 * 1024;
 const PUSH_TIMEOUT_MS = 10_000;
 

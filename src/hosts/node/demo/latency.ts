@@ -4,7 +4,9 @@
  * Every draw takes the random source as a parameter so tests can make it deterministic.
  */
 
-export type FaultMode = 'healthy' | 'degraded' | 'down';
+import type { FaultMode } from '../../../core/domain/enums.js';
+
+export type { FaultMode };
 export type Random = () => number;
 
 export interface LinkSla {

@@ -1,10 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { FAULT_MODES, type FaultMode } from '../../../core/domain/enums.js';
 import { NotFoundError } from '../../../core/domain/errors.js';
 import { requires } from '../../middleware/auth.js';
 import { createRouter } from '../../env.js';
 import { errorResponses, json, jsonBody, security } from '../openapi.js';
-
-export type FaultMode = 'healthy' | 'degraded' | 'down';
 
 /** The part of the demo fleet simulator the API drives. */
 export interface DemoFleetControl {
@@ -13,7 +12,7 @@ export interface DemoFleetControl {
 }
 
 const tags = ['Demo fleet'];
-const ModeSchema = z.enum(['healthy', 'degraded', 'down']);
+const ModeSchema = z.enum(FAULT_MODES);
 
 /** Only mounted when the demo fleet runs (COOPWATCH_DEMO is not 0). */
 export function demoRoutes(fleet: DemoFleetControl) {

@@ -3,6 +3,7 @@
 // markers, real incidents hollow. A data table accompanies every chart (see trends.tsx).
 import { shortDuration } from './format.js';
 import { day } from '../format.js';
+import { DAY_MS } from '../../../core/domain/time.js';
 
 export type SeriesKey = 'ttd' | 'ttf' | 'ttr';
 
@@ -56,10 +57,9 @@ export function yScale(values: number[], rtoMs: number) {
 
 function xTicks(from: number, to: number): number[] {
   const span = to - from;
-  const DAY = 86_400_000;
-  const step = [DAY, 7 * DAY, 14 * DAY, 30 * DAY, 61 * DAY, 91 * DAY, 182 * DAY, 365 * DAY].find((s) => span / s <= 7) ?? span / 6;
+  const step = [DAY_MS, 7 * DAY_MS, 14 * DAY_MS, 30 * DAY_MS, 61 * DAY_MS, 91 * DAY_MS, 182 * DAY_MS, 365 * DAY_MS].find((s) => span / s <= 7) ?? span / 6;
   const ticks: number[] = [];
-  for (let t = Math.ceil(from / DAY) * DAY; t <= to; t += step) ticks.push(t);
+  for (let t = Math.ceil(from / DAY_MS) * DAY_MS; t <= to; t += step) ticks.push(t);
   return ticks;
 }
 

@@ -7,8 +7,8 @@ import { functionNames, trendPoints, type TrendPoint } from '../../../core/servi
 import { duration, durationSeconds } from './format.js';
 import { utc } from '../format.js';
 import { DEFAULT_CYCLE_DAYS } from './overview.js';
+import { DAY_MS } from '../../../core/domain/time.js';
 
-const DAY = 86_400_000;
 const PERIODS = [
   { value: '90', label: 'last 90 days', days: 90 },
   { value: '365', label: 'last 365 days', days: 365 },
@@ -21,12 +21,12 @@ export async function trendsPage(c: Context<PageEnv>) {
   const ctx = pageContext(c);
   const now = ctx.now();
   const period = PERIODS.find((p) => p.value === c.req.query('period')) ?? PERIODS[1];
-  const requestedSince = period.days === null ? 0 : now - period.days * DAY;
+  const requestedSince = period.days === null ? 0 : now - period.days * DAY_MS;
   const [byFunction, fns, report] = await Promise.all([trendPoints(ctx.db, requestedSince), functionNames(ctx.db), resilienceReport(ctx, DEFAULT_CYCLE_DAYS)]);
   /** Each chart spans its own measurements (padded, at least two weeks), within the period. */
   const domainOf = (points: TrendPoint[]) => {
     const first = Math.min(...points.map((p) => p.at));
-    const span = Math.max(now - first, 14 * DAY);
+    const span = Math.max(now - first, 14 * DAY_MS);
     return Math.max(requestedSince, now - span * 1.08);
   };
   const stats = new Map(report.functions.map((f) => [f.functionId, f]));

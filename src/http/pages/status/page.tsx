@@ -1,6 +1,5 @@
 import { raw } from 'hono/html';
 import {
-  DAY_MS,
   RECENT_INCIDENT_DAYS,
   UPTIME_DAYS,
   type PublicComponent,
@@ -9,6 +8,7 @@ import {
   type PublicMaintenance,
   type PublicStatus,
 } from '../../../core/services/status-pages.js';
+import { DAY_MS } from '../../../core/domain/time.js';
 import { Layout } from '../layout.js';
 import { barLevel, componentLook, escapeXml, indicatorLook, percent, STATUS_SYMBOLS, STATUS_WORDS } from './format.js';
 import { day, utc } from '../format.js';
