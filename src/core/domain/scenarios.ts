@@ -3,7 +3,10 @@
 import { z } from 'zod';
 import { ASSET_KINDS } from './enums.js';
 import { keySchema, tagsSchema } from './inventory.js';
-import { JMA_INTENSITY_CLASSES } from '../scenarios/earthquake.js';
+
+/** JMA seismic intensity classes, weakest first. */
+export const JMA_INTENSITY_CLASSES = ['0', '1', '2', '3', '4', '5-lower', '5-upper', '6-lower', '6-upper', '7'] as const;
+export type IntensityClass = (typeof JMA_INTENSITY_CLASSES)[number];
 
 export const SCENARIO_KINDS = ['earthquake', 'cyberattack', 'power', 'fiber_cut', 'space_weather', 'custom'] as const;
 export type ScenarioKind = (typeof SCENARIO_KINDS)[number];

@@ -61,13 +61,12 @@
 // local site effects dominate (soft basins, ridges) — see the observed-intensity
 // tests in tests/scenarios/earthquake.test.ts.
 
+import { JMA_INTENSITY_CLASSES, type IntensityClass } from '../domain/scenarios.js';
 import { type FaultPlane, type LatLon, destinationPoint, distanceToFaultPlaneKm, haversineKm, normalizeDeg } from './geo.js';
 
 export type FaultType = 'crustal' | 'interplate' | 'intraslab';
 
-/** JMA seismic intensity classes, weakest first (the scenario schema's class enum). */
-export const JMA_INTENSITY_CLASSES = ['0', '1', '2', '3', '4', '5-lower', '5-upper', '6-lower', '6-upper', '7'] as const;
-export type IntensityClass = (typeof JMA_INTENSITY_CLASSES)[number];
+export { JMA_INTENSITY_CLASSES, type IntensityClass };
 
 export type EarthquakeImpact = 'none' | 'degraded' | 'down';
 

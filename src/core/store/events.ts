@@ -2,7 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import { insertChunks, type Statement } from './client.js';
 import { events } from './schema/index.js';
 import type { Severity } from '../domain/enums.js';
-import type { ServiceContext } from '../services/context.js';
+import type { WriteContext } from './context.js';
 
 export interface EventSpec {
   type: string;
@@ -16,17 +16,17 @@ export interface EventSpec {
 }
 
 /** The insert that records an event; commit it in the same batch as the change it describes. */
-export function recordEvent(ctx: ServiceContext, spec: EventSpec): Statement {
+export function recordEvent(ctx: WriteContext, spec: EventSpec): Statement {
   return ctx.db.insert(events).values(eventRow(ctx, spec));
 }
 
 /** Many events in as few multi-row inserts as the driver allows, in order (ids follow it). */
-export function recordEvents(ctx: ServiceContext, specs: readonly EventSpec[]): Statement[] {
+export function recordEvents(ctx: WriteContext, specs: readonly EventSpec[]): Statement[] {
   // Nine columns, plus a parameter for a sub-selected subject or drill run.
   return insertChunks(ctx.db, specs.map((spec) => eventRow(ctx, spec)), 11).map((rows) => ctx.db.insert(events).values(rows));
 }
 
-function eventRow(ctx: ServiceContext, spec: EventSpec) {
+function eventRow(ctx: WriteContext, spec: EventSpec) {
   return {
     ts: ctx.now(),
     type: spec.type,
