@@ -1,6 +1,6 @@
-import { checkForDecay, ecfToLookAngles, eciToEcf, gstime, sgp4, type GeodeticLocation, type SatRec } from 'satellite.js';
+import { ecfToLookAngles, type SatRec } from 'satellite.js';
 import { toSatrec, type OrbitalElements } from './elements.js';
-import { DAY_MS } from '../time.js';
+import { crossing, DEG, EcfTrack, lookAt, maximise, observerOf } from './track.js';
 
 /**
  * Satellite pass prediction over ground stations with SGP4 (satellite.js). Pure and I/O-free.
@@ -71,118 +71,12 @@ export interface PassPredictionOptions {
 
 const DEFAULT_STEP_SECONDS = 20;
 const DEFAULT_MAX_OVERRUN_MS = 6 * 3_600_000;
-/** Rise/set times are bisected until the bracket is this narrow. */
-const CROSSING_TOLERANCE_MS = 500;
-const TCA_TOLERANCE_MS = 200;
 /**
  * A sampled local maximum this close under the mask is refined in case the true maximum,
  * between samples, pokes above it. Near its peak a LEO pass's elevation curves by far less
  * than this over one 20–30 s step.
  */
 const GRAZING_MARGIN_DEG = 2;
-const DEG = 180 / Math.PI;
-const RAD = Math.PI / 180;
-const MS_PER_MINUTE = 60_000;
-const UNIX_EPOCH_JD = 2440587.5;
-
-// ── Propagation ──────────────────────────────────────────────────────────────
-
-/** Earth-fixed satellite positions at requested times, via SGP4 and GMST. */
-class EcfTrack {
-  private readonly epochMs: number;
-  private readonly usable: boolean;
-
-  constructor(private readonly satrec: SatRec) {
-    this.epochMs = (satrec.jdsatepoch - UNIX_EPOCH_JD) * DAY_MS;
-    // Elements with the perigee under ground, or that SGP4 cannot propagate even at their own
-    // epoch, describe no real orbit; SGP4 would still return positions for parts of it.
-    this.usable = !(satrec.altp < 0) && this.propagate(0) !== null;
-  }
-
-  private propagate(minutesSinceEpoch: number): ReturnType<typeof sgp4> {
-    try {
-      const result = sgp4(this.satrec, minutesSinceEpoch);
-      // The community decay check (satellite.js checkForDecay, from OOTK): drag has driven the
-      // mean semi-major axis to zero, yet SGP4 returned a position.
-      return result && !checkForDecay(this.satrec) ? result : null;
-    } catch {
-      return null;
-    }
-  }
-
-  /** Earth-fixed position in km, or null where SGP4 fails (decayed, bad elements). */
-  at(ms: number): { x: number; y: number; z: number } | null {
-    if (!this.usable) return null;
-    // sgp4 with minutes since epoch is what propagate(satrec, date) does, minus the Date round trip.
-    const result = this.propagate((ms - this.epochMs) / MS_PER_MINUTE);
-    if (!result) return null;
-    const { x, y, z } = result.position;
-    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) return null;
-    return eciToEcf(result.position, gstime(ms / DAY_MS + UNIX_EPOCH_JD));
-  }
-}
-
-function observerOf(station: StationLocation): GeodeticLocation {
-  return { latitude: station.lat * RAD, longitude: station.lon * RAD, height: station.altM / 1000 };
-}
-
-/** Elevation and azimuth in degrees; elevation −∞ where the satellite cannot be propagated. */
-function lookAt(track: EcfTrack, observer: GeodeticLocation, ms: number): { el: number; az: number } {
-  const ecf = track.at(ms);
-  if (!ecf) return { el: Number.NEGATIVE_INFINITY, az: Number.NaN };
-  const look = ecfToLookAngles(observer, ecf);
-  return { el: look.elevation * DEG, az: look.azimuth * DEG };
-}
-
-// ── Search helpers ───────────────────────────────────────────────────────────
-
-/**
- * The moment elevation crosses the mask between `below` (elevation under the mask) and
- * `above` (at or over it), in either time order; bisection to CROSSING_TOLERANCE_MS.
- */
-function crossing(elevation: (ms: number) => number, mask: number, below: number, above: number): number {
-  let lo = below;
-  let hi = above;
-  while (Math.abs(hi - lo) > CROSSING_TOLERANCE_MS) {
-    const mid = (lo + hi) / 2;
-    if (elevation(mid) >= mask) hi = mid;
-    else lo = mid;
-  }
-  return Math.round((lo + hi) / 2);
-}
-
-/** Golden-section search for the maximum of a unimodal function on [a, b]. */
-function maximise(f: (ms: number) => number, a: number, b: number): { ms: number; value: number } {
-  const invPhi = (Math.sqrt(5) - 1) / 2;
-  let lo = a;
-  let hi = b;
-  let x1 = hi - invPhi * (hi - lo);
-  let x2 = lo + invPhi * (hi - lo);
-  let f1 = f(x1);
-  let f2 = f(x2);
-  while (hi - lo > TCA_TOLERANCE_MS) {
-    if (f1 < f2) {
-      lo = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = lo + invPhi * (hi - lo);
-      f2 = f(x2);
-    } else {
-      hi = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = hi - invPhi * (hi - lo);
-      f1 = f(x1);
-    }
-  }
-  // The bracket ends are candidates too: the maximum may sit on an edge of [a, b].
-  let best = { ms: (lo + hi) / 2, value: f((lo + hi) / 2) };
-  for (const edge of [a, b]) {
-    const value = f(edge);
-    if (value > best.value) best = { ms: edge, value };
-  }
-  return { ms: Math.round(best.ms), value: best.value };
-}
 
 // ── Prediction ───────────────────────────────────────────────────────────────
 
@@ -201,6 +95,19 @@ function sampleTimes(w: ScanWindow): number[] {
   return times;
 }
 
+/** One station's scan of one satellite's sampled track: what finding its passes works over. */
+interface PassScan {
+  times: readonly number[];
+  /** Elevation at each sample, degrees (−∞ where the satellite cannot be propagated). */
+  el: number[];
+  elevation: (ms: number) => number;
+  look: (ms: number) => { el: number; az: number };
+  mask: number;
+  satelliteKey: string;
+  w: ScanWindow;
+  passes: Pass[];
+}
+
 function findPasses(
   track: EcfTrack,
   ecfSamples: ReadonlyArray<{ x: number; y: number; z: number } | null>,
@@ -212,91 +119,105 @@ function findPasses(
 ): Pass[] {
   const observer = observerOf(station);
   const look = (ms: number) => lookAt(track, observer, ms);
-  const elevation = (ms: number) => look(ms).el;
-  const el = ecfSamples.map((ecf) => (ecf ? ecfToLookAngles(observer, ecf).elevation * DEG : Number.NEGATIVE_INFINITY));
-  const n = times.length;
-  const passes: Pass[] = [];
-
-  const build = (aosMs: number, losMs: number, peakFrom: number, peakTo: number, flags: Partial<Pass>): void => {
-    const peak = maximise(elevation, Math.max(aosMs, peakFrom), Math.min(losMs, peakTo));
-    passes.push({
-      satelliteKey,
-      aosMs,
-      tcaMs: peak.ms,
-      losMs,
-      maxElevationDeg: peak.value,
-      aosAzimuthDeg: look(aosMs).az,
-      losAzimuthDeg: look(losMs).az,
-      ...flags,
-    });
+  const scan: PassScan = {
+    times,
+    el: ecfSamples.map((ecf) => (ecf ? ecfToLookAngles(observer, ecf).elevation * DEG : Number.NEGATIVE_INFINITY)),
+    elevation: (ms: number) => look(ms).el,
+    look,
+    mask,
+    satelliteKey,
+    w,
+    passes: [],
   };
-
+  const { el } = scan;
+  const n = times.length;
   let i = 0;
   while (i < n) {
-    const ti = times[i]!;
     if (el[i]! >= mask) {
-      // A pass: from sample i (or the crossing before it) to the first sample back under the mask.
-      const inProgressAtStart = i === 0;
-      const aosMs = inProgressAtStart ? ti : crossing(elevation, mask, times[i - 1]!, ti);
-      let peakIndex = i;
-      let j = i;
-      while (j + 1 < n && el[j + 1]! >= mask) {
-        j++;
-        if (el[j]! > el[peakIndex]!) peakIndex = j;
-      }
-      const peakFrom = times[Math.max(peakIndex - 1, 0)]!;
-      if (j + 1 < n) {
-        const losMs = crossing(elevation, mask, times[j + 1]!, times[j]!);
-        const peakTo = times[peakIndex + 1]!;
-        build(aosMs, losMs, peakFrom, peakTo, inProgressAtStart ? { inProgressAtStart: true } : {});
-      } else {
-        followPastWindow(aosMs, peakIndex, inProgressAtStart);
-      }
-      i = j + 1;
+      i = passFrom(scan, i);
       continue;
     }
     const before = i > 0 ? el[i - 1]! : Number.NEGATIVE_INFINITY;
     const after = i + 1 < n ? el[i + 1]! : Number.NEGATIVE_INFINITY;
-    if (el[i]! > mask - GRAZING_MARGIN_DEG && el[i]! >= before && el[i]! >= after) {
-      // A sampled peak just under the mask: the real peak, between samples, may clear it.
-      const a = times[Math.max(i - 1, 0)]!;
-      const b = times[Math.min(i + 1, n - 1)]!;
-      const peak = maximise(elevation, a, b);
-      if (peak.value >= mask) {
-        const aosMs = peak.ms === a ? a : crossing(elevation, mask, a, peak.ms);
-        const losMs = peak.ms === b ? b : crossing(elevation, mask, b, peak.ms);
-        build(aosMs, losMs, aosMs, losMs, {});
-      }
-    }
+    if (el[i]! > mask - GRAZING_MARGIN_DEG && el[i]! >= before && el[i]! >= after) grazingPeak(scan, i);
     i++;
   }
-  return passes;
+  return scan.passes;
+}
 
-  /** The last pass is still up at toMs: follow it past the window to its LOS (or the overrun cap). */
-  function followPastWindow(aosMs: number, peakIndex: number, inProgressAtStart: boolean): void {
-    const capMs = w.toMs + w.maxOverrunMs;
-    let bestMs = times[peakIndex]!;
-    let bestEl = el[peakIndex]!;
-    let prevMs = w.toMs;
-    let losMs: number | null = null;
-    for (let t = Math.min(w.toMs + w.stepMs, capMs); ; t = Math.min(t + w.stepMs, capMs)) {
-      const e = elevation(t);
-      if (e < mask) {
-        losMs = crossing(elevation, mask, t, prevMs);
-        break;
-      }
-      if (e > bestEl) {
-        bestEl = e;
-        bestMs = t;
-      }
-      prevMs = t;
-      if (t >= capMs) break;
-    }
-    const flags: Partial<Pass> = {};
-    if (inProgressAtStart) flags.inProgressAtStart = true;
-    if (losMs === null) flags.truncatedAtEnd = true;
-    build(aosMs, losMs ?? capMs, bestMs - w.stepMs, bestMs + w.stepMs, flags);
+function addPass(s: PassScan, aosMs: number, losMs: number, peakFrom: number, peakTo: number, flags: Partial<Pass>): void {
+  const peak = maximise(s.elevation, Math.max(aosMs, peakFrom), Math.min(losMs, peakTo));
+  s.passes.push({
+    satelliteKey: s.satelliteKey,
+    aosMs,
+    tcaMs: peak.ms,
+    losMs,
+    maxElevationDeg: peak.value,
+    aosAzimuthDeg: s.look(aosMs).az,
+    losAzimuthDeg: s.look(losMs).az,
+    ...flags,
+  });
+}
+
+/** A pass: from sample i (or the crossing before it) to the first sample back under the mask. Returns the next sample to look at. */
+function passFrom(s: PassScan, i: number): number {
+  const { times, el, mask, elevation } = s;
+  const n = times.length;
+  const inProgressAtStart = i === 0;
+  const aosMs = inProgressAtStart ? times[i]! : crossing(elevation, mask, times[i - 1]!, times[i]!);
+  let peakIndex = i;
+  let j = i;
+  while (j + 1 < n && el[j + 1]! >= mask) {
+    j++;
+    if (el[j]! > el[peakIndex]!) peakIndex = j;
   }
+  const peakFrom = times[Math.max(peakIndex - 1, 0)]!;
+  if (j + 1 < n) {
+    const losMs = crossing(elevation, mask, times[j + 1]!, times[j]!);
+    addPass(s, aosMs, losMs, peakFrom, times[peakIndex + 1]!, inProgressAtStart ? { inProgressAtStart: true } : {});
+  } else {
+    followPastWindow(s, aosMs, peakIndex, inProgressAtStart);
+  }
+  return j + 1;
+}
+
+/** A sampled peak just under the mask: the real peak, between samples, may clear it. */
+function grazingPeak(s: PassScan, i: number): void {
+  const { times, mask, elevation } = s;
+  const a = times[Math.max(i - 1, 0)]!;
+  const b = times[Math.min(i + 1, times.length - 1)]!;
+  const peak = maximise(elevation, a, b);
+  if (peak.value < mask) return;
+  const aosMs = peak.ms === a ? a : crossing(elevation, mask, a, peak.ms);
+  const losMs = peak.ms === b ? b : crossing(elevation, mask, b, peak.ms);
+  addPass(s, aosMs, losMs, aosMs, losMs, {});
+}
+
+/** The last pass is still up at toMs: follow it past the window to its LOS (or the overrun cap). */
+function followPastWindow(s: PassScan, aosMs: number, peakIndex: number, inProgressAtStart: boolean): void {
+  const { w, mask, elevation } = s;
+  const capMs = w.toMs + w.maxOverrunMs;
+  let bestMs = s.times[peakIndex]!;
+  let bestEl = s.el[peakIndex]!;
+  let prevMs = w.toMs;
+  let losMs: number | null = null;
+  for (let t = Math.min(w.toMs + w.stepMs, capMs); ; t = Math.min(t + w.stepMs, capMs)) {
+    const e = elevation(t);
+    if (e < mask) {
+      losMs = crossing(elevation, mask, t, prevMs);
+      break;
+    }
+    if (e > bestEl) {
+      bestEl = e;
+      bestMs = t;
+    }
+    prevMs = t;
+    if (t >= capMs) break;
+  }
+  const flags: Partial<Pass> = {};
+  if (inProgressAtStart) flags.inProgressAtStart = true;
+  if (losMs === null) flags.truncatedAtEnd = true;
+  addPass(s, aosMs, losMs ?? capMs, bestMs - w.stepMs, bestMs + w.stepMs, flags);
 }
 
 function resolveWindow(fromMs: number, toMs: number, options: PassPredictionOptions): ScanWindow | null {
