@@ -1,4 +1,4 @@
-import type { FaultMode } from './latency.js';
+import type { FaultMode } from '../../../core/domain/enums.js';
 
 export interface FailoverRule {
   functionKey: string;

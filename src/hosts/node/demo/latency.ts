@@ -6,7 +6,6 @@
 
 import type { FaultMode } from '../../../core/domain/enums.js';
 
-export type { FaultMode };
 export type Random = () => number;
 
 export interface LinkSla {
