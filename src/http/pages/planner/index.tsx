@@ -9,7 +9,9 @@ import { addFinding, getRun, updateFinding } from '../../../core/services/drills
 import { pageContext, requirePage, verifyCsrf, type PageEnv } from '../session.js';
 import { PlannerPage } from './components.js';
 import { runDrills } from '../../../core/services/read-models/planner.js';
-import { drillPage, runPage, type FindingFormState } from './drill.js';
+import { drillPage } from './drill.js';
+import type { FindingFormState } from './findings.js';
+import { runPage } from './run.js';
 import { overviewPage } from './overview.js';
 import { scenarioPage } from './scenario.js';
 import { trendsPage } from './trends.js';
