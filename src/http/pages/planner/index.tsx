@@ -1,7 +1,7 @@
 // The planner's views (planner role): overview, scenario what-ifs, drills with their runs and
 // after-action reports, recovery trends. Server-rendered; every form carries the CSRF token.
 import { Hono, type Context } from 'hono';
-import type { DrillControl } from '../../api/drills/index.js';
+import type { DrillControl } from '../../../core/services/drill-control.js';
 import { findingInputSchema } from '../../../core/domain/drills.js';
 import { AppError } from '../../../core/domain/errors.js';
 import { afterActionMarkdown, afterActionReport } from '../../../core/services/drill-reports.js';
