@@ -1,5 +1,6 @@
 // The lines at the top of the watch floor: counts, running drills, and what is not up.
-import type { WatchAsset, WatchDrill, WatchFloorData } from '../../../core/services/read-models/watch-floor.js';
+import type { WatchDrill } from '../../../core/services/read-models/watch-drills.js';
+import type { WatchAsset, WatchFloorData } from '../../../core/services/read-models/watch-floor.js';
 import { clock, relative } from './format.js';
 import { Status } from './status.js';
 
