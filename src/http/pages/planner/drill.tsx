@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { nextCronTime } from '../../../core/domain/schedules.js';
 import { getDrill, listRuns, type RunView } from '../../../core/services/drills.js';
 import { getScenario } from '../../../core/services/scenarios.js';
 import type { SessionInfo } from '../../../core/services/sessions.js';
@@ -7,6 +6,7 @@ import { pageContext, type PageEnv } from '../session.js';
 import { Notice, PlannerPage, RtoMet, RunStatus, Verdict } from './components.js';
 import { assetPlaces, functionNames } from '../../../core/services/read-models/planner.js';
 import { duration, durationSeconds, relative, zoned } from './format.js';
+import { upcoming } from './upcoming.js';
 import { utc } from '../format.js';
 
 export interface DrillPageOptions {
@@ -14,23 +14,6 @@ export interface DrillPageOptions {
   canRun: boolean;
   error?: string;
   status?: 200 | 400 | 403 | 404 | 409 | 422 | 503;
-}
-
-/** The next few scheduled occurrences. */
-function upcoming(cron: string, timezone: string | null, now: number, count: number): number[] {
-  const out: number[] = [];
-  let after = now;
-  try {
-    for (let i = 0; i < count; i++) {
-      const next = nextCronTime(cron, timezone, after);
-      if (next === null) break;
-      out.push(next);
-      after = next;
-    }
-  } catch {
-    // an invalid stored expression shows no occurrences
-  }
-  return out;
 }
 
 type Drill = Awaited<ReturnType<typeof getDrill>>;
