@@ -3,7 +3,8 @@
 // database's size, and the time to compute a status page's 90-day bars for 200 components.
 import { performance } from 'node:perf_hooks';
 import { SYSTEM_ACTOR } from '../../src/core/domain/roles.js';
-import { createStatusPage, loadPublicStatus, statusPageInputSchema } from '../../src/core/services/status-pages.js';
+import { createStatusPage, statusPageInputSchema } from '../../src/core/services/status-pages.js';
+import { loadPublicStatus } from '../../src/core/services/read-models/public-status.js';
 import type { BenchContext, Figure } from './common.js';
 import { fileBytes, pct, rawClient, round, seedFleet, tableBytes, tempDatabase } from './common.js';
 

@@ -10,7 +10,7 @@ import { serve } from '@hono/node-server';
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
-import type { DrillControl } from '../../src/http/api/drills/index.js';
+import type { DrillControl } from '../../src/core/services/drill-control.js';
 import { drillFindings, drillRuns, incidents } from '../../src/core/store/schema/index.js';
 import type { Role } from '../../src/core/domain/enums.js';
 import { ConflictError } from '../../src/core/domain/errors.js';

@@ -15,11 +15,9 @@ import { idsIn } from '../store/ids.js';
 
 type AssetStateRow = typeof assetStates.$inferSelect;
 
-/** `warnings`: for a ground station, stale or missing orbital elements of the satellites it follows. */
-export function assetView(row: AssetRow, state: AssetStateRow | null = null, warnings: string[] = []) {
+/** What an asset is, as the API shows it and the inventory file spells it (after its key). */
+export function assetAttributes(row: AssetRow) {
   return {
-    id: row.id,
-    key: row.key,
     kind: row.kind,
     name: row.name,
     description: row.description,
@@ -36,6 +34,15 @@ export function assetView(row: AssetRow, state: AssetStateRow | null = null, war
     backupPowerHours: row.backupPowerHours,
     criticality: row.criticality,
     tags: row.tags,
+  };
+}
+
+/** `warnings`: for a ground station, stale or missing orbital elements of the satellites it follows. */
+export function assetView(row: AssetRow, state: AssetStateRow | null = null, warnings: string[] = []) {
+  return {
+    id: row.id,
+    key: row.key,
+    ...assetAttributes(row),
     link:
       row.kind === 'network_link'
         ? {

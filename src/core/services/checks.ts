@@ -14,11 +14,9 @@ import { randomBase64Url } from '../domain/random.js';
 
 type StateRow = typeof checkStates.$inferSelect | null;
 
-export function checkView(row: CheckRow, state: StateRow) {
+/** What a check does and when, as the API shows it and the inventory file spells it (after its asset). */
+export function checkAttributes(row: CheckRow) {
   return {
-    id: row.id,
-    key: row.key,
-    assetId: row.assetId,
     kind: row.kind,
     enabled: row.enabled,
     intervalSeconds: row.intervalSeconds,
@@ -28,6 +26,15 @@ export function checkView(row: CheckRow, state: StateRow) {
     failureThreshold: row.failureThreshold,
     successThreshold: row.successThreshold,
     [row.kind]: row.settings,
+  };
+}
+
+export function checkView(row: CheckRow, state: StateRow) {
+  return {
+    id: row.id,
+    key: row.key,
+    assetId: row.assetId,
+    ...checkAttributes(row),
     ...(row.kind === 'push' ? { pushUrl: `/api/push/${String(row.settings.token)}` } : {}),
     status: state?.status ?? 'unknown',
     statusSince: isoTime(state?.since ?? null),

@@ -22,10 +22,9 @@ export interface GroupView {
 
 type FunctionStateRow = typeof functionStates.$inferSelect;
 
-export function functionView(row: MissionFunctionRow, groups: GroupView[], state: FunctionStateRow | null = null, commonMode: CommonModeFinding[] = []) {
+/** What a mission function is, as the API shows it and the inventory file spells it (after its key). */
+export function functionAttributes(row: MissionFunctionRow) {
   return {
-    id: row.id,
-    key: row.key,
     name: row.name,
     description: row.description,
     tier: row.tier,
@@ -33,6 +32,14 @@ export function functionView(row: MissionFunctionRow, groups: GroupView[], state
     rpoSeconds: row.rpoSeconds,
     mtdSeconds: row.mtdSeconds,
     owner: row.owner,
+  };
+}
+
+export function functionView(row: MissionFunctionRow, groups: GroupView[], state: FunctionStateRow | null = null, commonMode: CommonModeFinding[] = []) {
+  return {
+    id: row.id,
+    key: row.key,
+    ...functionAttributes(row),
     groups,
     status: state?.status ?? 'operational',
     statusSince: isoTime(state?.since ?? null),

@@ -6,7 +6,9 @@ import type { AssetDocument, CheckDocument, FunctionDocument } from '../../domai
 import type { InventoryDocument } from '../../domain/document.js';
 import { authorize } from '../../domain/roles.js';
 import type { ServiceContext } from '../context.js';
-import { loadGroups, type GroupView } from '../functions.js';
+import { assetAttributes } from '../assets.js';
+import { checkAttributes } from '../checks.js';
+import { functionAttributes, loadGroups, type GroupView } from '../functions.js';
 import { readExerciseDocuments } from './exercises.js';
 import { readSatelliteDocuments } from './satellites.js';
 import { readStatusPageDocuments } from './status-pages.js';
@@ -18,22 +20,7 @@ export function assetDocument(row: AssetRow, keyOf: Map<number, string>): AssetD
   const toKey = row.linkToAssetId !== null ? keyOf.get(row.linkToAssetId) : undefined;
   return compact({
     key: row.key,
-    kind: row.kind,
-    name: row.name,
-    description: row.description,
-    lat: row.lat,
-    lon: row.lon,
-    altM: row.altM,
-    region: row.region,
-    operator: row.operator,
-    vendor: row.vendor,
-    model: row.model,
-    firmware: row.firmware,
-    managementNetwork: row.managementNetwork,
-    gridRegion: row.gridRegion,
-    backupPowerHours: row.backupPowerHours,
-    criticality: row.criticality,
-    tags: row.tags,
+    ...assetAttributes(row),
     link:
       fromKey && toKey
         ? {
@@ -48,13 +35,7 @@ export function assetDocument(row: AssetRow, keyOf: Map<number, string>): AssetD
 function functionDocument(row: MissionFunctionRow, groups: GroupView[], assetKey: Map<number, string>, functionKey: Map<number, string>): FunctionDocument {
   return compact({
     key: row.key,
-    name: row.name,
-    description: row.description,
-    tier: row.tier,
-    rtoSeconds: row.rtoSeconds,
-    rpoSeconds: row.rpoSeconds,
-    mtdSeconds: row.mtdSeconds,
-    owner: row.owner,
+    ...functionAttributes(row),
     groups: groups.map((g) => ({
       name: g.name,
       k: g.k,
@@ -67,15 +48,7 @@ function checkDocument(row: CheckRow, assetKey: Map<number, string>): CheckDocum
   return compact({
     key: row.key,
     assetKey: assetKey.get(row.assetId)!,
-    kind: row.kind,
-    enabled: row.enabled,
-    intervalSeconds: row.intervalSeconds,
-    cron: row.cron,
-    timezone: row.timezone,
-    timeoutMs: row.timeoutMs,
-    failureThreshold: row.failureThreshold,
-    successThreshold: row.successThreshold,
-    [row.kind]: row.settings,
+    ...checkAttributes(row),
   }) as CheckDocument;
 }
 

@@ -1,6 +1,6 @@
 // Everything the watch floor shows, in a fixed handful of queries whatever the fleet's size.
 import { and, asc, eq, max, sql } from 'drizzle-orm';
-import { assets, drillRuns, drills, events, incidentUpdates } from '../../store/schema/index.js';
+import { assets, events, incidentUpdates } from '../../store/schema/index.js';
 import type { AssetStatus, FunctionStatus, IncidentUpdateStatus, RedundancyState } from '../../domain/enums.js';
 import { authorize } from '../../domain/roles.js';
 import type { AssetView } from '../assets.js';
@@ -9,7 +9,7 @@ import type { ServiceContext } from '../context.js';
 import { listFunctions, type FunctionView } from '../functions.js';
 import { listIncidents, type IncidentView } from '../incidents.js';
 import { nextPassesByStation, type StationPasses } from './watch-passes.js';
-import { drillDisturbance } from '../../drills/disturbance.js';
+import { drillReach, readRunningDrills, watchDrills, type AssetNames, type RunningDrill, type WatchDrill } from './watch-drills.js';
 import { idsIn } from '../../store/ids.js';
 
 /** Far more than any ground segment has; the watch floor shows every asset and function. */
@@ -61,19 +61,6 @@ export interface WatchIncident extends IncidentView {
   functionNames: string[];
   latestUpdate: { status: IncidentUpdateStatus; message: string; author: string; at: number } | null;
   updateCount: number;
-}
-
-export interface WatchDrill {
-  runId: number;
-  drillKey: string;
-  drillName: string;
-  mode: 'simulated' | 'live';
-  phase: string;
-  startedAt: number | null;
-  targets: Array<{ key: string; name: string }>;
-  functionNames: string[];
-  /** Every asset the run disturbs (its targets, the links that end at them, the services of its functions). */
-  assetIds: number[];
 }
 
 /**
@@ -135,62 +122,70 @@ export async function loadWatchFloor(ctx: ServiceContext): Promise<WatchFloorDat
   const assetRows = await readAssetRows(ctx);
   const functionPage = await listFunctions(ctx, { limit: ALL });
   const incidentPage = await listIncidents(ctx, { state: 'open', limit: OPEN_INCIDENTS_SHOWN });
-  // Ground stations with contact checks (the only ones with element warnings or passes).
-  const stations = await db
+  const stations = await readContactStations(ctx);
+  const warnings = await elementWarnings(ctx, stations);
+  const memberStatus = await readMemberStatus(ctx);
+  const running = await readRunningDrills(ctx);
+  const updates = await readIncidentUpdates(ctx, incidentPage.items);
+  const assetNames = await readNamedAssets(ctx, incidentPage.items, running);
+  const functionById = new Map(functionPage.items.map((f) => [f.id, f]));
+  const reach = await drillReach(ctx, running, functionById);
+
+  return {
+    functions: watchFunctions(functionPage.items, memberStatus, reach.drillOfFunction),
+    assetRows,
+    warnings,
+    incidents: watchIncidents(incidentPage.items, updates, assetNames, functionById),
+    drills: watchDrills(running, assetNames, functionById, reach.drillAssetIds),
+    passes: await stationPasses(ctx, stations, now),
+    lastEventId,
+    now,
+  };
+}
+
+type Station = Awaited<ReturnType<typeof readContactStations>>[number];
+
+/** Ground stations with contact checks (the only ones with element warnings or passes). */
+async function readContactStations({ db }: ServiceContext) {
+  return db
     .select({ id: assets.id, key: assets.key, name: assets.name, kind: assets.kind, lat: assets.lat, lon: assets.lon, altM: assets.altM })
     .from(assets)
     .where(and(eq(assets.kind, 'ground_station'), sql`exists (select 1 from checks c where c.asset_id = ${assets.id} and c.kind = 'contact')`))
     .orderBy(asc(assets.id));
-  const warnings = await elementWarnings(ctx, stations);
+}
 
-  // Status of the assets that are members of a function (for the groups' standing), by a
-  // subquery rather than a list of ids (D1 binds at most 100 parameters).
+/**
+ * Status of the assets that are members of a function (for the groups' standing), by a
+ * subquery rather than a list of ids (D1 binds at most 100 parameters).
+ */
+async function readMemberStatus({ db }: ServiceContext): Promise<Map<number, string>> {
   const memberStates = await db.all<{ id: number; status: string }>(sql`
     select s.asset_id as id, s.status as status from asset_states s
     where s.asset_id in (select asset_id from group_members where asset_id is not null)`);
-  const memberStatus = new Map(memberStates.map((m) => [m.id, m.status]));
+  return new Map(memberStates.map((m) => [m.id, m.status]));
+}
 
-  const running = await db
-    .select({ run: drillRuns, drillKey: drills.key, drillName: drills.name, mode: drills.mode })
-    .from(drillRuns)
-    .innerJoin(drills, eq(drills.id, drillRuns.drillId))
-    .where(eq(drillRuns.status, 'running'))
-    .orderBy(asc(drillRuns.id));
-
-  const incidentIds = incidentPage.items.map((i) => i.id);
-  const updates = incidentIds.length
-    ? await db.select().from(incidentUpdates).where(idsIn(incidentUpdates.incidentId, incidentIds)).orderBy(asc(incidentUpdates.ts), asc(incidentUpdates.id))
+async function readIncidentUpdates({ db }: ServiceContext, incidents: IncidentView[]) {
+  const incidentIds = incidents.map((i) => i.id);
+  return incidentIds.length
+    ? db.select().from(incidentUpdates).where(idsIn(incidentUpdates.incidentId, incidentIds)).orderBy(asc(incidentUpdates.ts), asc(incidentUpdates.id))
     : [];
+}
 
-  // Names of the few assets named elsewhere on the floor (incidents, drill targets), ids inlined.
+/** Names of the few assets named elsewhere on the floor (incidents, drill targets), ids inlined. */
+async function readNamedAssets({ db }: ServiceContext, incidents: IncidentView[], running: RunningDrill[]): Promise<AssetNames> {
   const named = new Set<number>();
-  for (const i of incidentPage.items) if (i.assetId !== null) named.add(i.assetId);
+  for (const i of incidents) if (i.assetId !== null) named.add(i.assetId);
   for (const { run } of running) for (const id of run.targetAssetIds) named.add(id);
   const nameRows = named.size ? await db.select({ id: assets.id, key: assets.key, name: assets.name }).from(assets).where(idsIn(assets.id, [...named])) : [];
-  const assetNames = new Map(nameRows.map((a) => [a.id, a]));
+  return new Map(nameRows.map((a) => [a.id, a]));
+}
 
-  const functionById = new Map(functionPage.items.map((f) => [f.id, f]));
-
-  // What each running drill touches: the same rule the drill runner marks events by. Only the
-  // assets the rule looks at are read: network links and the assets that are function members.
-  const drillAssetIds = new Map<number, number[]>();
-  const drillOfFunction = new Map<number, number>();
-  if (running.length) {
-    const inventoryAssets = await db.all<{ id: number; kind: string; linkFromAssetId: number | null; linkToAssetId: number | null }>(sql`
-      select id, kind, link_from_asset_id as linkFromAssetId, link_to_asset_id as linkToAssetId from assets
-      where kind = 'network_link' or id in (select asset_id from group_members where asset_id is not null)`);
-    const inventory = { assets: inventoryAssets, functionGroups: (id: number) => functionById.get(id)?.groups ?? [] };
-    for (const { run } of running) {
-      drillAssetIds.set(run.id, drillDisturbance(run.targetAssetIds, run.functionIds, inventory).all);
-      for (const id of run.functionIds) drillOfFunction.set(id, run.id);
-    }
-  }
-
-  const functionStatus = new Map(functionPage.items.map((f) => [f.id, f.status]));
+function watchFunctions(functions: FunctionView[], memberStatus: Map<number, string>, drillOfFunction: Map<number, number>): WatchFunction[] {
+  const functionStatus = new Map(functions.map((f) => [f.id, f.status]));
   const memberAvailable = (m: { assetId: number } | { functionId: number }) =>
     'assetId' in m ? !UNAVAILABLE.has(memberStatus.get(m.assetId) ?? 'unknown') : functionStatus.get(m.functionId) !== 'lost';
-
-  const watchFunctions: WatchFunction[] = functionPage.items.map((f) => ({
+  return functions.map((f) => ({
     id: f.id,
     key: f.key,
     name: f.name,
@@ -203,14 +198,21 @@ export async function loadWatchFloor(ctx: ServiceContext): Promise<WatchFloorDat
     commonModeRisks: f.commonMode.length,
     drillRunId: drillOfFunction.get(f.id) ?? null,
   }));
+}
 
+function watchIncidents(
+  incidents: IncidentView[],
+  updates: Awaited<ReturnType<typeof readIncidentUpdates>>,
+  assetNames: AssetNames,
+  functionById: Map<number, FunctionView>,
+): WatchIncident[] {
   const updatesByIncident = new Map<number, typeof updates>();
   for (const u of updates) {
     const list = updatesByIncident.get(u.incidentId) ?? [];
     list.push(u);
     updatesByIncident.set(u.incidentId, list);
   }
-  const watchIncidents: WatchIncident[] = incidentPage.items.map((i) => {
+  return incidents.map((i) => {
     const list = updatesByIncident.get(i.id) ?? [];
     const last = list[list.length - 1];
     return {
@@ -221,30 +223,15 @@ export async function loadWatchFloor(ctx: ServiceContext): Promise<WatchFloorDat
       updateCount: list.length,
     };
   });
+}
 
-  const watchDrills: WatchDrill[] = running.map(({ run, drillKey, drillName, mode }) => ({
-    runId: run.id,
-    drillKey,
-    drillName,
-    mode,
-    phase: run.phase,
-    startedAt: run.startedAt,
-    targets: run.targetAssetIds.map((id) => {
-      const a = assetNames.get(id);
-      return { key: a?.key ?? String(id), name: a?.name ?? `asset ${id}` };
-    }),
-    functionNames: run.functionIds.flatMap((id) => (functionById.has(id) ? [functionById.get(id)!.name] : [])),
-    assetIds: drillAssetIds.get(run.id) ?? [],
-  }));
-
-  const stationPasses = await nextPassesByStation(db, stations, now, 2);
+async function stationPasses({ db }: ServiceContext, stations: Station[], now: number): Promise<WatchFloorData['passes']> {
+  const byStation = await nextPassesByStation(db, stations, now, 2);
   const stationById = new Map(stations.map((s) => [s.id, s]));
-  const passes = stationPasses.map((p) => {
+  return byStation.map((p) => {
     const station = stationById.get(p.stationId)!;
     return { ...p, stationKey: station.key, stationName: station.name };
   });
-
-  return { functions: watchFunctions, assetRows, warnings, incidents: watchIncidents, drills: watchDrills, passes, lastEventId, now };
 }
 
 /**

@@ -2,17 +2,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../../core/domain/errors.js';
 import { DRILL_RUN_STATUSES, DRILL_VERDICTS, drillInputSchema, findingInputSchema, findingPatchSchema } from '../../../core/domain/drills.js';
 import { afterActionMarkdown, afterActionReport } from '../../../core/services/drill-reports.js';
-import { addFinding, createDrill, deleteDrill, getDrill, getRun, listDrills, listFindings, listRuns, updateFinding, type RunView } from '../../../core/services/drills.js';
-import type { ServiceContext } from '../../../core/services/context.js';
+import { addFinding, createDrill, deleteDrill, getDrill, getRun, listDrills, listFindings, listRuns, updateFinding } from '../../../core/services/drills.js';
+import type { DrillControl } from '../../../core/services/drill-control.js';
 import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
 import { errorResponses, IdParam, json, jsonBody, security } from '../openapi.js';
-
-/** What starts and stops runs: the drill runner of the process that runs the monitor. */
-export interface DrillControl {
-  startRun(ctx: ServiceContext, drillId: number): Promise<RunView>;
-  abortRun(ctx: ServiceContext, runId: number, reason: string): Promise<RunView>;
-}
 
 const tags = ['Drills'];
 const RunParams = z.object({

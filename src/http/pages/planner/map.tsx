@@ -188,32 +188,7 @@ export function ImpactMap(props: ImpactMapProps) {
         </defs>
         <rect x="0" y="0" width={WIDTH} height={height} fill="#0c1a26" />
         <g clip-path={`url(#${clipId})`}>
-          <g fill="#263a2d" stroke="#4f7059" stroke-width="0.8">
-            {LAND.map((ring) => (
-              <path d={ringPath(ring, p)} />
-            ))}
-          </g>
-          <g fill="#0c1a26" stroke="#4f7059" stroke-width="0.8">
-            {WATER.map((ring) => (
-              <path d={ringPath(ring, p)} />
-            ))}
-          </g>
-          <g stroke="#2b3e50" stroke-width="0.6" stroke-dasharray="3 4">
-            {lons.map((v) => (
-              <line x1={p.x(v)} y1="0" x2={p.x(v)} y2={height} />
-            ))}
-            {lats.map((v) => (
-              <line x1="0" y1={p.y(v)} x2={WIDTH} y2={p.y(v)} />
-            ))}
-          </g>
-          <g fill="#8696a6" font-size="11">
-            {lons.map((v) => (
-              <text x={p.x(v) + 3} y={height - 5}>{degLabel(v, 'E', 'W')}</text>
-            ))}
-            {lats.map((v) => (
-              <text x="4" y={p.y(v) - 3}>{degLabel(v, 'N', 'S')}</text>
-            ))}
-          </g>
+          <Basemap p={p} lons={lons} lats={lats} height={height} />
           <g fill="none" stroke-linecap="round">
             {lines.map((l) => (
               <line
@@ -225,16 +200,7 @@ export function ImpactMap(props: ImpactMapProps) {
               </line>
             ))}
           </g>
-          {props.marker ? (
-            <g class="pl-map-marker">
-              <circle cx={p.x(props.marker.lon)} cy={p.y(props.marker.lat)} r="11" fill="none" stroke="#ffd166" stroke-width="2" />
-              <path
-                d={`M${p.x(props.marker.lon) - 7} ${p.y(props.marker.lat)}H${p.x(props.marker.lon) + 7}M${p.x(props.marker.lon)} ${p.y(props.marker.lat) - 7}V${p.y(props.marker.lat) + 7}`}
-                stroke="#ffd166" stroke-width="2"
-              />
-              <title>{props.marker.label}</title>
-            </g>
-          ) : null}
+          {props.marker ? <EpicentreMarker marker={props.marker} p={p} /> : null}
           <g>
             {points.map((pt) => (
               <g data-asset-id={pt.id} data-impact={pt.impact}>
@@ -298,5 +264,55 @@ export function ImpactLegend(props: { counts: Record<MapImpact, number>; extra?:
       </li>
       {props.extra ? <li><span>{props.extra}</span></li> : null}
     </ul>
+  );
+}
+
+type Projection = ReturnType<typeof projector>;
+
+/** Land, water and the graticule with its degree labels. */
+function Basemap({ p, lons, lats, height }: { p: Projection; lons: number[]; lats: number[]; height: number }) {
+  return (
+    <>
+      <g fill="#263a2d" stroke="#4f7059" stroke-width="0.8">
+        {LAND.map((ring) => (
+          <path d={ringPath(ring, p)} />
+        ))}
+      </g>
+      <g fill="#0c1a26" stroke="#4f7059" stroke-width="0.8">
+        {WATER.map((ring) => (
+          <path d={ringPath(ring, p)} />
+        ))}
+      </g>
+      <g stroke="#2b3e50" stroke-width="0.6" stroke-dasharray="3 4">
+        {lons.map((v) => (
+          <line x1={p.x(v)} y1="0" x2={p.x(v)} y2={height} />
+        ))}
+        {lats.map((v) => (
+          <line x1="0" y1={p.y(v)} x2={WIDTH} y2={p.y(v)} />
+        ))}
+      </g>
+      <g fill="#8696a6" font-size="11">
+        {lons.map((v) => (
+          <text x={p.x(v) + 3} y={height - 5}>{degLabel(v, 'E', 'W')}</text>
+        ))}
+        {lats.map((v) => (
+          <text x="4" y={p.y(v) - 3}>{degLabel(v, 'N', 'S')}</text>
+        ))}
+      </g>
+    </>
+  );
+}
+
+/** A ringed cross (an earthquake's epicentre). */
+function EpicentreMarker({ marker, p }: { marker: NonNullable<ImpactMapProps['marker']>; p: Projection }) {
+  return (
+    <g class="pl-map-marker">
+      <circle cx={p.x(marker.lon)} cy={p.y(marker.lat)} r="11" fill="none" stroke="#ffd166" stroke-width="2" />
+      <path
+        d={`M${p.x(marker.lon) - 7} ${p.y(marker.lat)}H${p.x(marker.lon) + 7}M${p.x(marker.lon)} ${p.y(marker.lat) - 7}V${p.y(marker.lat) + 7}`}
+        stroke="#ffd166" stroke-width="2"
+      />
+      <title>{marker.label}</title>
+    </g>
   );
 }

@@ -17,6 +17,12 @@ const CAUSE_WORDS: Record<string, string> = {
   management_network: 'same management network',
 };
 
+type Assessment = Awaited<ReturnType<typeof assessSavedScenario>>;
+type AssessedAsset = Assessment['assets'][number];
+type AssessedFunction = Assessment['functions'][number];
+type Place = Awaited<ReturnType<typeof assetPlaces>>[number];
+type Quake = { lat: number; lon: number; mw: number; depthKm: number };
+
 export async function scenarioPage(c: Context<PageEnv>, id: number) {
   const ctx = pageContext(c);
   const scenario = await getScenario(ctx, id);
@@ -29,32 +35,8 @@ export async function scenarioPage(c: Context<PageEnv>, id: number) {
     .sort((a, b) => IMPACT_RANK[a.impact]! - IMPACT_RANK[b.impact]! || (b.intensity ?? 0) - (a.intensity ?? 0) || a.name.localeCompare(b.name));
   const number = new Map(hit.map((a, i) => [a.assetId, i + 1]));
   const impactOf = new Map(assessment.assets.map((a) => [a.assetId, a]));
-
-  const points: MapPoint[] = [];
-  const lines: MapLine[] = [];
-  for (const place of places) {
-    const a = impactOf.get(place.id);
-    const impact = (a?.impact ?? 'none') as MapImpact;
-    const n = number.get(place.id);
-    const detail = a && a.impact !== 'none' ? a.reason : undefined;
-    if (place.kind === 'network_link') {
-      const from = place.linkFromAssetId === null ? undefined : placeById.get(place.linkFromAssetId);
-      const to = place.linkToAssetId === null ? undefined : placeById.get(place.linkToAssetId);
-      if (from?.lat != null && from.lon != null && to?.lat != null && to.lon != null) {
-        lines.push({
-          id: place.id, name: place.name, from: { lat: from.lat, lon: from.lon }, to: { lat: to.lat, lon: to.lon }, impact, detail,
-          label: n === undefined ? undefined : `${n}${a?.intensityClass ? ` · ${a.intensityClass}` : ''}`,
-        });
-      }
-      continue;
-    }
-    if (place.lat === null || place.lon === null) continue;
-    points.push({
-      id: place.id, name: place.name, lat: place.lat, lon: place.lon, impact, detail,
-      label: n === undefined ? undefined : `${n}${a?.intensityClass ? ` · ${a.intensityClass}` : ''}`,
-    });
-  }
-  const quake = scenario.kind === 'earthquake' ? (scenario.params as { lat: number; lon: number; mw: number; depthKm: number }) : null;
+  const { points, lines } = mapGeometry(places, impactOf, number);
+  const quake = scenario.kind === 'earthquake' ? (scenario.params as Quake) : null;
   const counts: Record<MapImpact, number> = {
     down: assessment.summary.assetsDown,
     degraded: assessment.summary.assetsDegraded,
@@ -96,140 +78,203 @@ export async function scenarioPage(c: Context<PageEnv>, id: number) {
         <li class={assessment.summary.rtoBreaches ? 'pl-summary-bad' : ''}><strong>{assessment.summary.rtoBreaches}</strong> RTO breaches</li>
         <li><strong>{assessment.alternatesAlsoHit.length}</strong> functions whose alternates are also hit</li>
       </ul>
+      <AffectedAssets scenarioName={scenario.name} counts={counts} quake={quake} points={points} lines={lines} unplaced={unplaced} hit={hit} number={number} />
 
-      <section aria-labelledby="map-h">
-        <h2 id="map-h">Affected assets on the map</h2>
-        <div class="pl-map-wrap">
-          <ImpactMap
-            id="scenario-map"
-            title={`Map of assets affected by ${scenario.name}`}
-            description={`${counts.down} assets down and ${counts.degraded} degraded; numbers next to the dots refer to the table below${quake ? ', with the estimated JMA intensity class; the cross in a ring marks the epicentre' : ''}.`}
-            points={points}
-            lines={lines}
-            marker={quake ? { lat: quake.lat, lon: quake.lon, label: `Epicentre Mw ${quake.mw}, ${quake.depthKm} km deep` } : null}
-          />
-          <ImpactLegend
-            counts={counts}
-            extra={quake ? 'Labels: table number · estimated JMA intensity class. Ringed cross: epicentre.' : 'Labels: the number of the asset in the table below.'}
-          />
-        </div>
-        {unplaced.length ? <p class="muted">Not on the map (no location): {unplaced.map((a) => a.name).join(', ')}.</p> : null}
+      <FunctionImpact scenarioName={scenario.name} affectedFns={affectedFns} untouched={untouched} />
 
-        <div class="pl-scroll">
-          <table class="pl-table" id="affected-assets">
-            <caption>Affected assets ({hit.length})</caption>
-            <thead>
-              <tr>
-                <th scope="col">#</th><th scope="col">Asset</th><th scope="col">Kind</th><th scope="col">Impact</th>
-                {quake ? <><th scope="col">Intensity (JMA)</th><th scope="col">Distance</th></> : null}
-                <th scope="col">Reason</th><th scope="col">Recovery</th>
-              </tr>
-            </thead>
-            <tbody>
-              {hit.length ? (
-                hit.map((a) => (
-                  <tr data-key={a.assetKey} data-impact={a.impact}>
-                    <td>{number.get(a.assetId)}</td>
-                    <th scope="row">{a.name}</th>
-                    <td>{a.kind.replace(/_/g, ' ')}</td>
-                    <td><Badge kind={a.impact} /></td>
-                    {quake ? (
-                      <>
-                        <td>{a.intensityClass ? <><strong>{a.intensityClass}</strong> <span class="muted">({a.intensity?.toFixed(2)})</span></> : '—'}</td>
-                        <td>{a.distanceKm === undefined ? '—' : `${Math.round(a.distanceKm)} km`}</td>
-                      </>
-                    ) : null}
-                    <td>{a.reason}{a.downAfterHours !== undefined ? ` (down after ${a.downAfterHours} h)` : ''}</td>
-                    <td>{a.recoveryHours === null ? '—' : `${a.recoveryHours} h`}</td>
-                  </tr>
-                ))
-              ) : (
-                <tr><td colspan={quake ? 8 : 6}>No asset is affected by this scenario.</td></tr>
-              )}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <CommonMode findings={assessment.commonMode} nameOf={nameOf} />
 
-      <section aria-labelledby="functions-h">
-        <h2 id="functions-h">Mission function impact</h2>
-        <p class="muted">
-          Status through the k-of-n dependency graph. Expected time to fail over: the median failover measured in past drills, else the detection
-          time of the hit assets' checks; for a lost function, until the hit assets recover. Compared with each function's RTO and MTD.
-        </p>
-        <div class="pl-scroll">
-          <table class="pl-table" id="function-impact">
-            <caption class="sr-only">Mission function impact of {scenario.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Function</th><th scope="col">Status</th><th scope="col">Redundancy</th><th scope="col">Groups (available / n, need k)</th>
-                <th scope="col">Alternates also hit</th><th scope="col">Expected time to fail over</th><th scope="col">RTO</th><th scope="col">MTD</th>
-                <th scope="col">Against RTO</th><th scope="col">MTD margin</th>
-              </tr>
-            </thead>
-            <tbody>
-              {affectedFns.map((f) => (
-                <tr data-key={f.functionKey} data-status={f.status} class={f.rtoMet === false ? 'pl-row-breach' : undefined}>
-                  <th scope="row">{f.name} <span class="muted">({f.tier})</span></th>
-                  <td><Badge kind={f.status} /></td>
-                  <td>{REDUNDANCY_WORDS[f.redundancy] ?? f.redundancy}</td>
-                  <td>
-                    <ul class="pl-plain pl-groups">
-                      {f.groups.map((g) => (
-                        <li>{g.name}: {g.available} / {g.n}, need {g.k}{g.available < g.k ? ' ✖' : g.available === g.k ? ' (no spare)' : ''}</li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>{f.alternatesHit ? <strong class="pl-flag">⚠ yes — the redundancy fails together</strong> : 'no'}</td>
-                  <td>{durationSeconds(f.expectedSecondsToFailover)}<br /><span class="muted pl-small">{f.basis}</span></td>
-                  <td>{durationSeconds(f.rtoSeconds)}</td>
-                  <td>{durationSeconds(f.mtdSeconds)}</td>
-                  <td>
-                    <RtoMet met={f.rtoMet} by={f.rtoMet === false && f.expectedSecondsToFailover !== null ? durationSeconds(f.expectedSecondsToFailover - f.rtoSeconds) : undefined} />
-                  </td>
-                  <td>
-                    {f.mtdMarginSeconds === null ? '—' : f.mtdMarginSeconds < 0 ? <strong class="pl-flag">✖ MTD exceeded by {durationSeconds(-f.mtdMarginSeconds)}</strong> : durationSeconds(f.mtdMarginSeconds)}
-                  </td>
-                </tr>
-              ))}
-              {affectedFns.length ? null : <tr><td colspan={10}>No mission function is affected.</td></tr>}
-            </tbody>
-          </table>
-        </div>
-        {untouched.length ? (
-          <p class="muted">Not affected ({untouched.length}): {untouched.map((f) => f.name).join(', ')}.</p>
-        ) : null}
-      </section>
-
-      <section aria-labelledby="common-h">
-        <h2 id="common-h">Common-mode findings ({assessment.commonMode.length})</h2>
-        {assessment.commonMode.length ? (
-          <ul class="pl-findings" id="common-mode">
-            {assessment.commonMode.map((f) => (
-              <li>
-                <strong>⚠ Group “{f.group}”</strong>
-                {'functionKey' in f ? <> of function <code>{f.functionKey}</code></> : null}: {CAUSE_WORDS[f.cause] ?? f.cause}
-                {f.cause !== 'scenario' ? <> — {f.shared}</> : null}. Members: {f.assetIds.map(nameOf).join(', ')}.
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p>✔ No group loses redundant members together under this scenario.</p>
-        )}
-      </section>
-
-      <section aria-labelledby="drills-h">
-        <h2 id="drills-h">Drills using this scenario</h2>
-        {usedBy.length ? (
-          <ul>
-            {usedBy.map((d) => (
-              <li><span class="drill-tag">DRILL</span> <a href={`/planner/drills/${d.id}`}>{d.name}</a> ({d.exerciseType}, {d.mode})</li>
-            ))}
-          </ul>
-        ) : (
-          <p class="muted">No drill exercises this scenario yet.</p>
-        )}
-      </section>
+      <DrillsUsing drills={usedBy} />
     </PlannerPage>,
+  );
+}
+
+/** The places as map dots and link lines, labelled with their number in the table. */
+function mapGeometry(places: Place[], impactOf: Map<number, AssessedAsset>, number: Map<number, number>): { points: MapPoint[]; lines: MapLine[] } {
+  const placeById = new Map(places.map((p) => [p.id, p]));
+  const points: MapPoint[] = [];
+  const lines: MapLine[] = [];
+  for (const place of places) {
+    const a = impactOf.get(place.id);
+    const impact = (a?.impact ?? 'none') as MapImpact;
+    const n = number.get(place.id);
+    const detail = a && a.impact !== 'none' ? a.reason : undefined;
+    if (place.kind === 'network_link') {
+      const from = place.linkFromAssetId === null ? undefined : placeById.get(place.linkFromAssetId);
+      const to = place.linkToAssetId === null ? undefined : placeById.get(place.linkToAssetId);
+      if (from?.lat != null && from.lon != null && to?.lat != null && to.lon != null) {
+        lines.push({
+          id: place.id, name: place.name, from: { lat: from.lat, lon: from.lon }, to: { lat: to.lat, lon: to.lon }, impact, detail,
+          label: n === undefined ? undefined : `${n}${a?.intensityClass ? ` · ${a.intensityClass}` : ''}`,
+        });
+      }
+      continue;
+    }
+    if (place.lat === null || place.lon === null) continue;
+    points.push({
+      id: place.id, name: place.name, lat: place.lat, lon: place.lon, impact, detail,
+      label: n === undefined ? undefined : `${n}${a?.intensityClass ? ` · ${a.intensityClass}` : ''}`,
+    });
+  }
+  return { points, lines };
+}
+
+function AffectedAssets(props: {
+  scenarioName: string;
+  counts: Record<MapImpact, number>;
+  quake: Quake | null;
+  points: MapPoint[];
+  lines: MapLine[];
+  unplaced: AssessedAsset[];
+  hit: AssessedAsset[];
+  number: Map<number, number>;
+}) {
+  const { counts, quake, points, lines, unplaced, hit, number } = props;
+  return (
+    <section aria-labelledby="map-h">
+      <h2 id="map-h">Affected assets on the map</h2>
+      <div class="pl-map-wrap">
+        <ImpactMap
+          id="scenario-map"
+          title={`Map of assets affected by ${props.scenarioName}`}
+          description={`${counts.down} assets down and ${counts.degraded} degraded; numbers next to the dots refer to the table below${quake ? ', with the estimated JMA intensity class; the cross in a ring marks the epicentre' : ''}.`}
+          points={points}
+          lines={lines}
+          marker={quake ? { lat: quake.lat, lon: quake.lon, label: `Epicentre Mw ${quake.mw}, ${quake.depthKm} km deep` } : null}
+        />
+        <ImpactLegend
+          counts={counts}
+          extra={quake ? 'Labels: table number · estimated JMA intensity class. Ringed cross: epicentre.' : 'Labels: the number of the asset in the table below.'}
+        />
+      </div>
+      {unplaced.length ? <p class="muted">Not on the map (no location): {unplaced.map((a) => a.name).join(', ')}.</p> : null}
+
+      <div class="pl-scroll">
+        <table class="pl-table" id="affected-assets">
+          <caption>Affected assets ({hit.length})</caption>
+          <thead>
+            <tr>
+              <th scope="col">#</th><th scope="col">Asset</th><th scope="col">Kind</th><th scope="col">Impact</th>
+              {quake ? <><th scope="col">Intensity (JMA)</th><th scope="col">Distance</th></> : null}
+              <th scope="col">Reason</th><th scope="col">Recovery</th>
+            </tr>
+          </thead>
+          <tbody>
+            {hit.length ? (
+              hit.map((a) => (
+                <tr data-key={a.assetKey} data-impact={a.impact}>
+                  <td>{number.get(a.assetId)}</td>
+                  <th scope="row">{a.name}</th>
+                  <td>{a.kind.replace(/_/g, ' ')}</td>
+                  <td><Badge kind={a.impact} /></td>
+                  {quake ? (
+                    <>
+                      <td>{a.intensityClass ? <><strong>{a.intensityClass}</strong> <span class="muted">({a.intensity?.toFixed(2)})</span></> : '—'}</td>
+                      <td>{a.distanceKm === undefined ? '—' : `${Math.round(a.distanceKm)} km`}</td>
+                    </>
+                  ) : null}
+                  <td>{a.reason}{a.downAfterHours !== undefined ? ` (down after ${a.downAfterHours} h)` : ''}</td>
+                  <td>{a.recoveryHours === null ? '—' : `${a.recoveryHours} h`}</td>
+                </tr>
+              ))
+            ) : (
+              <tr><td colspan={quake ? 8 : 6}>No asset is affected by this scenario.</td></tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function FunctionImpact({ scenarioName, affectedFns, untouched }: { scenarioName: string; affectedFns: AssessedFunction[]; untouched: AssessedFunction[] }) {
+  return (
+    <section aria-labelledby="functions-h">
+      <h2 id="functions-h">Mission function impact</h2>
+      <p class="muted">
+        Status through the k-of-n dependency graph. Expected time to fail over: the median failover measured in past drills, else the detection
+        time of the hit assets' checks; for a lost function, until the hit assets recover. Compared with each function's RTO and MTD.
+      </p>
+      <div class="pl-scroll">
+        <table class="pl-table" id="function-impact">
+          <caption class="sr-only">Mission function impact of {scenarioName}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Function</th><th scope="col">Status</th><th scope="col">Redundancy</th><th scope="col">Groups (available / n, need k)</th>
+              <th scope="col">Alternates also hit</th><th scope="col">Expected time to fail over</th><th scope="col">RTO</th><th scope="col">MTD</th>
+              <th scope="col">Against RTO</th><th scope="col">MTD margin</th>
+            </tr>
+          </thead>
+          <tbody>
+            {affectedFns.map((f) => (
+              <tr data-key={f.functionKey} data-status={f.status} class={f.rtoMet === false ? 'pl-row-breach' : undefined}>
+                <th scope="row">{f.name} <span class="muted">({f.tier})</span></th>
+                <td><Badge kind={f.status} /></td>
+                <td>{REDUNDANCY_WORDS[f.redundancy] ?? f.redundancy}</td>
+                <td>
+                  <ul class="pl-plain pl-groups">
+                    {f.groups.map((g) => (
+                      <li>{g.name}: {g.available} / {g.n}, need {g.k}{g.available < g.k ? ' ✖' : g.available === g.k ? ' (no spare)' : ''}</li>
+                    ))}
+                  </ul>
+                </td>
+                <td>{f.alternatesHit ? <strong class="pl-flag">⚠ yes — the redundancy fails together</strong> : 'no'}</td>
+                <td>{durationSeconds(f.expectedSecondsToFailover)}<br /><span class="muted pl-small">{f.basis}</span></td>
+                <td>{durationSeconds(f.rtoSeconds)}</td>
+                <td>{durationSeconds(f.mtdSeconds)}</td>
+                <td>
+                  <RtoMet met={f.rtoMet} by={f.rtoMet === false && f.expectedSecondsToFailover !== null ? durationSeconds(f.expectedSecondsToFailover - f.rtoSeconds) : undefined} />
+                </td>
+                <td>
+                  {f.mtdMarginSeconds === null ? '—' : f.mtdMarginSeconds < 0 ? <strong class="pl-flag">✖ MTD exceeded by {durationSeconds(-f.mtdMarginSeconds)}</strong> : durationSeconds(f.mtdMarginSeconds)}
+                </td>
+              </tr>
+            ))}
+            {affectedFns.length ? null : <tr><td colspan={10}>No mission function is affected.</td></tr>}
+          </tbody>
+        </table>
+      </div>
+      {untouched.length ? (
+        <p class="muted">Not affected ({untouched.length}): {untouched.map((f) => f.name).join(', ')}.</p>
+      ) : null}
+    </section>
+  );
+}
+
+function CommonMode({ findings, nameOf }: { findings: Assessment['commonMode']; nameOf: (assetId: number) => string }) {
+  return (
+    <section aria-labelledby="common-h">
+      <h2 id="common-h">Common-mode findings ({findings.length})</h2>
+      {findings.length ? (
+        <ul class="pl-findings" id="common-mode">
+          {findings.map((f) => (
+            <li>
+              <strong>⚠ Group “{f.group}”</strong>
+              {'functionKey' in f ? <> of function <code>{f.functionKey}</code></> : null}: {CAUSE_WORDS[f.cause] ?? f.cause}
+              {f.cause !== 'scenario' ? <> — {f.shared}</> : null}. Members: {f.assetIds.map(nameOf).join(', ')}.
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>✔ No group loses redundant members together under this scenario.</p>
+      )}
+    </section>
+  );
+}
+
+function DrillsUsing({ drills }: { drills: Awaited<ReturnType<typeof listDrills>> }) {
+  return (
+    <section aria-labelledby="drills-h">
+      <h2 id="drills-h">Drills using this scenario</h2>
+      {drills.length ? (
+        <ul>
+          {drills.map((d) => (
+            <li><span class="drill-tag">DRILL</span> <a href={`/planner/drills/${d.id}`}>{d.name}</a> ({d.exerciseType}, {d.mode})</li>
+          ))}
+        </ul>
+      ) : (
+        <p class="muted">No drill exercises this scenario yet.</p>
+      )}
+    </section>
   );
 }

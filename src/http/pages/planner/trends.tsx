@@ -34,12 +34,6 @@ export async function trendsPage(c: Context<PageEnv>) {
   const withData = ordered.filter(([id]) => byFunction.get(id)?.length);
   const without = ordered.filter(([id]) => !byFunction.get(id)?.length);
 
-  const seriesOf = (points: TrendPoint[]): Record<SeriesKey, ChartPoint[]> => {
-    const pick = (key: 'ttdMs' | 'ttfMs' | 'ttrMs') =>
-      points.flatMap((p) => (p[key] === null ? [] : [{ at: p.at, ms: p[key]!, source: p.source, label: p.label }]));
-    return { ttd: pick('ttdMs'), ttf: pick('ttfMs'), ttr: pick('ttrMs') };
-  };
-
   return c.html(
     <PlannerPage title="Recovery trends" session={c.get('session')} current="trends" crumbs={[{ href: '/planner', label: 'Planner' }, { label: 'Recovery trends' }]}>
       <h1>Recovery trends</h1>
@@ -60,58 +54,9 @@ export async function trendsPage(c: Context<PageEnv>) {
 
       {withData.length ? null : <p class="pl-empty">No completed drill runs or resolved incidents in this period yet.</p>}
 
-      {withData.map(([fnId, fn]) => {
-        const points = byFunction.get(fnId)!;
-        const s = stats.get(fnId);
-        const rtoMs = fn.rtoSeconds * 1000;
-        const drills = points.filter((p) => p.source === 'drill').length;
-        const from = domainOf(points);
-        return (
-          <section class="pl-trend" aria-labelledby={`trend-${fnId}-h`} data-key={fn.key}>
-            <h2 id={`trend-${fnId}-h`}>
-              {fn.name} <span class="muted">({fn.tier}; RTO {durationSeconds(fn.rtoSeconds)}, MTD {durationSeconds(fn.mtdSeconds)})</span>
-            </h2>
-            {s ? (
-              <p class="pl-stats">
-                TTD p50 {duration(s.detect.p50Ms)} / p95 {duration(s.detect.p95Ms)} · TTF p50 {duration(s.failover.p50Ms)} / p95 {duration(s.failover.p95Ms)} · TTR p50{' '}
-                {duration(s.recover.p50Ms)} / p95 {duration(s.recover.p95Ms)} · RTO compliance {s.rtoCompliancePct === null ? '—' : `${s.rtoCompliancePct} %`}{' '}
-                <span class="muted">(all time)</span>
-              </p>
-            ) : null}
-            <div class="pl-trend-body">
-              <TrendChart
-                id={`chart-${fnId}`}
-                title={`Recovery times of ${fn.name}`}
-                description={`${points.length} measurements (${drills} from drills, ${points.length - drills} from incidents) between ${utc(from)} and ${utc(now)}; the RTO line is at ${durationSeconds(fn.rtoSeconds)}. The same data is in the table that follows.`}
-                series={seriesOf(points)}
-                rtoMs={rtoMs}
-                fromMs={from}
-                toMs={now}
-              />
-              <div class="pl-scroll pl-trend-table">
-                <table class="pl-table pl-compact">
-                  <caption>Data: recovery times of {fn.name}</caption>
-                  <thead>
-                    <tr><th scope="col">Date (UTC)</th><th scope="col">Source</th><th scope="col">TTD</th><th scope="col">TTF</th><th scope="col">TTR</th><th scope="col">RTO</th></tr>
-                  </thead>
-                  <tbody>
-                    {[...points].reverse().map((p) => (
-                      <tr data-source={p.source}>
-                        <td>{utc(p.at)}</td>
-                        <th scope="row">{p.href ? <a href={p.href}>{p.label}</a> : p.label}{p.source === 'drill' ? <span class="drill-tag pl-tag-gap">DRILL</span> : null}</th>
-                        <td>{duration(p.ttdMs)}</td>
-                        <td>{duration(p.ttfMs)}</td>
-                        <td>{duration(p.ttrMs)}</td>
-                        <td><RtoMet met={p.rtoMet} /></td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          </section>
-        );
-      })}
+      {withData.map(([fnId, fn]) => (
+        <FunctionTrend fnId={fnId} fn={fn} points={byFunction.get(fnId)!} stats={stats.get(fnId)} from={domainOf(byFunction.get(fnId)!)} now={now} />
+      ))}
 
       {without.length ? (
         <section aria-labelledby="nodata-h">
@@ -120,5 +65,66 @@ export async function trendsPage(c: Context<PageEnv>) {
         </section>
       ) : null}
     </PlannerPage>,
+  );
+}
+
+function seriesOf(points: TrendPoint[]): Record<SeriesKey, ChartPoint[]> {
+  const pick = (key: 'ttdMs' | 'ttfMs' | 'ttrMs') =>
+    points.flatMap((p) => (p[key] === null ? [] : [{ at: p.at, ms: p[key]!, source: p.source, label: p.label }]));
+  return { ttd: pick('ttdMs'), ttf: pick('ttfMs'), ttr: pick('ttrMs') };
+}
+
+type FunctionName = Awaited<ReturnType<typeof functionNames>> extends Map<number, infer F> ? F : never;
+type FunctionStats = Awaited<ReturnType<typeof resilienceReport>>['functions'][number];
+
+/** One function's chart of recovery times, with the same data as a table. */
+function FunctionTrend(props: { fnId: number; fn: FunctionName; points: TrendPoint[]; stats: FunctionStats | undefined; from: number; now: number }) {
+  const { fnId, fn, points, stats: s, from, now } = props;
+  const rtoMs = fn.rtoSeconds * 1000;
+  const drills = points.filter((p) => p.source === 'drill').length;
+  return (
+      <section class="pl-trend" aria-labelledby={`trend-${fnId}-h`} data-key={fn.key}>
+        <h2 id={`trend-${fnId}-h`}>
+          {fn.name} <span class="muted">({fn.tier}; RTO {durationSeconds(fn.rtoSeconds)}, MTD {durationSeconds(fn.mtdSeconds)})</span>
+        </h2>
+        {s ? (
+          <p class="pl-stats">
+            TTD p50 {duration(s.detect.p50Ms)} / p95 {duration(s.detect.p95Ms)} · TTF p50 {duration(s.failover.p50Ms)} / p95 {duration(s.failover.p95Ms)} · TTR p50{' '}
+            {duration(s.recover.p50Ms)} / p95 {duration(s.recover.p95Ms)} · RTO compliance {s.rtoCompliancePct === null ? '—' : `${s.rtoCompliancePct} %`}{' '}
+            <span class="muted">(all time)</span>
+          </p>
+        ) : null}
+        <div class="pl-trend-body">
+          <TrendChart
+            id={`chart-${fnId}`}
+            title={`Recovery times of ${fn.name}`}
+            description={`${points.length} measurements (${drills} from drills, ${points.length - drills} from incidents) between ${utc(from)} and ${utc(now)}; the RTO line is at ${durationSeconds(fn.rtoSeconds)}. The same data is in the table that follows.`}
+            series={seriesOf(points)}
+            rtoMs={rtoMs}
+            fromMs={from}
+            toMs={now}
+          />
+          <div class="pl-scroll pl-trend-table">
+            <table class="pl-table pl-compact">
+              <caption>Data: recovery times of {fn.name}</caption>
+              <thead>
+                <tr><th scope="col">Date (UTC)</th><th scope="col">Source</th><th scope="col">TTD</th><th scope="col">TTF</th><th scope="col">TTR</th><th scope="col">RTO</th></tr>
+              </thead>
+              <tbody>
+                {[...points].reverse().map((p) => (
+                  <tr data-source={p.source}>
+                    <td>{utc(p.at)}</td>
+                    <th scope="row">{p.href ? <a href={p.href}>{p.label}</a> : p.label}{p.source === 'drill' ? <span class="drill-tag pl-tag-gap">DRILL</span> : null}</th>
+                    <td>{duration(p.ttdMs)}</td>
+                    <td>{duration(p.ttfMs)}</td>
+                    <td>{duration(p.ttrMs)}</td>
+                    <td><RtoMet met={p.rtoMet} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      </section>
   );
 }

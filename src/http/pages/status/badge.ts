@@ -1,6 +1,6 @@
 // Shields-style SVG status badges: a grey label and a coloured message, with the text in the SVG
 // (and its title and aria-label) so it reads without colour.
-import type { ComponentStatus } from '../../../core/services/status-pages.js';
+import type { ComponentStatus } from '../../../core/services/read-models/component-status.js';
 import { escapeXml } from './format.js';
 
 const COLOURS: Record<ComponentStatus | 'unknown', string> = {

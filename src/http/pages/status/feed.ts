@@ -1,5 +1,5 @@
 // `/status/{slug}/feed.atom`: the page's incidents as an Atom 1.0 feed (RFC 4287), newest first.
-import type { PublicStatus } from '../../../core/services/status-pages.js';
+import type { PublicStatus } from '../../../core/services/read-models/public-status.js';
 import { escapeXml } from './format.js';
 import { utc } from '../format.js';
 

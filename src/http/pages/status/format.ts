@@ -1,5 +1,6 @@
 // Words, symbols and number formats shared by the status page, its feed, badges and JSON.
-import type { ComponentStatus, Indicator, PublicComponent } from '../../../core/services/status-pages.js';
+import type { ComponentStatus, Indicator } from '../../../core/services/read-models/component-status.js';
+import type { PublicComponent } from '../../../core/services/read-models/public-status.js';
 
 /** Statuspage's component status words. */
 export const STATUS_WORDS: Record<ComponentStatus, string> = {

@@ -3,7 +3,8 @@
 // what the page lists.
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../../env.js';
-import { loadPublicStatus, type ComponentStatus, type Indicator, type PublicStatus, type PublicStatusOptions } from '../../../core/services/status-pages.js';
+import type { ComponentStatus, Indicator } from '../../../core/services/read-models/component-status.js';
+import { loadPublicStatus, type PublicStatus, type PublicStatusOptions } from '../../../core/services/read-models/public-status.js';
 import { badgeSvg } from './badge.js';
 import { atomFeed } from './feed.js';
 import { StatusNotFound, StatusPageView } from './page.js';

@@ -1,13 +1,8 @@
 import { raw } from 'hono/html';
-import {
-  RECENT_INCIDENT_DAYS,
-  UPTIME_DAYS,
-  type PublicComponent,
-  type PublicGroup,
-  type PublicIncident,
-  type PublicMaintenance,
-  type PublicStatus,
-} from '../../../core/services/status-pages.js';
+import { RECENT_INCIDENT_DAYS, type PublicIncident } from '../../../core/services/read-models/public-incidents.js';
+import type { PublicMaintenance } from '../../../core/services/read-models/public-maintenance.js';
+import type { PublicComponent, PublicGroup, PublicStatus } from '../../../core/services/read-models/public-status.js';
+import { UPTIME_DAYS } from '../../../core/services/read-models/uptime-bars.js';
 import { DAY_MS } from '../../../core/domain/time.js';
 import { Layout } from '../layout.js';
 import { barLevel, componentLook, escapeXml, indicatorLook, percent, STATUS_SYMBOLS, STATUS_WORDS } from './format.js';

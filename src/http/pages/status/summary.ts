@@ -1,7 +1,9 @@
 // `/status/{slug}/summary.json` in the shape of Atlassian Statuspage's `GET /api/v2/summary.json`,
 // so the many tools that read that shape can read ours.
 import { isoTime } from '../../../core/domain/time.js';
-import type { PublicComponent, PublicIncident, PublicMaintenance, PublicStatus } from '../../../core/services/status-pages.js';
+import type { PublicIncident } from '../../../core/services/read-models/public-incidents.js';
+import type { PublicMaintenance } from '../../../core/services/read-models/public-maintenance.js';
+import type { PublicComponent, PublicStatus } from '../../../core/services/read-models/public-status.js';
 
 const iso = (ms: number) => isoTime(ms);
 

@@ -1,0 +1,17 @@
+// Marks shared by the watch floor's parts: a status word, and the drill tag.
+
+export function Status(props: { status: string }) {
+  return (
+    <span class={`status s-${props.status}`} data-role="status">
+      {props.status}
+    </span>
+  );
+}
+
+export function DrillTag(props: { runId: number | null }) {
+  return props.runId === null ? null : (
+    <span class="drill-tag" title={`Affected by drill run ${props.runId}: not a real outage`}>
+      DRILL
+    </span>
+  );
+}
