@@ -47,6 +47,15 @@ function requireControl(control: DrillControl | undefined): DrillControl {
 
 export function drillRoutes(control: DrillControl | undefined) {
   const routes = createRouter();
+  registerDefinitionRoutes(routes);
+  registerRunRoutes(routes, control);
+  registerAfterActionRoutes(routes);
+  return routes;
+}
+
+type Router = ReturnType<typeof createRouter>;
+
+function registerDefinitionRoutes(routes: Router): void {
 
   routes.openapi(
     createRoute({ method: 'get', path: '/', tags, security, summary: 'List drills', middleware: requires('read'),
@@ -76,6 +85,10 @@ export function drillRoutes(control: DrillControl | undefined) {
       return c.body(null, 204);
     },
   );
+}
+
+/** Starting, reading and aborting runs; starting and aborting need this instance's drill runner. */
+function registerRunRoutes(routes: Router, control: DrillControl | undefined): void {
   routes.openapi(
     createRoute({
       method: 'post', path: '/{id}/runs', tags, security, summary: 'Start a run now (planner)',
@@ -112,6 +125,9 @@ export function drillRoutes(control: DrillControl | undefined) {
       return c.json(await requireControl(control).abortRun(serviceContext(c), runId, body.reason ?? 'aborted by a planner'), 200);
     },
   );
+}
+
+function registerAfterActionRoutes(routes: Router): void {
   routes.openapi(
     createRoute({
       method: 'get', path: '/{id}/runs/{runId}/report', tags, security, summary: 'After-action report (JSON, or Markdown with Accept: text/markdown)',
@@ -138,7 +154,6 @@ export function drillRoutes(control: DrillControl | undefined) {
       return c.json(await addFinding(serviceContext(c), id, runId, c.req.valid('json')), 201);
     },
   );
-  return routes;
 }
 
 export const findingRoutes = (() => {
