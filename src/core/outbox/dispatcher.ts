@@ -4,7 +4,7 @@ import { assets, events, incidents, missionFunctions, webhookAttempts, webhookDe
 import { SYSTEM_ACTOR } from '../domain/roles.js';
 import { severityAtLeast } from '../domain/severity.js';
 import { recordEvent } from '../store/events.js';
-import { formatEvent } from './formats.js';
+import { formatEvent } from './formats/index.js';
 import { standardWebhookHeaders } from './signing.js';
 import { idsIn, textIn } from '../store/ids.js';
 import { forEachConcurrently } from '../domain/pool.js';
