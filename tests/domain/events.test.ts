@@ -19,63 +19,46 @@ import { recordEvent } from '../../src/core/store/events.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { createWebhookSender } from '../../src/hosts/node/webhook-sender.js';
 import { LIVE_JS } from '../../src/http/pages/static/live-js.js';
-import { createTestApp, ok, rawClient, waitFor, type TestApp } from '../helpers.js';
-import { startTargetServer, type TargetServer } from '../support/target-server.js';
-import { HOOK_PATH, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { clientFor, createTestApp, ok, rawClient, waitFor, type TestApp } from '../helpers.js';
+import { startTargetServer } from '../support/target-server.js';
+import { HOOK_PATH, startWebhookReceiver } from '../support/webhook-receiver.js';
 
 const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src');
-
-type Call = (method: string, url: string, options?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }) => Promise<{ status: number; body: any; text: string }>;
 
 /** A temp database, the app wired to a drill runner and to private webhook URLs; the monitor on demand. */
 async function setup(ctx: TestContext) {
   const t: TestApp = await createTestApp();
   const runtime = createNodeProbeRuntime();
-  const servers: TargetServer[] = [];
-  const receivers: WebhookReceiver[] = [];
-  let live: LiveMonitor | undefined;
-  let runner: DrillRunner | undefined;
+  // Closed last-opened first when the test ends.
+  const opened: Array<() => unknown> = [() => t.close(), () => runtime.close()];
   ctx.onTestFinished(async () => {
-    runner?.stop();
-    await live?.stop();
-    await runtime.close();
-    for (const s of servers) await s.close();
-    for (const r of receivers) await r.close();
-    t.close();
+    for (const close of opened.reverse()) await close();
   });
+  let runner: DrillRunner | undefined;
   const app = createApp({
     database: () => t.sqlite.db,
     drills: { startRun: (c, id) => runner!.startRun(c, id), abortRun: (c, id, why) => runner!.abortRun(c, id, why) },
     webhooks: { allowPrivate: true },
   });
-  const call: Call = async (method, url, options = {}) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? t.tokens.admin}`, ...options.headers };
-    let body = options.raw;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] = 'application/json';
-    }
-    const res = await app.request(url, { method, headers, body });
-    const text = await res.text();
-    return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined, text };
-  };
   return {
     t,
-    call,
+    call: clientFor(app, t.tokens),
     async target() {
       const server = await startTargetServer('healthy');
-      servers.push(server);
+      opened.push(() => server.close());
       return server;
     },
     async receiver(mode: Parameters<typeof startWebhookReceiver>[0]) {
       const receiver = await startWebhookReceiver(mode);
-      receivers.push(receiver);
+      opened.push(() => receiver.close());
       return receiver;
     },
     async start() {
-      live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200 });
+      const live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200 });
+      opened.push(() => live.stop());
       runner = new DrillRunner({ db: t.sqlite.db, live, tickMs: 100 });
       runner.start();
+      opened.push(() => runner!.stop());
     },
     /** Every stored event, its data parsed. */
     events() {
