@@ -71,11 +71,11 @@ const applyLists = z.strictObject({
 });
 const scenarioKind = z.strictObject({ kind: z.enum(SCENARIO_KINDS) });
 
-export const EVENT_SUBJECTS = [
+const EVENT_SUBJECTS = [
   'asset', 'function', 'incident', 'drill', 'drill_run', 'check', 'maintenance', 'inventory', 'satellite', 'scenario',
   'status_page', 'token', 'webhook', 'ingest',
 ] as const;
-export type EventSubject = (typeof EVENT_SUBJECTS)[number];
+type EventSubject = (typeof EVENT_SUBJECTS)[number];
 
 interface EventDefinition {
   subject: EventSubject;
@@ -198,9 +198,7 @@ function typesWith<Flag extends 'drill' | 'webhook' | 'stream' | 'reloadsMonitor
 
 /** The events a webhook subscription can ask for. */
 export const WEBHOOK_EVENT_TYPES = typesWith('webhook') as [TypesWith<'webhook'>, ...Array<TypesWith<'webhook'>>];
-export type WebhookEventType = TypesWith<'webhook'>;
 /** A drill run's steps, as the drill runner records them. */
-export const DRILL_STEP_TYPES = typesWith('drill');
 export type DrillStepType = TypesWith<'drill'>;
 /** What a drill step adds to the run it is about (the runner fills in the run itself). */
 export type DrillStepData = Omit<z.input<typeof drillRunStep>, 'drillId' | 'drillKey' | 'runId'>;
