@@ -13,7 +13,7 @@ import {
   parseIpv6,
   type AddressClass,
 } from '../../src/core/outbox/destination.js';
-import { formatEvent } from '../../src/core/outbox/formats.js';
+import { formatEvent } from '../../src/core/outbox/formats/index.js';
 import { createWebhookSender, WebhookSendError, type WebhookSender } from '../../src/hosts/node/webhook-sender.js';
 import { generateWebhookSecret, standardWebhookHeaders } from '../../src/core/outbox/signing.js';
 import { startTargetServer, type TargetServer } from '../support/target-server.js';

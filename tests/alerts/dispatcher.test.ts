@@ -86,11 +86,11 @@ async function setup(ctx: TestContext, options: SetupOptions = {}) {
 }
 
 /** An asset state change shaped as the monitor records it. */
-function assetEvent(assetKey: string, status: 'down' | 'up' | 'degraded', extra: Partial<EventSpec> = {}, data: Record<string, unknown> = {}): EventSpec {
+function assetEvent(assetKey: string, status: 'down' | 'up' | 'degraded', extra: { severity?: Severity; drillRunId?: number } = {}): EventSpec {
   const severity: Severity = status === 'down' ? 'major' : status === 'degraded' ? 'minor' : 'info';
   return {
     type: `asset.${status}`, subjectKind: 'asset', subjectKey: assetKey, severity,
-    data: { assetKey, assetName: assetKey, kind: 'ground_station', previous: status === 'up' ? 'down' : 'up', status, reason: null, functionKeys: [], ...data },
+    data: { assetKey, assetName: assetKey, kind: 'ground_station', previous: status === 'up' ? 'down' : 'up', status, reason: null, functionKeys: [] },
     ...extra,
   };
 }
@@ -118,8 +118,8 @@ describe.concurrent('fan-out: which subscriptions get which events', () => {
       assetEvent('gs-south', 'down', { severity: 'minor' }),
       assetEvent('gs-north', 'up'),
       assetEvent('gs-north', 'down', { drillRunId: 7, severity: 'major' }),
-      { type: 'drill.started', subjectKind: 'drill', subjectKey: 'svalbard-loss', drillRunId: 7, data: { drillKey: 'svalbard-loss', runId: 7 } },
-      { type: 'incident.opened', subjectKind: 'incident', subjectKey: 'ref-1', severity: 'major', data: { incidentRef: 'ref-1', assetKey: 'gs-north' } },
+      { type: 'drill.started', subjectKind: 'drill_run', subjectKey: 'svalbard-loss', drillRunId: 7, data: { drillId: 2, drillKey: 'svalbard-loss', runId: 7 } },
+      { type: 'incident.opened', subjectKind: 'incident', subjectKey: 'ref-1', severity: 'major', data: { incidentRef: 'ref-1', title: 'gs-north is down', assetKey: 'gs-north', functionKeys: [], startedAt: 0, openedAt: 0, ttdMs: 0 } },
     );
     expect(await dispatcher.fanOut()).toBe(2 + 1 + 2 + 1 + 4);
     const queued = (sub: { id: number }) => deliveryRows(sub.id).map((d) => d.event_id);

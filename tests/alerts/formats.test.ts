@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { WEBHOOK_FORMATS } from '../../src/core/store/schema/webhooks.js';
 import {
-  ALERT_FORMATS,
   boundDedupKey,
   formatEvent,
   formatPagerDuty,
   STANDARD_MAX_BYTES,
   type AlertEvent,
-} from '../../src/core/outbox/formats.js';
+} from '../../src/core/outbox/formats/index.js';
 
 const TS = Date.UTC(2025, 2, 11, 5, 46, 18);
 const ISO = '2025-03-11T05:46:18.000Z';
@@ -61,7 +61,7 @@ const ALL = [
   opened, acknowledged, updated, resolved, drillAssetDown, drillStarted, rtoBreached,
 ];
 
-const parse = (e: AlertEvent, format: (typeof ALERT_FORMATS)[number]) => {
+const parse = (e: AlertEvent, format: (typeof WEBHOOK_FORMATS)[number]) => {
   const out = formatEvent(format, e, options);
   if (!out) return null;
   expect(out.contentType).toBe('application/json');
@@ -268,7 +268,7 @@ describe('pagerduty format', () => {
 
 describe('formatEvent', () => {
   it('produces valid JSON for every format and event', () => {
-    for (const format of ALERT_FORMATS) {
+    for (const format of WEBHOOK_FORMATS) {
       for (const e of ALL) {
         const out = formatEvent(format, e, options);
         if (out) expect(() => JSON.parse(out.body)).not.toThrow();

@@ -94,7 +94,7 @@ async function setup(ctx: TestContext) {
 
 const assetEvent = (assetKey: string, status: 'down' | 'up'): EventSpec => ({
   type: `asset.${status}`, subjectKind: 'asset', subjectKey: assetKey, severity: status === 'down' ? 'major' : 'info',
-  data: { assetKey, assetName: assetKey, status, previous: status === 'down' ? 'up' : 'down', functionKeys: [] },
+  data: { assetKey, assetName: assetKey, kind: 'ground_station', status, previous: status === 'down' ? 'up' : 'down', reason: null, functionKeys: [] },
 });
 
 /** Checks what the receiver accepted: every event once per webhook-id, in order per asset. */
@@ -197,7 +197,7 @@ describe.concurrent('the outbox survives a restart', () => {
     await waitFor('recorded', () => deliveryRows(first.sqlite, sub.id).every((r) => r.status === 'succeeded'));
     await first.loop.stop();
     // Events the subscription does not want also move its cursor past them.
-    const [ignored] = await record({ type: 'incident.updated', subjectKind: 'incident', subjectKey: 'x', data: { incidentRef: 'x' } });
+    const [ignored] = await record({ type: 'incident.updated', subjectKind: 'incident', subjectKey: 'x', data: { incidentRef: 'x', title: 'x', status: 'investigating', message: 'x' } });
 
     const second = startProcess();
     await waitFor('cursor moved past the ignored event', () => cursor(second.sqlite, sub.id) === ignored);

@@ -8,6 +8,7 @@ import type { DrillMarks, Monitor } from '../monitor/monitor.js';
 import type { ServiceContext } from '../services/context.js';
 import { loadDrill, runView, type RunView } from '../services/drills.js';
 import { recordEvent } from '../store/events.js';
+import type { DrillStepData, DrillStepType } from '../domain/events.js';
 import { assessScenarioBody, scenarioBody } from '../services/scenarios.js';
 import { loadGroups } from '../services/functions.js';
 import { drillDisturbance } from './disturbance.js';
@@ -389,7 +390,7 @@ export class DrillRunner {
     verdict: 'pass' | 'fail' | 'aborted',
     steps: Step[],
     set: Partial<DrillRunRow>,
-    event: [string, Record<string, unknown>] = ['drill.completed', { verdict }],
+    event: [DrillStepType, DrillStepData] = ['drill.completed', { verdict }],
   ): Promise<void> {
     this.active.delete(run.row.id);
     const { monitor } = this.options.live;
@@ -405,7 +406,7 @@ export class DrillRunner {
     run: ActiveRun,
     phase: Phase,
     steps: Step[],
-    change: { set?: Partial<DrillRunRow>; event?: [string, Record<string, unknown>]; extra?: Statement[] },
+    change: { set?: Partial<DrillRunRow>; event?: [DrillStepType, DrillStepData]; extra?: Statement[] },
   ): Promise<void> {
     const { db } = this.options;
     const row: DrillRunRow = { ...run.row, ...change.set, phase, steps: [...run.row.steps, ...steps] };
@@ -419,7 +420,7 @@ export class DrillRunner {
     run.phaseSince = this.now();
   }
 
-  private event(type: string, row: DrillRunRow, drillKey: string | null, data: Record<string, unknown>): Statement {
+  private event(type: DrillStepType, row: DrillRunRow, drillKey: string | null, data: DrillStepData): Statement {
     return drillEvent(this.ctx(), type, row, drillKey, data);
   }
 
@@ -522,7 +523,7 @@ async function disturbanceOf(db: Db, targets: number[], functionIds: number[]) {
 }
 
 /** A drill step's event: marked with the run, so it never pages anyone as a real outage. */
-function drillEvent(ctx: ServiceContext, type: string, row: DrillRunRow, drillKey: string | null, data: Record<string, unknown>): Statement {
+function drillEvent(ctx: ServiceContext, type: DrillStepType, row: DrillRunRow, drillKey: string | null, data: DrillStepData): Statement {
   return recordEvent(ctx, {
     type,
     subjectKind: 'drill_run',

@@ -2,19 +2,11 @@ import { and, eq, gt, inArray, max } from 'drizzle-orm';
 import type { ProbeContext } from '../../../checks/types.js';
 import { commitAtomically, type Db } from '../store/client.js';
 import { events, externalAlerts, pushHeartbeats, satellites } from '../store/schema/index.js';
+import { MONITOR_RELOAD_EVENT_TYPES } from '../domain/events.js';
 import { createCheckRunner } from './check-runner.js';
 import { Monitor, type DrillMarks, type ObservationRecord } from './monitor.js';
 import { PassCalendar } from './pass-calendar.js';
 import { CheckScheduler } from './scheduler.js';
-
-/** Events after which the definitions in memory must be re-read. */
-export const CONFIG_EVENT_TYPES = [
-  'asset.created', 'asset.updated', 'asset.deleted',
-  'function.created', 'function.updated', 'function.deleted',
-  'check.created', 'check.updated', 'check.deleted',
-  'maintenance.created', 'maintenance.updated', 'maintenance.deleted',
-  'satellite.updated', 'inventory.applied',
-];
 
 export interface LiveMonitorOptions {
   db: Db;
@@ -133,7 +125,7 @@ export class LiveMonitor {
     const changes = await db
       .select({ id: max(events.id) })
       .from(events)
-      .where(and(gt(events.id, this.lastConfigEventId), inArray(events.type, CONFIG_EVENT_TYPES)));
+      .where(and(gt(events.id, this.lastConfigEventId), inArray(events.type, MONITOR_RELOAD_EVENT_TYPES)));
     const latest = changes[0]?.id;
     if (!latest) return;
     this.lastConfigEventId = latest;

@@ -4,7 +4,8 @@ import { assets, events, incidents, missionFunctions, webhookAttempts, webhookDe
 import { SYSTEM_ACTOR } from '../domain/roles.js';
 import { severityAtLeast } from '../domain/severity.js';
 import { recordEvent } from '../store/events.js';
-import { formatEvent } from './formats.js';
+import { eventFields } from '../domain/events.js';
+import { formatEvent } from './formats/index.js';
 import { standardWebhookHeaders } from './signing.js';
 import { idsIn, textIn } from '../store/ids.js';
 import { forEachConcurrently } from '../domain/pool.js';
@@ -49,7 +50,7 @@ export function parseRetrySchedule(text: string): number[] {
  * acknowledgement never overtakes the trigger it acknowledges.
  */
 function orderingKey(event: EventRow, incidentAssetKeys: ReadonlyMap<string, string>): string {
-  const data = event.data as Record<string, unknown>;
+  const data = eventFields(event.data);
   if (typeof data.assetKey === 'string') return `asset:${data.assetKey}`;
   if (typeof data.incidentRef === 'string' && incidentAssetKeys.has(data.incidentRef)) return `asset:${incidentAssetKeys.get(data.incidentRef)}`;
   if (typeof data.functionKey === 'string') return `function:${data.functionKey}`;
@@ -100,7 +101,7 @@ export class WebhookDispatcher {
     const refs = [
       ...new Set(
         batch.flatMap((e) => {
-          const data = e.data as Record<string, unknown>;
+          const data = eventFields(e.data);
           return typeof data.incidentRef === 'string' && typeof data.assetKey !== 'string' ? [data.incidentRef] : [];
         }),
       ),
@@ -126,7 +127,7 @@ export class WebhookDispatcher {
     const assetByKey = new Map(assetRows.map((a) => [a.key, a]));
     const functionIdByKey = new Map(functionRows.map((f) => [f.key, f.id]));
     return candidates.filter((e) => {
-      const data = e.data as { assetKey?: string; functionKey?: string; functionKeys?: string[] };
+      const data = eventFields(e.data);
       const asset = data.assetKey ? assetByKey.get(data.assetKey) : undefined;
       const functionIds = [data.functionKey, ...(data.functionKeys ?? [])].flatMap((k) => (k && functionIdByKey.has(k) ? [functionIdByKey.get(k)!] : []));
       if (filters.assetIds.length && !(asset && filters.assetIds.includes(asset.id))) return false;

@@ -1,17 +1,10 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../domain/enums.js';
+import { WEBHOOK_EVENT_TYPES } from '../domain/events.js';
 import { WEBHOOK_FORMATS } from '../store/schema/webhooks.js';
 
-/** The events a subscription can ask for. */
-export const WEBHOOK_EVENT_TYPES = [
-  'asset.down', 'asset.up', 'asset.degraded',
-  'redundancy.lost', 'redundancy.restored',
-  'function.degraded', 'function.lost', 'function.operational',
-  'incident.opened', 'incident.acknowledged', 'incident.updated', 'incident.resolved',
-  'drill.started', 'drill.detected', 'drill.failed_over', 'drill.completed', 'drill.aborted',
-  'rto.breached',
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+/** The events a subscription can ask for: the catalog's webhook events. */
+export { WEBHOOK_EVENT_TYPES };
 
 const secretSchema = z
   .string()

@@ -2,18 +2,22 @@ import type { SQL } from 'drizzle-orm';
 import { insertChunks, type Statement } from './client.js';
 import { events } from './schema/index.js';
 import type { Severity } from '../domain/enums.js';
+import type { EventPayload, EventSubjectOf, EventType } from '../domain/events.js';
 import type { WriteContext } from './context.js';
 
-export interface EventSpec {
-  type: string;
-  subjectKind: string;
+/** An event of type T as its producer states it; the catalog fixes its subject kind and payload. */
+type EventSpecOf<T extends EventType> = {
+  type: T;
+  subjectKind: EventSubjectOf<T>;
   /** A number, or a sub-select when the subject row is written in the same batch. */
   subjectId?: number | SQL | null;
   subjectKey?: string | null;
   severity?: Severity;
   drillRunId?: number | SQL | null;
-  data?: Record<string, unknown>;
-}
+} & ({} extends EventPayload<T> ? { data?: EventPayload<T> } : { data: EventPayload<T> });
+
+/** Any event the catalog lists (src/core/domain/events.ts): a type it does not list, or the wrong data, does not compile. */
+export type EventSpec = { [T in EventType]: EventSpecOf<T> }[EventType];
 
 /** The insert that records an event; commit it in the same batch as the change it describes. */
 export function recordEvent(ctx: WriteContext, spec: EventSpec): Statement {

@@ -1,11 +1,10 @@
 // The live stream behind the watch floor: new rows of the events table as server-sent events.
 // A signed-in browser opens GET /events/stream (EventSource sends the session cookie); each event
 // carries its id, so a dropped stream reconnects with Last-Event-ID and catches up from there.
-import { asc, gt, max } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Db } from '../../core/store/client.js';
-import { events, type EventRow } from '../../core/store/schema/index.js';
+import { latestEventId, liveEventsAfter } from '../../core/services/read-models/live-events.js';
 import { resolveSession } from '../../core/services/sessions.js';
 import type { PageEnv } from './session.js';
 
@@ -20,40 +19,8 @@ const BATCH = 500;
 /** EventSource waits this long before reconnecting. */
 const RETRY_MS = 1_000;
 
-/**
- * What the watch floor may see: state changes and the configuration that shapes the page. Token
- * and webhook events (names of credentials, integration endpoints) are not streamed.
- */
-const STREAMED_SUBJECTS: ReadonlySet<string> = new Set([
-  'asset', 'function', 'incident', 'drill', 'drill_run', 'check', 'maintenance', 'inventory', 'satellite', 'scenario',
-]);
-
-/** The wire form of an event: enough to patch the page, no free text beyond the subject's key. */
-export function streamPayload(row: Pick<EventRow, 'id' | 'ts' | 'type' | 'subjectKind' | 'subjectKey' | 'severity' | 'drillRunId' | 'data'>) {
-  const data = row.data ?? {};
-  const stateChange = row.type.startsWith('asset.') || row.type.startsWith('function.') || row.type.startsWith('redundancy.');
-  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  return {
-    id: row.id,
-    ts: row.ts,
-    type: row.type,
-    subjectKind: row.subjectKind,
-    subjectKey: row.subjectKey,
-    severity: row.severity,
-    drillRunId: row.drillRunId,
-    ...(stateChange && text(data.status) ? { status: text(data.status) } : {}),
-    ...(stateChange && text(data.previous) ? { previous: text(data.previous) } : {}),
-    ...(text(data.redundancy) ? { redundancy: text(data.redundancy) } : {}),
-  };
-}
-
 function cursorFrom(value: string | undefined | null): number | null {
   return value && /^\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : null;
-}
-
-async function latestEventId(db: Db): Promise<number> {
-  const [row] = await db.select({ id: max(events.id) }).from(events);
-  return row?.id ?? 0;
 }
 
 let openStreams = 0;
@@ -97,14 +64,13 @@ async function followEvents(stream: SSEStreamingApi, db: Db, from: number, sessi
   let lastWrite = Date.now();
   let lastSessionCheck = Date.now();
   while (open && !stream.aborted && !stream.closed) {
-    const rows = await db.select().from(events).where(gt(events.id, cursor)).orderBy(asc(events.id)).limit(BATCH);
-    for (const row of rows) {
-      cursor = row.id;
-      if (!STREAMED_SUBJECTS.has(row.subjectKind)) continue;
-      await stream.writeSSE({ id: String(row.id), event: row.type, data: JSON.stringify(streamPayload(row)) });
+    const batch = await liveEventsAfter(db, cursor, BATCH);
+    for (const event of batch.events) {
+      await stream.writeSSE({ id: String(event.id), event: event.type, data: JSON.stringify(event) });
       lastWrite = Date.now();
     }
-    if (rows.length === BATCH) continue; // more to catch up on: no pause
+    cursor = batch.readTo;
+    if (batch.full) continue; // more to catch up on: no pause
     const t = Date.now();
     if (t - lastWrite >= STREAM_HEARTBEAT_MS) {
       await stream.write(': heartbeat\n\n');

@@ -1,3 +1,5 @@
+import { STREAMED_EVENT_TYPES } from '../../../core/domain/events.js';
+
 /**
  * The watch floor's live script, served as /assets/live.js (no inline script: strict CSP).
  * Listens to /events/stream (EventSource reconnects by itself and sends Last-Event-ID) and
@@ -16,19 +18,8 @@ export const LIVE_JS = String.raw`(function () {
   var PATCH_SETTLE_MS = 2500;  // after a patch: re-read the page once things settle (counts, groups, labels)
   var REFRESH_SOON_MS = 150;   // after an event that cannot be patched in place
   var PERIODIC_MS = 60000;     // passes, latencies and clocks move on by themselves
-  var TYPES = [
-    'asset.up', 'asset.degraded', 'asset.down', 'asset.unknown', 'asset.maintenance',
-    'asset.created', 'asset.updated', 'asset.deleted',
-    'function.operational', 'function.degraded', 'function.lost',
-    'function.created', 'function.updated', 'function.deleted',
-    'redundancy.lost', 'redundancy.restored',
-    'incident.opened', 'incident.acknowledged', 'incident.updated', 'incident.resolved',
-    'drill.started', 'drill.detected', 'drill.failed_over', 'drill.completed', 'drill.aborted', 'drill.failed',
-    'drill.created', 'drill.updated', 'drill.deleted', 'rto.breached',
-    'check.created', 'check.updated', 'check.deleted',
-    'maintenance.created', 'maintenance.updated', 'maintenance.deleted',
-    'inventory.applied', 'satellite.updated', 'scenario.created', 'scenario.deleted'
-  ];
+  // The event types the watch floor listens for: generated from the event catalog.
+  var TYPES = ${JSON.stringify(STREAMED_EVENT_TYPES)};
 
   function current() { return document.getElementById('watch-floor'); }
   function esc(value) { return window.CSS && CSS.escape ? CSS.escape(value) : String(value).replace(/["\\]/g, '\\$&'); }

@@ -1,0 +1,118 @@
+// PagerDuty Events API v2: trigger, acknowledge and resolve under one dedup key per alert.
+import type { Severity } from '../../domain/enums.js';
+import { eventFields } from '../../domain/events.js';
+import { isoTime } from '../../domain/time.js';
+import { describeEvent } from './describe.js';
+import {
+  bound, eventAssetKey, eventFunctionKey, eventLink, JSON_TYPE, splitType, str, truncate, type AlertEvent, type FormatOptions, type FormattedBody,
+} from './shared.js';
+
+export type PagerDutyAction = 'trigger' | 'acknowledge' | 'resolve';
+export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
+
+export const PAGERDUTY_SEVERITY: Record<Severity, PagerDutySeverity> = { critical: 'critical', major: 'error', minor: 'warning', info: 'info' };
+const MAX_DEDUP_KEY = 255;
+
+/** A dedup key of at most 255 characters; a long one keeps its start and a hash of the whole. */
+export function boundDedupKey(key: string): string {
+  if (key.length <= MAX_DEDUP_KEY) return key;
+  // FNV-1a (32-bit), twice with different seeds: stable and dependency-free; uniqueness, not secrecy.
+  const fnv = (seed: number) => {
+    let h = seed >>> 0;
+    for (let i = 0; i < key.length; i++) {
+      h ^= key.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h.toString(16).padStart(8, '0');
+  };
+  const suffix = `#${fnv(0x811c9dc5)}${fnv(0x9747b28c)}`;
+  return key.slice(0, MAX_DEDUP_KEY - suffix.length) + suffix;
+}
+
+/**
+ * What the event means to PagerDuty: the action and the dedup key that ties the trigger,
+ * acknowledge and resolve of one alert together; null when the event should not be sent.
+ */
+export function pagerDutyRouting(event: AlertEvent): { action: PagerDutyAction; dedupKey: string; severity: PagerDutySeverity } | null {
+  const d = eventFields(event.data);
+  let severity = PAGERDUTY_SEVERITY[event.severity] ?? 'info';
+  let action: PagerDutyAction;
+  let key: string;
+  const [family, verb] = splitType(event.type);
+
+  if (family === 'incident') {
+    const ref = str(d.incidentRef) ?? event.subjectKey;
+    if (!ref) return null;
+    key = ref; // the incident's stable id: the same key from trigger through acknowledge to resolve
+    if (verb === 'opened') action = 'trigger';
+    else if (verb === 'acknowledged') action = 'acknowledge';
+    else if (verb === 'resolved') action = 'resolve';
+    else return null; // updated: a trigger with the same key would re-open or re-alert; PagerDuty has no "note" action here
+  } else if (family === 'asset') {
+    const assetKey = eventAssetKey(event);
+    if (!assetKey) return null;
+    key = `asset:${assetKey}`;
+    if (verb === 'down') {
+      if (d.suppressed === true) return null; // a link whose station is down: the station pages, not the link
+      action = 'trigger';
+    } else if (verb === 'degraded' || verb === 'unknown') {
+      action = 'trigger';
+      severity = 'warning';
+    } else if (verb === 'up' || verb === 'maintenance') {
+      action = 'resolve';
+    } else return null;
+  } else if (family === 'function' || family === 'redundancy') {
+    const functionKey = eventFunctionKey(event);
+    if (!functionKey) return null;
+    key = `${family}:${functionKey}`;
+    const [raise, clear] = family === 'function' ? [['lost', 'degraded'], ['operational']] : [['lost'], ['restored']];
+    if (raise.includes(verb ?? '')) action = 'trigger';
+    else if (clear.includes(verb ?? '')) action = 'resolve';
+    else return null;
+  } else {
+    key = `event:${event.id}`;
+    action = 'trigger';
+  }
+  // A drill's alerts live under their own keys so they never merge with, or resolve, a real one.
+  if (event.drillRunId !== null && event.drillRunId !== undefined && !key.startsWith('event:')) key = `drill:${event.drillRunId}:${key}`;
+  return { action, dedupKey: boundDedupKey(key), severity };
+}
+
+/** An Events API v2 body; null when the event has no meaning for PagerDuty (the delivery is skipped). */
+export function formatPagerDuty(event: AlertEvent, options: FormatOptions = {}): FormattedBody | null {
+  const routing = pagerDutyRouting(event);
+  if (!routing) return null;
+  if (!options.routingKey) throw new Error('the pagerduty format needs a routing key (the integration key of a PagerDuty service)');
+  const desc = describeEvent(event);
+  const link = eventLink(options);
+  const assetKey = eventAssetKey(event);
+  const functionKey = eventFunctionKey(event);
+  const d = eventFields(event.data);
+  const group = str(d.kind) ?? str(d.tier) ?? event.subjectKind;
+  const customDetails = bound(
+    { ...event.data, eventId: event.id, eventType: event.type, severity: event.severity, drill: desc.drill, drillRunId: event.drillRunId ?? null },
+    1024,
+    50,
+  );
+  const body: Record<string, unknown> = {
+    routing_key: options.routingKey,
+    event_action: routing.action,
+    dedup_key: routing.dedupKey,
+    payload: {
+      summary: truncate(`${desc.drill ? '[DRILL] ' : ''}${desc.headline}`, 1024),
+      source: truncate(assetKey ?? functionKey ?? event.subjectKey ?? 'coopwatch', 255),
+      severity: routing.severity,
+      timestamp: isoTime(event.ts),
+      component: truncate(assetKey ?? functionKey ?? event.subjectKey ?? event.subjectKind, 255),
+      group: truncate(group, 255),
+      class: event.type,
+      custom_details: customDetails,
+    },
+    client: 'coopwatch',
+  };
+  if (link) {
+    body['client_url'] = link;
+    body['links'] = [{ href: link, text: 'Open coopwatch' }];
+  }
+  return { body: JSON.stringify(body), contentType: JSON_TYPE };
+}
