@@ -1,6 +1,6 @@
 // Everything the watch floor shows, in a fixed handful of queries whatever the fleet's size.
-import { and, asc, eq, max, sql } from 'drizzle-orm';
-import { assets, events, incidentUpdates } from '../../store/schema/index.js';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { assets, incidentUpdates } from '../../store/schema/index.js';
 import type { AssetStatus, FunctionStatus, IncidentUpdateStatus, RedundancyState } from '../../domain/enums.js';
 import { authorize } from '../../domain/roles.js';
 import type { AssetView } from '../assets.js';
@@ -8,6 +8,7 @@ import { elementWarnings } from '../satellites.js';
 import type { ServiceContext } from '../context.js';
 import { listFunctions, type FunctionView } from '../functions.js';
 import { listIncidents, type IncidentView } from '../incidents.js';
+import { latestEventId } from './live-events.js';
 import { nextPassesByStation, type StationPasses } from './watch-passes.js';
 import { drillReach, readRunningDrills, watchDrills, type AssetNames, type RunningDrill, type WatchDrill } from './watch-drills.js';
 import { idsIn } from '../../store/ids.js';
@@ -116,8 +117,7 @@ export async function loadWatchFloor(ctx: ServiceContext): Promise<WatchFloorDat
   const { db } = ctx;
   const now = ctx.now();
   // Read the event cursor first: anything that changes while the page is read streams afterwards.
-  const [latest] = await db.select({ id: max(events.id) }).from(events);
-  const lastEventId = latest?.id ?? 0;
+  const lastEventId = await latestEventId(db);
 
   const assetRows = await readAssetRows(ctx);
   const functionPage = await listFunctions(ctx, { limit: ALL });
