@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { commitAtomically, type Statement } from '../../store/client.js';
+import { commitAtomically, type Db, type Statement } from '../../store/client.js';
 import { assets, checks, missionFunctions } from '../../store/schema/index.js';
 import { checkDocumentSchema } from '../../domain/checks.js';
 import { assetDocumentSchema, functionDocumentSchema } from '../../domain/inventory.js';
@@ -82,12 +82,7 @@ export async function applyInventory(
   // stored before a rule cannot block.
   const current = storedForComparison(stored);
   checkReferences(ctx, document, current, stored, options.locate);
-  const edges = await loadFunctionEdges(ctx.db);
-  for (const fn of document.functions) {
-    edges.set(fn.key, fn.groups.flatMap((g) => g.members.flatMap((m) => ('functionKey' in m ? [m.functionKey] : []))));
-  }
-  const cycle = findCycle(edges);
-  if (cycle) throw cycleError(cycle);
+  await refuseFunctionCycles(ctx.db, document);
 
   keepPushTokens(document, current);
   const assetChanges = changed(document.assets, current.assets);
@@ -150,6 +145,16 @@ export async function applyInventory(
   );
   await commitAtomically(ctx.db, statements);
   return summary;
+}
+
+/** The stored function graph with the document's functions in place of their stored selves must stay acyclic. */
+async function refuseFunctionCycles(db: Db, document: InventoryDocument): Promise<void> {
+  const edges = await loadFunctionEdges(db);
+  for (const fn of document.functions) {
+    edges.set(fn.key, fn.groups.flatMap((g) => g.members.flatMap((m) => ('functionKey' in m ? [m.functionKey] : []))));
+  }
+  const cycle = findCycle(edges);
+  if (cycle) throw cycleError(cycle);
 }
 
 function writeAsset(ctx: ServiceContext, asset: AssetDocument, exists: boolean, now: number): Statement[] {
