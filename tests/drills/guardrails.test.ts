@@ -212,6 +212,34 @@ describe.concurrent('run rules', () => {
     expect(await env.incidents()).toEqual([]);
   });
 
+  it('a hypothesis function served through a member function is not failed over while an asset of that member is failing its checks', async (ctx) => {
+    const { expect } = ctx;
+    const env = await setup(ctx);
+    const primary = await env.asset('aws-tokyo', { kind: 'cloud_region' });
+    const alternate = await env.asset('aws-osaka', { kind: 'cloud_region' });
+    // a second check on the alternate that needs thirty failures to count: failing, it leaves the asset up
+    const deep = await startTargetServer('healthy');
+    ctx.onTestFinished(() => deep.close());
+    await ok(env.call('POST', '/api/checks', {
+      token: env.t.tokens.admin,
+      body: { key: 'aws-osaka-deep', assetId: alternate.id, kind: 'http', intervalSeconds: 1, timeoutMs: 1_000, failureThreshold: 30, successThreshold: 1, http: { url: deep.url, expectStatus: 200 } },
+    }), 201);
+    const regions = await env.fn('regions', [{ name: 'regions', k: 1, members: [primary.id, alternate.id] }]);
+    const body = { key: 'relay', name: 'relay', tier: 'MEF', rtoSeconds: 600, mtdSeconds: 3_600, groups: [{ name: 'platform', k: 1, members: [{ functionId: regions }] }] };
+    const relay = (await ok(env.call('POST', '/api/functions', { token: env.t.tokens.admin, body }), 201)).id as number;
+    await env.start([primary.id, alternate.id]);
+    deep.setMode('failing');
+
+    const drill = await env.drill({ key: 'tokyo-nested', targetAssetIds: [primary.id], hypothesis: { functionIds: [relay] }, guardrails: { maxDurationSeconds: 10 } });
+    const started = await env.startRun(drill.id);
+    const run = await env.finished(drill.id, started.id, 16_000);
+    // the alternate, two levels below the hypothesis function, is watched: its failing check holds the failover back
+    expect(run).toMatchObject({ status: 'aborted', failoverCompletedAt: null });
+    expect(run.detectedAt).not.toBeNull();
+    expect(run.abortReason).toMatch(/maximum duration of 10 s/);
+    expect(await env.status(alternate.id)).toBe('up');
+  });
+
   it('refuses a second run while one is in progress (409), and allows one after it is aborted', async (ctx) => {
     const { expect } = ctx;
     const env = await setup(ctx);

@@ -10,7 +10,7 @@ import type {
   ContactSettings, DnsSettings, HttpSettings, LinkSettings, PushSettings, TcpSettings, TlsSettings,
 } from '../domain/checks.js';
 import { DEFAULT_INTERVAL_SECONDS } from '../domain/checks.js';
-import type { CheckDefinition } from './monitor.js';
+import type { CheckDefinition } from './check-definition.js';
 import type { PassCalendar } from './pass-calendar.js';
 
 export interface AssetFacts {

@@ -5,7 +5,7 @@ import type { assets, assetStates, checks } from '../store/schema/index.js';
 import type { AssetStatus, CheckKind, Criticality } from '../domain/enums.js';
 import type { AssetFacts } from './check-runner.js';
 import type { CheckState } from './check-state.js';
-import type { CheckDefinition } from './monitor.js';
+import type { CheckDefinition } from './check-definition.js';
 
 /**
  * One configured check: its definition and its flap-control state in a single object (the monitor

@@ -1,7 +1,7 @@
 import type { Observation } from '../../../checks/types.js';
 import { DEFAULT_INTERVAL_SECONDS } from '../domain/checks.js';
 import { nextCronTime } from '../domain/schedules.js';
-import type { CheckDefinition, ObservationRecord } from './monitor.js';
+import type { CheckDefinition, ObservationRecord } from './check-definition.js';
 import { IdIndex } from './id-index.js';
 import { MinHeap } from './priority-queue.js';
 

@@ -8,6 +8,10 @@ import type { DrillInput } from '../domain/drills.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from '../store/events.js';
 import { idsIn } from '../store/ids.js';
+import { loadDrill } from '../drills/drill-queries.js';
+import { runView, type RunView } from '../drills/run-view.js';
+
+export { loadDrill, runView, type RunView };
 
 export function drillView(row: DrillRow) {
   return {
@@ -32,40 +36,9 @@ export function drillView(row: DrillRow) {
   };
 }
 
-export function runView(row: DrillRunRow) {
-  const ms = (at: number | null) => (at === null || row.startedAt === null ? null : at - row.startedAt);
-  return {
-    id: row.id,
-    drillId: row.drillId,
-    status: row.status,
-    verdict: row.verdict,
-    trigger: row.trigger,
-    targetAssetIds: row.targetAssetIds,
-    functionIds: row.functionIds,
-    startedAt: isoTime(row.startedAt),
-    detectedAt: isoTime(row.detectedAt),
-    failoverCompletedAt: isoTime(row.failoverCompletedAt),
-    restoredAt: isoTime(row.restoredAt),
-    finishedAt: isoTime(row.finishedAt),
-    ttdMs: ms(row.detectedAt),
-    ttfMs: ms(row.failoverCompletedAt),
-    ttrMs: ms(row.restoredAt),
-    rtoMet: row.rtoMet,
-    abortReason: row.abortReason,
-    steps: row.steps.map((s) => ({ at: isoTime(s.at), step: s.step, detail: s.detail })),
-  };
-}
-export type RunView = ReturnType<typeof runView>;
-
 export async function listDrills(ctx: ServiceContext) {
   authorize(ctx.actor, 'read');
   return (await ctx.db.select().from(drills).orderBy(asc(drills.id))).map(drillView);
-}
-
-export async function loadDrill(db: Db, id: number): Promise<DrillRow> {
-  const [row] = await db.select().from(drills).where(eq(drills.id, id));
-  if (!row) throw new NotFoundError('drill', id);
-  return row;
 }
 
 export async function getDrill(ctx: ServiceContext, id: number) {

@@ -12,14 +12,11 @@ import type { ServiceContext } from './context.js';
 import { recordEvent } from '../store/events.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 import { idsIn } from '../store/ids.js';
+import { loadGroups, type GroupView } from '../store/function-groups.js';
+
+export { loadGroups, type GroupView };
 
 type Member = { assetId: number } | { functionId: number };
-export interface GroupView {
-  name: string;
-  k: number;
-  members: Member[];
-}
-
 type FunctionStateRow = typeof functionStates.$inferSelect;
 
 /** What a mission function is, as the API shows it and the inventory file spells it (after its key). */
@@ -50,37 +47,6 @@ export function functionView(row: MissionFunctionRow, groups: GroupView[], state
   };
 }
 export type FunctionView = ReturnType<typeof functionView>;
-
-/** The dependency groups of the given functions, in their stored order. */
-export async function loadGroups(db: Db, functionIds: number[]): Promise<Map<number, GroupView[]>> {
-  const byFunction = new Map<number, GroupView[]>(functionIds.map((id) => [id, []]));
-  if (functionIds.length === 0) return byFunction;
-  const rows = await db
-    .select({
-      functionId: dependencyGroups.functionId,
-      groupId: dependencyGroups.id,
-      name: dependencyGroups.name,
-      k: dependencyGroups.k,
-      assetId: groupMembers.assetId,
-      memberFunctionId: groupMembers.memberFunctionId,
-    })
-    .from(dependencyGroups)
-    .leftJoin(groupMembers, eq(groupMembers.groupId, dependencyGroups.id))
-    .where(idsIn(dependencyGroups.functionId, functionIds))
-    .orderBy(asc(dependencyGroups.functionId), asc(dependencyGroups.position), asc(groupMembers.position));
-  const groups = new Map<number, GroupView>();
-  for (const row of rows) {
-    let group = groups.get(row.groupId);
-    if (!group) {
-      group = { name: row.name, k: row.k, members: [] };
-      groups.set(row.groupId, group);
-      byFunction.get(row.functionId)!.push(group);
-    }
-    if (row.assetId !== null) group.members.push({ assetId: row.assetId });
-    else if (row.memberFunctionId !== null) group.members.push({ functionId: row.memberFunctionId });
-  }
-  return byFunction;
-}
 
 export interface FunctionListQuery {
   tier?: FunctionTier;

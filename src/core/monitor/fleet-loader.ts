@@ -1,0 +1,216 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../store/client.js';
+import {
+  assets,
+  assetStates,
+  checks,
+  checkStates,
+  dependencyGroups,
+  functionStates,
+  groupMembers,
+  incidents,
+  maintenanceWindows,
+  missionFunctions,
+} from '../store/schema/index.js';
+import { assessFunctions } from '../domain/impact.js';
+import { STATUS_FROM_CODE } from './check-state.js';
+import { IdIndex } from './id-index.js';
+import { AssetNode, CheckRecord, copyState, Sharing } from './monitor-records.js';
+import { isAvailable } from './fleet-evaluation.js';
+import type { FunctionNode, LoadedFleet } from './fleet-state.js';
+
+type CheckStateRow = typeof checkStates.$inferSelect;
+type FunctionStateRow = typeof functionStates.$inferSelect;
+interface MemberRow {
+  functionId: number;
+  groupId: number;
+  name: string;
+  k: number;
+  assetId: number | null;
+  memberFunctionId: number | null;
+}
+
+/**
+ * Reads definitions and stored states; streaks in memory are kept for the checks in `previous`
+ * that remain. Functions seen for the first time get their stored state written here.
+ */
+export async function loadFleet(db: Db, now: number, previous: IdIndex<CheckRecord>): Promise<LoadedFleet> {
+  const [checkRows, checkStateRows, assetRows, assetStateRows, functionRows, functionStateRows, memberRows, openRows, windowRows] =
+    await Promise.all([
+      db.select().from(checks),
+      db.select().from(checkStates),
+      db.select().from(assets),
+      db.select().from(assetStates),
+      db.select().from(missionFunctions),
+      db.select().from(functionStates),
+      db
+        .select({ functionId: dependencyGroups.functionId, groupId: dependencyGroups.id, name: dependencyGroups.name, k: dependencyGroups.k, assetId: groupMembers.assetId, memberFunctionId: groupMembers.memberFunctionId })
+        .from(dependencyGroups)
+        .leftJoin(groupMembers, eq(groupMembers.groupId, dependencyGroups.id))
+        .orderBy(dependencyGroups.functionId, dependencyGroups.position, groupMembers.position),
+      db.select().from(incidents).where(eq(incidents.state, 'open')),
+      db.select().from(maintenanceWindows),
+    ]);
+
+  const sharing = new Sharing();
+  const storedAssetStates = new Map(assetStateRows.map((r) => [r.assetId, r]));
+  const assetIndex = new IdIndex(assetRows.map((row) => [row.id, new AssetNode(row, sharing, storedAssetStates.get(row.id), now)] as const));
+  storedAssetStates.clear();
+
+  const { records, fresh } = checkRecords(checkRows, checkStateRows, previous, sharing, now);
+  const checkIndex = new IdIndex(records.map((record) => [record.id, record] as const));
+  threadChecksOnAssets(records, assetIndex);
+  // Streaks that were in flight before a restart come back from the recent raw results.
+  if (fresh.length) await rebuildStreaks(db, checkIndex, fresh, now);
+
+  const storedFunctionStates = new Map(functionStateRows.map((r) => [r.functionId, r]));
+  const graph = functionGraph(functionRows, storedFunctionStates, memberRows, now);
+  await assessNewFunctions(db, graph.functions, storedFunctionStates, assetIndex);
+
+  return {
+    checks: checkIndex,
+    assets: assetIndex,
+    ...graph,
+    openIncidents: new Map(openRows.map((row) => [row.ref, { ref: row.ref, assetId: row.assetId, functionIds: row.functionIds, severity: row.severity }])),
+    windows: windowRows,
+  };
+}
+
+/** One record per check row, carrying over the state of the checks already in memory. */
+function checkRecords(
+  checkRows: Array<typeof checks.$inferSelect>,
+  checkStateRows: CheckStateRow[],
+  previous: IdIndex<CheckRecord>,
+  sharing: Sharing,
+  now: number,
+): { records: CheckRecord[]; fresh: number[] } {
+  const storedCheckStates = new Map(checkStateRows.map((r) => [r.checkId, r]));
+  const fresh: number[] = [];
+  const records: CheckRecord[] = [];
+  for (const row of checkRows) {
+    const record = new CheckRecord(row, sharing, now);
+    const known = previous.get(row.id);
+    const stored = storedCheckStates.get(row.id);
+    if (known) {
+      copyState(known, record);
+    } else {
+      fresh.push(row.id);
+      if (stored) {
+        record.status = sharing.string(stored.status);
+        record.since = stored.since;
+        record.streakStartedAt = stored.since;
+        record.message = stored.message;
+      }
+    }
+    records.push(record);
+  }
+  return { records, fresh };
+}
+
+function threadChecksOnAssets(records: CheckRecord[], assetIndex: IdIndex<AssetNode>): void {
+  // Threaded from the last so each asset's list runs in id order.
+  for (let i = records.length - 1; i >= 0; i--) {
+    const record = records[i]!;
+    const asset = assetIndex.get(record.assetId);
+    if (asset) {
+      record.nextOnAsset = asset.firstCheck;
+      asset.firstCheck = record;
+    }
+  }
+}
+
+/**
+ * One query for all of them: each check's latest results, as many as its thresholds look at,
+ * from a window a few intervals deep (a day for cron checks), so the scan stays bounded.
+ */
+async function rebuildStreaks(db: Db, checkIndex: IdIndex<CheckRecord>, checkIds: number[], now: number) {
+  const wanted = new Set(checkIds);
+  const rows = await db.all<{ checkId: number; status: number; ts: number }>(sql`
+    select check_id as checkId, status, ts from (
+      select r.check_id, r.status, r.ts,
+        row_number() over (partition by r.check_id order by r.ts desc) as rn,
+        max(c.failure_threshold, c.success_threshold) as depth
+      from check_results r join checks c on c.id = r.check_id
+      where r.ts >= ${now} - coalesce(c.interval_seconds, 86400) * 1000 * (max(c.failure_threshold, c.success_threshold) + 2)
+    ) where rn <= depth
+    order by check_id, ts desc`);
+  const recentByCheck = new Map<number, Array<{ status: number; ts: number }>>();
+  for (const row of rows) {
+    if (!wanted.has(row.checkId)) continue;
+    const list = recentByCheck.get(row.checkId) ?? [];
+    list.push(row);
+    recentByCheck.set(row.checkId, list);
+  }
+  for (const [checkId, recent] of recentByCheck) {
+    const latest = recent[0]!;
+    let count = 0;
+    let startedAt = latest.ts;
+    for (const r of recent) {
+      if (r.status !== latest.status) break;
+      count++;
+      startedAt = r.ts;
+    }
+    const record = checkIndex.get(checkId)!;
+    record.streakStatus = STATUS_FROM_CODE[latest.status]!;
+    record.streakCount = count;
+    record.streakStartedAt = startedAt;
+    record.lastObservedAt = latest.ts;
+  }
+}
+
+/** The functions with their k-of-n groups, and the edges read the other way for the closure. */
+function functionGraph(
+  functionRows: Array<typeof missionFunctions.$inferSelect>,
+  storedFunctionStates: Map<number, FunctionStateRow>,
+  memberRows: MemberRow[],
+  now: number,
+): Pick<LoadedFleet, 'functions' | 'functionsByAsset' | 'dependents'> {
+  const functions = new Map(
+    functionRows.map((row): [number, FunctionNode] => {
+      const stored = storedFunctionStates.get(row.id);
+      return [row.id, {
+        id: row.id, key: row.key, name: row.name, tier: row.tier, groups: [],
+        status: stored?.status ?? 'operational', redundancy: stored?.redundancy ?? 'N', since: stored?.since ?? now,
+      }];
+    }),
+  );
+  const groups = new Map<number, FunctionNode['groups'][number]>();
+  const functionsByAsset = new Map<number, number[]>();
+  const dependents = new Map<number, number[]>();
+  for (const row of memberRows) {
+    const fn = functions.get(row.functionId);
+    if (!fn) continue;
+    let group = groups.get(row.groupId);
+    if (!group) {
+      group = { name: row.name, k: row.k, members: [] };
+      groups.set(row.groupId, group);
+      fn.groups.push(group);
+    }
+    if (row.assetId !== null) {
+      group.members.push({ assetId: row.assetId });
+      functionsByAsset.set(row.assetId, [...(functionsByAsset.get(row.assetId) ?? []), fn.id]);
+    } else if (row.memberFunctionId !== null) {
+      group.members.push({ functionId: row.memberFunctionId });
+      dependents.set(row.memberFunctionId, [...(dependents.get(row.memberFunctionId) ?? []), fn.id]);
+    }
+  }
+  return { functions, functionsByAsset, dependents };
+}
+
+/** A function seen for the first time starts from what its members say now, without alerts. */
+async function assessNewFunctions(
+  db: Db,
+  functions: Map<number, FunctionNode>,
+  storedFunctionStates: Map<number, FunctionStateRow>,
+  assetIndex: IdIndex<AssetNode>,
+): Promise<void> {
+  const unassessed = [...functions.values()].filter((fn) => !storedFunctionStates.has(fn.id));
+  if (!unassessed.length) return;
+  const impacts = assessFunctions([...functions.values()], (id) => isAvailable(assetIndex, id));
+  for (const fn of unassessed) {
+    const impact = impacts.get(fn.id)!;
+    fn.status = impact.status;
+    fn.redundancy = impact.redundancy;
+    await db.insert(functionStates).values({ functionId: fn.id, status: fn.status, redundancy: fn.redundancy, since: fn.since }).onConflictDoNothing();
+  }
+}
