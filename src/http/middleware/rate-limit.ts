@@ -21,7 +21,7 @@ const MAX_TRACKED = 10_000;
 export class FailedAttempts {
   private readonly failures = new Map<string, number[]>();
   constructor(
-    readonly policy: FailedAttemptPolicy,
+    private readonly policy: FailedAttemptPolicy,
     private readonly clientAddress: ClientAddressLookup,
   ) {}
 
