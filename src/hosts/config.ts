@@ -60,7 +60,9 @@ export interface AppConfig {
   /** Where people reach this instance; used for links in alerts. */
   publicUrl: string | undefined;
   /** Failed token attempts allowed per client address within the window, before 429. */
-  failedAttempts: { maxFailures: number; windowMs: number; trustForwardedFor: boolean };
+  failedAttempts: { maxFailures: number; windowMs: number };
+  /** Node: take the client's address from the last X-Forwarded-For entry (only behind a proxy you run). */
+  trustForwardedFor: boolean;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -97,7 +99,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     failedAttempts: {
       maxFailures: c.COOPWATCH_AUTH_FAILURE_LIMIT,
       windowMs: c.COOPWATCH_AUTH_FAILURE_WINDOW_SECONDS * 1000,
-      trustForwardedFor: c.COOPWATCH_TRUST_FORWARDED_FOR === '1',
     },
+    trustForwardedFor: c.COOPWATCH_TRUST_FORWARDED_FOR === '1',
   };
 }

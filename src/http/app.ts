@@ -19,7 +19,7 @@ import { webhookRoutes } from './api/webhooks/index.js';
 import { pageRoutes } from './pages/index.js';
 import { demoRoutes, type DemoFleetControl } from './api/demo/index.js';
 import { authenticate, requires } from './middleware/auth.js';
-import { DEFAULT_FAILED_ATTEMPT_POLICY, FailedAttempts, type FailedAttemptPolicy } from './middleware/rate-limit.js';
+import { DEFAULT_FAILED_ATTEMPT_POLICY, FailedAttempts, type ClientAddressLookup, type FailedAttemptPolicy } from './middleware/rate-limit.js';
 import { createRouter } from './env.js';
 import { errorResponse, notFoundResponse } from './middleware/errors.js';
 import { functionRoutes } from './api/functions/index.js';
@@ -49,6 +49,11 @@ export interface AppDeps {
   demoFleet?: DemoFleetControl;
   /** Failed sign-in attempts allowed per client address and window (COOPWATCH_AUTH_*). */
   failedAttempts?: Partial<FailedAttemptPolicy>;
+  /**
+   * The client's address, from the host's connection (hono's getConnInfo for its adapter). Absent
+   * for in-process requests (`app.request()` in tests): every caller then counts as one address.
+   */
+  clientAddress?: ClientAddressLookup;
   /** Serves the Swagger UI files under /vendor/swagger-ui-dist/, so /docs works offline. */
   swaggerAssets?: MiddlewareHandler;
 }
@@ -57,7 +62,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const app = createRouter();
   const now = deps.now ?? Date.now;
-  const failedAttempts = new FailedAttempts({ ...DEFAULT_FAILED_ATTEMPT_POLICY, ...deps.failedAttempts });
+  const failedAttempts = new FailedAttempts({ ...DEFAULT_FAILED_ATTEMPT_POLICY, ...deps.failedAttempts }, deps.clientAddress ?? (() => undefined));
 
   app.onError(errorResponse);
   app.notFound(notFoundResponse);

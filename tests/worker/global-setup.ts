@@ -39,9 +39,3 @@ export default async function setup(project: TestProject) {
   project.provide('fixtureUrl', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
 }
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    fixtureUrl: string;
-  }
-}

@@ -1,7 +1,8 @@
-// The hot write: raw check results, thousands a second. On a synchronous SQLite client (better-
-// sqlite3 on Node) one prepared statement, kept per connection, runs once per row inside the
+// The hot write: raw check results, thousands a second. Where the driver prepares statements
+// (better-sqlite3 on Node) one prepared statement, kept per connection, runs once per row inside the
 // batch's transaction: no SQL is built or prepared per batch. Elsewhere (D1) the rows go through
 // drizzle as multi-row inserts split to the driver's parameter limit. Both store the same rows.
+import { storeCapabilitiesOf, type PreparedStatement, type StoreCapabilities } from '../store/capabilities.js';
 import { insertChunks, type Db, type Statement } from '../store/client.js';
 import { checkResults } from '../store/schema/index.js';
 
@@ -10,24 +11,16 @@ export const RESULT_COLUMNS = 6;
 
 const INSERT_RESULT_SQL = 'insert into check_results (check_id, ts, status, latency_ms, jitter_ms, loss_pct) values (?, ?, ?, ?, ?, ?)';
 
-interface PreparedInsert {
-  run(...params: Array<number | null>): unknown;
-}
-interface PreparingClient {
-  prepare(sql: string): PreparedInsert;
-}
+const prepared = new WeakMap<StoreCapabilities, PreparedStatement>();
 
-const prepared = new WeakMap<object, PreparedInsert>();
-
-/** The connection's prepared insert, when the database is a synchronous client that has one. */
-function preparedInsert(db: Db): PreparedInsert | null {
-  if (typeof (db as unknown as { batch?: unknown }).batch === 'function') return null;
-  const client = (db as unknown as { $client?: Partial<PreparingClient> }).$client;
-  if (!client || typeof client.prepare !== 'function') return null;
-  let statement = prepared.get(client);
+/** The connection's prepared insert, when the driver is a synchronous one that has them. */
+function preparedInsert(db: Db): PreparedStatement | null {
+  const capabilities = storeCapabilitiesOf(db);
+  if (!capabilities.prepare) return null;
+  let statement = prepared.get(capabilities);
   if (!statement) {
-    statement = client.prepare(INSERT_RESULT_SQL);
-    prepared.set(client, statement);
+    statement = capabilities.prepare(INSERT_RESULT_SQL);
+    prepared.set(capabilities, statement);
   }
   return statement;
 }

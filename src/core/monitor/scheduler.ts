@@ -212,7 +212,7 @@ export class CheckScheduler {
   private settle(run: Run, observation: Observation | null): void {
     if (run.settled) return;
     run.settled = true;
-    clearTimeout(run.abortTimer);
+    if (run.abortTimer !== undefined) clearTimeout(run.abortTimer);
     this.runs.delete(run);
     const { entry, generation } = run;
     const { def } = entry;

@@ -86,7 +86,8 @@ function importKey(key: Uint8Array<ArrayBuffer>, usage: 'sign' | 'verify'): Prom
 }
 
 function signedContent(id: string, timestamp: number | string, body: string): Uint8Array<ArrayBuffer> {
-  return encoder.encode(`${id}.${timestamp}.${body}`);
+  // TextEncoder always returns a fresh ArrayBuffer; Workers types only say ArrayBufferLike.
+  return encoder.encode(`${id}.${timestamp}.${body}`) as Uint8Array<ArrayBuffer>;
 }
 
 function checkTimestamp(timestamp: number): void {

@@ -137,7 +137,7 @@ async function probe(runCheck: ReturnType<typeof createCheckRunner>, def: CheckD
     return { status: 'down' as const, latencyMs: null, message: err instanceof Error ? err.message : String(err) };
   } finally {
     clearTimeout(timer);
-    clearTimeout(guard);
+    if (guard !== undefined) clearTimeout(guard);
   }
 }
 

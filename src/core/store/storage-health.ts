@@ -90,11 +90,6 @@ export function registerStorageStatus(db: object, status: StorageStatus): void {
   registry.set(db, status);
 }
 
-/** Writes committed through this database handle, when its runtime counts them. */
-export function committedWritesOf(db: object): number | undefined {
-  return registry.get(db)?.writes;
-}
-
 /** The writability of this database handle, when its runtime tracks it. */
 export function storageHealthOf(db: object): StorageHealth | undefined {
   return registry.get(db)?.snapshot();

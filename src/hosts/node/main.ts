@@ -1,13 +1,12 @@
 // The Node host: embedded SQLite, the HTTP server, the running monitor, the demo fleet and the
-// housekeeping schedule. The only module (with src/hosts/node/sqlite.ts, node-probes.ts and src/hosts/node/cli.ts)
-// that knows it runs on Node.
+// housekeeping schedule (croner timers).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { asc, isNotNull } from 'drizzle-orm';
-import cron from 'node-cron';
+import { Cron } from 'croner';
 import { createApp } from '../../http/app.js';
 import { loadConfig, type AppConfig } from '../config.js';
 import type { Db } from '../../core/store/client.js';
@@ -27,6 +26,7 @@ import { refreshElementsFromFeed } from '../../core/services/satellites.js';
 import { ensureAdminToken } from '../../core/services/tokens.js';
 import { createNodeMetrics } from './metrics.js';
 import { createNodeProbeRuntime } from './probes.js';
+import { nodeClientAddress } from './client-address.js';
 
 const log = (message: string) => console.log(`[coopwatch] ${message}`);
 
@@ -78,6 +78,7 @@ export async function startNode(config: AppConfig) {
     webhooks: { allowPrivate: config.webhooks.allowPrivate, wake: () => outbox?.wake() },
     alertmanagerLabel: config.alertmanagerLabel,
     failedAttempts: config.failedAttempts,
+    clientAddress: nodeClientAddress({ trustForwardedFor: config.trustForwardedFor }),
     metrics: metrics.exposition,
     swaggerAssets: serveStatic({ root: swaggerRoot, rewriteRequestPath: (p) => p.replace(/^\/vendor\/swagger-ui-dist/, '') }),
     ...(monitoring ? { drills: { startRun: (c, id) => drillsOf().startRun(c, id), abortRun: (c, id, why) => drillsOf().abortRun(c, id, why) } } : {}),
@@ -110,24 +111,25 @@ export async function startNode(config: AppConfig) {
     runner.start();
   }
 
-  const housekeeping = !writable ? undefined : cron.schedule('* * * * *', async () => {
+  // protect: a run still going when the next is due makes that one skip, not overlap.
+  const housekeeping = !writable ? undefined : new Cron('* * * * *', { protect: true }, async () => {
     try {
       await rollUpHistory(db, Date.now());
       await pruneHistory(db, Date.now(), config.retentionDays);
     } catch (err) {
       log(`housekeeping failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-  }, { name: 'coopwatch-housekeeping', noOverlap: true });
+  });
 
   const elementsRefresh = config.elementsUrl && writable
-    ? cron.schedule('17 */6 * * *', async () => {
+    ? new Cron('17 */6 * * *', { protect: true }, async () => {
         try {
           const refreshed = await refreshElementsFromFeed(ctx, config.elementsUrl!);
           log(`orbital elements refreshed from ${config.elementsUrl}: ${JSON.stringify(refreshed)}`);
         } catch (err) {
           log(`orbital elements refresh failed: ${err instanceof Error ? err.message : String(err)}`);
         }
-      }, { name: 'coopwatch-elements', noOverlap: true })
+      })
     : undefined;
 
   let stopping = false;
@@ -135,8 +137,8 @@ export async function startNode(config: AppConfig) {
     if (stopping) return;
     stopping = true;
     setTimeout(() => process.exit(0), 5000).unref();
-    await housekeeping?.stop();
-    await elementsRefresh?.stop();
+    housekeeping?.stop();
+    elementsRefresh?.stop();
     runner?.stop();
     await outbox?.stop();
     await live?.stop();

@@ -7,7 +7,9 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { schema, type Db } from '../../core/store/client.js';
+import { registerStoreCapabilities } from '../../core/store/capabilities.js';
 import { registerStorageStatus, StorageStatus, storageProblem } from '../../core/store/storage-health.js';
+import { sqliteCapabilities } from './sqlite-capabilities.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../drizzle', import.meta.url));
 
@@ -43,8 +45,7 @@ export function openSqlite(file: string): SqliteHandle {
   client.pragma('busy_timeout = 5000');
   const orm = drizzle(client, { schema });
   migrate(orm, { migrationsFolder: MIGRATIONS_DIR });
-  registerStorageStatus(orm, storage);
-  return { db: orm as unknown as Db, close: () => client.close(), file, storage, readOnly: false };
+  return { db: register(client, orm as unknown as Db, storage), close: () => client.close(), file, storage, readOnly: false };
 }
 
 /**
@@ -61,12 +62,18 @@ function openReadOnlyCopy(file: string, cause: unknown, storage: StorageStatus):
   const code = String((cause as { code?: unknown }).code);
   storage.failed(Object.assign(new Error(`${file} cannot be opened for writing (${code}); serving a read-only copy taken at ${new Date().toISOString()}`), { code: 'SQLITE_READONLY' }));
   const orm = drizzle(client, { schema });
-  registerStorageStatus(orm, storage);
   const close = () => {
     client.close();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { db: orm as unknown as Db, close, file, storage, readOnly: true };
+  return { db: register(client, orm as unknown as Db, storage), close, file, storage, readOnly: true };
+}
+
+/** Attaches what core reads through the handle: its storage status and the driver's capabilities. */
+function register(client: Database.Database, db: Db, storage: StorageStatus): Db {
+  registerStorageStatus(db, storage);
+  registerStoreCapabilities(db, sqliteCapabilities(client, db, storage));
+  return db;
 }
 
 type Method = (...args: unknown[]) => unknown;

@@ -7,6 +7,7 @@ import dns from 'node:dns';
 import type { LookupAddress, LookupAllOptions, LookupOneOptions } from 'node:dns';
 import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, request } from 'undici';
+import type { Send, SendResult } from '../../core/outbox/dispatcher.js';
 import {
   assertResolvedAddressAllowed,
   checkDestinationUrl,
@@ -35,23 +36,21 @@ export interface WebhookSenderOptions {
   resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
 }
 
-export interface WebhookRequest {
-  url: string;
-  headers: Record<string, string>;
-  body: string;
+type SendRequest = Parameters<Send>[0];
+
+/** The dispatcher's Send port (core/outbox), with a signal to cancel the attempt. */
+export interface WebhookRequest extends SendRequest {
   /** Cancels the attempt (e.g. on shutdown); the timeout applies as well. */
   signal?: AbortSignal;
 }
 
-export interface WebhookResponse {
-  status: number;
-  /** Response headers, names in lower case, repeated values joined with ", ". */
-  headers: Record<string, string>;
-  /** At most maxResponseBytes of the body, decoded as UTF-8. */
-  bodySnippet: string;
+/**
+ * What the dispatcher reads (headers named in lower case, repeated values joined with ", ";
+ * latency from sending the request to the end of the capped body), and whether the body was cut.
+ */
+export interface WebhookResponse extends SendResult {
+  /** The body was longer than maxResponseBytes; bodySnippet holds that much, decoded as UTF-8. */
   bodyTruncated: boolean;
-  /** From sending the request to the end of the (capped) body. */
-  latencyMs: number;
 }
 
 export type WebhookSendErrorKind = 'destination_refused' | 'timeout' | 'aborted' | 'network';

@@ -1,11 +1,11 @@
 /// <reference types="@cloudflare/workers-types" />
 // The Workers host: the same app with its database built per request from the D1 binding, and a
 // scheduled handler that runs the engine once per Cron Trigger (see scheduled-tick.ts).
-import { drizzle } from 'drizzle-orm/d1';
 import { createFetchSender } from './webhook-sender.js';
+import { workersClientAddress } from './client-address.js';
+import { openD1 } from './d1.js';
 import { createApp } from '../../http/app.js';
 import { loadConfig, type AppConfig } from '../config.js';
-import { schema, type Db } from '../../core/store/client.js';
 import { SYSTEM_ACTOR } from '../../core/domain/roles.js';
 import { refreshElementsFromFeed } from '../../core/services/satellites.js';
 import { ensureAdminToken } from '../../core/services/tokens.js';
@@ -24,7 +24,7 @@ const TICK_PERIOD_MS = 60_000;
 /** Workers allow six simultaneous open connections per invocation. */
 const PROBE_CONCURRENCY = 6;
 
-const database = (env: Env): Db => drizzle(env.DB, { schema }) as unknown as Db;
+const database = (env: Env) => openD1(env.DB);
 
 let config: AppConfig | undefined;
 let bootstrapped: Promise<unknown> | undefined;
@@ -57,6 +57,7 @@ function appFor(env: Env) {
     alertmanagerLabel: cfg.alertmanagerLabel,
     // Counted per isolate: a guess spread over many isolates is limited less tightly than on Node.
     failedAttempts: cfg.failedAttempts,
+    clientAddress: workersClientAddress,
     unsupportedCheckKinds: UNSUPPORTED_ON_WORKERS,
     // Nothing runs between requests: each call loads the engine, acts, and the next tick goes on.
     drills: {

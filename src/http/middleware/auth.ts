@@ -3,7 +3,6 @@ import { UnauthenticatedError } from '../../core/domain/errors.js';
 import { authorize, type Permission } from '../../core/domain/roles.js';
 import { authenticateToken } from '../../core/services/tokens.js';
 import type { AppEnv } from '../env.js';
-import { clientAddress } from './rate-limit.js';
 
 /**
  * Reads the bearer token, if any. A token that is given but not valid is refused outright and
@@ -18,7 +17,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   }
   const failures = c.get('failedAttempts');
   const now = c.get('now')();
-  const address = clientAddress(c, failures.policy);
+  const address = failures.addressOf(c);
   failures.assertMayTry(c, address, now);
   const match = /^Bearer\s+(\S{1,512})$/i.exec(header);
   if (!match) {

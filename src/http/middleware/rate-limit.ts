@@ -2,7 +2,7 @@
 // failed too often, every further token attempt from it (bearer header or /login form) is refused
 // with 429 before the token is even looked at, so guessing gains nothing; requests without
 // credentials (public pages, push, health) and signed-in sessions are not affected, and neither
-// are other addresses. Successes are not counted. Pure: runs on Node and Workers alike.
+// are other addresses. Successes are not counted. Pure: the host supplies the client's address.
 import type { Context } from 'hono';
 import { parseIpv6 } from '../../core/outbox/destination.js';
 import { AppError } from '../../core/domain/errors.js';
@@ -11,18 +11,24 @@ export interface FailedAttemptPolicy {
   /** Failures allowed from one address within the window; the next attempt is refused. */
   maxFailures: number;
   windowMs: number;
-  /** Take the client address from the last X-Forwarded-For entry (only behind a proxy you run). */
-  trustForwardedFor?: boolean;
 }
 
-export const DEFAULT_FAILED_ATTEMPT_POLICY: FailedAttemptPolicy = { maxFailures: 30, windowMs: 60_000, trustForwardedFor: false };
+export const DEFAULT_FAILED_ATTEMPT_POLICY: FailedAttemptPolicy = { maxFailures: 30, windowMs: 60_000 };
 
 /** Addresses tracked at most; beyond this the stalest are forgotten first. */
 const MAX_TRACKED = 10_000;
 
 export class FailedAttempts {
   private readonly failures = new Map<string, number[]>();
-  constructor(readonly policy: FailedAttemptPolicy = DEFAULT_FAILED_ATTEMPT_POLICY) {}
+  constructor(
+    private readonly policy: FailedAttemptPolicy,
+    private readonly clientAddress: ClientAddressLookup,
+  ) {}
+
+  /** Who is asking, as the key failures are counted under. */
+  addressOf(c: Context): string {
+    return addressKey(this.clientAddress(c));
+  }
 
   /** Milliseconds until `key` may try again; 0 when it may now. */
   retryAfterMs(key: string, now: number): number {
@@ -62,23 +68,14 @@ export class FailedAttempts {
 }
 
 /**
- * Who is asking, for counting failures: the socket's address on Node, Cloudflare's
- * CF-Connecting-IP on Workers (set by the edge; a client cannot forge it there). A header a
- * client can set is never believed on Node unless the operator says a proxy sets it. IPv6
- * addresses count by their /64, the block one host usually holds.
+ * The client's address as the host's connection knows it: the socket's peer on Node (or the
+ * operator's proxy's X-Forwarded-For), Cloudflare's CF-Connecting-IP on Workers. Undefined when
+ * the host cannot tell.
  */
-export function clientAddress(c: Context, policy: FailedAttemptPolicy): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  let address: string | undefined;
-  if (env?.incoming) {
-    address = env.incoming.socket?.remoteAddress;
-    if (policy.trustForwardedFor) {
-      const forwarded = c.req.header('x-forwarded-for')?.split(',').map((s) => s.trim()).filter(Boolean);
-      if (forwarded?.length) address = forwarded[forwarded.length - 1];
-    }
-  } else {
-    address = c.req.header('cf-connecting-ip');
-  }
+export type ClientAddressLookup = (c: Context) => string | undefined;
+
+/** The key failures are counted under: IPv4-mapped IPv6 as IPv4, IPv6 by its /64 (the block one host usually holds). */
+function addressKey(address: string | undefined): string {
   if (!address) return 'unknown';
   if (address.startsWith('::ffff:') && address.includes('.')) return address.slice(7);
   const v6 = parseIpv6(address);

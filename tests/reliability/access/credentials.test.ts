@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../../src/http/app.js';
+import { workersClientAddress } from '../../../src/hosts/workers/client-address.js';
 import { SESSION_HOURS } from '../../../src/core/services/sessions.js';
 import { constantTimeEqual } from '../../../src/core/services/tokens.js';
 import { clientFor, expectErrorShape, rawClient } from '../../helpers.js';
@@ -16,10 +17,10 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** An app on the same database whose clock the test moves. */
+/** An app on the same database whose clock the test moves; callers name their address as Cloudflare's edge would. */
 function withClock(base: HostileApp, policy?: { maxFailures: number; windowMs: number }) {
   const clock = { now: Date.now() };
-  const app = createApp({ database: () => base.sqlite.db, now: () => clock.now, ...(policy ? { failedAttempts: policy } : {}) });
+  const app = createApp({ database: () => base.sqlite.db, now: () => clock.now, clientAddress: workersClientAddress, ...(policy ? { failedAttempts: policy } : {}) });
   return { app, clock, call: clientFor(app, base.tokens) };
 }
 

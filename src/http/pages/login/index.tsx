@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { deleteCookie, setSignedCookie } from 'hono/cookie';
 import { closeSession, openSession, SESSION_COOKIE, SESSION_HOURS, sessionSigningKey } from '../../../core/services/sessions.js';
-import { clientAddress } from '../../middleware/rate-limit.js';
 import { Layout } from '../layout.js';
 import { verifyCsrf, type PageEnv } from '../session.js';
 
@@ -42,7 +41,7 @@ loginPages.post('/login', async (c) => {
   const token = typeof form.token === 'string' ? form.token.trim() : '';
   const now = c.get('now')();
   const failures = c.get('failedAttempts');
-  const address = clientAddress(c, failures.policy);
+  const address = failures.addressOf(c);
   const wait = failures.retryAfterMs(address, now);
   if (wait) {
     const seconds = Math.ceil(wait / 1000);

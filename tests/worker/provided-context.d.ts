@@ -1,0 +1,8 @@
+// What global-setup.ts (in Node) provides to the tests inside workerd; seen by both tsconfigs.
+export {};
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    fixtureUrl: string;
+  }
+}
