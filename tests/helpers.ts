@@ -43,11 +43,11 @@ export async function createTestApp(): Promise<TestApp> {
   };
 }
 
-/** A client for an app, the way a client would call it; `token` defaults to the admin token. */
-export function clientFor(app: ReturnType<typeof createApp>, tokens: Record<Role, string>): TestApp['call'] {
+/** A client for an app, the way a client would call it; `token` defaults to the token of `as` (admin). */
+export function clientFor(app: ReturnType<typeof createApp>, tokens: Record<Role, string>, as: Role = 'admin'): TestApp['call'] {
   return async (method, url, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
-    const token = options.token === undefined ? tokens.admin : options.token;
+    const token = options.token === undefined ? tokens[as] : options.token;
     if (token) headers.authorization = `Bearer ${token}`;
     let body: string | undefined;
     if (options.raw !== undefined) body = options.raw;

@@ -7,10 +7,9 @@ import { createApp } from '../../src/http/app.js';
 import { DrillRunner } from '../../src/core/drills/runner.js';
 import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
-import { createTestApp, expectErrorShape, rawClient, waitFor, ok } from '../helpers.js';
+import { clientFor, createTestApp, expectErrorShape, rawClient, waitFor, ok } from '../helpers.js';
 import { startTargetServer, type TargetServer } from '../support/target-server.js';
 
-type Res = { status: number; body: any; text: string; headers: Headers };
 
 /** A temp database, the app wired to a drill runner, the monitor, and one loopback target per asset. */
 async function setup(ctx: TestContext) {
@@ -30,23 +29,7 @@ async function setup(ctx: TestContext) {
     database: () => t.sqlite.db,
     drills: { startRun: (c, id) => runner!.startRun(c, id), abortRun: (c, id, why) => runner!.abortRun(c, id, why) },
   });
-  const call = async (method: string, url: string, options: { token?: string; body?: unknown } = {}): Promise<Res> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? t.tokens.planner}` };
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] = 'application/json';
-    }
-    const res = await app.request(url, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.status, body: parsed, text, headers: res.headers };
-  };
+  const call = clientFor(app, t.tokens, 'planner');
 
   const env = {
     t,

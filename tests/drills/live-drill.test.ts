@@ -9,11 +9,10 @@ import { startDemoFleet, type DemoFleet } from '../../src/hosts/node/demo/fleet.
 import { DrillRunner } from '../../src/core/drills/runner.js';
 import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
-import { createTestApp, rawClient, waitFor, ok } from '../helpers.js';
+import { clientFor, createTestApp, rawClient, waitFor, ok } from '../helpers.js';
 
 const FAILOVER_DELAY_MS = 3_000;
 
-type Call = (method: string, url: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; body: any; text: string; headers: Headers }>;
 
 /** A temp database, the app wired to a drill runner, the demo fleet, the monitor; all torn down after the test. */
 async function setup(ctx: TestContext) {
@@ -33,23 +32,7 @@ async function setup(ctx: TestContext) {
     database: () => t.sqlite.db,
     drills: { startRun: (c, id) => runner!.startRun(c, id), abortRun: (c, id, why) => runner!.abortRun(c, id, why) },
   });
-  const call: Call = async (method, url, options = {}) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? t.tokens.planner}`, ...options.headers };
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] = 'application/json';
-    }
-    const res = await app.request(url, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.status, body: parsed, text, headers: res.headers };
-  };
+  const call = clientFor(app, t.tokens, 'planner');
 
   fleet = await startDemoFleet({
     assets: [

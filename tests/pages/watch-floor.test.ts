@@ -3,7 +3,6 @@
 // fleet simulator, the live monitor and the drill runner all running in this process.
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -17,8 +16,9 @@ import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
 import { openStreamCount } from '../../src/http/pages/stream.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { seedIfEmpty } from '../../src/core/services/bootstrap.js';
-import { createTestApp, ok, rawClient, waitFor, type TestApp } from '../helpers.js';
+import { clientFor, createTestApp, ok, rawClient, waitFor, type TestApp } from '../helpers.js';
 import { openBrowser, screenshot, seriousAccessibilityViolations, type TestBrowser } from '../support/browser.js';
+import { freePort } from '../support/free-port.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEMO_SEED = fs.readFileSync(path.join(ROOT, 'seeds/demo.yaml'), 'utf8');
@@ -205,17 +205,6 @@ describe('watch floor and event stream (app.request)', () => {
 
 // ── in a real browser ────────────────────────────────────────────────────────
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe('watch floor in a browser (demo seed, demo fleet, live monitor)', () => {
   let t: TestApp;
   let fleet: DemoFleet | undefined;
@@ -241,17 +230,7 @@ describe('watch floor in a browser (demo seed, demo fleet, live monitor)', () =>
       drills: { startRun: (c, id) => runner!.startRun(c, id), abortRun: (c, id, why) => runner!.abortRun(c, id, why) },
       demoFleet: { setFault: (key, mode) => fleet?.setFault(key, mode), faults: () => fleet?.faults() ?? {} },
     });
-    api = async (method, url, options = {}) => {
-      const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? t.tokens.admin}` };
-      let body: string | undefined;
-      if (options.body !== undefined) {
-        body = JSON.stringify(options.body);
-        headers['content-type'] = 'application/json';
-      }
-      const res = await app.request(url, { method, headers, body });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined, text, headers: res.headers };
-    };
+    api = clientFor(app, t.tokens);
     server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       // Stream requests are noted, to see the browser reconnect with Last-Event-ID.
       const fetchAndNote = (req: Request, env?: unknown) => {

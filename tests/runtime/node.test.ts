@@ -1,12 +1,12 @@
 // Starts the real server process, as `npm start` does, and talks to it over loopback.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInventoryDocument } from '../../src/core/services/inventory/document.js';
+import { freePort } from '../support/free-port.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEMO = path.join(ROOT, 'seeds/demo.yaml');
@@ -41,16 +41,6 @@ const seedEnv: Record<string, string> = fs.existsSync(DEMO) ? {} : { COOPWATCH_S
 const seedSource = (fs.existsSync(DEMO) ? fs.readFileSync(DEMO, 'utf8') : FALLBACK_SEED).replaceAll('${DEMO_FLEET_URL}', 'http://127.0.0.1:1');
 const seededAssets = parseInventoryDocument(seedSource).document.assets.length;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Server {
   child: ChildProcess;
