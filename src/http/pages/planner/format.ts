@@ -49,8 +49,6 @@ export function relative(ms: number, now: number): string {
   return delta >= 0 ? `in ${duration(delta)}` : `${duration(-delta)} ago`;
 }
 
-export const yesNo = (v: boolean | null | undefined, unknown = '—') => (v === null || v === undefined ? unknown : v ? 'yes' : 'no');
-
 export const REDUNDANCY_WORDS: Record<string, string> = {
   N: 'N (full redundancy)',
   'N-1': 'N-1 (one spare lost)',
