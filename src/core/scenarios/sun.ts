@@ -1,3 +1,5 @@
+import { DAY_MS } from '../domain/time.js';
+
 /**
  * Where the Sun is overhead, from the NOAA low-precision solar position formulas (declination
  * and equation of time from the fractional year; good to a fraction of a degree), and whether
@@ -6,7 +8,7 @@
 export function subsolarPoint(ms: number): { lat: number; lon: number } {
   const date = new Date(ms);
   const startOfYear = Date.UTC(date.getUTCFullYear(), 0, 1);
-  const dayOfYear = Math.floor((ms - startOfYear) / 86_400_000);
+  const dayOfYear = Math.floor((ms - startOfYear) / DAY_MS);
   const hour = date.getUTCHours() + date.getUTCMinutes() / 60 + date.getUTCSeconds() / 3600;
   const gamma = ((2 * Math.PI) / 365) * (dayOfYear + (hour - 12) / 24);
   const declination =

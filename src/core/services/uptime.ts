@@ -4,8 +4,9 @@ import { NotFoundError } from '../domain/errors.js';
 import { authorize } from '../domain/roles.js';
 import { availability, type Availability } from '../monitor/history.js';
 import type { ServiceContext } from './context.js';
+import { DAY_MS } from '../domain/time.js';
 
-const WINDOWS = { '24h': 86_400_000, '30d': 30 * 86_400_000, '90d': 90 * 86_400_000 } as const;
+const WINDOWS = { '24h': DAY_MS, '30d': 30 * DAY_MS, '90d': 90 * DAY_MS } as const;
 
 /** Availability over 24 h, 30 d and 90 d, from the rollups. */
 export async function uptimeOf(ctx: ServiceContext, subject: { kind: 'asset' | 'function'; id: number }): Promise<Record<keyof typeof WINDOWS, Availability>> {

@@ -5,6 +5,7 @@ import { resilienceReport } from '../../../core/services/drill-reports.js';
 import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
 import { errorResponses, json, security } from '../openapi.js';
+import { DAY_MS } from '../../../core/domain/time.js';
 
 export const reportRoutes = createRouter();
 
@@ -33,7 +34,7 @@ reportRoutes.openapi(
     const ctx = serviceContext(c);
     const query = c.req.valid('query');
     const to = query.to ? Date.parse(query.to) : ctx.now();
-    const from = query.from ? Date.parse(query.from) : to - 30 * 86_400_000;
+    const from = query.from ? Date.parse(query.from) : to - 30 * DAY_MS;
     if (from >= to) throw new InvalidInputError([{ path: 'from', message: 'must be before `to`', location: 'query' }]);
     return c.json(await recoveryReport(ctx, from, to), 200);
   },

@@ -85,7 +85,7 @@ export function TrendChart(props: TrendChartProps) {
   const all = (Object.keys(SERIES) as SeriesKey[]).flatMap((k) => props.series[k]);
   const ys = yScale(all.map((p) => p.ms), props.rtoMs);
   const from = props.fromMs;
-  const to = Math.max(props.toMs, from + 86_400_000);
+  const to = Math.max(props.toMs, from + DAY_MS);
   const x = (t: number) => r1(M.left + ((t - from) / (to - from)) * PW);
   const rtoY = ys.y(props.rtoMs);
   const titleId = `${props.id}-title`;

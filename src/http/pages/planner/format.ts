@@ -1,4 +1,5 @@
 import { utc } from '../format.js';
+import { DAY_MS } from '../../../core/domain/time.js';
 // Formatting for the planner's pages: durations, times, and words for states (never colour alone).
 
 /** A duration for people: "850 ms", "12.3 s", "4 min 10 s", "3 h 20 min", "2 d 4 h"; null → "—". */
@@ -25,7 +26,7 @@ export function shortDuration(ms: number): string {
   if (ms < 60_000) return `${+(ms / 1_000).toFixed(1)} s`;
   if (ms < 3_600_000) return `${+(ms / 60_000).toFixed(1)} min`;
   if (ms < 172_800_000) return `${+(ms / 3_600_000).toFixed(1)} h`;
-  return `${+(ms / 86_400_000).toFixed(1)} d`;
+  return `${+(ms / DAY_MS).toFixed(1)} d`;
 }
 
 /** The wall-clock time in a time zone: "2025-03-03 03:00 Asia/Tokyo". */
