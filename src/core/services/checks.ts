@@ -72,7 +72,7 @@ export function checkSettings(kind: CheckKind, input: Record<string, unknown>): 
  * A new settings block for a stored check, keeping the stored secrets the block leaves out: a push
  * block without a token keeps the token, a header sent as the mask keeps its value.
  */
-export function keepStoredSecrets(kind: CheckKind, given: Record<string, unknown>, stored: Record<string, unknown>) {
+export function keepCheckSecrets(kind: CheckKind, given: Record<string, unknown>, stored: Record<string, unknown>) {
   const block = { ...((given[kind] as Record<string, unknown> | undefined) ?? {}) };
   if (kind === 'push' && block.token === undefined && typeof stored.token === 'string') block.token = stored.token;
   const { headers, problems } = restoreMaskedHeaders(block.headers as Record<string, string> | undefined, stored.headers as Record<string, string> | undefined, [kind, 'headers']);
@@ -185,7 +185,7 @@ export async function updateCheck(ctx: ServiceContext, id: number, patch: CheckP
       throw new InvalidInputError([{ path: kind, message: `a ${check.kind} check takes a "${check.kind}" block, not "${kind}"`, location: 'body' }]);
     }
   }
-  const kept = patch[check.kind] !== undefined ? keepStoredSecrets(check.kind, patch, check.settings) : null;
+  const kept = patch[check.kind] !== undefined ? keepCheckSecrets(check.kind, patch, check.settings) : null;
   if (kept?.problems.length) throw new UnprocessableError(kept.problems.map((p) => ({ path: p.path.join('.'), message: p.message, location: 'body' as const })));
   const settings = kept ? checkSettings(check.kind, { [check.kind]: kept.block }) : check.settings;
   const problems = checkSettingsProblems(ctx, check.kind, settings);

@@ -15,7 +15,7 @@ import { maskHeaders, type SecretsIn } from './secrets.js';
 export { loadDrill, runView, type RunView };
 
 /** A hook with its header values masked: they usually carry the credential the hook needs. */
-export function maskedHook(hook: HookSpec | null): HookSpec | null {
+function maskedHook(hook: HookSpec | null): HookSpec | null {
   return hook?.headers ? { ...hook, headers: maskHeaders(hook.headers) } : hook;
 }
 

@@ -3,7 +3,7 @@
 // file leaves a token out or sends the mask, so applying a masked export changes nothing.
 import type { InventoryDocument } from '../../domain/document.js';
 import { UnprocessableError, type ErrorDetail } from '../../domain/errors.js';
-import { keepStoredSecrets as keepStoredCheckSecrets, maskedSettings } from '../checks.js';
+import { keepCheckSecrets, maskedSettings } from '../checks.js';
 import { maskHeaders, restoreMaskedHeaders } from '../secrets.js';
 import { withLocation, type Locate } from './document.js';
 import type { StoredExercises } from './exercises.js';
@@ -40,7 +40,7 @@ export function keepStoredSecrets(document: InventoryDocument, current: Inventor
     const before = storedChecks.get(check.key);
     const storedSettings = (before?.kind === check.kind ? before[check.kind] : undefined) as Record<string, unknown> | undefined;
     if (check[check.kind] === undefined && storedSettings?.token === undefined) return;
-    const { block, problems: found } = keepStoredCheckSecrets(check.kind, check, storedSettings ?? {});
+    const { block, problems: found } = keepCheckSecrets(check.kind, check, storedSettings ?? {});
     problems.push(...found.map((p) => withLocation(locate, ['checks', i, ...p.path], p.message)));
     Object.assign(check, { [check.kind]: check.kind === 'push' ? { graceSeconds: 10, ...block } : block });
   });
