@@ -214,6 +214,47 @@ describe('push checks', () => {
   });
 });
 
+describe('secrets', () => {
+  it('show only in the answer that creates the check; GET, list and PATCH answers read ********', async () => {
+    const token = 'operator-chosen-token-0002';
+    const push = await create({ key: 'p1', assetId, kind: 'push', push: { token } });
+    const http = await create(httpCheck('with-auth', { http: { url: 'https://svalbard.example.net/health', headers: { Authorization: 'Bearer station-secret-1' } } }));
+    expect([push.push.token, push.pushUrl, http.http.headers.Authorization]).toEqual([token, `/api/push/${token}`, 'Bearer station-secret-1']);
+    const answers = [
+      await t.call('GET', `/api/checks/${push.id}`, { token: t.tokens.viewer }),
+      await t.call('GET', `/api/checks/${http.id}`, { token: t.tokens.admin }),
+      await t.call('GET', '/api/checks', { token: t.tokens.officer }),
+      await t.call('PATCH', `/api/checks/${push.id}`, { body: { enabled: false } }),
+    ];
+    for (const res of answers) {
+      expect(res.status).toBe(200);
+      expect(res.text).not.toContain(token);
+      expect(res.text).not.toContain('station-secret-1');
+    }
+    expect([answers[0]!.body.push.token, answers[0]!.body.pushUrl, answers[1]!.body.http.headers]).toEqual(['********', '/api/push/********', { Authorization: '********' }]);
+  });
+
+  it('PATCH keeps the stored ones it leaves out or sends back masked, and changes those it gives', async () => {
+    const token = 'operator-chosen-token-0003';
+    const push = await create({ key: 'p1', assetId, kind: 'push', push: { token } });
+    const http = await create(httpCheck('with-auth', { http: { url: 'https://svalbard.example.net/health', headers: { Authorization: 'Bearer old', 'X-Station': 'svalbard' } } }));
+    const stored = (id: number) => JSON.parse((rawClient(t.sqlite).prepare('select settings from checks where id = ?').get(id) as { settings: string }).settings);
+
+    expect((await t.call('PATCH', `/api/checks/${push.id}`, { body: { push: { graceSeconds: 30 } } })).status).toBe(200);
+    expect(stored(push.id)).toEqual({ token, graceSeconds: 30 });
+    expect((await t.call('POST', `/api/push/${token}`, { token: null })).status).toBe(200);
+
+    const masked = { url: 'https://svalbard.example.net/health', headers: { authorization: '********', 'X-Station': 'svalbard-2' } };
+    expect((await t.call('PATCH', `/api/checks/${http.id}`, { body: { http: masked } })).status).toBe(200);
+    expect(stored(http.id).headers).toEqual({ authorization: 'Bearer old', 'X-Station': 'svalbard-2' });
+    expect((await t.call('PATCH', `/api/checks/${http.id}`, { body: { http: { ...masked, headers: { Authorization: 'Bearer new' } } } })).status).toBe(200);
+    expect(stored(http.id).headers).toEqual({ Authorization: 'Bearer new' });
+
+    const { paths } = await refused('PATCH', `/api/checks/${http.id}`, { body: { http: { ...masked, headers: { 'X-Other': '********' } } } }, 422);
+    expect(paths).toEqual(['http.headers.X-Other']);
+  });
+});
+
 describe('roles', () => {
   it('viewers read; only admins write; no token is 401', async () => {
     const check = await create(httpCheck('svalbard-health'));

@@ -1,12 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/core/domain/enums.js';
 import { mintToken } from '../../src/core/services/tokens.js';
-import { createTestApp, expectErrorShape, tableCounts, type TestApp } from '../helpers.js';
+import { createTestApp, expectErrorShape, rawClient, tableCounts, type TestApp } from '../helpers.js';
+import { leaks, SEEDED, seedSecretRecords, storedSecrets } from '../reliability/access/stored-secrets.js';
 
 interface Fixture {
   assetId: number;
   functionId: number;
   spareTokenId: number;
+  pushCheckId: number;
+  httpCheckId: number;
+  drillId: number;
+  webhookId: number;
 }
 type Request = { body?: unknown; raw?: string; headers?: Record<string, string> };
 
@@ -19,6 +24,8 @@ interface Route {
   ok: number;
   /** A request that fails validation, sent by callers who must be refused before validation. */
   invalid: Request;
+  /** The one answer allowed to show stored secrets (an admin's export with them). */
+  showsSecrets?: boolean;
 }
 
 const yaml = { 'content-type': 'application/yaml' };
@@ -64,6 +71,35 @@ const ROUTES: Route[] = [
     invalid: { body: { role: 'superuser' } },
   },
   { method: 'DELETE', path: (f) => `/api/tokens/${f.spareTokenId}`, min: 'admin', ok: 200, valid: {}, invalid: {} },
+  // Routes whose answers could carry a secret: the records the fixture seeds hold one of each kind.
+  { method: 'GET', path: () => '/api/checks?limit=500', min: 'viewer', valid: {}, ok: 200, invalid: {} },
+  { method: 'GET', path: (f) => `/api/checks/${f.pushCheckId}`, min: 'viewer', valid: {}, ok: 200, invalid: {} },
+  { method: 'GET', path: (f) => `/api/checks/${f.httpCheckId}`, min: 'viewer', valid: {}, ok: 200, invalid: {} },
+  {
+    method: 'POST', path: () => '/api/checks', min: 'admin', ok: 201,
+    valid: { body: { key: 'new-heartbeat', assetId: 1, kind: 'push' } },
+    invalid: { body: { key: 'new-heartbeat', kind: 'nope' } },
+  },
+  {
+    method: 'PATCH', path: (f) => `/api/checks/${f.pushCheckId}`, min: 'admin', ok: 200,
+    valid: { body: { push: { graceSeconds: 30 } } },
+    invalid: { body: { intervalSeconds: 'often' } },
+  },
+  {
+    method: 'PATCH', path: (f) => `/api/checks/${f.httpCheckId}`, min: 'admin', ok: 200,
+    valid: { body: { http: { url: 'https://station.example/health', headers: { Authorization: '********' } } } },
+    invalid: { body: { http: { url: 'nope' } } },
+  },
+  { method: 'GET', path: () => '/api/drills', min: 'viewer', valid: {}, ok: 200, invalid: {} },
+  { method: 'GET', path: (f) => `/api/drills/${f.drillId}`, min: 'viewer', valid: {}, ok: 200, invalid: {} },
+  { method: 'GET', path: () => '/api/webhooks', min: 'admin', valid: {}, ok: 200, invalid: {} },
+  { method: 'GET', path: (f) => `/api/webhooks/${f.webhookId}`, min: 'admin', valid: {}, ok: 200, invalid: {} },
+  {
+    method: 'PATCH', path: (f) => `/api/webhooks/${f.webhookId}`, min: 'admin', ok: 200,
+    valid: { body: { name: 'PagerDuty', routingKey: '********' } },
+    invalid: { body: { enabled: 'yes' } },
+  },
+  { method: 'GET', path: () => '/api/inventory?includeSecrets=true', min: 'admin', valid: {}, ok: 200, invalid: {}, showsSecrets: true },
 ];
 
 type Caller = 'no token' | 'unknown token' | Role;
@@ -74,10 +110,12 @@ function expectedStatus(route: Route, caller: Caller): number {
   return ROLES.indexOf(caller) >= ROLES.indexOf(route.min) ? route.ok : 403;
 }
 
-const ROWS = ROUTES.flatMap((route) => CALLERS.map((caller) => ({ route, caller, label: `${route.method} ${route.path({ assetId: 1, functionId: 1, spareTokenId: 5 }).replace(/\/\d+$/, '/{id}')}`, expected: expectedStatus(route, caller) })));
+const LABEL_IDS: Fixture = { assetId: 1, functionId: 2, spareTokenId: 3, pushCheckId: 4, httpCheckId: 5, drillId: 6, webhookId: 7 };
+const ROWS = ROUTES.flatMap((route) => CALLERS.map((caller) => ({ route, caller, label: `${route.method} ${route.path(LABEL_IDS).replace(/\/\d+$/, '/{id}')}`, expected: expectedStatus(route, caller) })));
 
 let t: TestApp;
 let fixture: Fixture;
+let seededSecrets: string[];
 
 beforeEach(async () => {
   t = await createTestApp();
@@ -85,7 +123,9 @@ beforeEach(async () => {
   const fn = await t.call('POST', '/api/functions', { body: { key: 'fn-fixture', name: 'Fixture', tier: 'MEF', rtoSeconds: 60, mtdSeconds: 60 } });
   const spare = await mintToken(t.ctx, { name: 'spare', role: 'viewer' });
   if (asset.status !== 201 || fn.status !== 201) throw new Error('setup failed');
-  fixture = { assetId: asset.body.id, functionId: fn.body.id, spareTokenId: spare.id };
+  const secretHolders = await seedSecretRecords(t.ctx, asset.body.id);
+  seededSecrets = storedSecrets(rawClient(t.sqlite));
+  fixture = { assetId: asset.body.id, functionId: fn.body.id, spareTokenId: spare.id, ...secretHolders };
 });
 afterEach(() => t.close());
 
@@ -102,6 +142,10 @@ describe('role matrix', () => {
     const before = tableCounts(t.sqlite);
     const res = await t.call(route.method, route.path(fixture), { token, ...request });
     expect(res.status, res.text).toBe(expected);
+    // No answer shows a secret stored before it, except an admin's export that asks for them.
+    if (route.showsSecrets && sufficient) {
+      for (const secret of [SEEDED.pushToken, SEEDED.httpHeader, SEEDED.injectHeader, SEEDED.rollbackHeader]) expect(res.text).toContain(secret);
+    } else expect(leaks('answer', res.text, seededSecrets)).toEqual([]);
     if (!sufficient) {
       const error = expectErrorShape(res, expected);
       expect(error.code).toBe(expected === 401 ? 'unauthenticated' : 'forbidden');

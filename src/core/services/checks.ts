@@ -11,6 +11,7 @@ import type { ServiceContext } from './context.js';
 import { recordEvent } from '../store/events.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 import { randomBase64Url } from '../domain/random.js';
+import { maskHeaders, restoreMaskedHeaders, SECRET_MASK, type SecretsIn } from './secrets.js';
 
 type StateRow = typeof checkStates.$inferSelect | null;
 
@@ -29,13 +30,23 @@ export function checkAttributes(row: CheckRow) {
   };
 }
 
-export function checkView(row: CheckRow, state: StateRow) {
+/** A check's settings with its secrets (a push token, HTTP header values) masked. */
+export function maskedSettings(settings: Record<string, unknown>): Record<string, unknown> {
+  const masked = { ...settings };
+  if (typeof masked.token === 'string') masked.token = SECRET_MASK;
+  if (masked.headers && typeof masked.headers === 'object') masked.headers = maskHeaders(masked.headers as Record<string, string>);
+  return masked;
+}
+
+/** The check as answers show it; its secrets only in the answer that created it. */
+export function checkView(row: CheckRow, state: StateRow, secrets: SecretsIn = 'masked') {
+  const settings = secrets === 'shown' ? row.settings : maskedSettings(row.settings);
   return {
     id: row.id,
     key: row.key,
     assetId: row.assetId,
-    ...checkAttributes(row),
-    ...(row.kind === 'push' ? { pushUrl: `/api/push/${String(row.settings.token)}` } : {}),
+    ...checkAttributes({ ...row, settings }),
+    ...(row.kind === 'push' ? { pushUrl: `/api/push/${String(settings.token)}` } : {}),
     status: state?.status ?? 'unknown',
     statusSince: isoTime(state?.since ?? null),
     message: state?.message ?? null,
@@ -55,6 +66,18 @@ export function checkSettings(kind: CheckKind, input: Record<string, unknown>): 
   const block = (input[kind] as Record<string, unknown> | undefined) ?? {};
   if (kind === 'push') return { graceSeconds: 10, ...block, token: block.token ?? generatePushToken() };
   return block;
+}
+
+/**
+ * A new settings block for a stored check, keeping the stored secrets the block leaves out: a push
+ * block without a token keeps the token, a header sent as the mask keeps its value.
+ */
+export function keepCheckSecrets(kind: CheckKind, given: Record<string, unknown>, stored: Record<string, unknown>) {
+  const block = { ...((given[kind] as Record<string, unknown> | undefined) ?? {}) };
+  if (kind === 'push' && block.token === undefined && typeof stored.token === 'string') block.token = stored.token;
+  const { headers, problems } = restoreMaskedHeaders(block.headers as Record<string, string> | undefined, stored.headers as Record<string, string> | undefined, [kind, 'headers']);
+  if (headers) block.headers = headers;
+  return { block, problems };
 }
 
 export function settingsColumns(settings: Record<string, unknown>) {
@@ -135,7 +158,8 @@ export async function createCheck(ctx: ServiceContext, input: CheckCreateInput):
     recordEvent(ctx, { type: 'check.created', subjectKind: 'check', subjectId: sql`(select id from checks where key = ${input.key})`, subjectKey: input.key, data: { assetId: input.assetId, kind: input.kind } }),
   ]);
   const [row] = await ctx.db.select({ id: checks.id }).from(checks).where(eq(checks.key, input.key));
-  return getCheck(ctx, row!.id);
+  const created = await loadCheck(ctx.db, row!.id);
+  return checkView(created.check, created.state, 'shown');
 }
 
 export function scheduleColumns(input: {
@@ -161,7 +185,9 @@ export async function updateCheck(ctx: ServiceContext, id: number, patch: CheckP
       throw new InvalidInputError([{ path: kind, message: `a ${check.kind} check takes a "${check.kind}" block, not "${kind}"`, location: 'body' }]);
     }
   }
-  const settings = patch[check.kind] !== undefined ? checkSettings(check.kind, patch) : check.settings;
+  const kept = patch[check.kind] !== undefined ? keepCheckSecrets(check.kind, patch, check.settings) : null;
+  if (kept?.problems.length) throw new UnprocessableError(kept.problems.map((p) => ({ path: p.path.join('.'), message: p.message, location: 'body' as const })));
+  const settings = kept ? checkSettings(check.kind, { [check.kind]: kept.block }) : check.settings;
   const problems = checkSettingsProblems(ctx, check.kind, settings);
   if (problems.length) throw new InvalidInputError(problems.map((p) => ({ ...p, location: 'body' as const })));
   const merged = { ...check, ...patch };

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { commitAtomically, type Db } from '../store/client.js';
-import { assets, drillFindings, drillRuns, drills, missionFunctions, scenarios, type DrillRow, type DrillRunRow } from '../store/schema/index.js';
+import { assets, drillFindings, drillRuns, drills, missionFunctions, scenarios, type DrillRow, type DrillRunRow, type HookSpec } from '../store/schema/index.js';
 import { ConflictError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
 import { authorize } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
@@ -10,10 +10,18 @@ import { recordEvent } from '../store/events.js';
 import { idsIn } from '../store/ids.js';
 import { loadDrill } from '../drills/drill-queries.js';
 import { runView, type RunView } from '../drills/run-view.js';
+import { maskHeaders, type SecretsIn } from './secrets.js';
 
 export { loadDrill, runView, type RunView };
 
-export function drillView(row: DrillRow) {
+/** A hook with its header values masked: they usually carry the credential the hook needs. */
+function maskedHook(hook: HookSpec | null): HookSpec | null {
+  return hook?.headers ? { ...hook, headers: maskHeaders(hook.headers) } : hook;
+}
+
+/** The drill as answers show it; its hooks' header values only in the answer that created it. */
+export function drillView(row: DrillRow, secrets: SecretsIn = 'masked') {
+  const hook = (h: HookSpec | null) => (secrets === 'shown' ? h : maskedHook(h));
   return {
     id: row.id,
     key: row.key,
@@ -24,8 +32,8 @@ export function drillView(row: DrillRow) {
     blastRadius: row.blastRadius,
     exerciseType: row.exerciseType,
     mode: row.mode,
-    injectHook: row.injectHook,
-    rollbackHook: row.rollbackHook,
+    injectHook: hook(row.injectHook),
+    rollbackHook: hook(row.rollbackHook),
     hypothesis: row.hypothesis,
     guardrails: row.guardrails,
     cron: row.cron,
@@ -38,7 +46,7 @@ export function drillView(row: DrillRow) {
 
 export async function listDrills(ctx: ServiceContext) {
   authorize(ctx.actor, 'read');
-  return (await ctx.db.select().from(drills).orderBy(asc(drills.id))).map(drillView);
+  return (await ctx.db.select().from(drills).orderBy(asc(drills.id))).map((row) => drillView(row));
 }
 
 export async function getDrill(ctx: ServiceContext, id: number) {
@@ -82,7 +90,7 @@ export async function createDrill(ctx: ServiceContext, input: DrillInput) {
     recordEvent(ctx, { type: 'drill.created', subjectKind: 'drill', subjectId: sql`(select id from drills where key = ${input.key})`, subjectKey: input.key }),
   ]);
   const [row] = await ctx.db.select().from(drills).where(eq(drills.key, input.key));
-  return drillView(row!);
+  return drillView(row!, 'shown');
 }
 
 export async function deleteDrill(ctx: ServiceContext, id: number) {

@@ -10,9 +10,11 @@ import { isoTime } from '../domain/time.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from '../store/events.js';
 import { idsIn } from '../store/ids.js';
+import { SECRET_MASK, type SecretsIn } from './secrets.js';
 
-/** A subscription as the API shows it: never its secret, except right after it is created or rotated. */
-export function webhookView(row: WebhookRow) {
+/** A subscription as the API shows it: its secret and routing key masked, except right after they are created (the secret also when rotated). */
+export function webhookView(row: WebhookRow, secrets: SecretsIn = 'masked') {
+  const shown = secrets === 'shown';
   return {
     id: row.id,
     name: row.name,
@@ -22,6 +24,8 @@ export function webhookView(row: WebhookRow) {
     includeDrills: row.includeDrills,
     filters: row.filters,
     hasRoutingKey: row.routingKey !== null,
+    routingKey: row.routingKey !== null && !shown ? SECRET_MASK : row.routingKey,
+    secret: shown ? row.secret : SECRET_MASK,
     enabled: row.enabled,
     disabledReason: row.disabledReason,
     rotatingUntil: isoTime(row.previousSecretExpiresAt),
@@ -48,7 +52,7 @@ async function loadWebhook(db: Db, id: number): Promise<WebhookRow> {
 
 export async function listWebhooks(ctx: ServiceContext) {
   authorize(ctx.actor, 'manageIntegrations');
-  return (await ctx.db.select().from(webhooks).orderBy(asc(webhooks.id))).map(webhookView);
+  return (await ctx.db.select().from(webhooks).orderBy(asc(webhooks.id))).map((row) => webhookView(row));
 }
 
 export async function getWebhook(ctx: ServiceContext, id: number) {
@@ -73,7 +77,7 @@ export async function createWebhook(ctx: ServiceContext, input: WebhookCreateInp
     recordEvent(ctx, { type: 'webhook.created', subjectKind: 'webhook', subjectId: sql`(select max(id) from webhooks)`, data: { url: input.url, format: input.format } }),
   ]);
   const [row] = await ctx.db.select().from(webhooks).orderBy(desc(webhooks.id)).limit(1);
-  return { ...webhookView(row!), secret };
+  return webhookView(row!, 'shown');
 }
 
 export async function updateWebhook(ctx: ServiceContext, id: number, patch: WebhookPatchInput, policy: WebhookPolicy) {
@@ -81,7 +85,8 @@ export async function updateWebhook(ctx: ServiceContext, id: number, patch: Webh
   const row = await loadWebhook(ctx.db, id);
   if (patch.url) checkUrl(patch.url, policy);
   const format = patch.format ?? row.format;
-  const routingKey = patch.routingKey === undefined ? row.routingKey : patch.routingKey;
+  // The masked routing key sent back keeps the stored one.
+  const routingKey = patch.routingKey === undefined || patch.routingKey === SECRET_MASK ? row.routingKey : patch.routingKey;
   if (format === 'pagerduty' && !routingKey) throw new InvalidInputError([{ path: 'routingKey', message: 'a pagerduty subscription needs the integration routingKey', location: 'body' }]);
   const now = ctx.now();
   const rotation = patch.rotateSecret

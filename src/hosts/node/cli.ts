@@ -14,7 +14,9 @@ import { mintToken } from '../../core/services/tokens.js';
 
 const USAGE = `usage:
   coopwatch apply -f FILE [--dry-run]     create/update the inventory (assets, functions, checks, satellites, scenarios, drills, status pages) by key
-  coopwatch export [-o FILE]              write the inventory as YAML (stdout by default)
+  coopwatch export [-o FILE] [--include-secrets]
+                                          write the inventory as YAML (stdout by default); push tokens and
+                                          header values read "********" unless --include-secrets
   coopwatch token create --name NAME --role ROLE
                                           mint a token (e.g. when the admin token is lost)
   coopwatch backup FILE                   copy the database to FILE with SQLite's online backup (safe while the service runs)
@@ -29,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
       file: { type: 'string', short: 'f' },
       output: { type: 'string', short: 'o' },
       'dry-run': { type: 'boolean' },
+      'include-secrets': { type: 'boolean' },
       name: { type: 'string' },
       role: { type: 'string' },
     },
@@ -57,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'export': {
-      const yaml = await withContext((ctx) => exportInventoryYaml(ctx));
+      const yaml = await withContext((ctx) => exportInventoryYaml(ctx, { includeSecrets: values['include-secrets'] }));
       if (values.output) fs.writeFileSync(values.output, yaml);
       else process.stdout.write(yaml);
       return 0;

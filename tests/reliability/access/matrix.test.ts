@@ -5,13 +5,16 @@
 // alerts in); planner also manages scenarios, drills and findings; admin does everything, and
 // alone touches the inventory, checks, maintenance, status pages, webhooks, tokens and the demo
 // fleet. Unauthenticated callers get 401 (pages: the sign-in page) except on public pages, push
-// and health. Not from watching what the app does.
+// and health. Not from watching what the app does. No answer, to any caller, shows a stored
+// secret (README "Secrets"): records of every kind that holds one are seeded, and every body is
+// scanned for every secret in the database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../../src/core/domain/enums.js';
 import { SESSION_COOKIE } from '../../../src/core/services/sessions.js';
 import { mintToken, revokeToken } from '../../../src/core/services/tokens.js';
 import { rawClient } from '../../helpers.js';
 import { tally } from '../tally.js';
+import { leaks, SEEDED, seedSecretRecords, storedSecrets, type SecretRecords } from './stored-secrets.js';
 import { apiOperations, createHostileApp, DatabaseFingerprint, type HostileApp, type Operation } from '../hostile/harness.js';
 
 type Need = Role | 'public';
@@ -37,12 +40,16 @@ let ops: Operation[];
 let fingerprint: DatabaseFingerprint;
 const secrets = {} as Record<Caller, string | null>;
 const sessions = {} as Record<Role, { cookie: string; csrf: string }>;
+let records: SecretRecords;
+let storedSecretValues: string[];
 
 beforeAll(async () => {
   // The matrix sends many bad tokens from one address: lift the failed-attempt limit here (it has its own test).
   h = await createHostileApp({ failedAttempts: { maxFailures: 1_000_000 } });
   ops = await apiOperations(h.app);
   fingerprint = new DatabaseFingerprint(rawClient(h.sqlite));
+  records = await seedSecretRecords(h.ctx, h.ids.assets![0]!);
+  storedSecretValues = storedSecrets(rawClient(h.sqlite));
   const revoked = await mintToken(h.ctx, { name: 'revoked', role: 'admin' });
   await revokeToken(h.ctx, revoked.id);
   const expired = await mintToken(h.ctx, { name: 'expired', role: 'admin', expiresAt: Date.now() - 1000 });
@@ -65,8 +72,9 @@ function concrete(op: Operation): string {
     if (name === 'assetKey') return read ? 'no-such-asset' : 'no-such-asset';
     if (read && name === 'id') {
       const resource = op.path.split('/')[2];
-      const table = ({ assets: 'assets', functions: 'mission_functions', checks: 'checks', scenarios: 'scenarios', drills: 'drills', 'status-pages': 'status_pages' } as Record<string, string>)[resource ?? ''];
-      const id = table ? h.ids[table]?.[0] : undefined;
+      const secretHolder = ({ checks: records.pushCheckId, drills: records.drillId, webhooks: records.webhookId } as Record<string, number>)[resource ?? ''];
+      const table = ({ assets: 'assets', functions: 'mission_functions', scenarios: 'scenarios', 'status-pages': 'status_pages' } as Record<string, string>)[resource ?? ''];
+      const id = secretHolder ?? (table ? h.ids[table]?.[0] : undefined);
       return String(id ?? 999_999);
     }
     return '999999';
@@ -99,10 +107,12 @@ describe('role × route matrix', () => {
         }
         const before = fingerprint.current();
         const res = await h.app.request(url, { method: op.method, headers, body });
-        const parsed = (await res.json().catch(() => null)) as any;
+        const text = await res.text();
+        const parsed = (() => { try { return JSON.parse(text); } catch { return null; } })() as any;
         const authenticated = ROLES.includes(caller as Role);
         const allowed = need === 'public' || (authenticated && ROLES.indexOf(caller as Role) >= ROLES.indexOf(need));
         const label = `${op.method} ${op.path} as ${caller}`;
+        wrong.push(...leaks(label, text, storedSecretValues));
         if (allowed) {
           const drillWithoutRunner = res.status === 503 && parsed?.error?.code === 'unavailable' && /^\/api\/drills\/\{id\}\/runs/.test(op.path);
           if (res.status === 401 || res.status === 403 || (res.status >= 500 && !drillWithoutRunner)) wrong.push(`${label}: expected to be let through, got ${res.status} ${JSON.stringify(parsed?.error ?? '')}`);
@@ -118,6 +128,56 @@ describe('role × route matrix', () => {
     }
     tally('role × route cases', cases, 'API');
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('secrets by role', () => {
+  it('the answers that created the seeded records showed their secrets (so the scans below can fail)', () => {
+    const created = records.creationAnswers.join('\n');
+    for (const secret of Object.values(SEEDED)) expect(created).toContain(secret);
+    for (const secret of Object.values(SEEDED)) expect(storedSecretValues).toContain(secret);
+  });
+
+  it('no answer to any role shows a stored secret: every GET route over every record that holds one, and every page', async () => {
+    const found: string[] = [];
+    const holders: Record<string, number[]> = { checks: [records.pushCheckId, records.httpCheckId], drills: [records.drillId], webhooks: [records.webhookId] };
+    const urls = ops
+      .filter((op) => op.method === 'GET')
+      .flatMap((op) => {
+        const paged = op.params.some((p) => p.name === 'limit') ? '?limit=500' : '';
+        const ids = op.path.startsWith('/api/') && op.path.includes('{id}') ? holders[op.path.split('/')[2] ?? ''] : undefined;
+        return (ids ?? [null]).map((id) => (id === null ? concrete(op) : op.path.replace('{id}', String(id)).replace(/\{\w+\}/g, '999999')) + paged);
+      });
+    let cases = 0;
+    for (const role of ROLES) {
+      for (const url of urls) {
+        const res = await h.app.request(url, { headers: { authorization: `Bearer ${h.tokens[role]}` } });
+        found.push(...leaks(`GET ${url} as ${role}`, await res.text(), storedSecretValues));
+        cases++;
+      }
+      const pages = ['/', '/watch.json', '/planner', `/planner/drills/${records.drillId}`, '/status/public', '/status/public/summary.json', '/status/public/feed.atom'];
+      for (const page of pages) {
+        const res = await h.app.request(page, { headers: { cookie: sessions[role].cookie } });
+        found.push(...leaks(`page ${page} as ${role}`, await res.text(), storedSecretValues));
+        cases++;
+      }
+    }
+    tally('role × route cases', cases, 'secret scans');
+    expect(found).toEqual([]);
+  });
+
+  it('shows each secret as ******** to every role, viewer to admin', async () => {
+    for (const role of ROLES) {
+      const get = async (url: string) => (await (await h.app.request(url, { headers: { authorization: `Bearer ${h.tokens[role]}` } })).json()) as any;
+      const push = await get(`/api/checks/${records.pushCheckId}`);
+      expect(push.push.token, role).toBe('********');
+      expect(push.pushUrl, role).toBe('/api/push/********');
+      expect((await get(`/api/checks/${records.httpCheckId}`)).http.headers, role).toEqual({ Authorization: '********' });
+      const drill = await get(`/api/drills/${records.drillId}`);
+      expect([drill.injectHook.headers, drill.rollbackHook.headers], role).toEqual([{ 'X-Api-Key': '********' }, { 'X-Api-Key': '********' }]);
+    }
+    const webhook = (await (await h.app.request(`/api/webhooks/${records.webhookId}`, { headers: { authorization: `Bearer ${h.tokens.admin}` } })).json()) as any;
+    expect([webhook.secret, webhook.routingKey, webhook.hasRoutingKey]).toEqual(['********', '********', true]);
   });
 });
 

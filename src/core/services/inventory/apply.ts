@@ -17,6 +17,7 @@ import { exerciseReferenceProblems, planExercises, type StoredExercises } from '
 import { canonical } from './canonical.js';
 import { readInventoryDocument } from './export.js';
 import { planSatellites, satelliteReferenceProblems } from './satellites.js';
+import { keepStoredSecrets } from './secrets.js';
 import { planStatusPages, statusPageReferenceProblems } from './status-pages.js';
 
 export interface ApplySummary {
@@ -84,7 +85,7 @@ export async function applyInventory(
   checkReferences(ctx, document, current, stored, options.locate);
   await refuseFunctionCycles(ctx.db, document);
 
-  keepPushTokens(document, current);
+  keepStoredSecrets(document, current, stored, options.locate);
   const assetChanges = changed(document.assets, current.assets);
   const functionChanges = changed(document.functions, current.functions);
   const checkChanges = changed(document.checks, current.checks);
@@ -194,17 +195,6 @@ function writeCheck(ctx: ServiceContext, check: CheckDocument, exists: boolean, 
       subjectKey: check.key,
     }),
   ];
-}
-
-/** A push check's token is minted on first apply; a file that leaves it out keeps the stored one. */
-function keepPushTokens(document: InventoryDocument, current: InventoryDocument) {
-  const stored = new Map(current.checks.map((c) => [c.key, c]));
-  for (const check of document.checks) {
-    const before = stored.get(check.key);
-    if (check.kind === 'push' && before?.kind === 'push' && !check.push?.token && before.push?.token) {
-      check.push = { graceSeconds: 10, ...check.push, token: before.push.token };
-    }
-  }
 }
 
 function writeFunctionRow(ctx: ServiceContext, fn: FunctionDocument, exists: boolean, now: number): Statement {

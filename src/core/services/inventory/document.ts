@@ -1,6 +1,7 @@
 import { LineCounter, isMap, isSeq, parseDocument, type Node } from 'yaml';
 import { inventoryDocumentSchema, type InventoryDocument } from '../../domain/document.js';
 import { detailsFromZodIssues, InvalidInputError, type ErrorDetail } from '../../domain/errors.js';
+import { SECRET_MASK } from '../secrets.js';
 
 /** Finds the line and column of a path in the source file, for error messages. */
 export type Locate = (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined;
@@ -44,7 +45,7 @@ export function parseInventoryDocument(source: string): ParsedDocument {
   } catch (err) {
     throw new InvalidInputError([{ path: '', message: err instanceof Error ? err.message : String(err) }]);
   }
-  const result = inventoryDocumentSchema.safeParse(raw);
+  const result = inventoryDocumentSchema.safeParse(withoutMaskedPushTokens(raw));
   if (!result.success) {
     throw new InvalidInputError(
       detailsFromZodIssues(result.error.issues).map((d) =>
@@ -55,6 +56,17 @@ export function parseInventoryDocument(source: string): ParsedDocument {
   const duplicates = duplicateKeys(result.data).map(({ path, message }) => withLocation(locate, path, message));
   if (duplicates.length) throw new InvalidInputError(duplicates);
   return { document: result.data, locate };
+}
+
+/** A push token written as the mask (a masked export) is left out, so the stored token is kept. */
+function withoutMaskedPushTokens(raw: unknown): unknown {
+  const checks = (raw as { checks?: unknown } | null)?.checks;
+  if (!Array.isArray(checks)) return raw;
+  for (const check of checks) {
+    const push = (check as { push?: unknown } | null)?.push as Record<string, unknown> | undefined;
+    if (push && typeof push === 'object' && push.token === SECRET_MASK) delete push.token;
+  }
+  return raw;
 }
 
 /** `checks.0.http` → ['checks', 0, 'http'] */

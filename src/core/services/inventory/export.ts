@@ -13,6 +13,8 @@ import { readExerciseDocuments } from './exercises.js';
 import { readSatelliteDocuments } from './satellites.js';
 import { readStatusPageDocuments } from './status-pages.js';
 import { compact } from './canonical.js';
+import { maskInventorySecrets } from './secrets.js';
+import { SECRET_MASK } from '../secrets.js';
 
 /** Drops null and undefined fields so documents compare and read cleanly. */
 export function assetDocument(row: AssetRow, keyOf: Map<number, string>): AssetDocument {
@@ -70,9 +72,21 @@ export async function readInventoryDocument(db: Db): Promise<InventoryDocument> 
   };
 }
 
-export async function exportInventoryYaml(ctx: ServiceContext): Promise<string> {
+export interface ExportOptions {
+  /** Write the secrets themselves instead of the mask (admin only). */
+  includeSecrets?: boolean;
+}
+
+/** The inventory file; its secrets masked unless an admin asks for them, and the file says which. */
+export async function exportInventoryYaml(ctx: ServiceContext, options: ExportOptions = {}): Promise<string> {
   authorize(ctx.actor, 'read');
-  const doc = await readInventoryDocument(ctx.db);
-  const header = `# coopwatch inventory, exported ${new Date(ctx.now()).toISOString()}\n# Apply with: coopwatch apply -f FILE\n`;
+  if (options.includeSecrets) authorize(ctx.actor, 'manageInventory');
+  const stored = await readInventoryDocument(ctx.db);
+  const doc = options.includeSecrets ? stored : maskInventorySecrets(stored);
+  const secrets = options.includeSecrets
+    ? '# Secrets INCLUDED (push tokens, header values): keep this file as safe as the database.\n'
+    : `# Secrets omitted: push tokens and header values read "${SECRET_MASK}"; applying this file keeps the stored ones.\n` +
+      '# An admin exports them with: coopwatch export --include-secrets (GET /api/inventory?includeSecrets=true)\n';
+  const header = `# coopwatch inventory, exported ${new Date(ctx.now()).toISOString()}\n# Apply with: coopwatch apply -f FILE\n${secrets}`;
   return header + stringify(doc, { lineWidth: 0 });
 }

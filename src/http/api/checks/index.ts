@@ -22,7 +22,7 @@ const CheckSchema = z
     timeoutMs: z.number().int(),
     failureThreshold: z.number().int(),
     successThreshold: z.number().int(),
-    pushUrl: z.string().optional().openapi({ description: 'push checks: where the asset sends heartbeats' }),
+    pushUrl: z.string().optional().openapi({ description: 'push checks: where the asset sends heartbeats; its token is `********` except in the answer that created the check' }),
     status: z.enum(CHECK_STATUSES),
     statusSince: z.string().nullable(),
     message: z.string().nullable(),
@@ -30,7 +30,10 @@ const CheckSchema = z
     updatedAt: z.string(),
   })
   .catchall(z.unknown())
-  .openapi('Check', { description: 'Also carries its settings block under the name of its kind, e.g. `http: { url, method, expectStatus }`.' });
+  .openapi('Check', {
+    description:
+      'Also carries its settings block under the name of its kind, e.g. `http: { url, method, expectStatus }`. Secrets (a push `token`, HTTP `headers` values) read `********` except in the answer that created the check; sending `********` back keeps the stored value.',
+  });
 
 const ListQuery = z.object({
   assetId: z.coerce.number().int().positive().optional(),
@@ -73,9 +76,10 @@ checkRoutes.openapi(
 checkRoutes.openapi(
   createRoute({
     method: 'patch', path: '/{id}', tags, security, summary: 'Change a check',
+    description: 'A settings block replaces the stored one whole, except its secrets: a push block without `token` keeps the token, a header value sent as `********` keeps the stored value.',
     middleware: requires('manageInventory'),
     request: { params: IdParam, body: jsonBody(checkPatchSchema) },
-    responses: { 200: json(CheckSchema, 'The changed check'), ...errorResponses(400, 404) },
+    responses: { 200: json(CheckSchema, 'The changed check'), ...errorResponses(400, 404, 422) },
   }),
   async (c) => c.json(await updateCheck(serviceContext(c), c.req.valid('param').id, c.req.valid('json')), 200),
 );

@@ -14,7 +14,7 @@ const RunParams = z.object({
   runId: z.coerce.number().int().positive().openapi({ param: { name: 'runId', in: 'path' } }),
 });
 
-const DrillSchema = z.object({ id: z.number().int(), key: z.string(), name: z.string() }).passthrough().openapi('Drill');
+const DrillSchema = z.object({ id: z.number().int(), key: z.string(), name: z.string() }).passthrough().openapi('Drill', { description: 'Hook `headers` values read `********` except in the answer that created the drill.' });
 const RunSchema = z
   .object({
     id: z.number().int(),

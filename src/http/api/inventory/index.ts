@@ -29,14 +29,21 @@ const SummarySchema = z
   })
   .openapi('ApplySummary');
 
+const booleanFlag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
+
 inventoryRoutes.openapi(
   createRoute({
     method: 'get', path: '/', tags, security, summary: 'Export the inventory as YAML',
-    description: 'The same file `coopwatch export` writes; applying it back changes nothing.',
+    description:
+      'The same file `coopwatch export` writes; applying it back changes nothing. Secrets (push tokens, header values) read `********` and the file says so; `includeSecrets=true` writes them (admin only, 403 otherwise).',
     middleware: requires('read'),
-    responses: { 200: { description: 'The inventory', content: { 'application/yaml': { schema: z.string() } } }, ...errorResponses() },
+    request: { query: z.object({ includeSecrets: booleanFlag }) },
+    responses: { 200: { description: 'The inventory', content: { 'application/yaml': { schema: z.string() } } }, ...errorResponses(400) },
   }),
-  async (c) => c.body(await exportInventoryYaml(serviceContext(c)), 200, { 'content-type': 'application/yaml; charset=utf-8' }),
+  async (c) => {
+    const yaml = await exportInventoryYaml(serviceContext(c), { includeSecrets: c.req.valid('query').includeSecrets });
+    return c.body(yaml, 200, { 'content-type': 'application/yaml; charset=utf-8', 'cache-control': 'no-store' });
+  },
 );
 
 inventoryRoutes.openapi(
@@ -46,7 +53,7 @@ inventoryRoutes.openapi(
       'Creates and updates assets, functions, satellites, checks, scenarios, drills and status pages by key, in one transaction. A file with any error is refused whole, with the line of each error. `dryRun=true` reports what would change.',
     middleware: requires('manageInventory'),
     request: {
-      query: z.object({ dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
+      query: z.object({ dryRun: booleanFlag }),
       // Plain OpenAPI schemas: the file is parsed (with line numbers) by the handler, not by zod.
       body: { required: true, content: { 'application/yaml': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'string' } } } },
     },

@@ -13,7 +13,8 @@ const WebhookSchema = z
     id: z.number().int(), name: z.string(), url: z.string(), events: z.array(z.string()).openapi({ description: WEBHOOK_EVENT_TYPES.join(', ') }), format: z.enum(WEBHOOK_FORMATS),
     includeDrills: z.boolean(), filters: z.record(z.string(), z.unknown()), hasRoutingKey: z.boolean(), enabled: z.boolean(),
     disabledReason: z.string().nullable(), rotatingUntil: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
-    secret: z.string().optional().openapi({ description: 'Only in the answer that created or rotated it' }),
+    secret: z.string().openapi({ description: '`********` except in the answer that created or rotated it' }),
+    routingKey: z.string().nullable().openapi({ description: '`********` when set, except in the answer that created it' }),
   })
   .openapi('Webhook');
 const DeliverySchema = z
@@ -25,7 +26,7 @@ const DeliverySchema = z
 export function webhookRoutes(policy: WebhookPolicy, wake: () => void) {
   const routes = createRouter();
   routes.openapi(
-    createRoute({ method: 'get', path: '/', tags, security, summary: 'List subscriptions (never their secrets)', middleware: requires('manageIntegrations'),
+    createRoute({ method: 'get', path: '/', tags, security, summary: 'List subscriptions (secrets masked)', middleware: requires('manageIntegrations'),
       responses: { 200: json(z.object({ items: z.array(WebhookSchema) }), 'Subscriptions'), ...errorResponses() } }),
     async (c) => c.json({ items: await listWebhooks(serviceContext(c)) }, 200),
   );
