@@ -442,6 +442,44 @@ describe('a public status page through app.request', () => {
     }
   });
 
+  it('lets other sites embed the badges and fetch summary.json and the feed; everything else stays same-origin', async () => {
+    const embeddable = [
+      ['/status/public/badge.svg', {}],
+      ['/status/public/components/1/badge.svg', {}],
+      ['/status/public/summary.json', {}],
+      ['/status/public/summary.json', { 'accept-encoding': 'gzip' }],
+      ['/status/public/feed.atom', {}],
+      // a missing page or component is still an image or an answer another site shows
+      ['/status/nowhere/badge.svg', {}],
+      ['/status/public/components/999/badge.svg', {}],
+      ['/status/nowhere/summary.json', {}],
+      ['/status/nowhere/feed.atom', {}],
+    ] as const;
+    for (const [url, headers] of embeddable) {
+      for (let round = 0; round < 2; round++) {
+        const res = await t.app.request(url, { headers });
+        await res.arrayBuffer();
+        expect(res.headers.get('cross-origin-resource-policy'), url).toBe('cross-origin');
+        expect(res.headers.get('access-control-allow-origin'), url).toBe('*');
+        // the rest of the set is unchanged
+        expect(res.headers.get('x-content-type-options'), url).toBe('nosniff');
+        expect(res.headers.get('content-security-policy'), url).toContain("script-src 'self'");
+      }
+    }
+    const etag = (await t.app.request('/status/public/summary.json')).headers.get('etag')!;
+    const unchanged = await t.app.request('/status/public/summary.json', { headers: { 'if-none-match': etag } });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+
+    const signedIn = { authorization: `Bearer ${t.tokens.viewer}` };
+    for (const url of ['/status/public', '/status/nowhere', '/login', '/api/status-pages', '/healthz', '/nowhere']) {
+      const res = await t.app.request(url, { headers: signedIn });
+      await res.arrayBuffer();
+      expect(res.headers.get('cross-origin-resource-policy'), url).toBe('same-origin');
+      expect(res.headers.get('access-control-allow-origin'), url).toBeNull();
+    }
+  });
+
   it('reads "All Systems Operational" when every component is', async () => {
     sql(`update function_states set status = 'operational', redundancy = 'N' where function_id = ?`, ids.relay);
     const html = (await get('/status/public')).text;
