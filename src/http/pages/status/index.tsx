@@ -89,10 +89,11 @@ statusRoutes.get('/:slug/badge.svg', async (c) => {
   return svg(badgeSvg('status', overallBadgeStatus(status.indicator, status.worst)));
 });
 
-statusRoutes.get('/:slug/components/:index/badge.svg', async (c) => {
-  const index = c.req.param('index');
-  const status = /^\d{1,5}$/.test(index) ? await load(c, { uptime: false, incidentDays: 0 }) : null;
-  const component = status?.components[Number(index)];
+// By the component's public id, as summary.json lists it (`components[].id`), not by its position.
+statusRoutes.get('/:slug/components/:id/badge.svg', async (c) => {
+  const id = c.req.param('id');
+  const status = /^\d{1,15}$/.test(id) ? await load(c, { uptime: false, incidentDays: 0 }) : null;
+  const component = status?.components.find((candidate) => candidate.id === id);
   if (!status || !component) return svg(badgeSvg('status', 'unknown'), 404);
   return svg(badgeSvg(component.name, component.known ? component.status : 'unknown'));
 });
