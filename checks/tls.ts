@@ -12,7 +12,7 @@ export async function run(target: TlsSettings, ctx: ProbeContext): Promise<Obser
   const started = ctx.monotonic();
   let certificate: TlsCertificateInfo;
   try {
-    certificate = await ctx.tlsCertificate(target.host, port, servername, ctx.signal);
+    certificate = await ctx.tlsCertificate(target.host, port, servername, ctx.signal, target.caPem);
   } catch (error) {
     return { status: 'down', latencyMs: null, message: describeFailure(error, ctx.signal, ctx.monotonic() - started) };
   }

@@ -62,7 +62,8 @@ export interface ProbeContext {
   http(request: HttpRequest): Promise<HttpResponse>;
   /** Opens a TCP connection and closes it; resolves with the connect time in ms. */
   tcpConnect(host: string, port: number, signal: AbortSignal): Promise<number>;
-  tlsCertificate(host: string, port: number, servername: string, signal: AbortSignal): Promise<TlsCertificateInfo>;
+  /** `caPem`: the CA certificates to trust instead of the runtime's roots. */
+  tlsCertificate(host: string, port: number, servername: string, signal: AbortSignal, caPem?: string): Promise<TlsCertificateInfo>;
   dnsResolve(query: DnsQuery): Promise<string[]>;
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }

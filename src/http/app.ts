@@ -22,6 +22,7 @@ import { authenticate, requires } from './middleware/auth.js';
 import { DEFAULT_FAILED_ATTEMPT_POLICY, FailedAttempts, type ClientAddressLookup, type FailedAttemptPolicy } from './middleware/rate-limit.js';
 import { createRouter } from './env.js';
 import { errorResponse, notFoundResponse } from './middleware/errors.js';
+import { methodNotAllowed } from './middleware/method-not-allowed.js';
 import { functionRoutes } from './api/functions/index.js';
 import { inventoryRoutes } from './api/inventory/index.js';
 import { healthRoutes, VERSION } from './api/system/health.js';
@@ -65,7 +66,8 @@ export function createApp(deps: AppDeps) {
   const failedAttempts = new FailedAttempts({ ...DEFAULT_FAILED_ATTEMPT_POLICY, ...deps.failedAttempts }, deps.clientAddress ?? (() => undefined));
 
   app.onError(errorResponse);
-  app.notFound(notFoundResponse);
+  // Read when the first request misses: by then every route below is registered.
+  app.notFound(methodNotAllowed(() => app.routes, notFoundResponse));
   // Every answer gets the security headers; the pages add their CSP (pageRoutes), set over these.
   app.use('*', securityHeaders(SECURITY_HEADERS));
   app.use('*', async (c, next) => {

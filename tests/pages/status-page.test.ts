@@ -425,20 +425,87 @@ describe('a public status page through app.request', () => {
     expect(overall.text).toContain('<title>status: degraded performance</title>');
     expect(overall.text).toMatch(/<text[^>]*>degraded performance<\/text>/);
 
-    const relay = await get('/status/public/components/0/badge.svg');
+    // A component's badge is addressed by the id summary.json gives it.
+    const idOf = async (name: string, slug = 'public') => JSON.parse((await get(`/status/${slug}/summary.json`)).text).components.find((c: any) => c.name === name).id as string;
+    const relayId = await idOf('Data relay <&> "x"');
+    const tokyoId = await idOf('Tokyo region');
+    const relay = await get(`/status/public/components/${relayId}/badge.svg`);
     expect(wellFormedXml(relay.text)[0]).toBe('svg');
     expect(relay.text).toContain('Data relay &lt;&amp;&gt; &quot;x&quot;: degraded performance');
-    const tokyo = await get('/status/public/components/1/badge.svg');
+    const tokyo = await get(`/status/public/components/${tokyoId}/badge.svg`);
     expect(tokyo.text).toMatch(/<text[^>]*>operational<\/text>/);
 
     sql(`update asset_states set status = 'down' where asset_id = ?`, ids.tokyo);
-    expect((await get('/status/public/components/1/badge.svg')).text).toMatch(/<text[^>]*>major outage<\/text>/);
+    expect((await get(`/status/public/components/${tokyoId}/badge.svg`)).text).toMatch(/<text[^>]*>major outage<\/text>/);
     expect((await get('/status/public/badge.svg')).text).toMatch(/<text[^>]*>partial outage<\/text>/);
 
-    for (const url of ['/status/public/components/2/badge.svg', '/status/public/components/x/badge.svg', '/status/nowhere/badge.svg']) {
+    // Another page's component is not this page's.
+    await ok(t.call('POST', '/api/status-pages', { body: { slug: 'other', title: 'Other', components: [{ name: 'Elsewhere', assetId: ids.alpha }] } }), 201);
+    const elsewhereId = await idOf('Elsewhere', 'other');
+    for (const url of ['/status/public/components/0/badge.svg', `/status/public/components/${elsewhereId}/badge.svg`, '/status/public/components/x/badge.svg', '/status/nowhere/badge.svg']) {
       const res = await get(url);
       expect(res.status, url).toBe(404);
       expect(wellFormedXml(res.text)[0]).toBe('svg');
+    }
+  });
+
+  it('answers each component’s badge for that component, whatever its position (ids as in summary.json)', async () => {
+    // Grouped components are shown (and listed in summary.json) out of their stored order.
+    await ok(t.call('PATCH', `/api/status-pages/${pageId}`, {
+      body: {
+        components: [
+          { name: 'Alpha', assetId: ids.alpha, group: 'Stations' },
+          { name: 'Tokyo region', assetId: ids.tokyo, group: 'Cloud' },
+          { name: 'Data relay', functionId: ids.relay, group: 'Stations' },
+        ],
+      },
+    }));
+    sql(`update asset_states set status = 'down' where asset_id = ?`, ids.tokyo);
+    const listed = JSON.parse((await get('/status/public/summary.json')).text).components.filter((c: any) => !c.group);
+    expect(listed.map((c: any) => c.name)).toEqual(['Alpha', 'Data relay', 'Tokyo region']);
+    const words: Record<string, string> = { operational: 'operational', degraded_performance: 'degraded performance', major_outage: 'major outage' };
+    for (const component of listed) {
+      const badge = await get(`/status/public/components/${component.id}/badge.svg`);
+      expect(badge.status, component.name).toBe(200);
+      expect(badge.text).toContain(`<title>${component.name}: ${words[component.status]}</title>`);
+    }
+  });
+
+  it('lets other sites embed the badges and fetch summary.json and the feed; everything else stays same-origin', async () => {
+    const embeddable = [
+      ['/status/public/badge.svg', {}],
+      ['/status/public/components/1/badge.svg', {}],
+      ['/status/public/summary.json', {}],
+      ['/status/public/summary.json', { 'accept-encoding': 'gzip' }],
+      ['/status/public/feed.atom', {}],
+      // a missing page or component is still an image or an answer another site shows
+      ['/status/nowhere/badge.svg', {}],
+      ['/status/public/components/999/badge.svg', {}],
+      ['/status/nowhere/summary.json', {}],
+      ['/status/nowhere/feed.atom', {}],
+    ] as const;
+    for (const [url, headers] of embeddable) {
+      for (let round = 0; round < 2; round++) {
+        const res = await t.app.request(url, { headers });
+        await res.arrayBuffer();
+        expect(res.headers.get('cross-origin-resource-policy'), url).toBe('cross-origin');
+        expect(res.headers.get('access-control-allow-origin'), url).toBe('*');
+        // the rest of the set is unchanged
+        expect(res.headers.get('x-content-type-options'), url).toBe('nosniff');
+        expect(res.headers.get('content-security-policy'), url).toContain("script-src 'self'");
+      }
+    }
+    const etag = (await t.app.request('/status/public/summary.json')).headers.get('etag')!;
+    const unchanged = await t.app.request('/status/public/summary.json', { headers: { 'if-none-match': etag } });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+
+    const signedIn = { authorization: `Bearer ${t.tokens.viewer}` };
+    for (const url of ['/status/public', '/status/nowhere', '/login', '/api/status-pages', '/healthz', '/nowhere']) {
+      const res = await t.app.request(url, { headers: signedIn });
+      await res.arrayBuffer();
+      expect(res.headers.get('cross-origin-resource-policy'), url).toBe('same-origin');
+      expect(res.headers.get('access-control-allow-origin'), url).toBeNull();
     }
   });
 

@@ -138,6 +138,14 @@ describe('node server: first start, restart on the same database', () => {
     expect(tokens.body.items).toEqual([expect.objectContaining({ role: 'admin', revokedAt: null })]);
   });
 
+  it('logs where to sign in and the status page, as full URLs', async () => {
+    expect(first.output()).toContain(`sign in at ${first.base}/login`);
+    const slugs = parseInventoryDocument(seedSource).document.statusPages.map((page) => page.key);
+    const slug = slugs.includes('public') ? 'public' : slugs[0];
+    if (slug) expect(first.output()).toContain(`status page ${first.base}/status/${slug}`);
+    else expect(first.output()).not.toContain('status page');
+  });
+
   it('loads the seed into the empty database', async () => {
     const keys = await assetKeys(first.base, token);
     expect(keys).toHaveLength(seededAssets);

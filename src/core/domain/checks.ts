@@ -42,12 +42,31 @@ export const dnsSettingsSchema = z.strictObject({
     .optional(),
 });
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/g;
+
+/** Whether `text` is one or more PEM certificates and nothing else (a private key is refused). */
+function isPemCertificates(text: string): boolean {
+  const bodies = [...text.matchAll(PEM_CERTIFICATE)].map((m) => m[1]!.replace(/\s+/g, ''));
+  const rest = text.replace(PEM_CERTIFICATE, '').trim();
+  // Each body is base64 of a DER SEQUENCE: "MI…".
+  return bodies.length > 0 && rest === '' && bodies.every((b) => b.length % 4 === 0 && b.startsWith('MI'));
+}
+
 export const tlsSettingsSchema = z.strictObject({
   host,
   port: port.default(443),
   servername: host.optional(),
   /** Fewer days than this to expiry is degraded; expired or invalid is down. */
   warnDays: z.number().int().min(0).max(365).default(14),
+  /**
+   * The CA certificates (PEM) this check trusts instead of the runtime's roots: a ground segment's
+   * internal PKI. Public, not a secret.
+   */
+  caPem: z
+    .string()
+    .max(65_536)
+    .refine(isPemCertificates, 'must be one or more PEM certificates (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----) and nothing else')
+    .optional(),
 });
 
 export const pushSettingsSchema = z.strictObject({

@@ -154,6 +154,7 @@ export const EVENT_CATALOG = {
   'maintenance.created': {
     subject: 'maintenance', payload: z.strictObject({ title: z.string(), assetIds: z.array(int()) }), ...definitionChange,
   },
+  'maintenance.updated': { subject: 'maintenance', payload: edited, ...definitionChange },
   'maintenance.deleted': { subject: 'maintenance', payload: nothing, ...definitionChange },
   'satellite.created': { subject: 'satellite', payload: satelliteElements },
   'satellite.updated': { subject: 'satellite', payload: satelliteElements, ...definitionChange },
@@ -161,10 +162,10 @@ export const EVENT_CATALOG = {
     subject: 'inventory', payload: z.strictObject({ created: applyLists, updated: applyLists, unchanged: int() }), ...definitionChange,
   },
   'scenario.created': { subject: 'scenario', payload: scenarioKind, stream: true },
-  'scenario.updated': { subject: 'scenario', payload: scenarioKind },
+  'scenario.updated': { subject: 'scenario', payload: scenarioKind.extend(edited.shape) },
   'scenario.deleted': { subject: 'scenario', payload: nothing, stream: true },
   'drill.created': { subject: 'drill', payload: nothing, stream: true },
-  'drill.updated': { subject: 'drill', payload: nothing, stream: true },
+  'drill.updated': { subject: 'drill', payload: edited, stream: true },
   'drill.deleted': { subject: 'drill', payload: nothing, stream: true },
   'finding.created': {
     subject: 'drill_run', payload: z.strictObject({ title: z.string(), owner: z.string(), dueDate: z.string() }),

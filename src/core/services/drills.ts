@@ -4,7 +4,8 @@ import { assets, drillFindings, drillRuns, drills, missionFunctions, scenarios, 
 import { ConflictError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
 import { authorize } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
-import type { DrillInput } from '../domain/drills.js';
+import { drillInputSchema, type DrillInput } from '../domain/drills.js';
+import { applyPatch, patchSchemaOf } from '../domain/patch.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from '../store/events.js';
 import { idsIn } from '../store/ids.js';
@@ -93,11 +94,37 @@ export async function createDrill(ctx: ServiceContext, input: DrillInput) {
   return drillView(row!, 'shown');
 }
 
+async function assertNotRunning(db: Db, row: DrillRow): Promise<void> {
+  const [running] = await db.select({ id: drillRuns.id }).from(drillRuns).where(and(eq(drillRuns.drillId, row.id), eq(drillRuns.status, 'running')));
+  if (running) throw new ConflictError(`Drill "${row.key}" has run ${running.id} in progress; abort it first`);
+}
+
+/** PATCH: any field but the key; `null` clears an optional one (e.g. `scenarioId` when naming targets instead). */
+export const drillPatchSchema = patchSchemaOf(drillInputSchema.shape, ['key']);
+
+/** Changes the fields the patch names; the drill that results is checked whole, as a new one. Not while it runs. */
+export async function updateDrill(ctx: ServiceContext, id: number, patch: Record<string, unknown>) {
+  authorize(ctx.actor, 'planExercises');
+  const row = await loadDrill(ctx.db, id);
+  await assertNotRunning(ctx.db, row);
+  const { id: _id, createdAt: _created, updatedAt: _updated, ...current } = row;
+  const { key: _key, ...input } = applyPatch(drillInputSchema, current, patch);
+  await checkReferences(ctx.db, { key: row.key, ...input });
+  const cleared = { description: null, scenarioId: null, targetAssetIds: null, injectHook: null, rollbackHook: null, cron: null, timezone: null };
+  await commitAtomically(ctx.db, [
+    ctx.db
+      .update(drills)
+      .set({ ...cleared, ...input, timezone: input.cron ? (input.timezone ?? null) : null, updatedAt: ctx.now() })
+      .where(eq(drills.id, id)),
+    recordEvent(ctx, { type: 'drill.updated', subjectKind: 'drill', subjectId: id, subjectKey: row.key, data: { changed: Object.keys(patch) } }),
+  ]);
+  return drillView(await loadDrill(ctx.db, id));
+}
+
 export async function deleteDrill(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'planExercises');
   const row = await loadDrill(ctx.db, id);
-  const [running] = await ctx.db.select({ id: drillRuns.id }).from(drillRuns).where(and(eq(drillRuns.drillId, id), eq(drillRuns.status, 'running')));
-  if (running) throw new ConflictError(`Drill "${row.key}" has run ${running.id} in progress; abort it first`);
+  await assertNotRunning(ctx.db, row);
   await commitAtomically(ctx.db, [
     ctx.db.delete(drills).where(eq(drills.id, id)),
     recordEvent(ctx, { type: 'drill.deleted', subjectKind: 'drill', subjectId: id, subjectKey: row.key }),

@@ -11,6 +11,7 @@ import { maintenanceActive } from '../domain/schedules.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from '../store/events.js';
 import { idsIn } from '../store/ids.js';
+import { applyPatch, patchSchemaOf } from '../domain/patch.js';
 
 /** One-off (startsAt..endsAt) or recurring (cron in a time zone, each occurrence durationMinutes long). */
 export const maintenanceInputSchema = z
@@ -33,6 +34,9 @@ export const maintenanceInputSchema = z
     if (w.cron !== undefined && w.durationMinutes === undefined) ctx.addIssue({ code: 'custom', path: ['durationMinutes'], message: 'a recurring window needs durationMinutes' });
   });
 export type MaintenanceInput = z.infer<typeof maintenanceInputSchema>;
+
+/** PATCH: any field but the key; `null` clears (switching a window between one-off and recurring). */
+export const maintenancePatchSchema = patchSchemaOf(maintenanceInputSchema.shape, ['key']);
 
 export function maintenanceView(row: MaintenanceWindowRow, now: number) {
   const active = maintenanceActive(row, now);
@@ -69,18 +73,7 @@ export async function createMaintenance(ctx: ServiceContext, input: MaintenanceI
   if (taken) throw new ConflictError(`A maintenance window with key "${input.key}" already exists`, [{ path: 'key', message: 'already in use' }]);
   const now = ctx.now();
   await commitAtomically(ctx.db, [
-    ctx.db.insert(maintenanceWindows).values({
-      key: input.key,
-      title: input.title,
-      assetIds: [...new Set(input.assetIds)],
-      startsAt: input.startsAt ? Date.parse(input.startsAt) : null,
-      endsAt: input.endsAt ? Date.parse(input.endsAt) : null,
-      cron: input.cron ?? null,
-      timezone: input.cron ? (input.timezone ?? null) : null,
-      durationMinutes: input.cron ? (input.durationMinutes ?? null) : null,
-      createdAt: now,
-      updatedAt: now,
-    }),
+    ctx.db.insert(maintenanceWindows).values({ key: input.key, ...windowColumns(input), createdAt: now, updatedAt: now }),
     recordEvent(ctx, {
       type: 'maintenance.created',
       subjectKind: 'maintenance',
@@ -93,10 +86,42 @@ export async function createMaintenance(ctx: ServiceContext, input: MaintenanceI
   return maintenanceView(row!, now);
 }
 
+function windowColumns(input: MaintenanceInput) {
+  return {
+    title: input.title,
+    assetIds: [...new Set(input.assetIds)],
+    startsAt: input.startsAt ? Date.parse(input.startsAt) : null,
+    endsAt: input.endsAt ? Date.parse(input.endsAt) : null,
+    cron: input.cron ?? null,
+    timezone: input.cron ? (input.timezone ?? null) : null,
+    durationMinutes: input.cron ? (input.durationMinutes ?? null) : null,
+  };
+}
+
+async function loadWindow(db: Db, id: number): Promise<MaintenanceWindowRow> {
+  const [row] = await db.select().from(maintenanceWindows).where(eq(maintenanceWindows.id, id));
+  if (!row) throw new NotFoundError('maintenance window', id);
+  return row;
+}
+
+/** Changes the fields the patch names; the window that results is checked whole, as a new one. */
+export async function updateMaintenance(ctx: ServiceContext, id: number, patch: Record<string, unknown>) {
+  authorize(ctx.actor, 'manageInventory');
+  const row = await loadWindow(ctx.db, id);
+  const current = { ...maintenanceView(row, ctx.now()), id: undefined, active: undefined };
+  const input = applyPatch(maintenanceInputSchema, current, patch);
+  await checkAssets(ctx.db, input.assetIds);
+  const now = ctx.now();
+  await commitAtomically(ctx.db, [
+    ctx.db.update(maintenanceWindows).set({ ...windowColumns(input), updatedAt: now }).where(eq(maintenanceWindows.id, id)),
+    recordEvent(ctx, { type: 'maintenance.updated', subjectKind: 'maintenance', subjectId: id, subjectKey: row.key, data: { changed: Object.keys(patch) } }),
+  ]);
+  return maintenanceView(await loadWindow(ctx.db, id), now);
+}
+
 export async function deleteMaintenance(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'manageInventory');
-  const [row] = await ctx.db.select().from(maintenanceWindows).where(eq(maintenanceWindows.id, id));
-  if (!row) throw new NotFoundError('maintenance window', id);
+  const row = await loadWindow(ctx.db, id);
   await commitAtomically(ctx.db, [
     ctx.db.delete(maintenanceWindows).where(eq(maintenanceWindows.id, id)),
     recordEvent(ctx, { type: 'maintenance.deleted', subjectKind: 'maintenance', subjectId: id, subjectKey: row.key }),

@@ -1,10 +1,12 @@
 import { asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { commitAtomically } from '../store/client.js';
 import { scenarios, type ScenarioRow } from '../store/schema/index.js';
 import { ConflictError } from '../domain/errors.js';
 import { authorize } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
-import type { ScenarioBody } from '../domain/scenarios.js';
+import { scenarioBodySchema, SCENARIO_KINDS, type ScenarioBody } from '../domain/scenarios.js';
+import { applyPatch, patchSchemaOf } from '../domain/patch.js';
 import { loadScenario, scenarioBody } from '../scenarios/saved-scenarios.js';
 import { assessAgainstInventory } from '../scenarios/what-if.js';
 import type { ServiceContext } from './context.js';
@@ -16,6 +18,15 @@ export interface ScenarioInput {
   description?: string;
   body: ScenarioBody;
 }
+
+/** A scenario's fields besides its key, kind and params. */
+export const scenarioAttributes = {
+  name: z.string().trim().min(1).max(200),
+  description: z.string().trim().max(4000).optional(),
+};
+
+/** PATCH: name, description, and kind and params (checked together); the key is fixed. */
+export const scenarioPatchSchema = patchSchemaOf({ ...scenarioAttributes, kind: z.enum(SCENARIO_KINDS), params: z.record(z.string(), z.unknown()) });
 
 export function scenarioView(row: ScenarioRow) {
   return {
@@ -53,6 +64,23 @@ export async function createScenario(ctx: ServiceContext, input: ScenarioInput) 
   ]);
   const [row] = await ctx.db.select().from(scenarios).where(eq(scenarios.key, input.key));
   return scenarioView(row!);
+}
+
+/** Changes the fields the patch names; a new kind needs params of that kind. */
+export async function updateScenario(ctx: ServiceContext, id: number, patch: Record<string, unknown>) {
+  authorize(ctx.actor, 'planExercises');
+  const row = await loadScenario(ctx.db, id);
+  const { kind, params, ...attributes } = patch;
+  const fields = applyPatch(z.object(scenarioAttributes), { name: row.name, description: row.description }, attributes);
+  const body = applyPatch(scenarioBodySchema, { kind: row.kind, params: row.params }, { kind, params });
+  await commitAtomically(ctx.db, [
+    ctx.db
+      .update(scenarios)
+      .set({ name: fields.name, description: fields.description ?? null, kind: body.kind, params: body.params, updatedAt: ctx.now() })
+      .where(eq(scenarios.id, id)),
+    recordEvent(ctx, { type: 'scenario.updated', subjectKind: 'scenario', subjectId: id, subjectKey: row.key, data: { kind: body.kind, changed: Object.keys(patch) } }),
+  ]);
+  return scenarioView(await loadScenario(ctx.db, id));
 }
 
 export async function deleteScenario(ctx: ServiceContext, id: number) {

@@ -8,7 +8,9 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Cron } from 'croner';
 import { createApp } from '../../http/app.js';
 import { loadConfig, type AppConfig } from '../config.js';
+import { asc } from 'drizzle-orm';
 import type { Db } from '../../core/store/client.js';
+import { statusPages } from '../../core/store/schema/index.js';
 import { openSqlite } from './sqlite.js';
 import type { DemoFleet } from './demo/fleet.js';
 import { startDemoFleetFor } from './demo/fleet-from-store.js';
@@ -57,9 +59,12 @@ export async function startNode(config: AppConfig) {
     ...(monitoring ? { drills: { startRun: (c, id) => drillsOf().startRun(c, id), abortRun: (c, id, why) => drillsOf().abortRun(c, id, why) } } : {}),
     ...(config.demo ? { demoFleet: { setFault: (key, mode) => fleet?.setFault(key, mode), faults: () => fleet?.faults() ?? {} } } : {}),
   });
+  const statusPath = await statusPagePath(db);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-      log(`listening on http://${info.address}:${info.port} (database ${config.databaseFile}); API docs at /docs`);
+      const base = `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`;
+      const pages = [`sign in at ${base}/login`, ...(statusPath ? [`status page ${base}${statusPath}`] : []), `API docs at ${base}/docs`];
+      log(`listening on ${base} (database ${config.databaseFile}); ${pages.join(', ')}`);
       resolve(s);
     });
   });
@@ -175,6 +180,13 @@ function startHousekeeping(ctx: ServiceContext, config: AppConfig): { stop(): vo
       elementsRefresh?.stop();
     },
   };
+}
+
+/** The status page the startup log points at: `public` when there is one, else the first. */
+async function statusPagePath(db: Db): Promise<string | null> {
+  const slugs = (await db.select({ slug: statusPages.slug }).from(statusPages).orderBy(asc(statusPages.id))).map((page) => page.slug);
+  const slug = slugs.includes('public') ? 'public' : slugs[0];
+  return slug === undefined ? null : `/status/${slug}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -48,7 +48,7 @@ export function createNodeProbeRuntime(options: NodeProbeRuntimeOptions = {}): N
     monotonic: () => performance.now(),
     http: (req) => httpRequest(agent, userAgent, req),
     tcpConnect,
-    tlsCertificate: (host, port, servername, signal) => tlsCertificate(host, port, servername, signal, ca),
+    tlsCertificate: (host, port, servername, signal, caPem) => tlsCertificate(host, port, servername, signal, caPem ?? ca),
     dnsResolve,
     sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => Promise.reject(abortReason(signal))),
   };
@@ -179,7 +179,8 @@ function tcpConnect(host: string, port: number, signal: AbortSignal): Promise<nu
   });
 }
 
-function tlsCertificate(host: string, port: number, servername: string, signal: AbortSignal, ca: string[] | undefined): Promise<TlsCertificateInfo> {
+/** `ca`: the trusted CA certificates, instead of Node's roots (a check's own caPem, or the runtime's roots plus its extra ones). */
+function tlsCertificate(host: string, port: number, servername: string, signal: AbortSignal, ca: string | string[] | undefined): Promise<TlsCertificateInfo> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(abortReason(signal));
     const socket = tls.connect({

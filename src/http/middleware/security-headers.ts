@@ -41,6 +41,16 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fr
   'content-security-policy': PAGE_CSP,
 });
 
+/**
+ * On what other sites embed or fetch: status badges, summary.json and the Atom feed. Their
+ * Cross-Origin-Resource-Policy lets another origin load them (an <img> of a badge, a dashboard's
+ * fetch); every other answer keeps same-origin.
+ */
+export const EMBEDDABLE_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  ...PAGE_SECURITY_HEADERS,
+  'cross-origin-resource-policy': 'cross-origin',
+});
+
 /** Responses that already carry their security headers (built by withHeaders). */
 const complete = new WeakSet<Response>();
 

@@ -1,18 +1,23 @@
 // The live stream behind the watch floor: new rows of the events table as server-sent events.
-// A signed-in browser opens GET /events/stream (EventSource sends the session cookie); each event
-// carries its id, so a dropped stream reconnects with Last-Event-ID and catches up from there.
-import { Hono } from 'hono';
+// A signed-in browser opens GET /events/stream (EventSource sends the session cookie); a wall
+// screen or a script sends `Authorization: Bearer <token>` instead. Each event carries its id, so
+// a dropped stream reconnects with Last-Event-ID and catches up from there.
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { Db } from '../../core/store/client.js';
 import { latestEventId, liveEventsAfter } from '../../core/services/read-models/live-events.js';
 import { resolveSession } from '../../core/services/sessions.js';
+import { authenticateToken } from '../../core/services/tokens.js';
+import { authorize } from '../../core/domain/roles.js';
+import { authenticate } from '../middleware/auth.js';
+import type { AppEnv } from '../env.js';
 import type { PageEnv } from './session.js';
 
 /** How often the events table is read for new rows. */
 export const STREAM_POLL_MS = 300;
 /** A comment line this often keeps proxies and idle timers from closing a quiet stream. */
 export const STREAM_HEARTBEAT_MS = 15_000;
-/** The session behind a stream is re-checked this often: signing out or revoking the token ends it. */
+/** The session or token behind a stream is re-checked this often: signing out or revoking the token ends it. */
 const SESSION_RECHECK_MS = 30_000;
 /** Rows read per query while catching up. */
 const BATCH = 500;
@@ -31,13 +36,32 @@ export function openStreamCount(): number {
 
 export const streamRoutes = new Hono<PageEnv>();
 
-streamRoutes.get('/events/stream', async (c) => {
-  const session = c.get('session');
-  if (!session) {
-    return c.json({ error: { code: 'unauthenticated', message: 'Sign in at /login first: the stream needs a session', details: [] } }, 401);
-  }
+/**
+ * Whether the caller may still follow the stream, re-asked now and then; null when there is no
+ * caller. A bearer token (checked, and counted when wrong, as on the API) wins over the cookie.
+ */
+function streamCredential(c: Context<PageEnv>): (() => Promise<boolean>) | null {
   const db = c.get('db');
   const now = c.get('now');
+  const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  if (bearer && c.get('actor')) return async () => (await authenticateToken(db, bearer, now())) !== null;
+  const session = c.get('session');
+  if (session) return async () => (await resolveSession(db, session.id, now())) !== null;
+  return null;
+}
+
+/** A given Authorization header is read as on the API: a wrong token is refused, not ignored. */
+const bearerIfGiven: MiddlewareHandler<PageEnv> = (c, next) =>
+  c.req.header('authorization') === undefined ? next() : authenticate(c as unknown as Context<AppEnv>, next);
+
+streamRoutes.get('/events/stream', bearerIfGiven, async (c) => {
+  const stillAllowed = streamCredential(c);
+  if (!stillAllowed) {
+    const message = 'Sign in at /login, or send Authorization: Bearer <token>: the stream needs a session or a token';
+    return c.json({ error: { code: 'unauthenticated', message, details: [] } }, 401);
+  }
+  authorize(c.get('actor')!, 'read');
+  const db = c.get('db');
   const newest = await latestEventId(db);
   // Last-Event-ID (a reconnect) wins over ?after= (the id the page was rendered at); neither: from now.
   const asked = cursorFrom(c.req.header('last-event-id')) ?? cursorFrom(c.req.query('after'));
@@ -46,7 +70,7 @@ streamRoutes.get('/events/stream', async (c) => {
   return streamSSE(c, async (stream) => {
     openStreams++;
     try {
-      await followEvents(stream, db, cursor, () => resolveSession(db, session.id, now()).then(Boolean));
+      await followEvents(stream, db, cursor, stillAllowed);
     } finally {
       openStreams--;
     }

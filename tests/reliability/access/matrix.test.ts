@@ -198,7 +198,7 @@ const PAGES: PageRoute[] = [
   { method: 'GET', path: '/status/public/summary.json', need: 'public' },
   { method: 'GET', path: '/status/public/feed.atom', need: 'public' },
   { method: 'GET', path: '/status/public/badge.svg', need: 'public' },
-  { method: 'GET', path: '/status/public/components/0/badge.svg', need: 'public' },
+  { method: 'GET', path: '/status/public/components/1/badge.svg', need: 'public' },
   { method: 'GET', path: '/favicon.ico', need: 'public' },
   { method: 'GET', path: '/assets/app.css', need: 'public' },
   { method: 'GET', path: '/docs', need: 'public' },

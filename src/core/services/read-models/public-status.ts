@@ -16,9 +16,9 @@ import { publicNameScrubber } from './public-names.js';
 import { readUptime, uptimeBarMaker, type Uptime } from './uptime-bars.js';
 
 export interface PublicComponent {
-  /** Position on the page, 0-based: `/status/{slug}/components/{index}/badge.svg`. */
+  /** Position on the page, 0-based. */
   index: number;
-  /** Opaque public id (the component row's id). */
+  /** Opaque public id (the component row's id): `/status/{slug}/components/{id}/badge.svg`. */
   id: string;
   name: string;
   group: string | null;

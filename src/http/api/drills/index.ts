@@ -2,7 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../../core/domain/errors.js';
 import { DRILL_RUN_STATUSES, DRILL_VERDICTS, drillInputSchema, findingInputSchema, findingPatchSchema } from '../../../core/domain/drills.js';
 import { afterActionMarkdown, afterActionReport } from '../../../core/services/drill-reports.js';
-import { addFinding, createDrill, deleteDrill, getDrill, getRun, listDrills, listFindings, listRuns, updateFinding } from '../../../core/services/drills.js';
+import {
+  addFinding, createDrill, deleteDrill, drillPatchSchema, getDrill, getRun, listDrills, listFindings, listRuns, updateDrill, updateFinding,
+} from '../../../core/services/drills.js';
 import type { DrillControl } from '../../../core/services/drill-control.js';
 import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
@@ -76,6 +78,16 @@ function registerDefinitionRoutes(routes: Router): void {
       responses: { 201: json(DrillSchema, 'The new drill'), ...errorResponses(400, 409, 422) },
     }),
     async (c) => c.json(await createDrill(serviceContext(c), c.req.valid('json')), 201),
+  );
+  routes.openapi(
+    createRoute({
+      method: 'patch', path: '/{id}', tags, security, summary: 'Change a drill (planner)',
+      description: 'Changes the fields given (not the key); `null` clears an optional one, e.g. `{ "scenarioId": null, "targetAssetIds": [3] }`. The result must be a valid drill; refused while a run is in progress.',
+      middleware: requires('planExercises'),
+      request: { params: IdParam, body: jsonBody(drillPatchSchema) },
+      responses: { 200: json(DrillSchema, 'The drill'), ...errorResponses(400, 404, 409, 422) },
+    }),
+    async (c) => c.json(await updateDrill(serviceContext(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );
   routes.openapi(
     createRoute({ method: 'delete', path: '/{id}', tags, security, summary: 'Delete a drill and its history (planner)', middleware: requires('planExercises'),

@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createMaintenance, deleteMaintenance, listMaintenance, maintenanceInputSchema } from '../../../core/services/maintenance.js';
+import {
+  createMaintenance, deleteMaintenance, listMaintenance, maintenanceInputSchema, maintenancePatchSchema, updateMaintenance,
+} from '../../../core/services/maintenance.js';
 import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
 import { errorResponses, IdParam, json, jsonBody, security } from '../openapi.js';
@@ -33,6 +35,17 @@ maintenanceRoutes.openapi(
     responses: { 201: json(WindowSchema, 'The new window'), ...errorResponses(400, 409, 422) },
   }),
   async (c) => c.json(await createMaintenance(serviceContext(c), c.req.valid('json')), 201),
+);
+
+maintenanceRoutes.openapi(
+  createRoute({
+    method: 'patch', path: '/{id}', tags, security, summary: 'Change a maintenance window',
+    description: 'Changes the fields given (not the key); `null` clears one, e.g. `{ "startsAt": null, "endsAt": null, "cron": "0 2 * * 6", "durationMinutes": 120 }` makes a one-off window recurring. The result must be a valid window.',
+    middleware: requires('manageInventory'),
+    request: { params: IdParam, body: jsonBody(maintenancePatchSchema) },
+    responses: { 200: json(WindowSchema, 'The window'), ...errorResponses(400, 404, 422) },
+  }),
+  async (c) => c.json(await updateMaintenance(serviceContext(c), c.req.valid('param').id, c.req.valid('json')), 200),
 );
 
 maintenanceRoutes.openapi(

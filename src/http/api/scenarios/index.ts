@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { scenarioBodySchema, SCENARIO_KINDS } from '../../../core/domain/scenarios.js';
-import { assessSavedScenario, assessScenarioBody, createScenario, deleteScenario, getScenario, listScenarios } from '../../../core/services/scenarios.js';
+import {
+  assessSavedScenario, assessScenarioBody, createScenario, deleteScenario, getScenario, listScenarios, scenarioAttributes, scenarioPatchSchema, updateScenario,
+} from '../../../core/services/scenarios.js';
 import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
 import { errorResponses, IdParam, json, jsonBody, security } from '../openapi.js';
@@ -27,10 +29,7 @@ const AssessmentSchema = z
   .passthrough()
   .openapi('Assessment');
 
-const CreateSchema = z.intersection(
-  z.object({ key: keySchema, name: z.string().trim().min(1).max(200), description: z.string().trim().max(4000).optional() }),
-  scenarioBodySchema,
-);
+const CreateSchema = z.intersection(z.object({ key: keySchema, ...scenarioAttributes }), scenarioBodySchema);
 
 const AssessQuery = z.object({ includeAll: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') });
 
@@ -66,6 +65,17 @@ scenarioRoutes.openapi(
     const body = scenarioBodySchema.parse({ kind: input.kind, params: input.params });
     return c.json(await createScenario(serviceContext(c), { key: input.key, name: input.name, description: input.description, body }), 201);
   },
+);
+
+scenarioRoutes.openapi(
+  createRoute({
+    method: 'patch', path: '/{id}', tags, security, summary: 'Change a scenario (planner)',
+    description: 'Changes the fields given (not the key). `params` replaces the params whole; a new `kind` needs `params` of that kind.',
+    middleware: requires('planExercises'),
+    request: { params: IdParam, body: jsonBody(scenarioPatchSchema) },
+    responses: { 200: json(ScenarioSchema, 'The scenario'), ...errorResponses(400, 404) },
+  }),
+  async (c) => c.json(await updateScenario(serviceContext(c), c.req.valid('param').id, c.req.valid('json')), 200),
 );
 
 scenarioRoutes.openapi(

@@ -41,7 +41,7 @@ const StatusPageSchema = z
 
 const PUBLIC =
   'The page is public at `/status/{slug}` (no sign-in), with `/status/{slug}/summary.json` (Statuspage `summary.json` shape), ' +
-  '`/status/{slug}/feed.atom` and SVG badges at `/status/{slug}/badge.svg` and `/status/{slug}/components/{index}/badge.svg`. ' +
+  '`/status/{slug}/feed.atom` and SVG badges at `/status/{slug}/badge.svg` and `/status/{slug}/components/{id}/badge.svg` (the component id summary.json lists). ' +
   'It shows only the listed components, under their public names; incidents only when they touch one of them.';
 
 statusPageRoutes.openapi(

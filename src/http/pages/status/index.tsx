@@ -11,11 +11,17 @@ import { StatusNotFound, StatusPageView } from './page.js';
 import { acceptsGzip, encodeBody, notModified } from './encoded-body.js';
 import { summaryJson } from './summary.js';
 import { cachedRead } from '../../../core/services/read-models/read-cache.js';
-import { PAGE_SECURITY_HEADERS, withHeaders } from '../../middleware/security-headers.js';
+import { EMBEDDABLE_SECURITY_HEADERS, withHeaders } from '../../middleware/security-headers.js';
 
-/** Readers may be other sites' dashboards: the machine-readable answers allow any origin. */
+/**
+ * Readers may be other sites' dashboards and pages: the machine-readable answers allow any origin
+ * (CORS for fetch, Cross-Origin-Resource-Policy for embedding), found or not.
+ */
 const OPEN = { 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=30' };
 const JSON_OPEN = { ...OPEN, 'content-type': 'application/json' };
+
+const embeddable = (body: string | Uint8Array | null, status: number, headers: Record<string, string>, init?: { encodeBody?: 'manual' }) =>
+  withHeaders(body, status, EMBEDDABLE_SECURITY_HEADERS, headers, init);
 
 async function load(c: Context<AppEnv>, options?: PublicStatusOptions): Promise<PublicStatus | null> {
   return loadPublicStatus(c.get('db'), c.req.param('slug') ?? '', c.get('now')(), options);
@@ -25,8 +31,11 @@ function pageUrl(c: Context<AppEnv>, slug: string): string {
   return `${new URL(c.req.url).origin}/status/${slug}`;
 }
 
-const notFoundJson = (c: Context<AppEnv>) =>
-  c.json({ error: { code: 'not_found', message: 'No such status page', details: [] } }, 404, { 'access-control-allow-origin': '*' });
+const notFoundJson = () =>
+  embeddable(JSON.stringify({ error: { code: 'not_found', message: 'No such status page', details: [] } }), 404, {
+    'access-control-allow-origin': '*',
+    'content-type': 'application/json',
+  });
 
 /** The overall badge reads like the banner. */
 function overallBadgeStatus(indicator: Indicator, worst: ComponentStatus): ComponentStatus {
@@ -54,36 +63,37 @@ statusRoutes.get('/:slug/summary.json', async (c) => {
     const status = await load(c, { uptime: false });
     return status ? encodeBody(JSON.stringify(summaryJson(status, pageUrl(c, status.page.slug)))) : null;
   });
-  if (body === null) return notFoundJson(c);
+  if (body === null) return notFoundJson();
   const headers = { ...JSON_OPEN, etag: body.etag, vary: 'Accept-Encoding' };
-  if (notModified(c.req.header('if-none-match'), body.etag)) return withHeaders(null, 304, PAGE_SECURITY_HEADERS, headers);
+  if (notModified(c.req.header('if-none-match'), body.etag)) return embeddable(null, 304, headers);
   if (acceptsGzip(c.req.header('accept-encoding'))) {
     // Already encoded: Workers must not encode it again ('manual'); Node sends it as it is.
-    return withHeaders(body.gzip, 200, PAGE_SECURITY_HEADERS, { ...headers, 'content-encoding': 'gzip' }, { encodeBody: 'manual' });
+    return embeddable(body.gzip, 200, { ...headers, 'content-encoding': 'gzip' }, { encodeBody: 'manual' });
   }
   // Served many times per change: one plain header object, security headers included.
-  return withHeaders(body.text, 200, PAGE_SECURITY_HEADERS, headers);
+  return embeddable(body.text, 200, headers);
 });
 
 statusRoutes.get('/:slug/feed.atom', async (c) => {
   const status = await load(c, { uptime: false, incidentDays: 90 });
-  if (!status) return notFoundJson(c);
-  return c.body(atomFeed(status, pageUrl(c, status.page.slug)), 200, { ...OPEN, 'content-type': 'application/atom+xml; charset=utf-8' });
+  if (!status) return notFoundJson();
+  return embeddable(atomFeed(status, pageUrl(c, status.page.slug)), 200, { ...OPEN, 'content-type': 'application/atom+xml; charset=utf-8' });
 });
 
-const svg = (c: Context<AppEnv>, body: string, status: 200 | 404 = 200) =>
-  c.body(body, status, { ...OPEN, 'cache-control': 'no-cache, max-age=0', 'content-type': 'image/svg+xml; charset=utf-8' });
+const svg = (body: string, status: 200 | 404 = 200) =>
+  embeddable(body, status, { ...OPEN, 'cache-control': 'no-cache, max-age=0', 'content-type': 'image/svg+xml; charset=utf-8' });
 
 statusRoutes.get('/:slug/badge.svg', async (c) => {
   const status = await load(c, { uptime: false, incidentDays: 0 });
-  if (!status) return svg(c, badgeSvg('status', 'unknown'), 404);
-  return svg(c, badgeSvg('status', overallBadgeStatus(status.indicator, status.worst)));
+  if (!status) return svg(badgeSvg('status', 'unknown'), 404);
+  return svg(badgeSvg('status', overallBadgeStatus(status.indicator, status.worst)));
 });
 
-statusRoutes.get('/:slug/components/:index/badge.svg', async (c) => {
-  const index = c.req.param('index');
-  const status = /^\d{1,5}$/.test(index) ? await load(c, { uptime: false, incidentDays: 0 }) : null;
-  const component = status?.components[Number(index)];
-  if (!status || !component) return svg(c, badgeSvg('status', 'unknown'), 404);
-  return svg(c, badgeSvg(component.name, component.known ? component.status : 'unknown'));
+// By the component's public id, as summary.json lists it (`components[].id`), not by its position.
+statusRoutes.get('/:slug/components/:id/badge.svg', async (c) => {
+  const id = c.req.param('id');
+  const status = /^\d{1,15}$/.test(id) ? await load(c, { uptime: false, incidentDays: 0 }) : null;
+  const component = status?.components.find((candidate) => candidate.id === id);
+  if (!status || !component) return svg(badgeSvg('status', 'unknown'), 404);
+  return svg(badgeSvg(component.name, component.known ? component.status : 'unknown'));
 });
