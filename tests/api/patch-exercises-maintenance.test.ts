@@ -122,6 +122,24 @@ describe('PATCH /api/drills/{id}', () => {
     await refused('PATCH', `/api/drills/${id}`, { name: 'x' }, 403, t.tokens.officer);
   });
 
+  it('keeps hook header values sent back masked, takes new ones, and refuses a mask with nothing stored', async () => {
+    const hook = (token: string) => ({ url: 'http://127.0.0.1:9/inject', headers: { Authorization: token } });
+    await ok(t.call('PATCH', `/api/drills/${id}`, { token: t.tokens.planner, body: { mode: 'live', injectHook: hook('Bearer first-secret'), rollbackHook: hook('Bearer first-secret') } }));
+    const stored = () => rawClient(t.sqlite).prepare('select inject_hook as inject from drills where id = ?').get(id) as { inject: string };
+    const read = await ok(t.call('GET', `/api/drills/${id}`, { token: t.tokens.planner }));
+    expect(read.injectHook.headers).toEqual({ Authorization: '********' });
+
+    // The read answer sent back whole (a GET → edit → PATCH round trip) keeps the secret.
+    await ok(t.call('PATCH', `/api/drills/${id}`, { token: t.tokens.planner, body: { name: 'Renamed', injectHook: read.injectHook } }));
+    expect(JSON.parse(stored().inject).headers).toEqual({ Authorization: 'Bearer first-secret' });
+
+    await ok(t.call('PATCH', `/api/drills/${id}`, { token: t.tokens.planner, body: { injectHook: hook('Bearer second-secret') } }));
+    expect(JSON.parse(stored().inject).headers).toEqual({ Authorization: 'Bearer second-secret' });
+
+    const masked = { url: 'http://127.0.0.1:9/inject', headers: { 'X-Key': '********' } };
+    expect((await refused('PATCH', `/api/drills/${id}`, { injectHook: masked }, 422, t.tokens.planner)).paths).toEqual(['injectHook.headers.X-Key']);
+  });
+
   it('is refused while a run is in progress', async () => {
     rawClient(t.sqlite).prepare(`insert into drill_runs (drill_id, status, phase, trigger, target_asset_ids, function_ids, started_at, steps) values (?, 'running', 'detecting', 'manual', '[]', '[]', ?, '[]')`).run(id, Date.now());
     const { error } = await refused('PATCH', `/api/drills/${id}`, { name: 'x' }, 409, t.tokens.planner);

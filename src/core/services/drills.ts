@@ -11,7 +11,7 @@ import { recordEvent } from '../store/events.js';
 import { idsIn } from '../store/ids.js';
 import { loadDrill } from '../drills/drill-queries.js';
 import { runView, type RunView } from '../drills/run-view.js';
-import { maskHeaders, type SecretsIn } from './secrets.js';
+import { maskHeaders, restoreMaskedHeaders, type SecretsIn } from './secrets.js';
 
 export { loadDrill, runView, type RunView };
 
@@ -108,7 +108,8 @@ export async function updateDrill(ctx: ServiceContext, id: number, patch: Record
   const row = await loadDrill(ctx.db, id);
   await assertNotRunning(ctx.db, row);
   const { id: _id, createdAt: _created, updatedAt: _updated, ...current } = row;
-  const { key: _key, ...input } = applyPatch(drillInputSchema, current, patch);
+  const { key: _key, ...patched } = applyPatch(drillInputSchema, current, patch);
+  const input = keepStoredHookHeaders(patched, row);
   await checkReferences(ctx.db, { key: row.key, ...input });
   const cleared = { description: null, scenarioId: null, targetAssetIds: null, injectHook: null, rollbackHook: null, cron: null, timezone: null };
   await commitAtomically(ctx.db, [
@@ -119,6 +120,21 @@ export async function updateDrill(ctx: ServiceContext, id: number, patch: Record
     recordEvent(ctx, { type: 'drill.updated', subjectKind: 'drill', subjectId: id, subjectKey: row.key, data: { changed: Object.keys(patch) } }),
   ]);
   return drillView(await loadDrill(ctx.db, id));
+}
+
+/** Hook headers sent back as the mask keep the values stored (a GET → edit → PATCH loses nothing). */
+function keepStoredHookHeaders<T extends { injectHook?: HookSpec | null; rollbackHook?: HookSpec | null }>(input: T, row: DrillRow): T {
+  const out = { ...input };
+  const problems: Array<{ path: string; message: string; location: 'body' }> = [];
+  for (const field of ['injectHook', 'rollbackHook'] as const) {
+    const hook = input[field];
+    if (!hook) continue;
+    const kept = restoreMaskedHeaders(hook.headers, row[field]?.headers, [field, 'headers']);
+    problems.push(...kept.problems.map((p) => ({ path: p.path.join('.'), message: p.message, location: 'body' as const })));
+    out[field] = { ...hook, headers: kept.headers } as T[typeof field];
+  }
+  if (problems.length) throw new UnprocessableError(problems);
+  return out;
 }
 
 export async function deleteDrill(ctx: ServiceContext, id: number) {
