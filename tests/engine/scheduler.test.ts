@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Observation } from '../../checks/types.js';
-import type { CheckDefinition, ObservationRecord } from '../../src/core/monitor/monitor.js';
+import type { CheckDefinition, ObservationRecord } from '../../src/core/monitor/check-definition.js';
 import { CheckScheduler } from '../../src/core/monitor/scheduler.js';
 
 const def = (id: number, intervalSeconds = 60): CheckDefinition => ({

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JMA_INTENSITY_CLASSES } from '../../src/core/scenarios/earthquake.js';
+import { JMA_INTENSITY_CLASSES } from '../../src/core/domain/scenarios.js';
 import { applyInventory } from '../../src/core/services/inventory/apply.js';
 import { parseInventoryDocument } from '../../src/core/services/inventory/document.js';
 import { exportInventoryYaml, readInventoryDocument } from '../../src/core/services/inventory/export.js';

@@ -16,7 +16,7 @@ import type { Role } from '../../src/core/domain/enums.js';
 import { ConflictError } from '../../src/core/domain/errors.js';
 import { nextCronTime } from '../../src/core/domain/schedules.js';
 import { zoned } from '../../src/http/pages/planner/format.js';
-import { runView } from '../../src/core/services/drills.js';
+import { runView } from '../../src/core/drills/run-view.js';
 import { applyInventory } from '../../src/core/services/inventory/apply.js';
 import { parseInventoryDocument } from '../../src/core/services/inventory/document.js';
 import { createTestApp, ok, type TestApp } from '../helpers.js';

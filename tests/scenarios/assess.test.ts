@@ -3,7 +3,8 @@
 // ad-hoc scenarios, and proof that assessing writes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, tableCounts, type TestApp, ok } from '../helpers.js';
-import { intensityClassRank, type IntensityClass } from '../../src/core/scenarios/earthquake.js';
+import type { IntensityClass } from '../../src/core/domain/scenarios.js';
+import { intensityClassRank } from '../../src/core/scenarios/earthquake.js';
 
 let t: TestApp;
 const ids: Record<string, number> = {};

@@ -48,9 +48,7 @@ import {
   DEFAULT_INTENSITY_IMPACT,
   estimateIntensity,
   impactForClass,
-  type IntensityClass,
   intensityClassRank,
-  JMA_INTENSITY_CLASSES,
   pgvToIntensity,
   type Quake,
   ruptureDimensions,
@@ -58,6 +56,7 @@ import {
   siMidorikawaPgv600,
   siteAmplification,
 } from '../../src/core/scenarios/earthquake.js';
+import { JMA_INTENSITY_CLASSES, type IntensityClass } from '../../src/core/domain/scenarios.js';
 import {
   alongTrackKm,
   bearingDeg,

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { commitAtomically, type Db } from '../store/client.js';
 import { drillRuns, drills } from '../store/schema/index.js';
-import type { DrillMarks, Monitor } from '../monitor/monitor.js';
+import type { DrillMarks } from '../monitor/fleet-state.js';
+import type { Monitor } from '../monitor/monitor.js';
 import { loadDisturbance } from './drill-queries.js';
 import { callHooks } from './hooks.js';
 import { DRILL_ACTOR, drillEvent } from './run-events.js';

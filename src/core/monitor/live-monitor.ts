@@ -4,7 +4,9 @@ import { commitAtomically, type Db } from '../store/client.js';
 import { events, externalAlerts, pushHeartbeats, satellites } from '../store/schema/index.js';
 import { MONITOR_RELOAD_EVENT_TYPES } from '../domain/events.js';
 import { createCheckRunner } from './check-runner.js';
-import { Monitor, type DrillMarks, type ObservationRecord } from './monitor.js';
+import type { ObservationRecord } from './check-definition.js';
+import type { DrillMarks } from './fleet-state.js';
+import { Monitor } from './monitor.js';
 import { PassCalendar } from './pass-calendar.js';
 import { CheckScheduler } from './scheduler.js';
 

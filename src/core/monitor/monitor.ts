@@ -12,8 +12,6 @@ import { loadFleet } from './fleet-loader.js';
 import { functionsHurtBy, refreshMaintenance } from './fleet-evaluation.js';
 import { planCheckResults, planStateChanges } from './write-plan.js';
 
-export type { CheckDefinition, ObservationRecord } from './check-definition.js';
-export type { DrillMarks } from './fleet-state.js';
 
 const MONITOR_ACTOR = { ...SYSTEM_ACTOR, name: 'monitor' };
 

@@ -66,8 +66,6 @@ import { type FaultPlane, type LatLon, destinationPoint, distanceToFaultPlaneKm,
 
 export type FaultType = 'crustal' | 'interplate' | 'intraslab';
 
-export { JMA_INTENSITY_CLASSES, type IntensityClass };
-
 export type EarthquakeImpact = 'none' | 'degraded' | 'down';
 
 export interface Quake {

@@ -1,5 +1,5 @@
 import type { ServiceContext } from './context.js';
-import type { RunView } from './drills.js';
+import type { RunView } from '../drills/run-view.js';
 
 /**
  * What starts and stops runs: the drill runner of the process that runs the monitor. The API

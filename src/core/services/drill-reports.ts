@@ -3,7 +3,9 @@ import { assets, drillFindings, drillRuns, incidents, missionFunctions, scenario
 import { authorize } from '../domain/roles.js';
 import { isoTime, DAY_MS } from '../domain/time.js';
 import type { ServiceContext } from './context.js';
-import { findingView, loadDrill, loadRun, runView } from './drills.js';
+import { loadDrill } from '../drills/drill-queries.js';
+import { runView } from '../drills/run-view.js';
+import { findingView, loadRun } from './drills.js';
 import { percentile } from '../domain/stats.js';
 import { idsIn } from '../store/ids.js';
 

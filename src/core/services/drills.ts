@@ -13,8 +13,6 @@ import { loadDrill } from '../drills/drill-queries.js';
 import { runView, type RunView } from '../drills/run-view.js';
 import { maskHeaders, restoreMaskedHeaders, type SecretsIn } from './secrets.js';
 
-export { loadDrill, runView, type RunView };
-
 /** A hook with its header values masked: they usually carry the credential the hook needs. */
 function maskedHook(hook: HookSpec | null): HookSpec | null {
   return hook?.headers ? { ...hook, headers: maskHeaders(hook.headers) } : hook;

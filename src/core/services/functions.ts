@@ -14,7 +14,6 @@ import { decodeCursor, toPage, type Page } from './pagination.js';
 import { idsIn } from '../store/ids.js';
 import { loadGroups, type GroupView } from '../store/function-groups.js';
 
-export { loadGroups, type GroupView };
 
 type Member = { assetId: number } | { functionId: number };
 type FunctionStateRow = typeof functionStates.$inferSelect;

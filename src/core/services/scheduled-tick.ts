@@ -14,7 +14,8 @@ import { nextCronTime } from '../domain/schedules.js';
 import { ABORT_GRACE_MS } from '../monitor/scheduler.js';
 import { DEFAULT_INTERVAL_SECONDS } from '../domain/checks.js';
 import { pruneHistory, rollUpHistory } from '../monitor/history.js';
-import { Monitor, type CheckDefinition, type ObservationRecord } from '../monitor/monitor.js';
+import type { CheckDefinition, ObservationRecord } from '../monitor/check-definition.js';
+import { Monitor } from '../monitor/monitor.js';
 import { PassCalendar } from '../monitor/pass-calendar.js';
 import { forEachConcurrently } from '../domain/pool.js';
 

@@ -11,7 +11,6 @@ import { FleetState } from './fleet-state.js';
 import type { FaultMode } from '../../../core/domain/enums.js';
 import type { LinkSla, Random } from './latency.js';
 
-export type { FaultMode, FailoverRule, LinkSla };
 
 export interface DemoAsset {
   key: string;

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import { getDrill, listRuns, type RunView } from '../../../core/services/drills.js';
+import type { RunView } from '../../../core/drills/run-view.js';
+import { getDrill, listRuns } from '../../../core/services/drills.js';
 import { getScenario } from '../../../core/services/scenarios.js';
 import type { SessionInfo } from '../../../core/services/sessions.js';
 import { pageContext, type PageEnv } from '../session.js';

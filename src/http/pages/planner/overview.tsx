@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { resilienceReport } from '../../../core/services/drill-reports.js';
-import { listDrills, listFindings, runView } from '../../../core/services/drills.js';
+import { runView } from '../../../core/drills/run-view.js';
+import { listDrills, listFindings } from '../../../core/services/drills.js';
 import { listScenarios } from '../../../core/services/scenarios.js';
 import { pageContext, type PageEnv } from '../session.js';
 import { PlannerPage, RunStatus, Verdict } from './components.js';
