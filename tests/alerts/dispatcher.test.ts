@@ -317,8 +317,11 @@ describe.concurrent('delivery to a real receiver', () => {
     const got = receiver.requestsTo();
     expect(got).toHaveLength(SHORT_SCHEDULE.length + 1);
     expect(new Set(got.map((r) => r.webhookId)).size).toBe(1);
-    // Backoff with ±10 % jitter: each gap at least 90 % of its scheduled wait.
-    for (let i = 1; i < got.length; i++) expect(got[i]!.at - got[i - 1]!.at).toBeGreaterThanOrEqual(SHORT_SCHEDULE[i - 1]! * 900 - 20);
+    // Backoff with ±10 % jitter: each attempt at least 90 % of its scheduled wait after the one
+    // before, as the delivery log records when each was made (arrival times at the receiver also
+    // carry the machine's scheduling noise).
+    const madeAt = d.attempts.map((a: any) => Date.parse(a.at));
+    for (let i = 1; i < madeAt.length; i++) expect(madeAt[i] - madeAt[i - 1]).toBeGreaterThanOrEqual(SHORT_SCHEDULE[i - 1]! * 900);
     // Different timestamps across attempts, each signature valid for its own.
     expect(got.every((r) => receiver.verify(r, sub.secret))).toBe(true);
   });
