@@ -27,10 +27,7 @@ const SVALSAT = { lat: 78.2298, lon: 15.4078, altM: 500 };
 const inventory = (contactUrl: string, healthUrl: string) => `assets:
   - { key: gs-svalbard, kind: ground_station, name: SvalSat, lat: ${SVALSAT.lat}, lon: ${SVALSAT.lon}, altM: ${SVALSAT.altM} }
 satellites:
-  - key: sso-700
-    name: DEMO-EO-1
-    noradId: 99001
-    orbit: { altitudeKm: 700, raanDeg: 100, meanAnomalyDeg: 40 }
+  - { key: sso-700, name: DEMO-EO-1, noradId: 99001, orbit: { altitudeKm: 700, raanDeg: 100, meanAnomalyDeg: 40 } }
 checks:
   - key: svalbard-contact
     assetKey: gs-svalbard
