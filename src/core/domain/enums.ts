@@ -32,7 +32,8 @@ export type Severity = (typeof SEVERITIES)[number];
 export const ASSET_STATUSES = ['up', 'degraded', 'down', 'unknown', 'maintenance'] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
-export const CHECK_STATUSES = ['up', 'degraded', 'down', 'unknown'] as const;
+/** `idle`: a contact check between satellite passes — nothing to check, and it holds its asset neither down nor up. */
+export const CHECK_STATUSES = ['up', 'degraded', 'down', 'unknown', 'idle'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 export const FUNCTION_STATUSES = ['operational', 'degraded', 'lost'] as const;

@@ -59,6 +59,16 @@ const drillRunStep = z.strictObject({
   note: z.string().optional(),
 });
 
+/** A satellite pass over a station ended without one successful contact (the check is idle after it). */
+const contactMissed = z.strictObject({
+  checkKey: z.string(),
+  assetKey: z.string(),
+  satelliteKey: z.string(),
+  aosMs: int(),
+  losMs: int(),
+  message: z.string(),
+});
+
 const deletedWithDependents = z.strictObject({ forced: z.boolean(), functionsAffected: keys() });
 const satelliteElements = z.strictObject({
   elementsChanged: z.boolean(),
@@ -101,6 +111,7 @@ export const EVENT_CATALOG = {
   'asset.degraded': { subject: 'asset', payload: assetChange, ...stateChange },
   'asset.unknown': { subject: 'asset', payload: assetChange, stream: true },
   'asset.maintenance': { subject: 'asset', payload: assetChange, stream: true },
+  'contact.missed': { subject: 'asset', payload: contactMissed, ...stateChange },
   'redundancy.lost': { subject: 'function', payload: functionChange, ...stateChange },
   'redundancy.restored': { subject: 'function', payload: functionChange, ...stateChange },
   'function.degraded': { subject: 'function', payload: functionChange, ...stateChange },

@@ -16,9 +16,32 @@ export interface CheckDefinition {
   settings: Record<string, unknown>;
 }
 
+/** A satellite pass that ended without one successful contact. */
+export interface MissedContact {
+  satelliteKey: string;
+  aosMs: number;
+  losMs: number;
+  message: string;
+}
+
+/**
+ * A contact check between passes: there is nothing to observe, so the check is idle at once
+ * (no thresholds) and stops holding its asset down. `missed`: the pass that just ended, if no
+ * contact was made during it.
+ */
+export interface IdleObservation {
+  status: 'idle';
+  /** Nothing was measured (kept so readers of any outcome can read it). */
+  latencyMs: null;
+  missed: MissedContact | null;
+}
+
+/** What one run of a check yields. */
+export type CheckOutcome = Observation | IdleObservation;
+
 export interface ObservationRecord {
   checkId: number;
   /** When the probe started; results and streaks are dated by it. */
   at: number;
-  observation: Observation;
+  observation: CheckOutcome;
 }

@@ -5,12 +5,12 @@ import * as link from '../../../checks/link.js';
 import * as push from '../../../checks/push.js';
 import * as tcp from '../../../checks/tcp.js';
 import * as tls from '../../../checks/tls.js';
-import type { Observation, ProbeContext } from '../../../checks/types.js';
+import type { ProbeContext } from '../../../checks/types.js';
 import type {
   ContactSettings, DnsSettings, HttpSettings, LinkSettings, PushSettings, TcpSettings, TlsSettings,
 } from '../domain/checks.js';
 import { DEFAULT_INTERVAL_SECONDS } from '../domain/checks.js';
-import type { CheckDefinition } from './check-definition.js';
+import type { CheckDefinition, CheckOutcome, MissedContact } from './check-definition.js';
 import type { PassCalendar } from './pass-calendar.js';
 
 export interface AssetFacts {
@@ -34,11 +34,11 @@ export interface CheckRunnerDeps {
   now(): number;
 }
 
-/** Runs one check of any kind: picks its probe and gives it its target. Null: nothing to observe. */
+/** Runs one check of any kind: picks its probe and gives it its target. */
 export function createCheckRunner(deps: CheckRunnerDeps) {
   const contacts = new Map<number, { pass: contact.ContactTarget['pass']; contacted: boolean }>();
 
-  const runContact = async (def: CheckDefinition, settings: ContactSettings, ctx: ProbeContext): Promise<Observation | null> => {
+  const runContact = async (def: CheckDefinition, settings: ContactSettings, ctx: ProbeContext): Promise<CheckOutcome> => {
     const station = deps.asset(def.assetId);
     if (!station || station.lat === null || station.lon === null) {
       return { status: 'down', latencyMs: null, message: 'the station has no location, so its passes cannot be predicted' };
@@ -48,15 +48,10 @@ export function createCheckRunner(deps: CheckRunnerDeps) {
     const pass = deps.passes.currentPass(station.key, location, settings.satellites, settings.elevationMaskDeg, now);
     const tracked = contacts.get(def.id);
     if (!pass) {
-      if (tracked && tracked.pass.losMs <= now) {
-        contacts.delete(def.id);
-        if (!tracked.contacted) {
-          const { satelliteKey, aosMs, losMs } = tracked.pass;
-          const span = `${new Date(aosMs).toISOString().slice(11, 16)}–${new Date(losMs).toISOString().slice(11, 16)} UTC`;
-          return { status: 'down', latencyMs: null, message: `missed contact: no contact with ${satelliteKey} during its pass ${span}` };
-        }
-      }
-      return null; // between passes the antenna may be idle
+      // Between passes the antenna may be idle: the check is, too. A pass run through without contact is reported once.
+      if (tracked && tracked.pass.losMs <= now) contacts.delete(def.id);
+      const ended = tracked && tracked.pass.losMs <= now && !tracked.contacted ? tracked.pass : null;
+      return { status: 'idle', latencyMs: null, missed: ended && { ...ended, message: missedContactMessage(ended) } };
     }
     const current = { satelliteKey: pass.satelliteKey, aosMs: pass.aosMs, losMs: pass.losMs };
     const entry = tracked && tracked.pass.aosMs === pass.aosMs && tracked.pass.satelliteKey === pass.satelliteKey ? tracked : { pass: current, contacted: false };
@@ -66,7 +61,7 @@ export function createCheckRunner(deps: CheckRunnerDeps) {
     return observation;
   };
 
-  return async function runCheck(def: CheckDefinition, signal: AbortSignal): Promise<Observation | null> {
+  return async function runCheck(def: CheckDefinition, signal: AbortSignal): Promise<CheckOutcome> {
     const ctx = deps.probeContext(signal);
     const settings = def.settings;
     switch (def.kind) {
@@ -98,4 +93,9 @@ export function createCheckRunner(deps: CheckRunnerDeps) {
       }
     }
   };
+}
+
+function missedContactMessage(pass: Omit<MissedContact, 'message'>): string {
+  const span = `${new Date(pass.aosMs).toISOString().slice(11, 16)}–${new Date(pass.losMs).toISOString().slice(11, 16)} UTC`;
+  return `missed contact: no contact with ${pass.satelliteKey} during its pass ${span}`;
 }

@@ -4,8 +4,8 @@ import type { CheckStatus } from '../domain/enums.js';
 /**
  * Flap control. An observation only changes a check's confirmed status once enough of the same
  * kind arrive in a row: `failureThreshold` for down or degraded, `successThreshold` for up.
- * A check that has never been confirmed takes its first up at once (nothing to alert about),
- * but still waits for the threshold before going down.
+ * A check that has never been confirmed, or is idle (a contact check between passes), takes its
+ * first up at once (nothing to alert about), but still waits for the threshold before going down.
  */
 export interface CheckState {
   status: CheckStatus;
@@ -51,7 +51,7 @@ export function applyObservation(
   const sameStreak = state.streakStatus === observed.status;
   const streakCount = sameStreak ? state.streakCount + 1 : 1;
   const needed =
-    observed.status === 'up' ? (state.status === 'unknown' ? 1 : thresholds.successThreshold) : thresholds.failureThreshold;
+    observed.status === 'up' ? (state.status === 'unknown' || state.status === 'idle' ? 1 : thresholds.successThreshold) : thresholds.failureThreshold;
   const confirm = streakCount >= needed && state.status !== observed.status;
   if (confirm || state.status === observed.status) state.message = observed.message;
   if (confirm) {
@@ -63,6 +63,23 @@ export function applyObservation(
   state.streakCount = streakCount;
   state.lastObservedAt = observed.at;
   return confirm;
+}
+
+/**
+ * A contact check between passes goes idle at once, whatever it was, with the message of a missed
+ * pass if there was one; the streak starts afresh for the next pass. Returns whether the
+ * confirmed status or its message changed.
+ */
+export function applyIdle(state: CheckState, at: number, message: string | null): boolean {
+  const changed = state.status !== 'idle' || (message !== null && message !== state.message);
+  if (state.status !== 'idle') state.since = at;
+  if (changed) state.message = message;
+  state.status = 'idle';
+  state.streakStatus = null;
+  state.streakCount = 0;
+  state.streakStartedAt = at;
+  state.lastObservedAt = at;
+  return changed;
 }
 
 export const STATUS_CODE: Record<ObservedStatus, number> = { up: 0, degraded: 1, down: 2 };

@@ -64,14 +64,18 @@ export function parentDown(fleet: FleetState, asset: AssetNode): boolean {
   });
 }
 
-/** Re-derives the dirty assets' statuses in place; returns the ones whose status changed. */
-export function transitionAssets(fleet: FleetState, dirtyAssets: Set<number>, now: number): AssetChange[] {
+/**
+ * Re-derives the dirty assets' statuses in place; returns the ones whose status changed, and adds
+ * those whose status stayed but whose reason changed to `reasonChanges`.
+ */
+export function transitionAssets(fleet: FleetState, dirtyAssets: Set<number>, now: number, reasonChanges: AssetNode[]): AssetChange[] {
   const changes: AssetChange[] = [];
   for (const assetId of dirtyAssets) {
     const asset = fleet.assets.get(assetId);
     if (!asset) continue;
     const { status, reason } = deriveAssetStatus(fleet, asset);
     if (status === asset.status) {
+      if (reason !== asset.reason) reasonChanges.push(asset);
       asset.reason = reason;
       continue;
     }
@@ -102,6 +106,12 @@ export function transitionFunctions(fleet: FleetState, now: number): FunctionCha
   return changes;
 }
 
+/**
+ * The worst of the asset's checks, and the reason named by the check that makes it so
+ * ("<check key>: <its message>"). An idle contact check counts as up: between passes it holds
+ * the asset neither down nor unknown, so a station whose other checks pass (or that has no
+ * other) reads up.
+ */
 function deriveAssetStatus(fleet: FleetState, asset: AssetNode): { status: AssetStatus; reason: string | null } {
   if (fleet.maintenance.has(asset.id)) return { status: 'maintenance', reason: 'in a maintenance window' };
   for (const [runId, marks] of fleet.drills) {
@@ -111,8 +121,10 @@ function deriveAssetStatus(fleet: FleetState, asset: AssetNode): { status: Asset
   const rank: Record<AssetStatus, number> = { unknown: 0, maintenance: 0, up: 1, degraded: 2, down: 3 };
   for (let check = asset.firstCheck; check; check = check.nextOnAsset) {
     if (!check.enabled || check.status === 'unknown') continue;
-    if (rank[check.status] > rank[worst.status]) {
-      worst = { status: check.status, reason: check.message ? `${check.key}: ${check.message}` : null };
+    const status = check.status === 'idle' ? 'up' : check.status;
+    if (rank[status] > rank[worst.status]) {
+      const message = check.status === 'idle' ? null : check.message ?? (status === 'up' ? null : status);
+      worst = { status, reason: message === null ? null : `${check.key}: ${message}` };
     }
   }
   return worst;

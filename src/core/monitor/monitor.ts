@@ -2,6 +2,7 @@ import type { Db, Statement } from '../store/client.js';
 import type { WriteContext } from '../store/context.js';
 import type { AssetStatus, CheckKind, FunctionStatus, RedundancyState } from '../domain/enums.js';
 import { SYSTEM_ACTOR } from '../domain/roles.js';
+import { recordEvents, type EventSpec } from '../store/events.js';
 import type { AssetFacts } from './check-runner.js';
 import type { CheckState } from './check-state.js';
 import type { CheckDefinition, ObservationRecord } from './check-definition.js';
@@ -107,8 +108,11 @@ export class Monitor {
    */
   planObservations(db: Db, records: readonly ObservationRecord[], now: number): Statement[] {
     const dirtyAssets = refreshMaintenance(this.fleet, now);
-    const statements = planCheckResults(this.fleet, db, records, dirtyAssets);
-    if (dirtyAssets.size) statements.push(...planStateChanges(this.fleet, this.writeContext(db, now), dirtyAssets, now));
+    const missedContacts: EventSpec[] = [];
+    const statements = planCheckResults(this.fleet, db, records, dirtyAssets, missedContacts);
+    const ctx = this.writeContext(db, now);
+    if (missedContacts.length) statements.push(...recordEvents(ctx, missedContacts));
+    if (dirtyAssets.size) statements.push(...planStateChanges(this.fleet, ctx, dirtyAssets, now));
     return statements;
   }
 

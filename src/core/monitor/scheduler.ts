@@ -1,7 +1,6 @@
-import type { Observation } from '../../../checks/types.js';
 import { DEFAULT_INTERVAL_SECONDS } from '../domain/checks.js';
 import { nextCronTime } from '../domain/schedules.js';
-import type { CheckDefinition, ObservationRecord } from './check-definition.js';
+import type { CheckDefinition, CheckOutcome, ObservationRecord } from './check-definition.js';
 import { IdIndex } from './id-index.js';
 import { MinHeap } from './priority-queue.js';
 
@@ -9,8 +8,8 @@ export interface SchedulerOptions {
   /** Probes in flight at once, across all checks. */
   concurrency: number;
   now: () => number;
-  /** Runs one probe; null means there was nothing to observe (an idle antenna between passes). */
-  runCheck: (def: CheckDefinition, signal: AbortSignal) => Promise<Observation | null>;
+  /** Runs one probe; null means there is nothing to report. */
+  runCheck: (def: CheckDefinition, signal: AbortSignal) => Promise<CheckOutcome | null>;
   onResult: (record: ObservationRecord) => void;
   /** Called for every run with how late it started (actual start − due time). */
   onStart?: (lagMs: number, def: CheckDefinition) => void;
@@ -184,7 +183,7 @@ export class CheckScheduler {
     this.runs.add(run);
     this.sweeper ??= setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     // A probe that throws or hangs is reported as down.
-    let probe: Promise<Observation | null>;
+    let probe: Promise<CheckOutcome | null>;
     try {
       probe = this.options.runCheck(def, run.controller.signal);
     } catch (err) {
@@ -209,7 +208,7 @@ export class CheckScheduler {
   }
 
   /** A run's end (its probe's answer or the hard timeout, whichever is first): report, reschedule. */
-  private settle(run: Run, observation: Observation | null): void {
+  private settle(run: Run, observation: CheckOutcome | null): void {
     if (run.settled) return;
     run.settled = true;
     if (run.abortTimer !== undefined) clearTimeout(run.abortTimer);

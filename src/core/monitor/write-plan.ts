@@ -7,8 +7,8 @@ import type { WriteContext } from '../store/context.js';
 import { recordEvents, type EventSpec } from '../store/events.js';
 import type { Severity } from '../domain/enums.js';
 import { incidentSeverity } from '../domain/severity.js';
-import { applyObservation, STATUS_CODE } from './check-state.js';
-import type { ObservationRecord } from './check-definition.js';
+import { applyIdle, applyObservation, STATUS_CODE } from './check-state.js';
+import type { MissedContact, ObservationRecord } from './check-definition.js';
 import { resultInsertStatements } from './result-rows.js';
 import type { AssetNode, CheckRecord } from './monitor-records.js';
 import type { FleetState, FunctionNode, OpenIncident } from './fleet-state.js';
@@ -36,9 +36,12 @@ const EXCLUDED_ASSET_STATE = { status: sql`excluded.status`, since: sql`excluded
 
 /**
  * The result rows of a batch of observations and the check states they changed; adds the assets
- * of changed checks to `dirtyAssets`.
+ * of changed checks to `dirtyAssets` and a `contact.missed` event per missed pass to `events`.
+ * An idle contact check has no result row: between passes nothing was checked.
  */
-export function planCheckResults(fleet: FleetState, db: Db, records: readonly ObservationRecord[], dirtyAssets: Set<number>): Statement[] {
+export function planCheckResults(
+  fleet: FleetState, db: Db, records: readonly ObservationRecord[], dirtyAssets: Set<number>, events: EventSpec[],
+): Statement[] {
   const statements: Statement[] = [];
   // Flat, RESULT_COLUMNS values per row: no object per result on the hot path.
   const resultValues: Array<number | null> = [];
@@ -47,6 +50,15 @@ export function planCheckResults(fleet: FleetState, db: Db, records: readonly Ob
     const check = fleet.checks.get(record.checkId);
     if (!check) continue; // deleted while it ran
     const { observation } = record;
+    if (observation.status === 'idle') {
+      const { missed } = observation;
+      if (missed) events.push(contactMissedEvent(fleet, check, missed));
+      if (applyIdle(check, record.at, missed?.message ?? null)) {
+        changedChecks.set(check.id, check);
+        dirtyAssets.add(check.assetId);
+      }
+      continue;
+    }
     const metrics = observation.metrics;
     resultValues.push(
       record.checkId,
@@ -69,6 +81,16 @@ export function planCheckResults(fleet: FleetState, db: Db, records: readonly Ob
   return statements;
 }
 
+function contactMissedEvent(fleet: FleetState, check: CheckRecord, missed: MissedContact): EventSpec {
+  const assetKey = fleet.assets.get(check.assetId)?.key ?? '';
+  const { satelliteKey, aosMs, losMs, message } = missed;
+  return {
+    type: 'contact.missed', subjectKind: 'asset', subjectId: check.assetId, subjectKey: assetKey, severity: 'minor',
+    drillRunId: drillForAsset(fleet, check.assetId),
+    data: { checkKey: check.key, assetKey, satelliteKey, aosMs, losMs, message },
+  };
+}
+
 /**
  * State changes, incidents and events for the assets whose inputs changed. Written as
  * multi-row upserts, then the incident rows, then every event in one ordered insert (the
@@ -78,11 +100,14 @@ export function planCheckResults(fleet: FleetState, db: Db, records: readonly Ob
 export function planStateChanges(fleet: FleetState, ctx: WriteContext, dirtyAssets: Set<number>, now: number): Statement[] {
   const { db } = ctx;
   const plan: WritePlan = { db, writes: [], events: [] };
-  const assetChanges = transitionAssets(fleet, dirtyAssets, now);
-  if (!assetChanges.length) return [];
-  const assetRows = assetChanges.map(({ asset }) => ({ assetId: asset.id, status: asset.status, since: now, reason: asset.reason }));
+  const reasonChanges: AssetNode[] = [];
+  const assetChanges = transitionAssets(fleet, dirtyAssets, now, reasonChanges);
+  // A new reason for the same status (another check now makes it so) is stored without an event.
+  const assetRows = [...assetChanges.map(({ asset }) => asset), ...reasonChanges]
+    .map((asset) => ({ assetId: asset.id, status: asset.status, since: asset.since, reason: asset.reason }));
+  if (!assetChanges.length) return insertChunks(db, assetRows, 4).map((rows) => upsertAssetStates(db, rows));
   for (const rows of insertChunks(db, assetRows, 4)) {
-    plan.writes.push(db.insert(assetStates).values(rows).onConflictDoUpdate({ target: assetStates.assetId, set: EXCLUDED_ASSET_STATE }));
+    plan.writes.push(upsertAssetStates(db, rows));
   }
   const functionChanges = planFunctionChanges(fleet, plan, transitionFunctions(fleet, now));
   for (const change of assetChanges) planAssetChange(fleet, plan, change, now);
@@ -96,6 +121,10 @@ export function planStateChanges(fleet: FleetState, ctx: WriteContext, dirtyAsse
     }
   }
   return [...plan.writes, ...recordEvents(ctx, plan.events)];
+}
+
+function upsertAssetStates(db: Db, rows: Array<typeof assetStates.$inferInsert>): Statement {
+  return db.insert(assetStates).values(rows).onConflictDoUpdate({ target: assetStates.assetId, set: EXCLUDED_ASSET_STATE });
 }
 
 /** The asset's event, and the incident its outage opens or its recovery resolves. */

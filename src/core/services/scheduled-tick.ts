@@ -86,8 +86,7 @@ export async function runScheduledTick(options: ScheduledTickOptions): Promise<T
   const due = monitor.definitions().filter((def) => isDue(def, monitor.checkState(def.id)?.lastObservedAt ?? null, now, options.periodMs));
   const records = await runAll(due, options.concurrency, async (def) => {
     const at = clock();
-    const observation = await probe(runCheck, def);
-    return observation ? { checkId: def.id, at, observation } : null;
+    return { checkId: def.id, at, observation: await probe(runCheck, def) };
   });
   await commitAtomically(db, monitor.planObservations(db, records, clock()));
 
@@ -142,11 +141,10 @@ async function probe(runCheck: ReturnType<typeof createCheckRunner>, def: CheckD
   }
 }
 
-async function runAll<T>(items: T[], concurrency: number, work: (item: T) => Promise<ObservationRecord | null>): Promise<ObservationRecord[]> {
+async function runAll<T>(items: T[], concurrency: number, work: (item: T) => Promise<ObservationRecord>): Promise<ObservationRecord[]> {
   const results: ObservationRecord[] = [];
   await forEachConcurrently(items, concurrency, async (item) => {
-    const record = await work(item);
-    if (record) results.push(record);
+    results.push(await work(item));
   });
   return results;
 }

@@ -29,6 +29,7 @@ export function describeEvent(event: AlertEvent): EventDescription {
     : family === 'function' || family === 'redundancy' ? describeFunction(event, d, family, action)
     : family === 'incident' ? describeIncident(event, d, action)
     : family === 'drill' || family === 'rto' ? describeDrill(event, d)
+    : event.type === 'contact.missed' ? describeMissedContact(event, d)
     : describeOther(event, d);
   described.facts.push({ title: 'Severity', value: SEVERITY_LABEL[event.severity] ?? String(event.severity) });
   return { ...described, drill: isDrillEvent(event) };
@@ -156,6 +157,21 @@ function describeDrill(event: AlertEvent, d: EventFields): Described {
   const targets = strings(d.targets);
   if (targets.length) facts.push({ title: 'Targets', value: targets.join(', ') });
   return { emoji, headline, facts, detail: str(d.note) };
+}
+
+function utc(ms: unknown): string | null {
+  return typeof ms === 'number' && Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC` : null;
+}
+
+function describeMissedContact(event: AlertEvent, d: EventFields): Described {
+  const station = eventAssetKey(event) ?? 'a station';
+  const satellite = str(d.satelliteKey) ?? 'its satellite';
+  const facts: Fact[] = [{ title: 'Station', value: station }, { title: 'Satellite', value: satellite }];
+  const [aos, los] = [utc(d.aosMs), utc(d.losMs)];
+  if (aos) facts.push({ title: 'AOS', value: aos });
+  if (los) facts.push({ title: 'LOS', value: los });
+  if (str(d.checkKey)) facts.push({ title: 'Check', value: str(d.checkKey)! });
+  return { emoji: '📡', headline: `${station} missed its contact with ${satellite}`, facts, detail: str(d.message) };
 }
 
 function describeOther(event: AlertEvent, d: EventFields): Described {

@@ -1,6 +1,7 @@
 // Everything the watch floor shows, in a fixed handful of queries whatever the fleet's size.
-import { and, asc, eq, sql } from 'drizzle-orm';
-import { assets, incidentUpdates } from '../../store/schema/index.js';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { assets, events, incidentUpdates } from '../../store/schema/index.js';
+import { eventFields } from '../../domain/events.js';
 import type { AssetStatus, FunctionStatus, IncidentUpdateStatus, RedundancyState } from '../../domain/enums.js';
 import { authorize } from '../../domain/roles.js';
 import type { AssetView } from '../assets.js';
@@ -84,10 +85,22 @@ export interface WatchFloorData {
   incidents: WatchIncident[];
   drills: WatchDrill[];
   passes: Array<StationPasses & { stationKey: string; stationName: string }>;
+  /** Passes that ended without contact in the last day, newest first. */
+  missedContacts: MissedContactLine[];
   /** The newest event when the page was read: the live stream continues from here. */
   lastEventId: number;
   now: number;
 }
+
+export interface MissedContactLine {
+  stationKey: string;
+  satelliteKey: string;
+  aosMs: number;
+  losMs: number;
+}
+
+const MISSED_CONTACTS_SHOWN = 10;
+const DAY_MS = 86_400_000;
 
 const UNAVAILABLE: ReadonlySet<string> = new Set(['down', 'maintenance']);
 
@@ -138,9 +151,20 @@ export async function loadWatchFloor(ctx: ServiceContext): Promise<WatchFloorDat
     incidents: watchIncidents(incidentPage.items, updates, assetNames, functionById),
     drills: watchDrills(running, assetNames, functionById, reach.drillAssetIds),
     passes: await stationPasses(ctx, stations, now),
+    missedContacts: await readMissedContacts(ctx, now),
     lastEventId,
     now,
   };
+}
+
+async function readMissedContacts({ db }: ServiceContext, now: number): Promise<MissedContactLine[]> {
+  const rows = await db.select({ subjectKey: events.subjectKey, data: events.data }).from(events)
+    .where(and(eq(events.type, 'contact.missed'), gt(events.ts, now - DAY_MS)))
+    .orderBy(desc(events.id)).limit(MISSED_CONTACTS_SHOWN);
+  return rows.map(({ subjectKey, data }) => {
+    const d = eventFields(data);
+    return { stationKey: d.assetKey ?? subjectKey ?? '', satelliteKey: d.satelliteKey ?? '', aosMs: d.aosMs ?? 0, losMs: d.losMs ?? 0 };
+  });
 }
 
 type Station = Awaited<ReturnType<typeof readContactStations>>[number];

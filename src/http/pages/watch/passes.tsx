@@ -1,8 +1,33 @@
 import type { WatchFloorData } from '../../../core/services/read-models/watch-floor.js';
 import { isoTimeOf, passTime, relative } from './format.js';
 
-/** The next passes over each ground station with contact checks. */
+/** The next passes over each ground station with contact checks, and the passes missed lately. */
 export function Passes({ data }: { data: WatchFloorData }) {
+  return (
+    <>
+      <PassTable data={data} />
+      <MissedContacts data={data} />
+    </>
+  );
+}
+
+/** Passes that ended without a contact (`contact.missed`) in the last day. */
+function MissedContacts({ data }: { data: WatchFloorData }) {
+  if (!data.missedContacts.length) return null;
+  return (
+    <ul class="missed-contacts">
+      {data.missedContacts.map((m) => (
+        <li data-event="contact.missed" data-station={m.stationKey}>
+          📡 {m.stationKey} missed its contact with {m.satelliteKey}:{' '}
+          <time datetime={isoTimeOf(m.aosMs)}>{passTime(m.aosMs, data.now)}</time>–<time datetime={isoTimeOf(m.losMs)}>{passTime(m.losMs, data.now)}</time> UTC{' '}
+          <span class="muted">({relative(m.losMs, data.now)})</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function PassTable({ data }: { data: WatchFloorData }) {
   if (!data.passes.length) return <p class="muted">No ground station has contact checks.</p>;
   return (
     <table class="passes">
