@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { INCIDENT_STATES, INCIDENT_UPDATE_STATUSES, SEVERITIES } from '../../../core/domain/enums.js';
-import { acknowledgeIncident, addIncidentUpdate, getIncident, listIncidents } from '../../../core/services/incidents.js';
+import { INCIDENT_STATES, INCIDENT_UPDATE_STATUSES, SEVERITIES, UPDATE_VISIBILITIES } from '../../../core/domain/enums.js';
+import { acknowledgeIncident, getIncident, listIncidents } from '../../../core/services/incidents.js';
+import { addIncidentUpdate } from '../../../core/services/incident-lifecycle.js';
 import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
 import { errorResponses, IdParam, json, jsonBody, pageOf, pageQuery, security } from '../openapi.js';
@@ -29,9 +30,19 @@ const IncidentSchema = z
   .openapi('Incident');
 
 const IncidentDetailSchema = IncidentSchema.extend({
-  updates: z.array(z.object({ id: z.number().int(), at: z.string(), author: z.string(), status: z.enum(INCIDENT_UPDATE_STATUSES), message: z.string() })),
+  updates: z.array(z.object({
+    id: z.number().int(), at: z.string(), author: z.string(), status: z.enum(INCIDENT_UPDATE_STATUSES), visibility: z.enum(UPDATE_VISIBILITIES), message: z.string(),
+  })),
   timeline: z.array(z.object({ id: z.number().int(), at: z.string(), type: z.string(), severity: z.enum(SEVERITIES), subjectKey: z.string().nullable(), actor: z.string(), data: z.record(z.string(), z.unknown()) })),
 }).openapi('IncidentDetail');
+
+const UpdateBody = z
+  .strictObject({
+    status: z.enum(INCIDENT_UPDATE_STATUSES).openapi({ description: 'A `resolved` update resolves an open incident' }),
+    message: z.string().trim().min(1).max(5000),
+    visibility: z.enum(UPDATE_VISIBILITIES).default('internal').openapi({ description: 'Only public updates reach status pages, summary.json and the Atom feed' }),
+  })
+  .openapi('IncidentUpdateInput');
 
 incidentRoutes.openapi(
   createRoute({
@@ -70,7 +81,7 @@ incidentRoutes.openapi(
     middleware: requires('handleIncidents'),
     request: {
       params: IdParam,
-      body: jsonBody(z.strictObject({ status: z.enum(INCIDENT_UPDATE_STATUSES), message: z.string().trim().min(1).max(5000) })),
+      body: jsonBody(UpdateBody),
     },
     responses: { 201: json(IncidentDetailSchema, 'The incident with the new update'), ...errorResponses(400, 404, 409) },
   }),
