@@ -119,3 +119,30 @@ export async function openIncidentByHand(ctx: ServiceContext, input: OpenInciden
   const [row] = await ctx.db.select({ id: incidents.id }).from(incidents).where(eq(incidents.ref, ref));
   return getIncident(ctx, row!.id);
 }
+
+/** Reopens a resolved incident: open again, no resolution, the `incident.reopened` event. */
+export async function reopenIncident(ctx: ServiceContext, id: number) {
+  authorize(ctx.actor, 'handleIncidents');
+  const row = await loadIncident(ctx.db, id);
+  if (row.state === 'open') throw new ConflictError('The incident is open already');
+  await commitAtomically(ctx.db, [
+    ctx.db.update(incidents).set({ state: 'open', resolvedAt: null }).where(eq(incidents.id, id)),
+    recordEvent(ctx, {
+      type: 'incident.reopened',
+      subjectKind: 'incident',
+      subjectId: id,
+      subjectKey: row.ref,
+      severity: row.severity,
+      data: { incidentRef: row.ref, title: row.title, reopenedBy: ctx.actor.name },
+    }),
+  ]);
+  return getIncident(ctx, id);
+}
+
+/** An officer's judgement of the incident: its title and severity (the impact status pages show). */
+export async function editIncident(ctx: ServiceContext, id: number, input: { title?: string; severity?: Severity }) {
+  authorize(ctx.actor, 'handleIncidents');
+  await loadIncident(ctx.db, id);
+  await ctx.db.update(incidents).set(input).where(eq(incidents.id, id));
+  return getIncident(ctx, id);
+}
