@@ -93,6 +93,26 @@ describe('by hand', () => {
   });
 });
 
+describe('deleting an asset', () => {
+  it('resolves its open incidents in the same write, with an update saying why; resolved ones are left alone', async () => {
+    const { id: earlier } = await openByHand({ title: 'Earlier' });
+    await ok(t.call('POST', `/api/incidents/${earlier}/updates`, { token: t.tokens.officer, body: { status: 'resolved', message: 'Done' } }), 201);
+    const before = await ok(t.call('GET', `/api/incidents/${earlier}`));
+    const { id } = await openByHand();
+    const other = (await ok(t.call('POST', '/api/assets', { body: { key: 'gs-inuvik', kind: 'ground_station', name: 'Inuvik' } }), 201)).id;
+    const { id: elsewhere } = await openByHand({ assetId: other, functionIds: [] });
+
+    expect((await t.call('DELETE', `/api/assets/${assetId}?force=true`)).status).toBe(204);
+    const after = await ok(t.call('GET', `/api/incidents/${id}`));
+    expect(after).toMatchObject({ state: 'resolved', assetId: null });
+    expect(after.resolvedAt).not.toBeNull();
+    expect(after.updates.at(-1)).toMatchObject({ status: 'resolved', visibility: 'internal', message: 'Resolved because asset "gs-kiruna" was deleted.' });
+    expect(incidentEvents(id).map((e) => e.type)).toEqual(['incident.opened', 'incident.updated', 'incident.resolved']);
+    expect(await ok(t.call('GET', `/api/incidents/${earlier}`))).toMatchObject({ state: 'resolved', resolvedAt: before.resolvedAt, updates: before.updates });
+    expect(await ok(t.call('GET', `/api/incidents/${elsewhere}`))).toMatchObject({ state: 'open' });
+  });
+});
+
 describe('the monitor and a hand resolution', () => {
   it('a hand-resolved incident of a down asset stays resolved; recovery keeps its resolution; the next failure opens a new one', async () => {
     const runtime = createNodeProbeRuntime();

@@ -20,10 +20,10 @@ export interface IncidentUpdateInput {
 }
 
 /** The incident an update is about: its row, or the row being written in the same batch (id as a sub-select). */
-type UpdateTarget = Pick<IncidentRow, 'ref' | 'title' | 'severity' | 'state'> & { id: number | SQL; assetKey: string | null };
+export type UpdateTarget = Pick<IncidentRow, 'ref' | 'title' | 'severity' | 'state'> & { id: number | SQL; assetKey: string | null };
 
 /** The update row, its `incident.updated` event, and, when it resolves an open incident, the resolution. */
-function updateStatements(ctx: WriteContext, target: UpdateTarget, input: IncidentUpdateInput): Statement[] {
+export function updateStatements(ctx: WriteContext, target: UpdateTarget, input: IncidentUpdateInput): Statement[] {
   const visibility = input.visibility ?? 'internal';
   const statements: Statement[] = [
     ctx.db.insert(incidentUpdates).values({ incidentId: target.id, ts: ctx.now(), author: ctx.actor.name, status: input.status, message: input.message, visibility }),
@@ -41,7 +41,7 @@ function updateStatements(ctx: WriteContext, target: UpdateTarget, input: Incide
 }
 
 /** Resolves an open incident now: state, resolvedAt (so its TTR) and the `incident.resolved` event. */
-export function resolveStatements(ctx: WriteContext, target: Pick<UpdateTarget, 'id' | 'ref' | 'severity'>, assetKey: string | null): Statement[] {
+function resolveStatements(ctx: WriteContext, target: Pick<UpdateTarget, 'id' | 'ref' | 'severity'>, assetKey: string | null): Statement[] {
   const now = ctx.now();
   return [
     ctx.db.update(incidents).set({ state: 'resolved', resolvedAt: now }).where(eq(incidents.ref, target.ref)),
