@@ -197,7 +197,7 @@ describe.concurrent('the outbox survives a restart', () => {
     await waitFor('recorded', () => deliveryRows(first.sqlite, sub.id).every((r) => r.status === 'succeeded'));
     await first.loop.stop();
     // Events the subscription does not want also move its cursor past them.
-    const [ignored] = await record({ type: 'incident.updated', subjectKind: 'incident', subjectKey: 'x', data: { incidentRef: 'x', title: 'x', status: 'investigating', message: 'x' } });
+    const [ignored] = await record({ type: 'incident.updated', subjectKind: 'incident', subjectKey: 'x', data: { incidentRef: 'x', title: 'x', status: 'investigating', message: 'x', visibility: 'internal' } });
 
     const second = startProcess();
     await waitFor('cursor moved past the ignored event', () => cursor(second.sqlite, sub.id) === ignored);

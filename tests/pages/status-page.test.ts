@@ -141,7 +141,7 @@ describe('a public status page through app.request', () => {
     await ok(
       t.call('POST', `/api/incidents/${id}/updates`, {
         token: t.tokens.officer,
-        body: { status: 'identified', message: 'Zanzibar Hidden Bunker lost power; zz-secret-bunker is on generator and QUOKKA INTERNAL FUNCTION failed over.' },
+        body: { status: 'identified', message: 'Zanzibar Hidden Bunker lost power; zz-secret-bunker is on generator and QUOKKA INTERNAL FUNCTION failed over.', visibility: 'public' },
       }),
       201,
     );
@@ -392,7 +392,7 @@ describe('a public status page through app.request', () => {
     insertIncident({ ref: 'inc-old', assetId: ids.tokyo, functionIds: [], state: 'resolved', severity: 'minor', title: 'x', openedAt: now - 30 * DAY, resolvedAt: now - 30 * DAY + 600_000 });
     insertIncident({ ref: 'inc-ancient', assetId: ids.tokyo, functionIds: [], state: 'resolved', severity: 'minor', title: 'x', openedAt: now - 120 * DAY, resolvedAt: now - 120 * DAY + 600_000 });
     const incidentId = (rawClient(t.sqlite).prepare(`select id from incidents where ref = 'inc-bunker'`).get() as { id: number }).id;
-    await ok(t.call('POST', `/api/incidents/${incidentId}/updates`, { token: t.tokens.officer, body: { status: 'monitoring', message: 'Fix <b>deployed</b> & watching "closely"' } }), 201);
+    await ok(t.call('POST', `/api/incidents/${incidentId}/updates`, { token: t.tokens.officer, body: { status: 'monitoring', message: 'Fix <b>deployed</b> & watching "closely"', visibility: 'public' } }), 201);
 
     const res = await get('/status/public/feed.atom');
     expect(res.status).toBe(200);

@@ -49,6 +49,9 @@ export type IncidentState = (typeof INCIDENT_STATES)[number];
 /** Statuspage's incident progression, used for officers' updates. */
 export const INCIDENT_UPDATE_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 export type IncidentUpdateStatus = (typeof INCIDENT_UPDATE_STATUSES)[number];
+/** Internal updates stay with the officers; only public ones reach status pages and feeds. */
+export const UPDATE_VISIBILITIES = ['internal', 'public'] as const;
+export type UpdateVisibility = (typeof UPDATE_VISIBILITIES)[number];
 
 /** What the demo fleet simulator can make an asset do. */
 export const FAULT_MODES = ['healthy', 'degraded', 'down'] as const;

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { DRILL_VERDICTS } from './drills.js';
 import {
-  ASSET_STATUSES, CHECK_KINDS, FUNCTION_STATUSES, FUNCTION_TIERS, INCIDENT_UPDATE_STATUSES, REDUNDANCY_STATES, ROLES,
+  ASSET_STATUSES, CHECK_KINDS, FUNCTION_STATUSES, FUNCTION_TIERS, INCIDENT_UPDATE_STATUSES, REDUNDANCY_STATES, ROLES, UPDATE_VISIBILITIES,
 } from './enums.js';
 import { SCENARIO_KINDS } from './scenarios.js';
 
@@ -131,12 +131,21 @@ export const EVENT_CATALOG = {
   },
   'incident.updated': {
     subject: 'incident',
-    payload: z.strictObject({ incidentRef: z.string(), title: z.string(), status: z.enum(INCIDENT_UPDATE_STATUSES), message: z.string() }),
+    payload: z.strictObject({
+      incidentRef: z.string(), title: z.string(), status: z.enum(INCIDENT_UPDATE_STATUSES), message: z.string(),
+      // Webhooks go to the operator's own pagers and chat, so they carry internal notes too, marked.
+      visibility: z.enum(UPDATE_VISIBILITIES),
+    }),
     ...stateChange,
   },
   'incident.resolved': {
     subject: 'incident',
     payload: z.strictObject({ incidentRef: z.string(), assetKey: z.string().nullable(), resolvedAt: int() }),
+    ...stateChange,
+  },
+  'incident.reopened': {
+    subject: 'incident',
+    payload: z.strictObject({ incidentRef: z.string(), title: z.string(), reopenedBy: z.string() }),
     ...stateChange,
   },
   'drill.started': drillStep,

@@ -1,6 +1,6 @@
 // Planning: the statements that record a batch — results, state changes, incidents and their
 // events — to be committed in one transaction. Memory is updated as the plan is made.
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { insertChunks, type Db, type Statement } from '../store/client.js';
 import { assetStates, checkStates, functionStates, incidents } from '../store/schema/index.js';
 import type { WriteContext } from '../store/context.js';
@@ -207,7 +207,8 @@ function openIncident(fleet: FleetState, plan: WritePlan, asset: AssetNode | nul
 function resolveIncidents(fleet: FleetState, plan: WritePlan, match: (incident: OpenIncident) => boolean, now: number): void {
   for (const incident of [...fleet.openIncidents.values()].filter(match)) {
     fleet.openIncidents.delete(incident.ref);
-    plan.writes.push(plan.db.update(incidents).set({ state: 'resolved', resolvedAt: now }).where(eq(incidents.ref, incident.ref)));
+    // An officer may have resolved it by hand already: keep their resolution time.
+    plan.writes.push(plan.db.update(incidents).set({ state: 'resolved', resolvedAt: now }).where(and(eq(incidents.ref, incident.ref), eq(incidents.state, 'open'))));
     plan.events.push({
       type: 'incident.resolved',
       subjectKind: 'incident',

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
 import { commitAtomically, type Db } from '../store/client.js';
-import { assets, assetStates, type AssetRow } from '../store/schema/index.js';
+import { assets, assetStates, incidents, type AssetRow } from '../store/schema/index.js';
 import type { AssetKind } from '../domain/enums.js';
 import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
 import type { AssetCreateInput, AssetPatchInput } from '../domain/inventory.js';
@@ -11,6 +11,7 @@ import { recordEvent } from '../store/events.js';
 import { functionsDependingOn } from './functions.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 import { elementWarnings } from './satellites.js';
+import { updateStatements } from './incident-lifecycle.js';
 import { idsIn } from '../store/ids.js';
 
 type AssetStateRow = typeof assetStates.$inferSelect;
@@ -234,7 +235,13 @@ export async function deleteAsset(ctx: ServiceContext, id: number, force: boolea
       details,
     );
   }
+  // Its open incidents would stay open forever: nothing watches the asset any more.
+  const open = await ctx.db.select().from(incidents).where(and(eq(incidents.assetId, id), eq(incidents.state, 'open')));
+  const resolutions = open.flatMap((row) =>
+    updateStatements(ctx, { ...row, assetKey: current.key }, { status: 'resolved', message: `Resolved because asset "${current.key}" was deleted.` }),
+  );
   await commitAtomically(ctx.db, [
+    ...resolutions,
     ctx.db.delete(assets).where(eq(assets.id, id)),
     recordEvent(ctx, {
       type: 'asset.deleted',

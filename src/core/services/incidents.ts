@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
 import { commitAtomically, type Db } from '../store/client.js';
 import { events, incidents, incidentUpdates, type IncidentRow } from '../store/schema/index.js';
-import type { IncidentState, IncidentUpdateStatus } from '../domain/enums.js';
-import { ConflictError, NotFoundError } from '../domain/errors.js';
+import type { IncidentState } from '../domain/enums.js';
+import { NotFoundError } from '../domain/errors.js';
 import { authorize } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
 import type { ServiceContext } from './context.js';
@@ -52,7 +52,7 @@ export async function listIncidents(ctx: ServiceContext, query: IncidentListQuer
   return toPage(rows, query.limit, incidentView);
 }
 
-async function loadIncident(db: Db, id: number): Promise<IncidentRow> {
+export async function loadIncident(db: Db, id: number): Promise<IncidentRow> {
   const [row] = await db.select().from(incidents).where(eq(incidents.id, id));
   if (!row) throw new NotFoundError('incident', id);
   return row;
@@ -75,7 +75,7 @@ export async function getIncident(ctx: ServiceContext, id: number) {
     .limit(500);
   return {
     ...incidentView(row),
-    updates: updates.map((u) => ({ id: u.id, at: isoTime(u.ts), author: u.author, status: u.status, message: u.message })),
+    updates: updates.map((u) => ({ id: u.id, at: isoTime(u.ts), author: u.author, status: u.status, visibility: u.visibility, message: u.message })),
     timeline: timeline.map((e) => ({ id: e.id, at: isoTime(e.ts), type: e.type, severity: e.severity, subjectKey: e.subjectKey, actor: e.actor, data: e.data })),
   };
 }
@@ -97,26 +97,6 @@ export async function acknowledgeIncident(ctx: ServiceContext, id: number): Prom
     }),
   ]);
   return incidentView(await loadIncident(ctx.db, id));
-}
-
-export async function addIncidentUpdate(ctx: ServiceContext, id: number, input: { status: IncidentUpdateStatus; message: string }) {
-  authorize(ctx.actor, 'handleIncidents');
-  const row = await loadIncident(ctx.db, id);
-  if (row.state === 'resolved' && input.status !== 'resolved') {
-    throw new ConflictError('The incident is resolved; only a "resolved" update (e.g. a postmortem note) can be added');
-  }
-  await commitAtomically(ctx.db, [
-    ctx.db.insert(incidentUpdates).values({ incidentId: id, ts: ctx.now(), author: ctx.actor.name, status: input.status, message: input.message }),
-    recordEvent(ctx, {
-      type: 'incident.updated',
-      subjectKind: 'incident',
-      subjectId: id,
-      subjectKey: row.ref,
-      severity: row.severity,
-      data: { incidentRef: row.ref, title: row.title, status: input.status, message: input.message },
-    }),
-  ]);
-  return getIncident(ctx, id);
 }
 
 function summarise(values: number[]) {

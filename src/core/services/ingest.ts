@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { commitAtomically, type Statement } from '../store/client.js';
-import { assets, checks, externalAlerts } from '../store/schema/index.js';
+import { assets, checks, externalAlerts, incidents } from '../store/schema/index.js';
+import { SEVERITIES, type Severity } from '../domain/enums.js';
 import { authorize } from '../domain/roles.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from '../store/events.js';
@@ -35,9 +36,31 @@ export interface IngestResult {
 }
 
 /**
+ * Alertmanager's `severity` label as an incident severity: Prometheus's `critical` pages someone
+ * (critical), `error` is an outage to fix now (major), `warning` wants a look (minor), `info`
+ * informs. Other values leave the severity the monitor chose.
+ */
+const ALERT_SEVERITIES: Readonly<Record<string, Severity>> = { critical: 'critical', error: 'major', warning: 'minor', info: 'info' };
+
+export function alertSeverity(labels: Record<string, string>): Severity | null {
+  return ALERT_SEVERITIES[(labels.severity ?? '').trim().toLowerCase()] ?? null;
+}
+
+/** The highest severity among an asset's firing alerts in the payload, per asset. */
+function severityByAsset(firing: Array<{ assetId: number; severity: Severity | null }>): Map<number, Severity> {
+  const result = new Map<number, Severity>();
+  for (const { assetId, severity } of firing) {
+    const current = result.get(assetId);
+    if (severity && (!current || SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(current))) result.set(assetId, severity);
+  }
+  return result;
+}
+
+/**
  * Alerts from Prometheus become an asset's `external` check: down while any of its alerts fires,
  * up when all are resolved. The asset is found by the value of `label` (e.g. `asset=ksat-svalsat`).
- * An asset without an external check gets one, so alerts work without setup.
+ * An asset without an external check gets one, so alerts work without setup. A firing alert's
+ * `severity` label (alertSeverity) grades the asset's open incident.
  */
 export async function ingestAlertmanager(ctx: ServiceContext, payload: AlertmanagerPayload, label: string): Promise<IngestResult> {
   authorize(ctx.actor, 'handleIncidents');
@@ -52,6 +75,7 @@ export async function ingestAlertmanager(ctx: ServiceContext, payload: Alertmana
   const now = ctx.now();
   const result: IngestResult = { accepted: [], unknownAssets: [] };
   const statements: Statement[] = [];
+  const firing: Array<{ assetId: number; severity: Severity | null }> = [];
   for (const alert of payload.alerts) {
     const key = alert.labels[label];
     const assetId = key ? byKey.get(key) : undefined;
@@ -65,6 +89,7 @@ export async function ingestAlertmanager(ctx: ServiceContext, payload: Alertmana
     };
     statements.push(ctx.db.insert(externalAlerts).values({ fingerprint: alert.fingerprint, ...row }).onConflictDoUpdate({ target: externalAlerts.fingerprint, set: row }));
     result.accepted.push({ fingerprint: alert.fingerprint, assetKey: key, status: alert.status });
+    if (alert.status === 'firing') firing.push({ assetId, severity: alertSeverity(alert.labels) });
     if (!withExternal.has(assetId)) {
       withExternal.add(assetId);
       const checkKey = `${key}-alertmanager`.slice(0, 80);
@@ -76,6 +101,9 @@ export async function ingestAlertmanager(ctx: ServiceContext, payload: Alertmana
         recordEvent(ctx, { type: 'check.created', subjectKind: 'check', subjectId: sql`(select id from checks where key = ${checkKey})`, subjectKey: checkKey, data: { assetId, kind: 'external', reason: 'first Alertmanager alert for the asset' } }),
       );
     }
+  }
+  for (const [assetId, severity] of severityByAsset(firing)) {
+    statements.push(ctx.db.update(incidents).set({ severity }).where(and(eq(incidents.assetId, assetId), eq(incidents.state, 'open'))));
   }
   if (statements.length) {
     statements.push(recordEvent(ctx, { type: 'ingest.alertmanager', subjectKind: 'ingest', data: { accepted: result.accepted.length, unknown: result.unknownAssets.length } }));

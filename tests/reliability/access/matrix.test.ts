@@ -26,7 +26,7 @@ export function designedRole(method: string, path: string): Need | undefined {
   if (method === 'POST' && path === '/api/push/{token}') return 'public';
   if (/^\/api\/(tokens|webhooks)(\/|$)/.test(path)) return 'admin';
   if (read && path.startsWith('/api/')) return 'viewer';
-  if (/^\/api\/incidents\//.test(path) || path === '/api/ingest/alertmanager') return 'officer';
+  if (/^\/api\/incidents(\/|$)/.test(path) || path === '/api/ingest/alertmanager') return 'officer';
   if (/^\/api\/(scenarios|drills|findings)(\/|$)/.test(path)) return 'planner';
   if (/^\/api\/(assets|functions|inventory|checks|maintenance|status-pages|demo)(\/|$)/.test(path)) return 'admin';
   return undefined;

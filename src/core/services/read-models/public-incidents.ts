@@ -60,7 +60,7 @@ export async function publicIncidents(
 ): Promise<PublicIncident[]> {
   const incidentIds = incidentRows.map((i) => i.id);
   const updateRows = incidentIds.length
-    ? await db.select().from(incidentUpdates).where(idsIn(incidentUpdates.incidentId, incidentIds)).orderBy(asc(incidentUpdates.ts), asc(incidentUpdates.id))
+    ? await db.select().from(incidentUpdates).where(and(idsIn(incidentUpdates.incidentId, incidentIds), eq(incidentUpdates.visibility, 'public'))).orderBy(asc(incidentUpdates.ts), asc(incidentUpdates.id))
     : [];
   const list = incidentRows.map((incident) => {
     const touched = components.filter((c) => {
@@ -91,7 +91,7 @@ function listNames(names: string[]): string {
 
 /**
  * An incident as the public sees it: a title written from the page's own component names (the
- * stored title names internal assets), its officers' updates scrubbed, and an opening
+ * stored title names internal assets), its officers' public updates scrubbed (internal ones never leave), and an opening
  * "investigating" and closing "resolved" update when the officers wrote none.
  */
 function publicIncident(

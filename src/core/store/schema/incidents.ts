@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { INCIDENT_STATES, INCIDENT_UPDATE_STATUSES, SEVERITIES } from '../../domain/enums.js';
+import { INCIDENT_STATES, INCIDENT_UPDATE_STATUSES, SEVERITIES, UPDATE_VISIBILITIES } from '../../domain/enums.js';
 import { assets } from './assets.js';
 
 export const incidents = sqliteTable(
@@ -35,6 +35,8 @@ export const incidentUpdates = sqliteTable(
     author: text('author').notNull(),
     status: text('status', { enum: INCIDENT_UPDATE_STATUSES }).notNull(),
     message: text('message').notNull(),
+    /** New updates are internal unless the officer publishes them; rows older than the column were migrated to public. */
+    visibility: text('visibility', { enum: UPDATE_VISIBILITIES }).notNull().default('internal'),
   },
   (t) => [index('incident_updates_incident_idx').on(t.incidentId, t.ts)],
 );

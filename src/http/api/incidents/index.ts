@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { INCIDENT_STATES, INCIDENT_UPDATE_STATUSES, SEVERITIES } from '../../../core/domain/enums.js';
-import { acknowledgeIncident, addIncidentUpdate, getIncident, listIncidents } from '../../../core/services/incidents.js';
+import { INCIDENT_STATES, INCIDENT_UPDATE_STATUSES, SEVERITIES, UPDATE_VISIBILITIES } from '../../../core/domain/enums.js';
+import { acknowledgeIncident, getIncident, listIncidents } from '../../../core/services/incidents.js';
+import { addIncidentUpdate, editIncident, openIncidentByHand, reopenIncident } from '../../../core/services/incident-lifecycle.js';
 import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
 import { errorResponses, IdParam, json, jsonBody, pageOf, pageQuery, security } from '../openapi.js';
@@ -29,9 +30,19 @@ const IncidentSchema = z
   .openapi('Incident');
 
 const IncidentDetailSchema = IncidentSchema.extend({
-  updates: z.array(z.object({ id: z.number().int(), at: z.string(), author: z.string(), status: z.enum(INCIDENT_UPDATE_STATUSES), message: z.string() })),
+  updates: z.array(z.object({
+    id: z.number().int(), at: z.string(), author: z.string(), status: z.enum(INCIDENT_UPDATE_STATUSES), visibility: z.enum(UPDATE_VISIBILITIES), message: z.string(),
+  })),
   timeline: z.array(z.object({ id: z.number().int(), at: z.string(), type: z.string(), severity: z.enum(SEVERITIES), subjectKey: z.string().nullable(), actor: z.string(), data: z.record(z.string(), z.unknown()) })),
 }).openapi('IncidentDetail');
+
+const UpdateBody = z
+  .strictObject({
+    status: z.enum(INCIDENT_UPDATE_STATUSES).openapi({ description: 'A `resolved` update resolves an open incident' }),
+    message: z.string().trim().min(1).max(5000),
+    visibility: z.enum(UPDATE_VISIBILITIES).default('internal').openapi({ description: 'Only public updates reach status pages, summary.json and the Atom feed' }),
+  })
+  .openapi('IncidentUpdateInput');
 
 incidentRoutes.openapi(
   createRoute({
@@ -70,9 +81,56 @@ incidentRoutes.openapi(
     middleware: requires('handleIncidents'),
     request: {
       params: IdParam,
-      body: jsonBody(z.strictObject({ status: z.enum(INCIDENT_UPDATE_STATUSES), message: z.string().trim().min(1).max(5000) })),
+      body: jsonBody(UpdateBody),
     },
     responses: { 201: json(IncidentDetailSchema, 'The incident with the new update'), ...errorResponses(400, 404, 409) },
   }),
   async (c) => c.json(await addIncidentUpdate(serviceContext(c), c.req.valid('param').id, c.req.valid('json')), 201),
+);
+
+const OpenIncidentBody = z
+  .strictObject({
+    title: z.string().trim().min(1).max(200),
+    severity: z.enum(SEVERITIES),
+    assetId: z.number().int().positive().optional(),
+    functionIds: z.array(z.number().int().positive()).max(100).optional(),
+    update: UpdateBody.optional().openapi({ description: 'A first update, posted with the incident' }),
+  })
+  .openapi('OpenIncidentInput');
+
+incidentRoutes.openapi(
+  createRoute({
+    method: 'post', path: '/', tags, security, summary: 'Open an incident by hand (officer)',
+    description: 'For what the checks cannot see. Started and detected now; it stays open until an officer resolves it, or its asset recovers after failing.',
+    middleware: requires('handleIncidents'),
+    request: { body: jsonBody(OpenIncidentBody) },
+    responses: { 201: json(IncidentDetailSchema, 'The new incident'), ...errorResponses(400, 422) },
+  }),
+  async (c) => c.json(await openIncidentByHand(serviceContext(c), c.req.valid('json')), 201),
+);
+
+incidentRoutes.openapi(
+  createRoute({
+    method: 'post', path: '/{id}/reopen', tags, security, summary: 'Reopen a resolved incident (officer)',
+    middleware: requires('handleIncidents'),
+    request: { params: IdParam },
+    responses: { 200: json(IncidentDetailSchema, 'The reopened incident'), ...errorResponses(400, 404, 409) },
+  }),
+  async (c) => c.json(await reopenIncident(serviceContext(c), c.req.valid('param').id), 200),
+);
+
+const EditIncidentBody = z
+  .strictObject({ title: z.string().trim().min(1).max(200).optional(), severity: z.enum(SEVERITIES).optional() })
+  .refine((body) => body.title !== undefined || body.severity !== undefined, { message: 'Give a title or a severity', path: ['severity'] })
+  .openapi('EditIncidentInput');
+
+incidentRoutes.openapi(
+  createRoute({
+    method: 'patch', path: '/{id}', tags, security, summary: 'Set an incident\'s title or severity (officer)',
+    description: 'The severity is the impact status pages show.',
+    middleware: requires('handleIncidents'),
+    request: { params: IdParam, body: jsonBody(EditIncidentBody) },
+    responses: { 200: json(IncidentDetailSchema, 'The incident'), ...errorResponses(400, 404) },
+  }),
+  async (c) => c.json(await editIncident(serviceContext(c), c.req.valid('param').id, c.req.valid('json')), 200),
 );

@@ -59,6 +59,15 @@ export function IncidentCard({ incident, session, now }: { incident: WatchIncide
             </select>
             <label for={`update-message-${id}`}>Update</label>
             <input id={`update-message-${id}`} name="message" type="text" required maxlength={MAX_MESSAGE} autocomplete="off" />
+            <fieldset class="update-visibility">
+              <legend>Who sees it</legend>
+              <label>
+                <input type="radio" name="visibility" value="internal" id={`update-internal-${id}`} checked /> Internal (officers only)
+              </label>
+              <label>
+                <input type="radio" name="visibility" value="public" id={`update-public-${id}`} /> Public (status pages and feeds)
+              </label>
+            </fieldset>
             <button type="submit" id={`update-${id}`}>
               Add update
             </button>

@@ -3,9 +3,10 @@
 // unmistakably marked, next passes per station, and a world map. Rendered on the server; the
 // live script (/assets/live.js) patches it from /events/stream without reloading.
 import { Hono, type Context } from 'hono';
-import { INCIDENT_UPDATE_STATUSES, type IncidentUpdateStatus } from '../../../core/domain/enums.js';
+import { INCIDENT_UPDATE_STATUSES, UPDATE_VISIBILITIES, type IncidentUpdateStatus, type UpdateVisibility } from '../../../core/domain/enums.js';
 import { AppError } from '../../../core/domain/errors.js';
-import { acknowledgeIncident, addIncidentUpdate } from '../../../core/services/incidents.js';
+import { acknowledgeIncident } from '../../../core/services/incidents.js';
+import { addIncidentUpdate } from '../../../core/services/incident-lifecycle.js';
 import type { SessionInfo } from '../../../core/services/sessions.js';
 import { cachedRead } from '../../../core/services/read-models/read-cache.js';
 import { loadWatchFloor, watchFloorJson } from '../../../core/services/read-models/watch-floor.js';
@@ -102,5 +103,10 @@ watchFloorPages.post('/incidents/:id/updates', requirePage('handleIncidents'), a
     return refusal(c, 400, `The status must be one of ${INCIDENT_UPDATE_STATUSES.join(', ')}.`);
   }
   if (!message || message.length > MAX_MESSAGE) return refusal(c, 400, `The update needs a message of 1 to ${MAX_MESSAGE} characters.`);
-  return runAction(c, () => addIncidentUpdate(pageContext(c), id, { status: status as IncidentUpdateStatus, message }), `incident-${id}`);
+  const visibility = form.visibility ?? 'internal';
+  if (typeof visibility !== 'string' || !(UPDATE_VISIBILITIES as readonly string[]).includes(visibility)) {
+    return refusal(c, 400, `The visibility must be one of ${UPDATE_VISIBILITIES.join(', ')}.`);
+  }
+  const update = { status: status as IncidentUpdateStatus, message, visibility: visibility as UpdateVisibility };
+  return runAction(c, () => addIncidentUpdate(pageContext(c), id, update), `incident-${id}`);
 });
