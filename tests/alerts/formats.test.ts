@@ -219,11 +219,13 @@ describe('pagerduty format', () => {
     expect(pd(assetDegraded)).toMatchObject({ event_action: 'trigger', dedup_key: 'asset:jaxa-usuda', payload: { severity: 'warning' } });
   });
 
-  it('keeps one dedup key across trigger → acknowledge → resolve of an incident, and skips updates', () => {
-    const keys = [opened, acknowledged, resolved].map((e) => pd(e)!);
-    expect(keys.map((b) => b.event_action)).toEqual(['trigger', 'acknowledge', 'resolve']);
+  it('keeps one dedup key across trigger → acknowledge → resolve → reopen of an incident, and skips updates and edits', () => {
+    const reopened = incident(305, 'incident.reopened', { title: opened.data['title'], reopenedBy: 'duty-officer' });
+    const keys = [opened, acknowledged, resolved, reopened].map((e) => pd(e)!);
+    expect(keys.map((b) => b.event_action)).toEqual(['trigger', 'acknowledge', 'resolve', 'trigger']);
     expect(new Set(keys.map((b) => b.dedup_key))).toEqual(new Set([REF]));
     expect(formatEvent('pagerduty', updated, options)).toBeNull();
+    expect(formatEvent('pagerduty', incident(306, 'incident.edited', { title: 'x', changed: ['title'] }), options)).toBeNull();
   });
 
   it('pairs asset, function and redundancy triggers with their resolves', () => {

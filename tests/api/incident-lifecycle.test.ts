@@ -86,6 +86,10 @@ describe('by hand', () => {
     expect(edited).toMatchObject({ severity: 'critical', title: 'Uplink interference reported by Kiruna' });
     const retitled = await ok(t.call('PATCH', `/api/incidents/${id}`, { token: t.tokens.officer, body: { title: 'Kiruna S-band interference' } }));
     expect(retitled).toMatchObject({ severity: 'critical', title: 'Kiruna S-band interference' });
+    expect(incidentEvents(id).filter((e) => e.type === 'incident.edited').map((e) => e.data)).toEqual([
+      { incidentRef: edited.ref, title: 'Uplink interference reported by Kiruna', changed: ['severity'] },
+      { incidentRef: edited.ref, title: 'Kiruna S-band interference', changed: ['title'] },
+    ]);
     expect(errorPaths(await t.call('PATCH', `/api/incidents/${id}`, { token: t.tokens.officer, body: {} }))).toContain('severity');
     expect(errorPaths(await t.call('PATCH', `/api/incidents/${id}`, { token: t.tokens.officer, body: { severity: 'huge' } }))).toContain('severity');
     expectErrorShape(await t.call('PATCH', `/api/incidents/${id}`, { token: t.tokens.viewer, body: { severity: 'minor' } }), 403);

@@ -148,6 +148,11 @@ export const EVENT_CATALOG = {
     payload: z.strictObject({ incidentRef: z.string(), title: z.string(), reopenedBy: z.string() }),
     ...stateChange,
   },
+  'incident.edited': {
+    subject: 'incident',
+    payload: z.strictObject({ incidentRef: z.string(), title: z.string(), changed: keys() }),
+    ...stateChange,
+  },
   'drill.started': drillStep,
   'drill.detected': drillStep,
   'drill.failed_over': drillStep,

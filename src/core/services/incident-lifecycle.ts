@@ -142,7 +142,17 @@ export async function reopenIncident(ctx: ServiceContext, id: number) {
 /** An officer's judgement of the incident: its title and severity (the impact status pages show). */
 export async function editIncident(ctx: ServiceContext, id: number, input: { title?: string; severity?: Severity }) {
   authorize(ctx.actor, 'handleIncidents');
-  await loadIncident(ctx.db, id);
-  await ctx.db.update(incidents).set(input).where(eq(incidents.id, id));
+  const row = await loadIncident(ctx.db, id);
+  await commitAtomically(ctx.db, [
+    ctx.db.update(incidents).set(input).where(eq(incidents.id, id)),
+    recordEvent(ctx, {
+      type: 'incident.edited',
+      subjectKind: 'incident',
+      subjectId: id,
+      subjectKey: row.ref,
+      severity: input.severity ?? row.severity,
+      data: { incidentRef: row.ref, title: input.title ?? row.title, changed: Object.keys(input) },
+    }),
+  ]);
   return getIncident(ctx, id);
 }

@@ -44,10 +44,10 @@ export function pagerDutyRouting(event: AlertEvent): { action: PagerDutyAction; 
     const ref = str(d.incidentRef) ?? event.subjectKey;
     if (!ref) return null;
     key = ref; // the incident's stable id: the same key from trigger through acknowledge to resolve
-    if (verb === 'opened') action = 'trigger';
+    if (verb === 'opened' || verb === 'reopened') action = 'trigger';
     else if (verb === 'acknowledged') action = 'acknowledge';
     else if (verb === 'resolved') action = 'resolve';
-    else return null; // updated: a trigger with the same key would re-open or re-alert; PagerDuty has no "note" action here
+    else return null; // updated, edited: a trigger with the same key would re-open or re-alert; PagerDuty has no "note" action here
   } else if (family === 'asset') {
     const assetKey = eventAssetKey(event);
     if (!assetKey) return null;
