@@ -38,7 +38,7 @@ const SSO_700 = elementsFromOrbit(
 );
 
 // ── Independent reference geometry ──────────────────────────────────────────────
-// Written from the textbook formulas, sharing no code with src/engine: only the satellite's
+// Written from the textbook formulas, sharing no code with src/core/domain/orbits: only the satellite's
 // TEME position comes from satellite.js (propagate).
 
 /** Greenwich mean sidereal time, radians: IAU 1982 (Aoki et al. 1982), UT1 taken as UTC. */

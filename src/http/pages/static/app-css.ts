@@ -202,7 +202,7 @@ button.primary:hover { background: #2670b3; }
   .sp-group .sp-comp { padding-left: 10px; }
   .sp-bars { height: 28px; }
 }
-/* ── Planner (src/pages/planner/) ─────────────────────────────────────────── */
+/* ── Planner (src/http/pages/planner/) ─────────────────────────────────────────── */
 .planner .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 .pl-head { display: flex; flex-wrap: wrap; gap: 8px 24px; align-items: baseline; margin-bottom: 8px; }
 .pl-nav { display: flex; gap: 14px; }
