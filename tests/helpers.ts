@@ -7,6 +7,7 @@ import type { Role } from '../src/core/domain/enums.js';
 import { SYSTEM_ACTOR } from '../src/core/domain/roles.js';
 import type { ServiceContext } from '../src/core/services/context.js';
 import { mintToken } from '../src/core/services/tokens.js';
+import { expect } from 'vitest';
 
 export interface TestApp {
   sqlite: SqliteHandle;
@@ -90,6 +91,15 @@ export function expectErrorShape(
     throw new Error(`not the error shape: ${JSON.stringify(res.body)}`);
   }
   return error;
+}
+
+/** Runs a request that must be refused: the error shape, the status, and not a row written. */
+export async function refusedWithoutWrites(t: TestApp, method: string, url: string, options: Parameters<TestApp['call']>[2], status: number) {
+  const before = tableCounts(t.sqlite);
+  const res = await t.call(method, url, options);
+  const error = expectErrorShape(res, status);
+  expect(tableCounts(t.sqlite)).toEqual(before);
+  return { res, error, paths: errorPaths(res) };
 }
 
 /** The paths named in an error's details. */

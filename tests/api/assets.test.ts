@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, errorPaths, expectErrorShape, tableCounts, type TestApp } from '../helpers.js';
+import { createTestApp, errorPaths, expectErrorShape, tableCounts, type TestApp, refusedWithoutWrites } from '../helpers.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -17,14 +17,7 @@ async function createAsset(body: Record<string, unknown>) {
 
 const station = (key: string, extra: Record<string, unknown> = {}) => ({ key, kind: 'ground_station', name: `Station ${key}`, ...extra });
 
-/** Runs a request that must be refused and proves it wrote nothing. */
-async function refused(method: string, url: string, options: Parameters<TestApp['call']>[2], status: number) {
-  const before = tableCounts(t.sqlite);
-  const res = await t.call(method, url, options);
-  const error = expectErrorShape(res, status);
-  expect(tableCounts(t.sqlite)).toEqual(before);
-  return { res, error, paths: errorPaths(res) };
-}
+const refused = (method: string, url: string, options: Parameters<TestApp['call']>[2], status: number) => refusedWithoutWrites(t, method, url, options, status);
 
 describe('create and get', () => {
   it('creates an asset with 201, returns its fields, and GET by id returns the same asset', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, errorPaths, expectErrorShape, rawClient, tableCounts, type TestApp } from '../helpers.js';
+import { createTestApp, expectErrorShape, rawClient, type TestApp, refusedWithoutWrites } from '../helpers.js';
 
 let t: TestApp;
 let assetId: number;
@@ -28,14 +28,7 @@ async function create(body: Record<string, unknown>) {
   return res.body;
 }
 
-/** A refused request: the error shape, the status, and nothing written. */
-async function refused(method: string, url: string, options: Parameters<TestApp['call']>[2], status: number) {
-  const before = tableCounts(t.sqlite);
-  const res = await t.call(method, url, options);
-  const error = expectErrorShape(res, status);
-  expect(tableCounts(t.sqlite)).toEqual(before);
-  return { error, paths: errorPaths(res) };
-}
+const refused = (method: string, url: string, options: Parameters<TestApp['call']>[2], status: number) => refusedWithoutWrites(t, method, url, options, status);
 
 function eventTypes(): string[] {
   return (rawClient(t.sqlite).prepare(`select type from events where subject_kind = 'check' order by id`).all() as { type: string }[]).map((r) => r.type);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, errorPaths, expectErrorShape, tableCounts, type TestApp } from '../helpers.js';
+import { createTestApp, errorPaths, expectErrorShape, tableCounts, type TestApp, refusedWithoutWrites } from '../helpers.js';
 
 let t: TestApp;
 let a1: number;
@@ -35,13 +35,7 @@ async function createFunction(key: string, extra: Record<string, unknown> = {}) 
   return res.body as { id: number; key: string; groups: Group[] } & Record<string, any>;
 }
 
-async function refused(method: string, url: string, options: Parameters<TestApp['call']>[2], status: number) {
-  const before = tableCounts(t.sqlite);
-  const res = await t.call(method, url, options);
-  const error = expectErrorShape(res, status);
-  expect(tableCounts(t.sqlite)).toEqual(before);
-  return { error, paths: errorPaths(res) };
-}
+const refused = (method: string, url: string, options: Parameters<TestApp['call']>[2], status: number) => refusedWithoutWrites(t, method, url, options, status);
 
 describe('create and get with inline groups', () => {
   it('stores groups with asset and function members, in order, and GET returns them', async () => {

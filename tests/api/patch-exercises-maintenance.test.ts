@@ -2,7 +2,7 @@
 // is checked whole; an empty patch or an unknown field is a 400 naming it; an `*.updated` event is
 // written with the change), and 405 with `Allow` where a path exists but the method does not.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, errorPaths, expectErrorShape, ok, rawClient, tableCounts, type TestApp } from '../helpers.js';
+import { createTestApp, expectErrorShape, ok, rawClient, type TestApp, refusedWithoutWrites } from '../helpers.js';
 
 let t: TestApp;
 let alpha: number;
@@ -20,14 +20,8 @@ const lastEvent = (type: string) =>
     | { subjectId: number; subjectKey: string; actor: string; data: string }
     | undefined;
 
-/** A refused call: the error shape, the status, and nothing written. */
-async function refused(method: string, url: string, body: unknown, status: number, token?: string) {
-  const before = tableCounts(t.sqlite);
-  const res = await t.call(method, url, { body, token });
-  const error = expectErrorShape(res, status);
-  expect(tableCounts(t.sqlite)).toEqual(before);
-  return { error, paths: errorPaths(res), res };
-}
+const refused = (method: string, url: string, body: unknown, status: number, token?: string) =>
+  refusedWithoutWrites(t, method, url, { body, token }, status);
 
 describe('PATCH /api/maintenance/{id}', () => {
   const at = (hours: number) => new Date(Date.UTC(2031, 0, 1) + hours * 3_600_000).toISOString();

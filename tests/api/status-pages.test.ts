@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyInventory } from '../../src/core/services/inventory/apply.js';
 import { parseInventoryDocument } from '../../src/core/services/inventory/document.js';
 import { exportInventoryYaml, readInventoryDocument } from '../../src/core/services/inventory/export.js';
-import { createTestApp, errorPaths, expectErrorShape, rawClient, tableCounts, type TestApp } from '../helpers.js';
+import { createTestApp, errorPaths, expectErrorShape, rawClient, tableCounts, type TestApp, refusedWithoutWrites } from '../helpers.js';
 
 let t: TestApp;
 let tokyo: number;
@@ -36,13 +36,7 @@ const page = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function refused(method: string, url: string, options: Parameters<TestApp['call']>[2], status: number) {
-  const before = tableCounts(t.sqlite);
-  const res = await t.call(method, url, options);
-  const error = expectErrorShape(res, status);
-  expect(tableCounts(t.sqlite)).toEqual(before);
-  return { error, paths: errorPaths(res) };
-}
+const refused = (method: string, url: string, options: Parameters<TestApp['call']>[2], status: number) => refusedWithoutWrites(t, method, url, options, status);
 
 describe('CRUD', () => {
   it('creates a page, reads it back, lists it, changes it and deletes it', async () => {

@@ -5,13 +5,13 @@
 // minted secret reaches its log.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tally } from '../tally.js';
 import { ROOT } from '../hostile/harness.js';
+import { freePort } from '../../support/free-port.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coopwatch-backup-'));
 const ADMIN = 'cw_backupTestAdminToken0123456789abcdef';
@@ -27,17 +27,6 @@ afterAll(async () => {
   }
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function cleanEnv(extra: Record<string, string>) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COOPWATCH_') && k !== 'PORT' && k !== 'HOST'));
