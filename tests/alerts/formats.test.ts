@@ -191,21 +191,27 @@ describe('teams format', () => {
 
 describe('pagerduty format', () => {
   const pd = (e: AlertEvent) => parse(e, 'pagerduty');
+  const correlated = (id: number, severity: AlertEvent['severity'], previousSeverity: string) => event({
+    ...incident(id, 'incident.correlated', {
+      title: opened.data['title'], change: 'symptom_attached', subjectKind: 'function', subjectKey: 'missile-warning-relay', causeKey: 'jaxa-usuda', previousSeverity,
+    }),
+    severity,
+  });
 
-  it('triggers an Events API v2 alert with the mapped severity and details', () => {
-    expect(pd(assetDown)).toEqual({
+  it('triggers an Events API v2 alert for an incident, keyed by the incident', () => {
+    expect(pd(opened)).toEqual({
       routing_key: options.routingKey,
       event_action: 'trigger',
-      dedup_key: 'asset:jaxa-usuda',
+      dedup_key: REF,
       payload: {
-        summary: 'JAXA Usuda is down — affects missile-warning-relay',
+        summary: expect.stringContaining('JAXA Usuda is down'),
         source: 'jaxa-usuda',
         severity: 'critical',
         timestamp: ISO,
         component: 'jaxa-usuda',
-        group: 'ground_station',
-        class: 'asset.down',
-        custom_details: expect.objectContaining({ reason: 'http: connection refused', eventId: 101, drill: false }),
+        group: 'incident',
+        class: 'incident.opened',
+        custom_details: expect.objectContaining({ incidentRef: REF, eventId: 301, drill: false }),
       },
       client: 'coopwatch',
       client_url: 'https://coop.example.org/',
@@ -214,9 +220,8 @@ describe('pagerduty format', () => {
   });
 
   it('maps severities critical→critical, major→error, minor→warning, info→info', () => {
-    const sev = (severity: AlertEvent['severity']) => pd(event({ ...functionLost, severity }))!.payload.severity;
+    const sev = (severity: AlertEvent['severity']) => pd(event({ ...opened, severity }))!.payload.severity;
     expect([sev('critical'), sev('major'), sev('minor'), sev('info')]).toEqual(['critical', 'error', 'warning', 'info']);
-    expect(pd(assetDegraded)).toMatchObject({ event_action: 'trigger', dedup_key: 'asset:jaxa-usuda', payload: { severity: 'warning' } });
   });
 
   it('keeps one dedup key across trigger → acknowledge → resolve → reopen of an incident, and skips updates and edits', () => {
@@ -228,29 +233,26 @@ describe('pagerduty format', () => {
     expect(formatEvent('pagerduty', incident(306, 'incident.edited', { title: 'x', changed: ['title'] }), options)).toBeNull();
   });
 
-  it('pairs asset, function and redundancy triggers with their resolves', () => {
-    const pair = (a: AlertEvent, b: AlertEvent) => [pd(a)!, pd(b)!].map((x) => `${x.event_action} ${x.dedup_key}`);
-    expect(pair(assetDown, assetUp)).toEqual(['trigger asset:jaxa-usuda', 'resolve asset:jaxa-usuda']);
-    expect(pair(functionLost, functionOperational)).toEqual(['trigger function:missile-warning-relay', 'resolve function:missile-warning-relay']);
-    expect(pd(functionDegraded)).toMatchObject({ event_action: 'trigger', dedup_key: 'function:missile-warning-relay' });
-    expect(pair(redundancyLost, redundancyRestored)).toEqual(['trigger redundancy:missile-warning-relay', 'resolve redundancy:missile-warning-relay']);
+  it('pages once per cause: asset, function and redundancy changes are not sent on their own', () => {
+    for (const e of [assetDown, assetUp, assetDegraded, functionLost, functionDegraded, functionOperational, redundancyLost, redundancyRestored]) {
+      expect(formatEvent('pagerduty', e, options), e.type).toBeNull();
+    }
+  });
+
+  it('re-triggers the incident\'s own key when a symptom raises its severity, and stays quiet when it does not', () => {
+    expect(pd(correlated(307, 'critical', 'major'))).toMatchObject({ event_action: 'trigger', dedup_key: REF, payload: { severity: 'critical' } });
+    expect(formatEvent('pagerduty', correlated(308, 'major', 'major'), options)).toBeNull();
   });
 
   it('keeps drill alerts apart from real ones and labels them', () => {
-    const body = pd(drillAssetDown)!;
-    expect(body.dedup_key).toBe('drill:7:asset:jaxa-usuda');
-    expect(body.payload.summary).toMatch(/^\[DRILL\] /);
-    expect(body.payload.custom_details).toMatchObject({ drill: true, drillRunId: 7 });
-    expect(pd(drillStarted)).toMatchObject({ event_action: 'trigger', dedup_key: 'event:402' });
+    expect(formatEvent('pagerduty', drillAssetDown, options)).toBeNull();
+    expect(pd(drillStarted)).toMatchObject({ event_action: 'trigger', dedup_key: 'event:402', payload: { custom_details: { drill: true, drillRunId: 7 } } });
+    expect(pd(drillStarted)!.payload.summary).toMatch(/^\[DRILL\] /);
     expect(pd(rtoBreached)!.payload.summary).toBe('[DRILL] RTO breached in drill usuda-failover: 95 s > 60 s');
   });
 
-  it('skips a suppressed link outage (its station pages instead)', () => {
-    expect(formatEvent('pagerduty', event({ ...assetDown, data: { ...assetDown.data, suppressed: true } }), options)).toBeNull();
-  });
-
   it('bounds the summary to 1024 characters and dedup keys to 255', () => {
-    const long = event({ ...assetDown, data: { ...assetDown.data, assetKey: 'k'.repeat(400), assetName: 'N'.repeat(3000) } });
+    const long = event({ ...opened, subjectKey: 'k'.repeat(400), data: { ...opened.data, incidentRef: 'k'.repeat(400), title: 'N'.repeat(3000), assetKey: 'a'.repeat(400) } });
     const body = pd(long)!;
     expect(body.payload.summary.length).toBeLessThanOrEqual(1024);
     expect(body.dedup_key.length).toBeLessThanOrEqual(255);
@@ -264,7 +266,7 @@ describe('pagerduty format', () => {
   });
 
   it('needs a routing key', () => {
-    expect(() => formatPagerDuty(assetDown, {})).toThrow(/routing key/);
+    expect(() => formatPagerDuty(opened, {})).toThrow(/routing key/);
   });
 });
 
@@ -274,7 +276,7 @@ describe('formatEvent', () => {
       for (const e of ALL) {
         const out = formatEvent(format, e, options);
         if (out) expect(() => JSON.parse(out.body)).not.toThrow();
-        else expect([format, e.type]).toEqual(['pagerduty', 'incident.updated']);
+        else expect([format, e.type]).toEqual(['pagerduty', expect.stringMatching(/^(asset|function|redundancy)\.|^incident\.updated$/)]);
       }
     }
   });

@@ -1,79 +1,10 @@
 // The running system against real loopback targets: LiveMonitor probes, flushes results in
 // batches, and turns them into asset/function states, events and incidents in the same
 // database the API reads. Everything here is observed through the API or the database.
-import { describe, it, type TestContext } from 'vitest';
+import { describe, it } from 'vitest';
 import { events, maintenanceWindows } from '../../src/core/store/schema/index.js';
-import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
-import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
-import { createTestApp, rawClient, type TestApp, waitFor, ok } from '../helpers.js';
-import { startTargetServer, type TargetServer } from '../support/target-server.js';
-
-// Each test gets its own database, probe runtime, monitor and targets, so tests run concurrently
-// (they spend their time waiting on the monitor's one-second intervals).
-
-type EventRow = { id: number; type: string; subject_kind: string; subject_id: number | null; subject_key: string | null; severity: string; data: any };
-
-async function setup(ctx: TestContext) {
-  const t: TestApp = await createTestApp();
-  const runtime = createNodeProbeRuntime();
-  const targets: TargetServer[] = [];
-  let live: LiveMonitor | undefined;
-  ctx.onTestFinished(async () => {
-    await live?.stop();
-    await runtime.close();
-    for (const server of targets) await server.close();
-    t.close();
-  });
-
-  const env = {
-    t,
-    get live() {
-      return live!;
-    },
-    async target(mode: Parameters<typeof startTargetServer>[0] = 'healthy') {
-      const server = await startTargetServer(mode);
-      targets.push(server);
-      return server;
-    },
-    async startMonitor(options: { concurrency?: number } = {}) {
-      live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200, ...options });
-      return live;
-    },
-    async createAsset(key: string, extra: Record<string, unknown> = {}): Promise<number> {
-      const body = await ok(t.call('POST', '/api/assets', { body: { key, kind: 'ground_station', name: key, ...extra } }), 201);
-      return body.id;
-    },
-    createHttpCheck(key: string, assetId: number, url: string, extra: Record<string, unknown> = {}, http: Record<string, unknown> = {}) {
-      return ok(
-        t.call('POST', '/api/checks', {
-          body: {
-            key, assetId, kind: 'http', intervalSeconds: 1, timeoutMs: 500, failureThreshold: 2, successThreshold: 2,
-            http: { url, expectStatus: 200, ...http },
-            ...extra,
-          },
-        }),
-        201,
-      );
-    },
-    asset: (id: number) => ok(t.call('GET', `/api/assets/${id}`)),
-    fn: (id: number) => ok(t.call('GET', `/api/functions/${id}`)),
-    check: (id: number) => ok(t.call('GET', `/api/checks/${id}`)),
-    incidentsList: (query = '') => ok<{ items: any[] }>(t.call('GET', `/api/incidents${query}`)).then((b) => b.items),
-    assetStatusIs(id: number, status: string) {
-      return waitFor(`asset ${id} ${status}`, async () => (await env.asset(id)).status === status, 8_000);
-    },
-    eventsOf(type: string, subject?: { kind: string; id: number }): EventRow[] {
-      const rows = rawClient(t.sqlite)
-        .prepare(`select * from events where type = ? ${subject ? 'and subject_kind = ? and subject_id = ?' : ''} order by id`)
-        .all(...(subject ? [type, subject.kind, subject.id] : [type])) as EventRow[];
-      return rows.map((r) => ({ ...r, data: JSON.parse(r.data as unknown as string) }));
-    },
-    resultsOf(checkId: number): Array<{ ts: number; status: number; latency_ms: number | null }> {
-      return rawClient(t.sqlite).prepare('select ts, status, latency_ms from check_results where check_id = ? order by ts').all(checkId) as any;
-    },
-  };
-  return env;
-}
+import { waitFor, ok } from '../helpers.js';
+import { liveMonitorEnv as setup } from '../support/live-monitor-env.js';
 
 // ---- tests ---------------------------------------------------------------------------------
 
@@ -297,40 +228,5 @@ describe.concurrent('suppression', () => {
     expect((await asset(id)).status).toBe('maintenance');
     expect(eventsOf('asset.down')).toHaveLength(0);
     expect(await incidentsList()).toEqual([]);
-  });
-
-  it('a link whose endpoint station is down records its own down as suppressed and opens no incident', async (ctx) => {
-    const { expect } = ctx;
-    const { t, target, startMonitor, createAsset, createHttpCheck, asset, fn, check, incidentsList, assetStatusIs, eventsOf, resultsOf } = await setup(ctx);
-    const stationTarget = await target('healthy');
-    const linkTarget = await target('healthy');
-    const otherTarget = await target('healthy');
-    const fast = { failureThreshold: 1, successThreshold: 1 };
-    const station = await createAsset('gs-svalbard');
-    const moc = await createAsset('moc-oslo', { kind: 'mission_ops_center' });
-    const link = await createAsset('link-svalbard-oslo', { kind: 'network_link', link: { fromAssetId: station, toAssetId: moc } });
-    await createHttpCheck('svalbard-health', station, stationTarget.url, fast);
-    await createHttpCheck('oslo-health', moc, otherTarget.url, fast);
-    await createHttpCheck('svalbard-oslo-path', link, linkTarget.url, fast);
-    await startMonitor();
-    await assetStatusIs(station, 'up');
-    await assetStatusIs(link, 'up');
-
-    stationTarget.setMode('failing');
-    await assetStatusIs(station, 'down');
-    await waitFor('station incident', async () => (await incidentsList('?state=open')).some((i) => i.assetId === station));
-
-    linkTarget.setMode('failing');
-    await assetStatusIs(link, 'down');
-    const linkDown = eventsOf('asset.down', { kind: 'asset', id: link });
-    expect(linkDown).toHaveLength(1);
-    expect(linkDown[0]!.data.suppressed).toBe(true);
-    const stationDown = eventsOf('asset.down', { kind: 'asset', id: station });
-    expect(stationDown[0]!.data.suppressed).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 300));
-    const all = await incidentsList();
-    expect(all.filter((i) => i.assetId === link)).toEqual([]);
-    expect(all.filter((i) => i.assetId === station)).toHaveLength(1);
-    expect((await asset(moc)).status).toBe('up');
   });
 });

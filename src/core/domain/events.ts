@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { DRILL_VERDICTS } from './drills.js';
 import {
-  ASSET_STATUSES, CHECK_KINDS, FUNCTION_STATUSES, FUNCTION_TIERS, INCIDENT_UPDATE_STATUSES, REDUNDANCY_STATES, ROLES, UPDATE_VISIBILITIES,
+  ASSET_STATUSES, CHECK_KINDS, FUNCTION_STATUSES, FUNCTION_TIERS, INCIDENT_UPDATE_STATUSES, REDUNDANCY_STATES, ROLES, SEVERITIES, UPDATE_VISIBILITIES,
 } from './enums.js';
 import { SCENARIO_KINDS } from './scenarios.js';
 
@@ -23,8 +23,10 @@ const assetChange = z.strictObject({
   status: z.enum(ASSET_STATUSES),
   reason: z.string().nullable(),
   functionKeys: keys(),
-  /** A link whose station at either end is down: the station pages, not the link. */
+  /** A symptom of another failure (its cause pages, not this asset), or unreachable behind planned work. */
   suppressed: z.literal(true).optional(),
+  /** The incident this asset's outage is attached to, when it is a symptom or became the cause. */
+  incidentRef: z.string().optional(),
 });
 
 /** Function status and redundancy changes carry the same picture of the function. */
@@ -140,7 +142,11 @@ export const EVENT_CATALOG = {
   },
   'incident.resolved': {
     subject: 'incident',
-    payload: z.strictObject({ incidentRef: z.string(), assetKey: z.string().nullable(), resolvedAt: int() }),
+    payload: z.strictObject({
+      incidentRef: z.string(), assetKey: z.string().nullable(), resolvedAt: int(),
+      /** Resolved because a more upstream failure's incident took it over. */
+      mergedInto: z.string().optional(),
+    }),
     ...stateChange,
   },
   'incident.reopened': {
@@ -151,6 +157,17 @@ export const EVENT_CATALOG = {
   'incident.edited': {
     subject: 'incident',
     payload: z.strictObject({ incidentRef: z.string(), title: z.string(), changed: keys() }),
+    ...stateChange,
+  },
+  'incident.correlated': {
+    subject: 'incident',
+    payload: z.strictObject({
+      incidentRef: z.string(), title: z.string(),
+      /** A symptom attached, a more upstream failure made the cause, or another incident merged in. */
+      change: z.enum(['symptom_attached', 'cause_changed', 'merged']),
+      subjectKind: z.enum(['asset', 'function']), subjectKey: z.string(),
+      causeKey: z.string(), previousSeverity: z.enum(SEVERITIES),
+    }),
     ...stateChange,
   },
   'drill.started': drillStep,

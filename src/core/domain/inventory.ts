@@ -59,6 +59,12 @@ export const assetLinkByKey = z.strictObject({
   sla: slaSchema.default({}),
 });
 
+const unique = <T>(list: T[]) => new Set(list).size === list.length;
+/** Upstream assets: null (or left out) infers them from the links that touch the asset; a list replaces that. */
+const dependsOnById = z.array(z.number().int().positive()).max(50).refine(unique, 'each asset once').nullish();
+/** Sorted, so a file compares equal to the stored inventory however its list is ordered. */
+const dependsOnByKey = z.array(keySchema).max(50).refine(unique, 'each asset once').transform((keys) => [...keys].sort()).nullish();
+
 type LinkShape = { kind: string; link?: unknown };
 /** A network link names its two endpoints; nothing else may. */
 function linkMatchesKind(asset: LinkShape, ctx: z.RefinementCtx) {
@@ -71,19 +77,19 @@ function linkMatchesKind(asset: LinkShape, ctx: z.RefinementCtx) {
 }
 
 export const assetCreateSchema = z
-  .strictObject({ key: keySchema, ...assetAttributes, ...assetDefaults, link: assetLinkById.nullish() })
+  .strictObject({ key: keySchema, ...assetAttributes, ...assetDefaults, link: assetLinkById.nullish(), dependsOn: dependsOnById })
   .superRefine(linkMatchesKind);
 export type AssetCreateInput = z.infer<typeof assetCreateSchema>;
 
 /** PATCH: every field optional, the key is fixed. Kind/link agreement is checked on the result. */
 export const assetPatchSchema = z
-  .strictObject({ ...assetAttributes, link: assetLinkById.nullish() })
+  .strictObject({ ...assetAttributes, link: assetLinkById.nullish(), dependsOn: dependsOnById })
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, 'the patch changes nothing');
 export type AssetPatchInput = z.infer<typeof assetPatchSchema>;
 
 export const assetDocumentSchema = z
-  .strictObject({ key: keySchema, ...assetAttributes, ...assetDefaults, link: assetLinkByKey.nullish() })
+  .strictObject({ key: keySchema, ...assetAttributes, ...assetDefaults, link: assetLinkByKey.nullish(), dependsOn: dependsOnByKey })
   .superRefine(linkMatchesKind);
 export type AssetDocument = z.infer<typeof assetDocumentSchema>;
 

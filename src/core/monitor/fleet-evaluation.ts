@@ -56,14 +56,6 @@ export function functionsHurtBy(fleet: FleetState, assetId: number): number[] {
   return [...reachable(fleet.functionsByAsset.get(assetId) ?? [], (id) => fleet.dependents.get(id))];
 }
 
-/** A link cannot work while a station at either end is down: its own alert would be noise. */
-export function parentDown(fleet: FleetState, asset: AssetNode): boolean {
-  return [asset.linkFromAssetId, asset.linkToAssetId].some((id) => {
-    const status = id === null ? undefined : fleet.assets.get(id)?.status;
-    return status === 'down' || status === 'maintenance';
-  });
-}
-
 /**
  * Re-derives the dirty assets' statuses in place; returns the ones whose status changed, and adds
  * those whose status stayed but whose reason changed to `reasonChanges`.

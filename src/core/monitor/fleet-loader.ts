@@ -13,11 +13,12 @@ import {
   missionFunctions,
 } from '../store/schema/index.js';
 import { assessFunctions } from '../domain/impact.js';
+import { upstreamGraph } from '../domain/incident-cause.js';
 import { STATUS_FROM_CODE } from './check-state.js';
 import { IdIndex } from './id-index.js';
 import { AssetNode, CheckRecord, copyState, Sharing } from './monitor-records.js';
 import { isAvailable } from './fleet-evaluation.js';
-import type { FunctionNode, LoadedFleet } from './fleet-state.js';
+import type { FunctionNode, LoadedFleet, OpenIncident } from './fleet-state.js';
 
 type CheckStateRow = typeof checkStates.$inferSelect;
 type FunctionStateRow = typeof functionStates.$inferSelect;
@@ -71,7 +72,8 @@ export async function loadFleet(db: Db, now: number, previous: IdIndex<CheckReco
     checks: checkIndex,
     assets: assetIndex,
     ...graph,
-    openIncidents: new Map(openRows.map((row) => [row.ref, { ref: row.ref, assetId: row.assetId, functionIds: row.functionIds, severity: row.severity }])),
+    upstream: upstreamGraph(assetRows),
+    openIncidents: new Map(openRows.map((row) => [row.ref, openIncident(row)])),
     windows: windowRows,
   };
 }
@@ -213,4 +215,11 @@ async function assessNewFunctions(
     fn.redundancy = impact.redundancy;
     await db.insert(functionStates).values({ functionId: fn.id, status: fn.status, redundancy: fn.redundancy, since: fn.since }).onConflictDoNothing();
   }
+}
+
+export function openIncident(row: typeof incidents.$inferSelect): OpenIncident {
+  return {
+    ref: row.ref, causeAssetId: row.assetId, causeFunctionId: row.causeFunctionId, assetIds: new Set(row.affectedAssetIds),
+    functionIds: row.functionIds, children: row.children, severity: row.severity, title: row.title, openedAt: row.openedAt,
+  };
 }

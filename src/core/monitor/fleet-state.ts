@@ -1,6 +1,7 @@
 import type { maintenanceWindows } from '../store/schema/index.js';
 import type { FunctionStatus, FunctionTier, RedundancyState, Severity } from '../domain/enums.js';
 import type { FunctionGraphNode } from '../domain/impact.js';
+import type { IncidentChild } from '../domain/incident-cause.js';
 import type { IdIndex } from './id-index.js';
 import type { AssetNode, CheckRecord } from './monitor-records.js';
 
@@ -13,11 +14,19 @@ export interface FunctionNode extends FunctionGraphNode {
   since: number;
 }
 
+/** An open incident as correlation needs it (see incident-plan.ts). */
 export interface OpenIncident {
   ref: string;
-  assetId: number | null;
+  /** The cause: an asset, or a function lost with no failed asset to blame; neither for some opened by hand. */
+  causeAssetId: number | null;
+  causeFunctionId: number | null;
+  /** Affected assets: the cause and its symptoms. */
+  assetIds: Set<number>;
   functionIds: number[];
+  children: IncidentChild[];
   severity: Severity;
+  title: string;
+  openedAt: number;
 }
 
 /**
@@ -39,6 +48,8 @@ export interface LoadedFleet {
   functionsByAsset: Map<number, number[]>;
   /** Member function id → the functions that have it in a group. */
   dependents: Map<number, number[]>;
+  /** Asset → the assets it cannot work without (domain/incident-cause.ts). */
+  upstream: Map<number, number[]>;
   openIncidents: Map<string, OpenIncident>;
   windows: Array<typeof maintenanceWindows.$inferSelect>;
 }

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, max } from 'drizzle-orm';
+import { and, eq, gt, inArray, max, ne, or } from 'drizzle-orm';
 import type { ProbeContext } from '../../../checks/types.js';
 import { commitAtomically, type Db } from '../store/client.js';
 import { events, externalAlerts, pushHeartbeats, satellites } from '../store/schema/index.js';
@@ -6,9 +6,11 @@ import { MONITOR_RELOAD_EVENT_TYPES } from '../domain/events.js';
 import { createCheckRunner } from './check-runner.js';
 import type { ObservationRecord } from './check-definition.js';
 import type { DrillMarks } from './fleet-state.js';
-import { Monitor } from './monitor.js';
+import { Monitor, MONITOR_ACTOR } from './monitor.js';
 import { PassCalendar } from './pass-calendar.js';
 import { CheckScheduler } from './scheduler.js';
+
+const OFFICER_INCIDENT_CHANGES = ['incident.opened', 'incident.resolved', 'incident.reopened', 'incident.edited'];
 
 export interface LiveMonitorOptions {
   db: Db;
@@ -121,13 +123,20 @@ export class LiveMonitor {
     return done;
   }
 
-  /** Picks up definition changes recorded as events since the last look. */
+  /**
+   * Picks up definition changes recorded as events since the last look, and officers' changes
+   * to incidents (opened, resolved or reopened by hand, affected components edited), which the
+   * correlation of later failures must see.
+   */
   async syncDefinitions(): Promise<void> {
     const { db } = this.options;
     const changes = await db
       .select({ id: max(events.id) })
       .from(events)
-      .where(and(gt(events.id, this.lastConfigEventId), inArray(events.type, MONITOR_RELOAD_EVENT_TYPES)));
+      .where(and(
+        gt(events.id, this.lastConfigEventId),
+        or(inArray(events.type, MONITOR_RELOAD_EVENT_TYPES), and(inArray(events.type, OFFICER_INCIDENT_CHANGES), ne(events.actor, MONITOR_ACTOR.name))),
+      ));
     const latest = changes[0]?.id;
     if (!latest) return;
     this.lastConfigEventId = latest;

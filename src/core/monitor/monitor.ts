@@ -14,7 +14,7 @@ import { functionsHurtBy, refreshMaintenance } from './fleet-evaluation.js';
 import { planCheckResults, planStateChanges } from './write-plan.js';
 
 
-const MONITOR_ACTOR = { ...SYSTEM_ACTOR, name: 'monitor' };
+export const MONITOR_ACTOR = { ...SYSTEM_ACTOR, name: 'monitor' };
 
 /**
  * The live picture: every check's streak, every asset's and function's status, the open
@@ -31,6 +31,7 @@ export class Monitor {
     functions: new Map(),
     functionsByAsset: new Map(),
     dependents: new Map(),
+    upstream: new Map(),
     openIncidents: new Map(),
     maintenance: new Set(),
     drills: new Map(),

@@ -1,34 +1,28 @@
 // Planning: the statements that record a batch — results, state changes, incidents and their
 // events — to be committed in one transaction. Memory is updated as the plan is made.
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { insertChunks, type Db, type Statement } from '../store/client.js';
-import { assetStates, checkStates, functionStates, incidents } from '../store/schema/index.js';
+import { assetStates, checkStates, functionStates } from '../store/schema/index.js';
 import type { WriteContext } from '../store/context.js';
 import { recordEvents, type EventSpec } from '../store/events.js';
 import type { Severity } from '../domain/enums.js';
+import type { EventPayload } from '../domain/events.js';
 import { incidentSeverity } from '../domain/severity.js';
 import { applyIdle, applyObservation, STATUS_CODE } from './check-state.js';
 import type { MissedContact, ObservationRecord } from './check-definition.js';
 import { resultInsertStatements } from './result-rows.js';
 import type { AssetNode, CheckRecord } from './monitor-records.js';
-import type { FleetState, FunctionNode, OpenIncident } from './fleet-state.js';
+import type { FleetState, FunctionNode } from './fleet-state.js';
 import {
   drillForAsset,
   drillForFunction,
   functionsHurtBy,
-  parentDown,
   transitionAssets,
   transitionFunctions,
   type AssetChange,
   type FunctionChange,
 } from './fleet-evaluation.js';
-
-/** Writes planned for one batch: row changes first, then every event in order, in one insert. */
-interface WritePlan {
-  db: Db;
-  writes: Statement[];
-  events: EventSpec[];
-}
+import { IncidentPlanner, type WritePlan } from './incident-plan.js';
 
 /** Multi-row upserts take each row's own values. */
 const EXCLUDED_CHECK_STATE = { status: sql`excluded.status`, since: sql`excluded.since`, message: sql`excluded.message` };
@@ -110,16 +104,13 @@ export function planStateChanges(fleet: FleetState, ctx: WriteContext, dirtyAsse
     plan.writes.push(upsertAssetStates(db, rows));
   }
   const functionChanges = planFunctionChanges(fleet, plan, transitionFunctions(fleet, now));
-  for (const change of assetChanges) planAssetChange(fleet, plan, change, now);
+  const incidentPlan = new IncidentPlanner(fleet, plan, now);
+  for (const change of upstreamFirst(fleet, assetChanges)) planAssetChange(fleet, plan, incidentPlan, change);
   for (const { fn, previous } of functionChanges) {
-    if (fn.status === 'lost' && previous !== 'lost' && drillForFunction(fleet, fn.id) === null) {
-      const covering = [...fleet.openIncidents.values()].find((i) => i.functionIds.includes(fn.id));
-      if (!covering) openIncident(fleet, plan, null, [fn], fn.tier === 'PMEF' ? 'critical' : 'major', now, now);
-    }
-    if (previous === 'lost' && fn.status !== 'lost') {
-      resolveIncidents(fleet, plan, (i) => i.assetId === null && i.functionIds.length === 1 && i.functionIds[0] === fn.id, now);
-    }
+    if (fn.status === 'lost' && previous !== 'lost' && drillForFunction(fleet, fn.id) === null) incidentPlan.functionLost(fn);
+    if (previous === 'lost' && fn.status !== 'lost') incidentPlan.functionBack(fn);
   }
+  incidentPlan.finish();
   return [...plan.writes, ...recordEvents(ctx, plan.events)];
 }
 
@@ -127,31 +118,41 @@ function upsertAssetStates(db: Db, rows: Array<typeof assetStates.$inferInsert>)
   return db.insert(assetStates).values(rows).onConflictDoUpdate({ target: assetStates.assetId, set: EXCLUDED_ASSET_STATE });
 }
 
-/** The asset's event, and the incident its outage opens or its recovery resolves. */
-function planAssetChange(fleet: FleetState, plan: WritePlan, { asset, previous, startedAt }: AssetChange, now: number): void {
+/** Causes before their symptoms: an asset is attributed only after the assets it depends on. */
+function upstreamFirst(fleet: FleetState, changes: AssetChange[]): AssetChange[] {
+  const depth = new Map<number, number>();
+  const depthOf = (id: number, seen: Set<number>): number => {
+    const known = depth.get(id);
+    if (known !== undefined) return known;
+    if (seen.has(id)) return 0;
+    seen.add(id);
+    const d = Math.max(-1, ...(fleet.upstream.get(id) ?? []).map((p) => depthOf(p, seen))) + 1;
+    depth.set(id, d);
+    return d;
+  };
+  return [...changes].sort((a, b) => depthOf(a.asset.id, new Set()) - depthOf(b.asset.id, new Set()));
+}
+
+/** The asset's event, and the incident its outage opens, joins or its recovery resolves. */
+function planAssetChange(fleet: FleetState, plan: WritePlan, incidentPlan: IncidentPlanner, { asset, previous, startedAt }: AssetChange): void {
   const hurt = functionsHurtBy(fleet, asset.id).map((id) => fleet.functions.get(id)!);
-  const suppressed = asset.status === 'down' && parentDown(fleet, asset);
   const drillRunId = drillForAsset(fleet, asset.id);
   const severity: Severity =
     asset.status === 'down'
       ? incidentSeverity(asset.criticality, hurt.map((f) => ({ tier: f.tier, lost: f.status === 'lost' })))
       : asset.status === 'degraded' ? 'minor' : 'info';
-  plan.events.push({
-    type: `asset.${asset.status}`,
-    subjectKind: 'asset',
-    subjectId: asset.id,
-    subjectKey: asset.key,
-    severity,
-    drillRunId,
-    data: {
-      assetKey: asset.key, assetName: asset.name, kind: asset.kind, previous, status: asset.status,
-      reason: asset.reason, functionKeys: hurt.map((f) => f.key), ...(suppressed ? { suppressed: true } : {}),
-    },
-  });
-  if (asset.status === 'down' && !suppressed && drillRunId === null) openIncident(fleet, plan, asset, hurt, severity, startedAt, now);
-  if (previous === 'down' && (asset.status === 'up' || asset.status === 'degraded' || asset.status === 'unknown')) {
-    resolveIncidents(fleet, plan, (i) => i.assetId === asset.id, now);
+  const data: EventPayload<'asset.down'> = {
+    assetKey: asset.key, assetName: asset.name, kind: asset.kind, previous, status: asset.status,
+    reason: asset.reason, functionKeys: hurt.map((f) => f.key),
+  };
+  // The asset's event comes first in the story; the incident it opens or joins follows it.
+  plan.events.push({ type: `asset.${asset.status}`, subjectKind: 'asset', subjectId: asset.id, subjectKey: asset.key, severity, drillRunId, data });
+  if (asset.status === 'down' && drillRunId === null) {
+    const { suppressed, incidentRef } = incidentPlan.assetDown(asset, severity, startedAt);
+    if (suppressed) data.suppressed = true;
+    if (incidentRef) data.incidentRef = incidentRef;
   }
+  if (previous === 'down' && asset.status !== 'down' && asset.status !== 'maintenance') incidentPlan.assetBack(asset);
 }
 
 /** Each changed function's state row and events; returns the changes of status. */
@@ -179,43 +180,4 @@ function planFunctionChanges(fleet: FleetState, plan: WritePlan, changes: Functi
     }
   }
   return statusChanges;
-}
-
-function openIncident(fleet: FleetState, plan: WritePlan, asset: AssetNode | null, hurt: FunctionNode[], severity: Severity, startedAt: number, now: number): void {
-  const ref = crypto.randomUUID();
-  const title = asset
-    ? `${asset.name} is down${hurt.length ? ` (affects ${hurt.map((f) => f.name).join(', ')})` : ''}`
-    : `${hurt[0]!.name} is lost`;
-  const incident: OpenIncident = { ref, assetId: asset?.id ?? null, functionIds: hurt.map((f) => f.id), severity };
-  fleet.openIncidents.set(ref, incident);
-  plan.writes.push(plan.db.insert(incidents).values({
-    ref, assetId: incident.assetId, functionIds: incident.functionIds, state: 'open', severity, title, startedAt, openedAt: now,
-  }));
-  plan.events.push({
-    type: 'incident.opened',
-    subjectKind: 'incident',
-    subjectId: sql`(select id from incidents where ref = ${ref})`,
-    subjectKey: ref,
-    severity,
-    data: {
-      incidentRef: ref, title, assetKey: asset?.key ?? null, functionKeys: hurt.map((f) => f.key), startedAt, openedAt: now,
-      ttdMs: now - startedAt,
-    },
-  });
-}
-
-function resolveIncidents(fleet: FleetState, plan: WritePlan, match: (incident: OpenIncident) => boolean, now: number): void {
-  for (const incident of [...fleet.openIncidents.values()].filter(match)) {
-    fleet.openIncidents.delete(incident.ref);
-    // An officer may have resolved it by hand already: keep their resolution time.
-    plan.writes.push(plan.db.update(incidents).set({ state: 'resolved', resolvedAt: now }).where(and(eq(incidents.ref, incident.ref), eq(incidents.state, 'open'))));
-    plan.events.push({
-      type: 'incident.resolved',
-      subjectKind: 'incident',
-      subjectId: sql`(select id from incidents where ref = ${incident.ref})`,
-      subjectKey: incident.ref,
-      severity: incident.severity,
-      data: { incidentRef: incident.ref, assetKey: incident.assetId === null ? null : fleet.assets.get(incident.assetId)?.key ?? null, resolvedAt: now },
-    });
-  }
 }

@@ -13,6 +13,8 @@ import { decodeCursor, toPage, type Page } from './pagination.js';
 import { elementWarnings } from './satellites.js';
 import { updateStatements } from './incident-lifecycle.js';
 import { idsIn } from '../store/ids.js';
+import { upstreamGraph } from '../domain/incident-cause.js';
+import { findCycle } from '../domain/function-graph.js';
 
 type AssetStateRow = typeof assetStates.$inferSelect;
 
@@ -52,6 +54,7 @@ export function assetView(row: AssetRow, state: AssetStateRow | null = null, war
             sla: { latencyMs: row.slaLatencyMs, jitterMs: row.slaJitterMs, lossPct: row.slaLossPct },
           }
         : null,
+    dependsOn: row.dependsOn,
     status: state?.status ?? 'unknown',
     statusSince: isoTime(state?.since ?? null),
     statusReason: state?.reason ?? null,
@@ -105,7 +108,7 @@ async function loadAsset(db: Db, id: number): Promise<AssetRow> {
 }
 
 /** Column values for an asset's attributes; link endpoints are resolved by the caller. */
-export function assetColumns(input: Omit<AssetCreateInput, 'key' | 'link'>) {
+export function assetColumns(input: Omit<AssetCreateInput, 'key' | 'link' | 'dependsOn'>) {
   return {
     kind: input.kind,
     name: input.name,
@@ -155,16 +158,34 @@ async function checkLinkEndpoints(db: Db, selfId: number | null, link: { fromAss
   if (problems.length) throw new UnprocessableError(problems);
 }
 
+/**
+ * Declared upstream assets exist, are not the asset itself, and close no loop with the rest of
+ * the dependency graph (declared and inferred): a loop would make every member explain the others.
+ */
+async function checkDependsOn(db: Db, self: { id: number | null; kind: string; linkFromAssetId: number | null; linkToAssetId: number | null }, dependsOn: number[] | null) {
+  if (!dependsOn) return;
+  const rows = await db.select({ id: assets.id, kind: assets.kind, dependsOn: assets.dependsOn, linkFromAssetId: assets.linkFromAssetId, linkToAssetId: assets.linkToAssetId }).from(assets);
+  const missing = dependsOn.filter((id) => id === self.id || !rows.some((r) => r.id === id));
+  if (missing.length) {
+    throw new UnprocessableError([{ path: 'dependsOn', message: `no other asset with id ${missing.join(', ')}` }]);
+  }
+  const selfId = self.id ?? 0; // a new asset: an id no row has
+  // The stored graph has no loop, so any loop found passes through this asset.
+  const cycle = findCycle(upstreamGraph([...rows.filter((r) => r.id !== selfId), { ...self, id: selfId, dependsOn }]));
+  if (cycle) throw new UnprocessableError([{ path: 'dependsOn', message: `would make a dependency loop through assets ${cycle.join(' → ')}` }]);
+}
+
 export async function createAsset(ctx: ServiceContext, input: AssetCreateInput): Promise<AssetView> {
   authorize(ctx.actor, 'manageInventory');
   if (input.link) await checkLinkEndpoints(ctx.db, null, input.link);
+  await checkDependsOn(ctx.db, { id: null, kind: input.kind, linkFromAssetId: input.link?.fromAssetId ?? null, linkToAssetId: input.link?.toAssetId ?? null }, input.dependsOn ?? null);
   await refuseTakenKey(ctx.db, input.key);
   const now = ctx.now();
   const link = input.link
     ? { linkFromAssetId: input.link.fromAssetId, linkToAssetId: input.link.toAssetId, ...slaColumns(input.link.sla) }
     : NO_LINK;
   await commitAtomically(ctx.db, [
-    ctx.db.insert(assets).values({ key: input.key, ...assetColumns(input), ...link, createdAt: now, updatedAt: now }),
+    ctx.db.insert(assets).values({ key: input.key, ...assetColumns(input), ...link, dependsOn: input.dependsOn ?? null, createdAt: now, updatedAt: now }),
     recordEvent(ctx, {
       type: 'asset.created',
       subjectKind: 'asset',
@@ -194,6 +215,8 @@ export async function updateAsset(ctx: ServiceContext, id: number, patch: AssetP
   if (merged.kind !== 'network_link' && current.kind === 'network_link') merged.link = null;
   const link = merged.link;
   if (patch.link) await checkLinkEndpoints(ctx.db, id, patch.link);
+  const dependsOn = patch.dependsOn === undefined ? current.dependsOn : patch.dependsOn;
+  await checkDependsOn(ctx.db, { id, kind: merged.kind, linkFromAssetId: link?.fromAssetId ?? null, linkToAssetId: link?.toAssetId ?? null }, dependsOn);
   const changed = Object.keys(patch);
   await commitAtomically(ctx.db, [
     ctx.db
@@ -203,6 +226,7 @@ export async function updateAsset(ctx: ServiceContext, id: number, patch: AssetP
         ...(link && link.fromAssetId !== null && link.toAssetId !== null
           ? { linkFromAssetId: link.fromAssetId, linkToAssetId: link.toAssetId, ...slaColumns(link.sla) }
           : NO_LINK),
+        dependsOn,
         updatedAt: ctx.now(),
       })
       .where(eq(assets.id, id)),
@@ -242,6 +266,9 @@ export async function deleteAsset(ctx: ServiceContext, id: number, force: boolea
   );
   await commitAtomically(ctx.db, [
     ...resolutions,
+    ctx.db.update(assets)
+      .set({ dependsOn: sql`(select json_group_array(value) from json_each(${assets.dependsOn}) where value != ${id})` })
+      .where(sql`exists (select 1 from json_each(${assets.dependsOn}) where value = ${id})`),
     ctx.db.delete(assets).where(eq(assets.id, id)),
     recordEvent(ctx, {
       type: 'asset.deleted',

@@ -56,6 +56,24 @@ function resolveStatements(ctx: WriteContext, target: Pick<UpdateTarget, 'id' | 
   ];
 }
 
+/** The keys of the named assets and functions; a 422 naming the field for any that does not exist. */
+async function requireExisting(ctx: ServiceContext, assetIds: number[], functionIds: number[], prefix: string) {
+  const [assetRows, functionRows] = await Promise.all([
+    assetIds.length ? ctx.db.select({ id: assets.id, key: assets.key }).from(assets).where(idsIn(assets.id, assetIds)) : [],
+    functionIds.length ? ctx.db.select({ id: missionFunctions.id, key: missionFunctions.key }).from(missionFunctions).where(idsIn(missionFunctions.id, functionIds)) : [],
+  ]);
+  const assetKeys = new Map(assetRows.map((r) => [r.id, r.key]));
+  const functionKeys = new Map(functionRows.map((r) => [r.id, r.key]));
+  const missingAssets = assetIds.filter((id) => !assetKeys.has(id));
+  const missingFunctions = functionIds.filter((id) => !functionKeys.has(id));
+  const problems = [
+    ...(missingAssets.length ? [{ path: prefix ? `${prefix}assets` : 'assetId', location: 'body' as const, message: `No asset with id ${missingAssets.join(', ')}` }] : []),
+    ...(missingFunctions.length ? [{ path: `${prefix}${prefix ? 'functions' : 'functionIds'}`, location: 'body' as const, message: `No mission function with id ${missingFunctions.join(', ')}` }] : []),
+  ];
+  if (problems.length) throw new UnprocessableError(problems);
+  return { assetKeys, functionKeys };
+}
+
 async function assetKeyOf(ctx: ServiceContext, assetId: number | null): Promise<string | null> {
   if (assetId === null) return null;
   const [asset] = await ctx.db.select({ key: assets.key }).from(assets).where(eq(assets.id, assetId));
@@ -85,23 +103,15 @@ export interface OpenIncidentInput {
 export async function openIncidentByHand(ctx: ServiceContext, input: OpenIncidentInput) {
   authorize(ctx.actor, 'handleIncidents');
   const functionIds = [...new Set(input.functionIds ?? [])];
-  const assetKey = input.assetId === undefined ? null : await assetKeyOf(ctx, input.assetId);
-  if (input.assetId !== undefined && assetKey === null) {
-    throw new UnprocessableError([{ path: 'assetId', location: 'body', message: `No asset with id ${input.assetId}` }]);
-  }
-  const found = functionIds.length
-    ? await ctx.db.select({ id: missionFunctions.id, key: missionFunctions.key }).from(missionFunctions).where(idsIn(missionFunctions.id, functionIds))
-    : [];
-  const missing = functionIds.filter((fid) => !found.some((f) => f.id === fid));
-  if (missing.length) {
-    throw new UnprocessableError([{ path: 'functionIds', location: 'body', message: `No mission function with id ${missing.join(', ')}` }]);
-  }
+  const assetIds = input.assetId === undefined ? [] : [input.assetId];
+  const { assetKeys, functionKeys } = await requireExisting(ctx, assetIds, functionIds, '');
+  const assetKey = input.assetId === undefined ? null : assetKeys.get(input.assetId)!;
   const now = ctx.now();
   const ref = crypto.randomUUID();
   const id = sql`(select id from incidents where ref = ${ref})`;
   await commitAtomically(ctx.db, [
     ctx.db.insert(incidents).values({
-      ref, assetId: input.assetId ?? null, functionIds, state: 'open', severity: input.severity, title: input.title, startedAt: now, openedAt: now,
+      ref, assetId: input.assetId ?? null, affectedAssetIds: assetIds, functionIds, state: 'open', severity: input.severity, title: input.title, startedAt: now, openedAt: now,
     }),
     recordEvent(ctx, {
       type: 'incident.opened',
@@ -110,7 +120,7 @@ export async function openIncidentByHand(ctx: ServiceContext, input: OpenInciden
       subjectKey: ref,
       severity: input.severity,
       data: {
-        incidentRef: ref, title: input.title, assetKey, functionKeys: functionIds.map((fid) => found.find((f) => f.id === fid)!.key),
+        incidentRef: ref, title: input.title, assetKey, functionKeys: functionIds.map((fid) => functionKeys.get(fid)!),
         startedAt: now, openedAt: now, ttdMs: 0,
       },
     }),
@@ -139,12 +149,25 @@ export async function reopenIncident(ctx: ServiceContext, id: number) {
   return getIncident(ctx, id);
 }
 
-/** An officer's judgement of the incident: its title and severity (the impact status pages show). */
-export async function editIncident(ctx: ServiceContext, id: number, input: { title?: string; severity?: Severity }) {
+export interface EditIncidentInput {
+  title?: string;
+  severity?: Severity;
+  affected?: { assets: number[]; functions: number[] };
+}
+
+/** An officer's judgement of the incident: its title, severity (the impact status pages show) and affected components. */
+export async function editIncident(ctx: ServiceContext, id: number, input: EditIncidentInput) {
   authorize(ctx.actor, 'handleIncidents');
   const row = await loadIncident(ctx.db, id);
+  const { affected, ...fields } = input;
+  const set: Partial<IncidentRow> = { ...fields };
+  if (affected) {
+    set.affectedAssetIds = [...new Set(affected.assets)];
+    set.functionIds = [...new Set(affected.functions)];
+    await requireExisting(ctx, set.affectedAssetIds, set.functionIds, 'affected.');
+  }
   await commitAtomically(ctx.db, [
-    ctx.db.update(incidents).set(input).where(eq(incidents.id, id)),
+    ctx.db.update(incidents).set(set).where(eq(incidents.id, id)),
     recordEvent(ctx, {
       type: 'incident.edited',
       subjectKind: 'incident',

@@ -10,6 +10,7 @@ import { recordEvent } from '../store/events.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 import { percentile } from '../domain/stats.js';
 import { idsIn } from '../store/ids.js';
+import type { IncidentCause } from '../domain/incident-cause.js';
 
 /** TTD, TTA and TTR (DOMAIN.md): detected − started, acknowledged − detected, resolved − started. */
 export function incidentView(row: IncidentRow) {
@@ -18,6 +19,9 @@ export function incidentView(row: IncidentRow) {
     ref: row.ref,
     assetId: row.assetId,
     functionIds: row.functionIds,
+    cause: incidentCause(row),
+    affected: { assets: row.affectedAssetIds, functions: row.functionIds },
+    children: row.children.map((c) => ({ ...c, attachedAt: isoTime(c.attachedAt), clearedAt: isoTime(c.clearedAt) })),
     state: row.state,
     severity: row.severity,
     title: row.title,
@@ -32,6 +36,13 @@ export function incidentView(row: IncidentRow) {
   };
 }
 export type IncidentView = ReturnType<typeof incidentView>;
+
+/** The most upstream failed element (null for an incident opened by hand about nothing in the inventory). */
+function incidentCause(row: IncidentRow): IncidentCause | null {
+  if (row.assetId !== null) return { assetId: row.assetId };
+  if (row.causeFunctionId !== null) return { functionId: row.causeFunctionId };
+  return null;
+}
 
 export interface IncidentListQuery {
   state?: IncidentState;
@@ -65,7 +76,8 @@ export async function getIncident(ctx: ServiceContext, id: number) {
   const updates = await ctx.db.select().from(incidentUpdates).where(eq(incidentUpdates.incidentId, id)).orderBy(asc(incidentUpdates.ts));
   const until = row.resolvedAt ?? ctx.now();
   const about: SQL[] = [and(eq(events.subjectKind, 'incident'), eq(events.subjectId, id))!];
-  if (row.assetId !== null) about.push(and(eq(events.subjectKind, 'asset'), eq(events.subjectId, row.assetId))!);
+  const assetIds = [...new Set([...(row.assetId === null ? [] : [row.assetId]), ...row.affectedAssetIds])];
+  if (assetIds.length) about.push(and(eq(events.subjectKind, 'asset'), idsIn(events.subjectId, assetIds))!);
   if (row.functionIds.length) about.push(and(eq(events.subjectKind, 'function'), idsIn(events.subjectId, row.functionIds))!);
   const timeline = await ctx.db
     .select()

@@ -1,5 +1,5 @@
 // PagerDuty Events API v2: trigger, acknowledge and resolve under one dedup key per alert.
-import type { Severity } from '../../domain/enums.js';
+import { SEVERITIES, type Severity } from '../../domain/enums.js';
 import { eventFields } from '../../domain/events.js';
 import { isoTime } from '../../domain/time.js';
 import { describeEvent } from './describe.js';
@@ -12,6 +12,7 @@ export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
 
 export const PAGERDUTY_SEVERITY: Record<Severity, PagerDutySeverity> = { critical: 'critical', major: 'error', minor: 'warning', info: 'info' };
 const MAX_DEDUP_KEY = 255;
+const severityRank = (severity: string | null) => SEVERITIES.indexOf(severity as Severity);
 
 /** A dedup key of at most 255 characters; a long one keeps its start and a hash of the whole. */
 export function boundDedupKey(key: string): string {
@@ -35,7 +36,7 @@ export function boundDedupKey(key: string): string {
  */
 export function pagerDutyRouting(event: AlertEvent): { action: PagerDutyAction; dedupKey: string; severity: PagerDutySeverity } | null {
   const d = eventFields(event.data);
-  let severity = PAGERDUTY_SEVERITY[event.severity] ?? 'info';
+  const severity = PAGERDUTY_SEVERITY[event.severity] ?? 'info';
   let action: PagerDutyAction;
   let key: string;
   const [family, verb] = splitType(event.type);
@@ -47,28 +48,12 @@ export function pagerDutyRouting(event: AlertEvent): { action: PagerDutyAction; 
     if (verb === 'opened' || verb === 'reopened') action = 'trigger';
     else if (verb === 'acknowledged') action = 'acknowledge';
     else if (verb === 'resolved') action = 'resolve';
+    // A symptom that raised the severity (a PMEF lost): the same key, so PagerDuty updates the alert it has.
+    else if (verb === 'correlated' && severityRank(event.severity) > severityRank(str(d.previousSeverity))) action = 'trigger';
     else return null; // updated, edited: a trigger with the same key would re-open or re-alert; PagerDuty has no "note" action here
-  } else if (family === 'asset') {
-    const assetKey = eventAssetKey(event);
-    if (!assetKey) return null;
-    key = `asset:${assetKey}`;
-    if (verb === 'down') {
-      if (d.suppressed === true) return null; // a link whose station is down: the station pages, not the link
-      action = 'trigger';
-    } else if (verb === 'degraded' || verb === 'unknown') {
-      action = 'trigger';
-      severity = 'warning';
-    } else if (verb === 'up' || verb === 'maintenance') {
-      action = 'resolve';
-    } else return null;
-  } else if (family === 'function' || family === 'redundancy') {
-    const functionKey = eventFunctionKey(event);
-    if (!functionKey) return null;
-    key = `${family}:${functionKey}`;
-    const [raise, clear] = family === 'function' ? [['lost', 'degraded'], ['operational']] : [['lost'], ['restored']];
-    if (raise.includes(verb ?? '')) action = 'trigger';
-    else if (clear.includes(verb ?? '')) action = 'resolve';
-    else return null;
+  } else if (family === 'asset' || family === 'function' || family === 'redundancy') {
+    // One page per cause: the incident pages, its assets' and functions' changes do not.
+    return null;
   } else {
     key = `event:${event.id}`;
     action = 'trigger';

@@ -19,6 +19,7 @@ import { readInventoryDocument } from './export.js';
 import { planSatellites, satelliteReferenceProblems } from './satellites.js';
 import { keepStoredSecrets } from './secrets.js';
 import { planStatusPages, statusPageReferenceProblems } from './status-pages.js';
+import { upstreamGraph } from '../../domain/incident-cause.js';
 
 export interface ApplySummary {
   dryRun: boolean;
@@ -28,6 +29,8 @@ export interface ApplySummary {
 }
 
 const assetIdByKey = (key: string) => sql`(select id from assets where key = ${key})`;
+const dependsOnIds = (keys: string[] | null | undefined) =>
+  keys ? sql`(select json_group_array(id) from assets where key in (select value from json_each(${JSON.stringify(keys)})))` : null;
 const functionIdByKey = (key: string) => sql`(select id from mission_functions where key = ${key})`;
 
 /**
@@ -118,6 +121,8 @@ export async function applyInventory(
   // Links last: their endpoints may be created in this same batch.
   const ordered = [...assetChanges.items].sort((a, b) => Number(a.kind === 'network_link') - Number(b.kind === 'network_link'));
   for (const asset of ordered) statements.push(...writeAsset(ctx, asset, assetChanges.exists(asset.key), now));
+  // Upstream assets by key once every asset of the file exists.
+  for (const asset of ordered) statements.push(ctx.db.update(assets).set({ dependsOn: dependsOnIds(asset.dependsOn) }).where(eq(assets.key, asset.key)));
   // All function rows before any group, so members that are functions resolve by key.
   for (const fn of functionChanges.items) statements.push(writeFunctionRow(ctx, fn, functionChanges.exists(fn.key), now));
   for (const fn of functionChanges.items) {
@@ -203,6 +208,18 @@ function writeFunctionRow(ctx: ServiceContext, fn: FunctionDocument, exists: boo
     : ctx.db.insert(missionFunctions).values({ key: fn.key, ...functionColumns(fn), createdAt: now, updatedAt: now });
 }
 
+/** Declared upstream assets close no loop with the rest of the dependency graph (the file's assets in place of their stored selves). */
+function dependencyLoop(document: InventoryDocument, current: InventoryDocument, locate: Locate | undefined): ErrorDetail[] {
+  const byKey = new Map(current.assets.map((a) => [a.key, a]));
+  for (const a of document.assets) byKey.set(a.key, a);
+  const cycle = findCycle(upstreamGraph([...byKey.values()].map((a) => ({
+    id: a.key, kind: a.kind, dependsOn: a.dependsOn ?? null, linkFromAssetId: a.link?.fromAssetKey ?? null, linkToAssetId: a.link?.toAssetKey ?? null,
+  }))));
+  if (!cycle) return [];
+  const at = document.assets.findIndex((a) => a.dependsOn && cycle.includes(a.key));
+  return [withLocation(locate, ['assets', Math.max(at, 0), 'dependsOn'], `makes a dependency loop: ${cycle.join(' → ')}`)];
+}
+
 /** Every key the document refers to exists in the document or in the database. */
 function checkReferences(ctx: ServiceContext, document: InventoryDocument, current: InventoryDocument, stored: StoredExercises, locate: Locate | undefined) {
   const assetKinds = new Map(current.assets.map((a) => [a.key, a.kind]));
@@ -221,6 +238,12 @@ function checkReferences(ctx: ServiceContext, document: InventoryDocument, curre
       else if (kind === 'network_link') problems.push(withLocation(locate, ['assets', i, 'link', field], `"${key}" is a link; a link joins two non-link assets`));
     }
   });
+  document.assets.forEach((asset, i) => {
+    asset.dependsOn?.forEach((key, d) => {
+      if (key === asset.key || !assetKinds.has(key)) problems.push(withLocation(locate, ['assets', i, 'dependsOn', d], `no other asset with key "${key}"`));
+    });
+  });
+  problems.push(...dependencyLoop(document, current, locate));
   document.functions.forEach((fn, f) =>
     fn.groups.forEach((group, g) =>
       group.members.forEach((member, m) => {

@@ -32,6 +32,7 @@ export function assetDocument(row: AssetRow, keyOf: Map<number, string>): AssetD
             sla: compact({ latencyMs: row.slaLatencyMs, jitterMs: row.slaJitterMs, lossPct: row.slaLossPct }),
           }
         : undefined,
+    dependsOn: row.dependsOn?.flatMap((id) => keyOf.get(id) ?? []).sort(),
   });
 }
 

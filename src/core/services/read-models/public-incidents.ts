@@ -34,7 +34,10 @@ export interface PublicIncident {
 /** Open incidents, and those opened or resolved since `since`, that touch one of the subjects. */
 export async function readIncidents(db: Db, assetIds: number[], functionIds: number[], since: number): Promise<IncidentRow[]> {
   const touching: SQL[] = [];
-  if (assetIds.length) touching.push(idsIn(incidents.assetId, assetIds));
+  if (assetIds.length) {
+    touching.push(idsIn(incidents.assetId, assetIds));
+    touching.push(sql`exists (select 1 from json_each(${incidents.affectedAssetIds}) where ${idsIn(sql`json_each.value`, assetIds)})`);
+  }
   if (functionIds.length) {
     touching.push(sql`exists (select 1 from json_each(${incidents.functionIds}) where ${idsIn(sql`json_each.value`, functionIds)})`);
   }
@@ -65,7 +68,8 @@ export async function publicIncidents(
   const list = incidentRows.map((incident) => {
     const touched = components.filter((c) => {
       const row = rows[c.index]!;
-      return (row.assetId !== null && row.assetId === incident.assetId) || (row.functionId !== null && incident.functionIds.includes(row.functionId));
+      if (row.assetId !== null) return row.assetId === incident.assetId || incident.affectedAssetIds.includes(row.assetId);
+      return row.functionId !== null && incident.functionIds.includes(row.functionId);
     });
     return publicIncident(incident, touched.map(componentRef), updateRows.filter((u) => u.incidentId === incident.id), scrub);
   });

@@ -33,6 +33,11 @@ export const assets = sqliteTable(
     slaLatencyMs: real('sla_latency_ms'),
     slaJitterMs: real('sla_jitter_ms'),
     slaLossPct: real('sla_loss_pct'),
+    /**
+     * The assets this one cannot work without (upstream): null infers them (a station or region
+     * depends on the links that touch it); a list, even empty, replaces the inference.
+     */
+    dependsOn: text('depends_on', { mode: 'json' }).$type<number[] | null>(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

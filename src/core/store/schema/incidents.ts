@@ -1,6 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { INCIDENT_STATES, INCIDENT_UPDATE_STATUSES, SEVERITIES, UPDATE_VISIBILITIES } from '../../domain/enums.js';
+import type { IncidentChild } from '../../domain/incident-cause.js';
 import { assets } from './assets.js';
+import { missionFunctions } from './functions.js';
 
 export const incidents = sqliteTable(
   'incidents',
@@ -8,8 +11,15 @@ export const incidents = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     /** Chosen when the incident is planned, so the same batch can refer to the new row. */
     ref: text('ref').notNull().unique(),
+    /** The cause, when it is an asset (the most upstream failed element). */
     assetId: integer('asset_id').references(() => assets.id, { onDelete: 'set null' }),
+    /** The cause, when it is a mission function lost with no failed asset to blame. */
+    causeFunctionId: integer('cause_function_id').references(() => missionFunctions.id, { onDelete: 'set null' }),
+    /** Affected: the cause and its symptoms, and the functions they hurt. */
+    affectedAssetIds: text('affected_asset_ids', { mode: 'json' }).$type<number[]>().notNull().default(sql`'[]'`),
     functionIds: text('function_ids', { mode: 'json' }).$type<number[]>().notNull(),
+    /** The symptoms attached to the cause instead of opening (and paging) incidents of their own. */
+    children: text('children', { mode: 'json' }).$type<IncidentChild[]>().notNull().default(sql`'[]'`),
     state: text('state', { enum: INCIDENT_STATES }).notNull(),
     severity: text('severity', { enum: SEVERITIES }).notNull(),
     title: text('title').notNull(),

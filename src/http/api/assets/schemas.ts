@@ -32,6 +32,9 @@ export const AssetSchema = z
         sla: z.object({ latencyMs: nullableNumber, jitterMs: nullableNumber, lossPct: nullableNumber }),
       })
       .nullable(),
+    dependsOn: z.array(z.number().int()).nullable().openapi({
+      description: 'Upstream assets it cannot work without. null: inferred (a station or region depends on the links that touch it). Its outage is a symptom, not an incident of its own, while all of them are down',
+    }),
     status: z.enum(ASSET_STATUSES),
     statusSince: z.string().nullable(),
     statusReason: nullableText.openapi({ description: 'Why it is not up: the failing check and its message' }),

@@ -13,8 +13,15 @@ const IncidentSchema = z
   .object({
     id: z.number().int(),
     ref: z.string().openapi({ description: 'Stable reference, also the PagerDuty dedup key' }),
-    assetId: z.number().int().nullable(),
-    functionIds: z.array(z.number().int()),
+    assetId: z.number().int().nullable().openapi({ description: 'The cause, when it is an asset (same as cause.assetId)' }),
+    functionIds: z.array(z.number().int()).openapi({ description: 'Affected functions (same as affected.functions)' }),
+    cause: z.union([z.object({ assetId: z.number().int() }), z.object({ functionId: z.number().int() })]).nullable()
+      .openapi({ description: 'The most upstream failed element: an asset, or a function lost with no failed asset to blame' }),
+    affected: z.object({ assets: z.array(z.number().int()), functions: z.array(z.number().int()) })
+      .openapi({ description: 'The cause, its symptoms, and the functions they hurt' }),
+    children: z.array(z.object({
+      assetId: z.number().int().optional(), functionId: z.number().int().optional(), key: z.string(), attachedAt: z.string(), clearedAt: z.string().nullable(),
+    })).openapi({ description: 'Symptoms attached to the cause rather than paged on their own; clearedAt once each recovered' }),
     state: z.enum(INCIDENT_STATES),
     severity: z.enum(SEVERITIES),
     title: z.string(),
@@ -120,17 +127,26 @@ incidentRoutes.openapi(
 );
 
 const EditIncidentBody = z
-  .strictObject({ title: z.string().trim().min(1).max(200).optional(), severity: z.enum(SEVERITIES).optional() })
-  .refine((body) => body.title !== undefined || body.severity !== undefined, { message: 'Give a title or a severity', path: ['severity'] })
+  .strictObject({
+    title: z.string().trim().min(1).max(200).optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    affected: z.strictObject({
+      assets: z.array(z.number().int().positive()).max(500),
+      functions: z.array(z.number().int().positive()).max(100),
+    }).optional().openapi({ description: 'The affected components, as the officer judges them (replaces both lists)' }),
+  })
+  .refine((body) => body.title !== undefined || body.severity !== undefined || body.affected !== undefined, {
+    message: 'Give a title, a severity or the affected components', path: ['severity'],
+  })
   .openapi('EditIncidentInput');
 
 incidentRoutes.openapi(
   createRoute({
-    method: 'patch', path: '/{id}', tags, security, summary: 'Set an incident\'s title or severity (officer)',
+    method: 'patch', path: '/{id}', tags, security, summary: 'Set an incident\'s title, severity or affected components (officer)',
     description: 'The severity is the impact status pages show.',
     middleware: requires('handleIncidents'),
     request: { params: IdParam, body: jsonBody(EditIncidentBody) },
-    responses: { 200: json(IncidentDetailSchema, 'The incident'), ...errorResponses(400, 404) },
+    responses: { 200: json(IncidentDetailSchema, 'The incident'), ...errorResponses(400, 404, 422) },
   }),
   async (c) => c.json(await editIncident(serviceContext(c), c.req.valid('param').id, c.req.valid('json')), 200),
 );
