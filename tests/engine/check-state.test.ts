@@ -52,16 +52,22 @@ describe('flap control', () => {
     expect(statuses).toEqual(['up', 'up', 'up', 'up', 'up', 'down']);
   });
 
-  it('a flapping target (alternating) never confirms a change either way', () => {
+  it('a flapping target (alternating) never confirms up or down by streak: it turns flapping, once, and back when it steadies', () => {
+    const thresholds = { failureThreshold: 2, successThreshold: 2 };
     const flapping = Array.from({ length: 20 }, (_, i): ObservedStatus => (i % 2 ? 'up' : 'down'));
-    const fromUp = feed(flapping, { failureThreshold: 2, successThreshold: 2 }, upState(t3of2));
-    expect(fromUp.trail.some((s) => s.changed)).toBe(false);
-    expect(fromUp.state.status).toBe('up');
+    const fromUp = feed(flapping, thresholds, upState(t3of2));
+    expect(fromUp.trail.filter((s) => s.changed).map((s) => s.status)).toEqual(['flapping']);
+    expect(fromUp.statuses.filter((s) => s !== 'up' && s !== 'flapping')).toEqual([]);
+    expect(fromUp.state.message).toMatch(/^flapping \(\d+% state change over the last 21 checks\)$/);
+    const steadyUp = feed(Array.from({ length: 25 }, (): ObservedStatus => 'up'), thresholds, fromUp.state);
+    expect(steadyUp.trail.filter((s) => s.changed).map((s) => s.status)).toEqual(['up']);
+    expect(steadyUp.state.message).toBeNull();
 
-    const down = feed(['down', 'down'], { failureThreshold: 2, successThreshold: 2 }, upState(t3of2)).state;
-    const fromDown = feed(flapping.map((s) => (s === 'up' ? 'down' : 'up')), { failureThreshold: 2, successThreshold: 2 }, down);
-    expect(fromDown.trail.some((s) => s.changed)).toBe(false);
-    expect(fromDown.state.status).toBe('down');
+    const down = feed(['down', 'down'], thresholds, upState(t3of2)).state;
+    const fromDown = feed(flapping.map((s) => (s === 'up' ? 'down' : 'up')), thresholds, down);
+    expect(fromDown.trail.filter((s) => s.changed).map((s) => s.status)).toEqual(['flapping']);
+    const steadyDown = feed(Array.from({ length: 25 }, (): ObservedStatus => 'down'), thresholds, fromDown.state);
+    expect(steadyDown.trail.filter((s) => s.changed).map((s) => s.status)).toEqual(['down']);
   });
 
   it('degraded is its own state, confirmed by the failure threshold, and distinct from down', () => {
