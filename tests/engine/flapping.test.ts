@@ -5,6 +5,7 @@
 import { describe, it } from 'vitest';
 import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
 import { WebhookDispatcher } from '../../src/core/outbox/dispatcher.js';
+import { describeEvent } from '../../src/core/outbox/formats/describe.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { createWebhookSender } from '../../src/hosts/node/webhook-sender.js';
 import { createApp } from '../../src/http/app.js';
@@ -65,7 +66,11 @@ describe('a flapping target', () => {
     await dispatcher.fanOut();
     await dispatcher.deliverDue();
     const [delivery] = await receiver.waitForRequests(1);
-    expect(receiver.json(delivery!)).toMatchObject({ type: 'asset.flapping', data: { assetKey: 'gs-flappy', status: 'flapping' } });
+    const body = receiver.json(delivery!);
+    expect(body).toMatchObject({ type: 'asset.flapping', data: { assetKey: 'gs-flappy', status: 'flapping' } });
+    // Chat formats give it its own headline.
+    const described = describeEvent({ id: 1, ts: Date.now(), type: body.type, subjectKind: 'asset', subjectKey: 'gs-flappy', severity: 'info', drillRunId: null, data: body.data });
+    expect(described.headline).toBe('gs-flappy is flapping — affects relay');
 
     // Steady again: flapping stops once the changes have aged out of the 21-check window.
     flappy.setMode('healthy');
