@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ObservedStatus } from '../../checks/types.js';
-import { advanceCheckState, initialCheckState, type CheckState, type Thresholds } from '../../src/core/monitor/check-state.js';
+import { advanceCheckState, applyIdle, initialCheckState, type CheckState, type Thresholds } from '../../src/core/monitor/check-state.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -96,6 +96,24 @@ describe('flap control', () => {
     // a further failure while down refreshes the reason
     const still = feed(['down'], { failureThreshold: 2, successThreshold: 3 }, down).state;
     expect(still.message).toBe('down #0');
+  });
+
+  it('counts flapping between down and not down: up and degraded alternating is not flapping', () => {
+    const alternating = Array.from({ length: 30 }, (_, i): ObservedStatus => (i % 2 ? 'up' : 'degraded'));
+    expect(feed(alternating, { failureThreshold: 1, successThreshold: 1 }, upState(t3of2)).statuses).not.toContain('flapping');
+    const failing = Array.from({ length: 30 }, (_, i): ObservedStatus => (i % 2 ? 'degraded' : 'down'));
+    expect(feed(failing, { failureThreshold: 1, successThreshold: 1 }, upState(t3of2)).statuses).toContain('flapping');
+  });
+
+  it('an idle contact check leaves flapping and starts its history afresh for the next pass', () => {
+    const thresholds = { failureThreshold: 2, successThreshold: 2 };
+    const flapping = feed(Array.from({ length: 10 }, (_, i): ObservedStatus => (i % 2 ? 'up' : 'down')), thresholds, upState(t3of2)).state;
+    expect(flapping.status).toBe('flapping');
+    const idle = { ...flapping };
+    expect(applyIdle(idle, T0 + 60_000, null)).toBe(true);
+    expect(idle.status).toBe('idle');
+    // The next pass: one failure then up, as after a fresh start, not flapping on the old history.
+    expect(feed(['down', 'up', 'up'], thresholds, idle).statuses).toEqual(['idle', 'up', 'up']);
   });
 
   it('thresholds of 1 follow every observation', () => {
