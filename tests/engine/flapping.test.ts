@@ -3,7 +3,10 @@
 // asset.flapping event and webhook, no incident, and back to up when the target steadies. A steady
 // neighbour never flaps. Observed through the API, the events table and a webhook receiver.
 import { describe, it } from 'vitest';
+import { percentStateChange } from '../../src/core/domain/flapping.js';
 import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
+import { Monitor } from '../../src/core/monitor/monitor.js';
+import { commitAtomically } from '../../src/core/store/client.js';
 import { WebhookDispatcher } from '../../src/core/outbox/dispatcher.js';
 import { describeEvent } from '../../src/core/outbox/formats/describe.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
@@ -80,4 +83,27 @@ describe('a flapping target', () => {
     expect(assetEvents(steadyId).map((e) => e.type)).toEqual(['asset.up']);
     expect(receiver.requests).toHaveLength(1);
   }, 70_000);
+
+  it('keeps its flap history across a fresh load (a restart, or a Workers tick), rebuilt from the stored results', async (ctx) => {
+    const { expect } = ctx;
+    const t = await createTestApp();
+    ctx.onTestFinished(() => t.close());
+    const assetId = (await ok(t.call('POST', '/api/assets', { body: { key: 'gs-reloaded', kind: 'ground_station', name: 'gs-reloaded' } }), 201)).id as number;
+    const check = await ok(t.call('POST', '/api/checks', {
+      body: { key: 'reloaded-health', assetId, kind: 'http', intervalSeconds: 60, failureThreshold: 2, successThreshold: 2, http: { url: 'http://127.0.0.1:9/' } },
+    }), 201);
+    // Four results stored by an earlier run, alternating up and down a minute apart: not yet 20 %.
+    const now = Date.now();
+    const insert = rawClient(t.sqlite).prepare('insert into check_results (check_id, ts, status) values (?, ?, ?)');
+    for (let i = 0; i < 4; i++) insert.run(check.id, now - (4 - i) * 60_000, i % 2 ? 2 : 0);
+    const monitor = await Monitor.load(t.sqlite.db, now);
+    expect(percentStateChange(monitor.checkState(check.id)!.flap)).toBeGreaterThan(15);
+    // Two more alternating results: flapping, though this process saw only those two.
+    for (const [i, status] of (['up', 'down'] as const).entries()) {
+      const at = now + i * 60_000;
+      await commitAtomically(t.sqlite.db, monitor.planObservations(t.sqlite.db, [{ checkId: check.id, at, observation: { status, latencyMs: null, message: status } }], at));
+    }
+    expect(monitor.checkState(check.id)!.status).toBe('flapping');
+    expect((await ok(t.call('GET', `/api/assets/${assetId}`))).status).toBe('flapping');
+  });
 });

@@ -31,6 +31,13 @@ export function recordSample(history: number, failing: boolean): number {
   return BEGUN | (((history << 1) | (failing ? 1 : 0)) & SAMPLES);
 }
 
+/** A history from samples, oldest first (the monitor rebuilds it from stored results on load). */
+export function historyOf(failing: Iterable<boolean>): number {
+  let history = EMPTY_FLAP_HISTORY;
+  for (const sample of failing) history = recordSample(history, sample);
+  return history;
+}
+
 /** Nagios' curved percent state change over the window: 0 (steady) to 100 (every sample differs). */
 export function percentStateChange(history: number): number {
   let weighted = 0;
