@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as link from '../../checks/link.js';
 import { checkCreateSchema, type LinkSettings } from '../../src/core/domain/checks.js';
-import { applyObservation, initialCheckState } from '../../src/core/monitor/check-state.js';
+import { applyObservation, initialCheckState, type CheckState } from '../../src/core/monitor/check-state.js';
 import { startDemoFleet, type DemoFleet } from '../../src/hosts/node/demo/fleet.js';
 import { createNodeProbeRuntime, type NodeProbeRuntime } from '../../src/hosts/node/probes.js';
 
@@ -29,24 +29,23 @@ describe('flap detection on the demo fleet with default thresholds', () => {
     link: { url: `${fleet.url}/links/link-usuda-tsukuba/echo`, probes: 5, spacingMs: 50 },
   });
 
-  /** Runs the link check `count` times in a row and applies each result as the monitor does. */
-  async function drive(count: number): Promise<{ observed: string[]; statuses: string[] }> {
+  /** Runs the link check once and applies its result as the monitor does; returns what it observed. */
+  async function observe(def: ReturnType<typeof quality>, state: CheckState): Promise<string> {
+    const signal = AbortSignal.timeout(def.timeoutMs);
+    const result = await link.run({ ...(def.link as LinkSettings), sla, timeoutMs: def.timeoutMs }, runtime.context(signal));
+    applyObservation(state, { status: result.status, message: result.message, at: Date.now() }, def);
+    return result.status;
+  }
+
+  it('a healthy link, up with the odd degraded, never flaps', async () => {
     const def = quality();
     const state = initialCheckState(Date.now());
     const observed: string[] = [];
     const statuses: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const signal = AbortSignal.timeout(def.timeoutMs);
-      const result = await link.run({ ...(def.link as LinkSettings), sla, timeoutMs: def.timeoutMs }, runtime.context(signal));
-      applyObservation(state, { status: result.status, message: result.message, at: Date.now() }, def);
-      observed.push(result.status);
+    for (let i = 0; i < 40; i++) {
+      observed.push(await observe(def, state));
       statuses.push(state.status);
     }
-    return { observed, statuses };
-  }
-
-  it('a healthy link, up with the odd degraded, never flaps', async () => {
-    const { observed, statuses } = await drive(40);
     expect(observed).not.toContain('down');
     expect(statuses).not.toContain('flapping');
     expect(statuses.at(-1)).toMatch(/^(up|degraded)$/);
@@ -58,9 +57,7 @@ describe('flap detection on the demo fleet with default thresholds', () => {
     const statuses: string[] = [];
     for (let i = 0; i < 12; i++) {
       fleet.setFault('link-usuda-tsukuba', i % 2 ? 'down' : 'healthy');
-      const signal = AbortSignal.timeout(def.timeoutMs);
-      const result = await link.run({ ...(def.link as LinkSettings), sla, timeoutMs: def.timeoutMs }, runtime.context(signal));
-      applyObservation(state, { status: result.status, message: result.message, at: Date.now() }, def);
+      await observe(def, state);
       statuses.push(state.status);
     }
     fleet.setFault('link-usuda-tsukuba', 'healthy');
