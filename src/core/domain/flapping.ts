@@ -4,7 +4,9 @@
  * linearly to 1.25 (newest), and take the weighted changes as a percentage of the 20 possible.
  * Flapping starts when that percentage reaches the high threshold and stops when it falls to the
  * low one; in between it stays as it was. 5 % / 20 % are the service thresholds of the nagios.cfg
- * Nagios ships (low_service_flap_threshold, high_service_flap_threshold).
+ * Nagios ships (low_service_flap_threshold, high_service_flap_threshold; the values compiled into
+ * include/nagios.h for a config without them are 20 / 30). Unlike Nagios, which skips soft
+ * problem states, every raw result counts here: our streaks play the part of its soft states.
  *
  * The history is one small integer, not an array (the monitor holds one per check): bit 0 is the
  * newest sample, bit 20 the oldest, 1 meaning "failing"; bit 21 marks a history begun. Like
