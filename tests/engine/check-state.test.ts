@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ObservedStatus } from '../../checks/types.js';
-import { advanceCheckState, initialCheckState, type CheckState, type Thresholds } from '../../src/core/monitor/check-state.js';
+import { advanceCheckState, applyIdle, initialCheckState, type CheckState, type Thresholds } from '../../src/core/monitor/check-state.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -52,16 +52,22 @@ describe('flap control', () => {
     expect(statuses).toEqual(['up', 'up', 'up', 'up', 'up', 'down']);
   });
 
-  it('a flapping target (alternating) never confirms a change either way', () => {
+  it('a flapping target (alternating) never confirms up or down by streak: it turns flapping, once, and back when it steadies', () => {
+    const thresholds = { failureThreshold: 2, successThreshold: 2 };
     const flapping = Array.from({ length: 20 }, (_, i): ObservedStatus => (i % 2 ? 'up' : 'down'));
-    const fromUp = feed(flapping, { failureThreshold: 2, successThreshold: 2 }, upState(t3of2));
-    expect(fromUp.trail.some((s) => s.changed)).toBe(false);
-    expect(fromUp.state.status).toBe('up');
+    const fromUp = feed(flapping, thresholds, upState(t3of2));
+    expect(fromUp.trail.filter((s) => s.changed).map((s) => s.status)).toEqual(['flapping']);
+    expect(fromUp.statuses.filter((s) => s !== 'up' && s !== 'flapping')).toEqual([]);
+    expect(fromUp.state.message).toMatch(/^flapping \(\d+% state change over the last 21 checks\)$/);
+    const steadyUp = feed(Array.from({ length: 25 }, (): ObservedStatus => 'up'), thresholds, fromUp.state);
+    expect(steadyUp.trail.filter((s) => s.changed).map((s) => s.status)).toEqual(['up']);
+    expect(steadyUp.state.message).toBeNull();
 
-    const down = feed(['down', 'down'], { failureThreshold: 2, successThreshold: 2 }, upState(t3of2)).state;
-    const fromDown = feed(flapping.map((s) => (s === 'up' ? 'down' : 'up')), { failureThreshold: 2, successThreshold: 2 }, down);
-    expect(fromDown.trail.some((s) => s.changed)).toBe(false);
-    expect(fromDown.state.status).toBe('down');
+    const down = feed(['down', 'down'], thresholds, upState(t3of2)).state;
+    const fromDown = feed(flapping.map((s) => (s === 'up' ? 'down' : 'up')), thresholds, down);
+    expect(fromDown.trail.filter((s) => s.changed).map((s) => s.status)).toEqual(['flapping']);
+    const steadyDown = feed(Array.from({ length: 25 }, (): ObservedStatus => 'down'), thresholds, fromDown.state);
+    expect(steadyDown.trail.filter((s) => s.changed).map((s) => s.status)).toEqual(['down']);
   });
 
   it('degraded is its own state, confirmed by the failure threshold, and distinct from down', () => {
@@ -90,6 +96,24 @@ describe('flap control', () => {
     // a further failure while down refreshes the reason
     const still = feed(['down'], { failureThreshold: 2, successThreshold: 3 }, down).state;
     expect(still.message).toBe('down #0');
+  });
+
+  it('counts flapping between down and not down: up and degraded alternating is not flapping', () => {
+    const alternating = Array.from({ length: 30 }, (_, i): ObservedStatus => (i % 2 ? 'up' : 'degraded'));
+    expect(feed(alternating, { failureThreshold: 1, successThreshold: 1 }, upState(t3of2)).statuses).not.toContain('flapping');
+    const failing = Array.from({ length: 30 }, (_, i): ObservedStatus => (i % 2 ? 'degraded' : 'down'));
+    expect(feed(failing, { failureThreshold: 1, successThreshold: 1 }, upState(t3of2)).statuses).toContain('flapping');
+  });
+
+  it('an idle contact check leaves flapping and starts its history afresh for the next pass', () => {
+    const thresholds = { failureThreshold: 2, successThreshold: 2 };
+    const flapping = feed(Array.from({ length: 10 }, (_, i): ObservedStatus => (i % 2 ? 'up' : 'down')), thresholds, upState(t3of2)).state;
+    expect(flapping.status).toBe('flapping');
+    const idle = { ...flapping };
+    expect(applyIdle(idle, T0 + 60_000, null)).toBe(true);
+    expect(idle.status).toBe('idle');
+    // The next pass: one failure then up, as after a fresh start, not flapping on the old history.
+    expect(feed(['down', 'up', 'up'], thresholds, idle).statuses).toEqual(['idle', 'up', 'up']);
   });
 
   it('thresholds of 1 follow every observation', () => {

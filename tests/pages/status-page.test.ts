@@ -185,6 +185,13 @@ describe('a public status page through app.request', () => {
     const summary = JSON.parse((await get('/status/public/summary.json')).text);
     const alpha = summary.components.find((c: { name: string }) => c.name === 'Alpha');
     expect(alpha).toMatchObject({ status: 'degraded_performance', description: 'No current monitoring data' });
+
+    // A flapping asset is partly cut off: a partial outage, on the page, in summary.json and its badge.
+    sql(`update asset_states set status = 'flapping' where asset_id = ?`, ids.tokyo);
+    expect(componentHtml((await get('/status/public')).text, 1)).toMatch(/data-status="partial_outage"[\s\S]*◆<\/span>Partial outage/);
+    const tokyo = JSON.parse((await get('/status/public/summary.json')).text).components.find((c: { name: string }) => c.name === 'Tokyo region');
+    expect(tokyo.status).toBe('partial_outage');
+    expect((await get(`/status/public/components/${tokyo.id}/badge.svg`)).text).toMatch(/<text[^>]*>partial outage<\/text>/);
   });
 
   it('draws 90 daily bars per component from the daily rollups, with the 90-day uptime', async () => {

@@ -9,7 +9,8 @@ import { serve } from '@hono/node-server';
 import { and, asc, desc, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
-import { assets, checks, events, incidents } from '../../src/core/store/schema/index.js';
+import { assets, assetStates, checks, events, incidents } from '../../src/core/store/schema/index.js';
+import { recordEvent } from '../../src/core/store/events.js';
 import { startDemoFleet, type DemoFleet } from '../../src/hosts/node/demo/fleet.js';
 import { DrillRunner } from '../../src/core/drills/runner.js';
 import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
@@ -445,5 +446,30 @@ describe('watch floor in a browser (demo seed, demo fleet, live monitor)', () =>
     if (fresh.length) console.log(`[watch-floor] console while the stream was dropped: ${JSON.stringify(fresh)}`);
     expect(errors.slice(0, errorsBefore)).toEqual([]);
     expect(fresh.filter((e) => !/ERR_(CONNECTION|EMPTY_RESPONSE|INCOMPLETE)|network error/i.test(e))).toEqual([]);
+  });
+
+  it('shows a flapping asset as flapping, live, in words, symbol and colour that pass axe-core', async () => {
+    // The monitor's side is tests/engine/flapping.test.ts; here the stored state and its event.
+    const { page, errors } = browser!;
+    const key = 'aws-us-east-2';
+    const reason = 'aws-us-east-2-health: flapping (48% state change over the last 21 checks)';
+    const errorsBefore = errors.length; // the test before may leave its dropped stream's errors
+    await markNoReload();
+    await t.sqlite.db.update(assetStates).set({ status: 'flapping', reason, since: Date.now() }).where(eq(assetStates.assetId, idOf.get(key)!));
+    await recordEvent(t.ctx, {
+      type: 'asset.flapping', subjectKind: 'asset', subjectId: idOf.get(key)!, subjectKey: key,
+      data: { assetKey: key, assetName: key, kind: 'cloud_region', previous: 'up', status: 'flapping', reason, functionKeys: [] },
+    });
+    await page.waitForFunction((k) => document.querySelector(`[data-subject="asset"][data-key="${k}"]`)?.getAttribute('data-status') === 'flapping', key, { timeout: 5_000 });
+    const row = page.locator(`[data-subject="asset"][data-key="${key}"]`);
+    expect(await row.locator('[data-role="status"]').textContent()).toBe('flapping');
+    expect(await row.locator('.status.s-flapping').count()).toBe(1);
+    expect(await page.locator(`.map-dot[data-asset="${key}"]`).getAttribute('class')).toContain('d-flapping');
+    // and after the page re-reads itself: counted, and named among what is not up
+    await page.waitForFunction(() => /1 flapping/.test(document.querySelector('#wf-summary')?.textContent ?? ''), null, { timeout: 5_000 });
+    expect(await page.locator('.attention .attention-item.st-flapping').count()).toBe(1);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(await notReloaded()).toBe(true);
+    expect(errors.slice(errorsBefore)).toEqual([]);
   });
 });

@@ -29,11 +29,12 @@ export type CheckKind = (typeof CHECK_KINDS)[number];
 export const SEVERITIES = ['info', 'minor', 'major', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const ASSET_STATUSES = ['up', 'degraded', 'down', 'unknown', 'maintenance'] as const;
+/** `flapping`: a check keeps failing and recovering (see flapping.ts); still serving, but not steady. */
+export const ASSET_STATUSES = ['up', 'degraded', 'down', 'unknown', 'maintenance', 'flapping'] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
 /** `idle`: a contact check between satellite passes — nothing to check, and it holds its asset neither down nor up. */
-export const CHECK_STATUSES = ['up', 'degraded', 'down', 'unknown', 'idle'] as const;
+export const CHECK_STATUSES = ['up', 'degraded', 'down', 'unknown', 'idle', 'flapping'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 export const FUNCTION_STATUSES = ['operational', 'degraded', 'lost'] as const;

@@ -111,6 +111,7 @@ export const EVENT_CATALOG = {
   'asset.down': { subject: 'asset', payload: assetChange, ...stateChange },
   'asset.up': { subject: 'asset', payload: assetChange, ...stateChange },
   'asset.degraded': { subject: 'asset', payload: assetChange, ...stateChange },
+  'asset.flapping': { subject: 'asset', payload: assetChange, ...stateChange },
   'asset.unknown': { subject: 'asset', payload: assetChange, stream: true },
   'asset.maintenance': { subject: 'asset', payload: assetChange, stream: true },
   'contact.missed': { subject: 'asset', payload: contactMissed, ...stateChange },

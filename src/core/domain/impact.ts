@@ -2,7 +2,8 @@ import type { FunctionStatus, RedundancyState } from './enums.js';
 
 /**
  * Mission-function impact through the k-of-n graph (DOMAIN.md). A group holds while at least k
- * of its n members are available. A function is
+ * of its n members are available (an asset is available unless down or in maintenance: a degraded
+ * or flapping one still serves, if unsteadily). A function is
  *  - lost when some group falls below k;
  *  - degraded when every group holds but one built with spare (n > k) has used it all up:
  *    redundancy is gone and one more failure loses the function;

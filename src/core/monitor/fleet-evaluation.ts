@@ -23,6 +23,7 @@ export interface FunctionChange {
   hasSpare: boolean;
 }
 
+/** Degraded and flapping assets count as available for k-of-n: they still serve, if unsteadily. */
 export function isAvailable(assets: IdIndex<AssetNode>, assetId: number): boolean {
   const status = assets.get(assetId)?.status;
   return status !== 'down' && status !== 'maintenance';
@@ -102,7 +103,8 @@ export function transitionFunctions(fleet: FleetState, now: number): FunctionCha
  * The worst of the asset's checks, and the reason named by the check that makes it so
  * ("<check key>: <its message>"). An idle contact check counts as up: between passes it holds
  * the asset neither down nor unknown, so a station whose other checks pass (or that has no
- * other) reads up.
+ * other) reads up. A flapping check makes its asset flapping, worse than degraded (it keeps
+ * failing) but better than down (it keeps recovering); its reason gives the percentage.
  */
 function deriveAssetStatus(fleet: FleetState, asset: AssetNode): { status: AssetStatus; reason: string | null } {
   if (fleet.maintenance.has(asset.id)) return { status: 'maintenance', reason: 'in a maintenance window' };
@@ -110,7 +112,7 @@ function deriveAssetStatus(fleet: FleetState, asset: AssetNode): { status: Asset
     if (marks.simulatedDown.includes(asset.id)) return { status: 'down', reason: `drill run ${runId}: simulated outage` };
   }
   let worst: { status: AssetStatus; reason: string | null } = { status: 'unknown', reason: null };
-  const rank: Record<AssetStatus, number> = { unknown: 0, maintenance: 0, up: 1, degraded: 2, down: 3 };
+  const rank: Record<AssetStatus, number> = { unknown: 0, maintenance: 0, up: 1, degraded: 2, flapping: 3, down: 4 };
   for (let check = asset.firstCheck; check; check = check.nextOnAsset) {
     if (!check.enabled || check.status === 'unknown') continue;
     const status = check.status === 'idle' ? 'up' : check.status;

@@ -13,6 +13,7 @@ import {
   missionFunctions,
 } from '../store/schema/index.js';
 import { assessFunctions } from '../domain/impact.js';
+import { FLAP_WINDOW, historyOf } from '../domain/flapping.js';
 import { upstreamGraph } from '../domain/incident-cause.js';
 import { STATUS_FROM_CODE } from './check-state.js';
 import { IdIndex } from './id-index.js';
@@ -121,9 +122,12 @@ function threadChecksOnAssets(records: CheckRecord[], assetIndex: IdIndex<AssetN
   }
 }
 
+const FLAP_DEPTH = sql.raw(String(FLAP_WINDOW));
+
 /**
- * One query for all of them: each check's latest results, as many as its thresholds look at,
- * from a window a few intervals deep (a day for cron checks), so the scan stays bounded.
+ * One query for all of them: each check's latest results, as many as its thresholds and flap
+ * detection look at, from a window a few intervals deep (a day for cron checks), so the scan
+ * stays bounded.
  */
 async function rebuildStreaks(db: Db, checkIndex: IdIndex<CheckRecord>, checkIds: number[], now: number) {
   const wanted = new Set(checkIds);
@@ -131,9 +135,9 @@ async function rebuildStreaks(db: Db, checkIndex: IdIndex<CheckRecord>, checkIds
     select check_id as checkId, status, ts from (
       select r.check_id, r.status, r.ts,
         row_number() over (partition by r.check_id order by r.ts desc) as rn,
-        max(c.failure_threshold, c.success_threshold) as depth
+        max(c.failure_threshold, c.success_threshold, ${FLAP_DEPTH}) as depth
       from check_results r join checks c on c.id = r.check_id
-      where r.ts >= ${now} - coalesce(c.interval_seconds, 86400) * 1000 * (max(c.failure_threshold, c.success_threshold) + 2)
+      where r.ts >= ${now} - coalesce(c.interval_seconds, 86400) * 1000 * (max(c.failure_threshold, c.success_threshold, ${FLAP_DEPTH}) + 2)
     ) where rn <= depth
     order by check_id, ts desc`);
   const recentByCheck = new Map<number, Array<{ status: number; ts: number }>>();
@@ -145,14 +149,16 @@ async function rebuildStreaks(db: Db, checkIndex: IdIndex<CheckRecord>, checkIds
   }
   for (const [checkId, recent] of recentByCheck) {
     const latest = recent[0]!;
+    const record = checkIndex.get(checkId)!;
+    const depth = Math.max(record.failureThreshold, record.successThreshold);
     let count = 0;
     let startedAt = latest.ts;
     for (const r of recent) {
-      if (r.status !== latest.status) break;
+      if (r.status !== latest.status || count === depth) break;
       count++;
       startedAt = r.ts;
     }
-    const record = checkIndex.get(checkId)!;
+    record.flap = historyOf(recent.map((r) => STATUS_FROM_CODE[r.status] === 'down').reverse());
     record.streakStatus = STATUS_FROM_CODE[latest.status]!;
     record.streakCount = count;
     record.streakStartedAt = startedAt;

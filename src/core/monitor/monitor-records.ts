@@ -5,6 +5,7 @@ import type { assets, assetStates, checks } from '../store/schema/index.js';
 import type { AssetStatus, CheckKind, Criticality } from '../domain/enums.js';
 import type { AssetFacts } from './check-runner.js';
 import type { CheckState } from './check-state.js';
+import { EMPTY_FLAP_HISTORY } from '../domain/flapping.js';
 import type { CheckDefinition } from './check-definition.js';
 
 /**
@@ -34,6 +35,7 @@ export class CheckRecord implements CheckDefinition, CheckState {
   since: number;
   streakStartedAt: number;
   lastObservedAt: number | null = null;
+  flap = EMPTY_FLAP_HISTORY;
   /** The next check of the same asset: an asset's checks are a list threaded through them. */
   nextOnAsset: CheckRecord | null = null;
 
@@ -143,5 +145,6 @@ export function copyState(from: CheckState, to: CheckState): CheckState {
   to.streakCount = from.streakCount;
   to.streakStartedAt = from.streakStartedAt;
   to.lastObservedAt = from.lastObservedAt;
+  to.flap = from.flap;
   return to;
 }

@@ -140,7 +140,7 @@ function planAssetChange(fleet: FleetState, plan: WritePlan, incidentPlan: Incid
   const severity: Severity =
     asset.status === 'down'
       ? incidentSeverity(asset.criticality, hurt.map((f) => ({ tier: f.tier, lost: f.status === 'lost' })))
-      : asset.status === 'degraded' ? 'minor' : 'info';
+      : asset.status === 'degraded' || asset.status === 'flapping' ? 'minor' : 'info';
   const data: EventPayload<'asset.down'> = {
     assetKey: asset.key, assetName: asset.name, kind: asset.kind, previous, status: asset.status,
     reason: asset.reason, functionKeys: hurt.map((f) => f.key),

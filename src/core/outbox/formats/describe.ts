@@ -62,6 +62,7 @@ function describeAsset(event: AlertEvent, d: EventFields, action: string): Descr
     switch (status) {
       case 'down': return ['🔴', `${assetName} is down${affects}`];
       case 'degraded': return ['🟠', `${assetName} is degraded${affects}`];
+      case 'flapping': return ['🔶', `${assetName} is flapping${affects}`];
       case 'up': return ['🟢', `${assetName} is up`];
       case 'maintenance': return ['🔧', `${assetName} is in maintenance`];
       case 'unknown': return ['⚪', `${assetName} status is unknown`];

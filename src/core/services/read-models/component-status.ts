@@ -1,6 +1,9 @@
 // Component statuses follow Atlassian Statuspage (INTEGRATIONS.md):
 //   asset up                       → operational
 //   asset degraded                 → degraded_performance
+//   asset flapping                 → partial_outage: it keeps failing and recovering, so part of
+//                                    what it serves is cut off part of the time; more than slow
+//                                    (degraded_performance), less than gone (major_outage)
 //   asset down                     → major_outage
 //   asset maintenance              → under_maintenance
 //   asset unknown / never checked  → degraded_performance, marked `known: false` and shown as
@@ -12,7 +15,7 @@
 //   function lost                  → major_outage, or under_maintenance when an active maintenance
 //                                    window covers one of its member assets and no open incident
 //                                    touches it
-// partial_outage is never derived from monitoring; a group shows its worst member.
+// Only a flapping asset derives partial_outage from monitoring; a group shows its worst member.
 import type { AssetStatus, FunctionStatus, Severity } from '../../domain/enums.js';
 
 export const COMPONENT_STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'] as const;
@@ -36,6 +39,8 @@ export function assetComponentStatus(status: AssetStatus): ComponentStatus {
     case 'degraded':
     case 'unknown':
       return 'degraded_performance';
+    case 'flapping':
+      return 'partial_outage';
     case 'down':
       return 'major_outage';
     case 'maintenance':

@@ -3,6 +3,7 @@ export const APP_CSS = `
 :root {
   --bg: #0f1419; --panel: #18202a; --text: #e8edf2; --muted: #9aa8b6; --line: #2a3542;
   --up: #2fb36c; --degraded: #e0a526; --down: #ff6b70; --unknown: #7d8a97; --maintenance: #5b8def; --drill: #b26cf0;
+  --flapping: #ff9a52;
   --focus: #ffd166;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 }
@@ -37,6 +38,7 @@ th { color: var(--muted); font-weight: 600; }
 .status::before { display: inline-block; width: 1.1em; text-align: center; font-weight: 700; }
 .s-up, .s-operational { color: var(--up); } .s-up::before, .s-operational::before { content: "✔"; }
 .s-degraded { color: var(--degraded); } .s-degraded::before { content: "▲"; }
+.s-flapping { color: var(--flapping); } .s-flapping::before { content: "↕"; }
 .s-down, .s-lost { color: var(--down); } .s-down::before, .s-lost::before { content: "✖"; }
 .s-unknown { color: var(--unknown); } .s-unknown::before { content: "?"; }
 .s-maintenance { color: var(--maintenance); } .s-maintenance::before { content: "⚙"; }
@@ -108,6 +110,7 @@ table.assets th, table.assets td, table.passes th, table.passes td { padding: 3p
 .region-row th { background: #121a23; color: var(--muted); font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.05em; }
 .asset-row.st-down { background: #3a1518; }
 .asset-row.st-degraded { background: #2a2412; }
+.asset-row.st-flapping { background: #2e1d10; }
 .asset-row .status { white-space: nowrap; }
 .warn { color: var(--degraded); font-size: 0.85em; }
 
@@ -134,13 +137,15 @@ button.primary:hover { background: #2670b3; }
 .map-link { fill: none; stroke-width: 1.3; opacity: 0.9; }
 .map-link.d-up { stroke: var(--up); } .map-link.d-unknown { stroke: var(--unknown); } .map-link.d-maintenance { stroke: var(--maintenance); }
 .map-link.d-degraded { stroke: var(--degraded); stroke-dasharray: 5 2; stroke-width: 1.8; }
+.map-link.d-flapping { stroke: var(--flapping); stroke-dasharray: 4 1 1 1; stroke-width: 2; }
 .map-link.d-down { stroke: #ff6b70; stroke-dasharray: 2 3; stroke-width: 2.2; }
 .map-dot { stroke: #0b1a2a; stroke-width: 1; }
 .map-dot.d-up { fill: var(--up); } .map-dot.d-unknown { fill: var(--unknown); } .map-dot.d-maintenance { fill: var(--maintenance); }
 .map-dot.d-degraded { fill: var(--degraded); stroke: #fff; r: 5px; }
+.map-dot.d-flapping { fill: var(--flapping); stroke: #fff; stroke-width: 1.5; r: 5.5px; }
 .map-dot.d-down { fill: #ff6b70; stroke: #fff; stroke-width: 1.5; r: 6px; }
 .map-label { font-size: 9px; font-weight: 700; paint-order: stroke; stroke: #0b1a2a; stroke-width: 3px; }
-.map-label.d-down { fill: #ff8a8e; } .map-label.d-degraded { fill: var(--degraded); }
+.map-label.d-down { fill: #ff8a8e; } .map-label.d-degraded { fill: var(--degraded); } .map-label.d-flapping { fill: var(--flapping); }
 .passes .sat, .passes time { white-space: nowrap; }
 .map-legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 0.8em; margin: 6px 0 0; }
 /* ── Public status pages (/status/{slug}) ─────────────────────────────────── */

@@ -1,3 +1,4 @@
+import { ASSET_STATUSES } from '../../../core/domain/enums.js';
 import { STREAMED_EVENT_TYPES } from '../../../core/domain/events.js';
 
 /**
@@ -12,7 +13,7 @@ export const LIVE_JS = String.raw`(function () {
   var root = document.getElementById('watch-floor');
   if (!root || typeof EventSource === 'undefined') return;
 
-  var ASSET_STATUSES = ['up', 'degraded', 'down', 'unknown', 'maintenance'];
+  var ASSET_STATUSES = ${JSON.stringify(ASSET_STATUSES)};
   var FUNCTION_STATUSES = ['operational', 'degraded', 'lost'];
   var REDUNDANCY = ['N', 'N-1', 'SPOF', 'none'];
   var PATCH_SETTLE_MS = 2500;  // after a patch: re-read the page once things settle (counts, groups, labels)
@@ -171,7 +172,7 @@ export const LIVE_JS = String.raw`(function () {
     if (message.lastEventId) document.documentElement.setAttribute('data-live-event', message.lastEventId);
     var type = ev.type || message.type;
     var patched = false;
-    if (/^asset\.(up|degraded|down|unknown|maintenance)$/.test(type)) patched = patchAsset(ev);
+    if (/^asset\./.test(type) && oneOf(type.slice(6), ASSET_STATUSES)) patched = patchAsset(ev);
     else if (/^function\.(operational|degraded|lost)$/.test(type) || /^redundancy\./.test(type)) patched = patchFunction(ev);
     if (/^drill\.(completed|aborted|failed)$/.test(type)) endDrill(ev);
     scheduleRefresh(patched ? PATCH_SETTLE_MS : REFRESH_SOON_MS);

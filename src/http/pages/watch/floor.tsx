@@ -58,7 +58,8 @@ export function WatchFloor({ data, session }: { data: WatchFloorData; session: S
           <h2 id="h-map">World map</h2>
           <WorldMap assets={assets} />
           <p class="map-legend" aria-hidden="true">
-            <span class="status s-up">up</span> <span class="status s-degraded">degraded</span> <span class="status s-down">down (dashed link)</span>{' '}
+            <span class="status s-up">up</span> <span class="status s-degraded">degraded</span> <span class="status s-flapping">flapping</span>{' '}
+            <span class="status s-down">down (dashed link)</span>{' '}
             <span class="status s-unknown">unknown</span> <span class="status s-maintenance">maintenance</span>
           </p>
         </section>

@@ -16,6 +16,7 @@ export function Summary({ data, assets }: { data: WatchFloorData; assets: WatchA
       </span>
       <span class="sum-group">
         Assets: <span class="status s-up">{assetCount('up')} up</span> <span class="status s-degraded">{assetCount('degraded')} degraded</span>{' '}
+        {assetCount('flapping') ? <span class="status s-flapping">{assetCount('flapping')} flapping</span> : null}
         <span class="status s-down">{assetCount('down')} down</span>
         {assetCount('unknown') ? <span class="status s-unknown">{assetCount('unknown')} unknown</span> : null}
         {assetCount('maintenance') ? <span class="status s-maintenance">{assetCount('maintenance')} in maintenance</span> : null}
@@ -46,9 +47,9 @@ export function DrillBanner({ drill, now }: { drill: WatchDrill; now: number }) 
 
 /** The assets that are not up, named, so a glance across the room finds them without scrolling. */
 export function Attention({ assets }: { assets: WatchAsset[] }) {
-  const order = { down: 0, degraded: 1, maintenance: 2 } as Record<string, number>;
+  const order = { down: 0, flapping: 1, degraded: 2, maintenance: 3 } as Record<string, number>;
   const notUp = assets.filter((a) => a.status in order).sort((a, b) => order[a.status]! - order[b.status]! || a.name.localeCompare(b.name));
-  if (!notUp.length) return <p class="attention muted">No asset is down, degraded or in maintenance.</p>;
+  if (!notUp.length) return <p class="attention muted">No asset is down, flapping, degraded or in maintenance.</p>;
   return (
     <p class="attention">
       <span class="attention-label">Not up:</span>{' '}

@@ -20,7 +20,7 @@ export interface MapAsset {
   drillRunId: number | null;
 }
 
-const SYMBOL: Record<AssetStatus, string> = { up: '✔', degraded: '▲', down: '✖', unknown: '?', maintenance: '⚙' };
+const SYMBOL: Record<AssetStatus, string> = { up: '✔', degraded: '▲', down: '✖', unknown: '?', maintenance: '⚙', flapping: '↕' };
 
 /** Longitude, latitude (degrees) → SVG coordinates. */
 export function project(lon: number, lat: number): [number, number] {
@@ -83,11 +83,11 @@ export function WorldMap(props: { assets: MapAsset[]; label?: string }) {
     const to = a.link.toAssetId === null ? undefined : byId.get(a.link.toAssetId);
     return located(from) && located(to) ? [{ asset: a, d: linkPath(from, to) }] : [];
   });
-  const labelled = points.filter((a) => a.status === 'down' || a.status === 'degraded');
+  const labelled = points.filter((a) => a.status === 'down' || a.status === 'flapping' || a.status === 'degraded');
   const count = (s: AssetStatus) => points.filter((a) => a.status === s).length + links.filter((l) => l.asset.status === s).length;
   const label =
     props.label ??
-    `World map of ${points.length} located assets and ${links.length} links: ${count('up')} up, ${count('degraded')} degraded, ${count('down')} down, ${count('unknown')} unknown, ${count('maintenance')} in maintenance.`;
+    `World map of ${points.length} located assets and ${links.length} links: ${count('up')} up, ${count('degraded')} degraded, ${count('flapping')} flapping, ${count('down')} down, ${count('unknown')} unknown, ${count('maintenance')} in maintenance.`;
   return (
     <svg class="world-map" viewBox={`0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`} role="img" aria-label={label} preserveAspectRatio="xMidYMid meet">
       <rect class="map-sea" x="0" y="0" width={MAP_WIDTH} height={MAP_HEIGHT} />
