@@ -87,6 +87,10 @@ describe.concurrent('one incident per cause', () => {
     const incidents = await env.incidentsList();
     expect(incidents).toHaveLength(1);
     expect(incidents[0]).toMatchObject({ cause: { assetId: link }, affected: { assets: [link, station] }, children: [expect.objectContaining({ assetId: station })] });
+    // The watch floor shows the station under the link's incident.
+    const login = await env.t.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: env.t.tokens.viewer, next: '/' }), redirect: 'manual' });
+    const floor = (await (await env.t.app.request('/watch.json', { headers: { cookie: login.headers.get('set-cookie')!.split(';')[0]! } })).json()) as any;
+    expect(floor.incidents.map((i: any) => [i.assetName, i.symptoms])).toEqual([['usuda-tsukuba-wan', ['jaxa-usuda']]]);
     // One alert in PagerDuty: the station raised its severity under the same key (minor link → high-criticality station).
     const triggers = await pagerDuty.triggers();
     expect(triggers.map((p) => [p.dedup_key, p.payload.severity])).toEqual([[incidents[0].ref, 'warning'], [incidents[0].ref, 'error']]);

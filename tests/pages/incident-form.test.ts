@@ -41,4 +41,14 @@ describe('incident update form', () => {
       ['For us', 'internal'], ['For everyone', 'public'], ['No choice sent', 'internal'],
     ]);
   });
+
+  it('the card marks its latest update internal or public', async () => {
+    const csrf = /name="_csrf" value="([0-9a-f]+)"/.exec(await floor())![1]!;
+    const marker = async () => /<span class="visibility visibility-(\w+)">(\w+)<\/span>/.exec(await floor())?.slice(1);
+    expect(await marker()).toBeUndefined();
+    await post({ _csrf: csrf, status: 'monitoring', message: 'For everyone', visibility: 'public' });
+    expect(await marker()).toEqual(['public', 'Public']);
+    await post({ _csrf: csrf, status: 'monitoring', message: 'For us' });
+    expect(await marker()).toEqual(['internal', 'Internal']);
+  });
 });

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { assets, events, incidentUpdates } from '../../store/schema/index.js';
 import { eventFields } from '../../domain/events.js';
-import type { AssetStatus, FunctionStatus, IncidentUpdateStatus, RedundancyState } from '../../domain/enums.js';
+import type { AssetStatus, FunctionStatus, IncidentUpdateStatus, RedundancyState, UpdateVisibility } from '../../domain/enums.js';
 import { authorize } from '../../domain/roles.js';
 import type { AssetView } from '../assets.js';
 import { elementWarnings } from '../satellites.js';
@@ -61,7 +61,9 @@ export interface WatchAsset {
 export interface WatchIncident extends IncidentView {
   assetName: string | null;
   functionNames: string[];
-  latestUpdate: { status: IncidentUpdateStatus; message: string; author: string; at: number } | null;
+  /** The symptoms still failing, by name: attached to this incident's cause rather than paged on their own. */
+  symptoms: string[];
+  latestUpdate: { status: IncidentUpdateStatus; message: string; author: string; at: number; visibility: UpdateVisibility } | null;
   updateCount: number;
 }
 
@@ -199,7 +201,10 @@ async function readIncidentUpdates({ db }: ServiceContext, incidents: IncidentVi
 /** Names of the few assets named elsewhere on the floor (incidents, drill targets), ids inlined. */
 async function readNamedAssets({ db }: ServiceContext, incidents: IncidentView[], running: RunningDrill[]): Promise<AssetNames> {
   const named = new Set<number>();
-  for (const i of incidents) if (i.assetId !== null) named.add(i.assetId);
+  for (const i of incidents) {
+    if (i.assetId !== null) named.add(i.assetId);
+    for (const child of i.children) if ('assetId' in child && child.assetId !== undefined) named.add(child.assetId);
+  }
   for (const { run } of running) for (const id of run.targetAssetIds) named.add(id);
   const nameRows = named.size ? await db.select({ id: assets.id, key: assets.key, name: assets.name }).from(assets).where(idsIn(assets.id, [...named])) : [];
   return new Map(nameRows.map((a) => [a.id, a]));
@@ -243,7 +248,9 @@ function watchIncidents(
       ...i,
       assetName: i.assetId === null ? null : (assetNames.get(i.assetId)?.name ?? null),
       functionNames: i.functionIds.flatMap((id) => (functionById.has(id) ? [functionById.get(id)!.name] : [])),
-      latestUpdate: last ? { status: last.status, message: last.message, author: last.author, at: last.ts } : null,
+      symptoms: i.children.filter((c) => c.clearedAt === null).map((c) =>
+        'assetId' in c ? assetNames.get(c.assetId)?.name ?? c.key : functionById.get(c.functionId)?.name ?? c.key),
+      latestUpdate: last ? { status: last.status, message: last.message, author: last.author, at: last.ts, visibility: last.visibility } : null,
       updateCount: list.length,
     };
   });

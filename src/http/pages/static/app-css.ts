@@ -122,6 +122,7 @@ table.assets th, table.assets td, table.passes th, table.passes td { padding: 3p
 .incident p { margin: 2px 0; font-size: 0.875em; }
 .severity { text-transform: uppercase; font-weight: 700; font-size: 0.85em; letter-spacing: 0.05em; border: 1px solid currentColor; border-radius: 3px; padding: 0 4px; }
 .severity.sev-critical, .severity.sev-major { color: #ff8a8e; } .severity.sev-minor { color: var(--degraded); } .severity.sev-info { color: var(--muted); }
+.visibility { font-size: 0.8em; font-weight: 700; border: 1px dashed currentColor; border-radius: 3px; padding: 0 4px; } .visibility-internal { color: var(--muted); } .visibility-public { color: var(--up); }
 .unacked { color: #ffb4b6; font-weight: 700; } .acked { color: var(--up); }
 .incident-actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; align-items: center; }
 .update-form { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; flex: 1; font-size: 0.875em; }

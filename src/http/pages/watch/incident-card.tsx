@@ -18,9 +18,14 @@ export function IncidentCard({ incident, session, now }: { incident: WatchIncide
       <p class="incident-meta">
         <span class={`severity sev-${incident.severity}`}>{incident.severity}</span> · opened{' '}
         <time datetime={incident.openedAt}>{dayAndClock(opened, now)}</time> ({relative(opened, now)})
-        {incident.assetName ? ` · ${incident.assetName}` : ''}
+        {incident.assetName ? ` · cause: ${incident.assetName}` : ''}
       </p>
       {incident.functionNames.length ? <p class="incident-functions">Affects: {incident.functionNames.join(', ')}</p> : null}
+      {incident.symptoms.length ? (
+        <p class="incident-symptoms" data-symptoms={String(incident.symptoms.length)}>
+          Also down because of it (not paged separately): {incident.symptoms.join(', ')}
+        </p>
+      ) : null}
       <p class="incident-ack">
         {incident.acknowledgedAt ? (
           <span class="acked">✔ Acknowledged by {incident.acknowledgedBy ?? 'someone'} at {clock(Date.parse(incident.acknowledgedAt))}</span>
@@ -30,6 +35,9 @@ export function IncidentCard({ incident, session, now }: { incident: WatchIncide
       </p>
       {incident.latestUpdate ? (
         <p class="incident-update">
+          <span class={`visibility visibility-${incident.latestUpdate.visibility}`}>
+            {incident.latestUpdate.visibility === 'public' ? 'Public' : 'Internal'}
+          </span>{' '}
           <strong>{incident.latestUpdate.status}</strong>: {incident.latestUpdate.message}{' '}
           <span class="muted">
             — {incident.latestUpdate.author}, {clock(incident.latestUpdate.at)}
