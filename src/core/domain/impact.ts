@@ -13,6 +13,9 @@ import type { FunctionStatus, RedundancyState } from './enums.js';
  */
 export type Member = { assetId: number } | { functionId: number };
 
+/** An asset counts towards its groups unless down or in maintenance. */
+export const assetStatusAvailable = (status: string): boolean => status !== 'down' && status !== 'maintenance';
+
 export interface FunctionGraphNode {
   id: number;
   groups: Array<{ name: string; k: number; members: Member[] }>;
@@ -78,4 +81,49 @@ export function assessFunctions(
   };
   for (const node of nodes) assess(node);
   return results;
+}
+
+/**
+ * Continuity notation (data-centre usage, e.g. Uptime Institute tiers): N is the capacity needed
+ * (k members), N+1 one spare beyond it, N exactly what is needed (every remaining member is a
+ * single point of failure), N-1 one short of need. `sparesLeft` is available − k.
+ * The older `redundancy` label keeps its meaning (see README, "Mission functions").
+ */
+export function continuityLabel(sparesLeft: number): string {
+  return sparesLeft === 0 ? 'N' : sparesLeft > 0 ? `N+${sparesLeft}` : `N${sparesLeft}`;
+}
+
+export interface GroupContinuity {
+  sparesLeft: number;
+  continuity: string;
+  /** Members whose loss alone takes the group below k: every available one when no spare is left. */
+  singlePointsOfFailure: Member[];
+}
+
+export interface FunctionContinuity {
+  /** The fewest spares left in any group; null for a function without groups. */
+  sparesLeft: number | null;
+  continuity: string | null;
+  groups: GroupContinuity[];
+  /** The members whose loss alone loses the function; none once it is lost already. */
+  singlePointsOfFailure: Member[];
+}
+
+export function assessContinuity(node: FunctionGraphNode, isAvailable: (member: Member) => boolean): FunctionContinuity {
+  const groups = node.groups.map((group): GroupContinuity => {
+    const available = group.members.filter(isAvailable);
+    const sparesLeft = available.length - group.k;
+    return { sparesLeft, continuity: continuityLabel(sparesLeft), singlePointsOfFailure: sparesLeft === 0 ? available : [] };
+  });
+  if (!groups.length) return { sparesLeft: null, continuity: null, groups, singlePointsOfFailure: [] };
+  const sparesLeft = Math.min(...groups.map((g) => g.sparesLeft));
+  const seen = new Set<string>();
+  const singlePointsOfFailure =
+    sparesLeft < 0
+      ? []
+      : groups.flatMap((g) => g.singlePointsOfFailure).filter((m) => {
+          const id = 'assetId' in m ? `a${m.assetId}` : `f${m.functionId}`;
+          return !seen.has(id) && !!seen.add(id);
+        });
+  return { sparesLeft, continuity: continuityLabel(sparesLeft), groups, singlePointsOfFailure };
 }

@@ -1,10 +1,11 @@
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { commitAtomically, insertChunks, type Db, type Statement } from '../store/client.js';
-import { assets, dependencyGroups, functionStates, groupMembers, missionFunctions, type MissionFunctionRow } from '../store/schema/index.js';
+import { assets, assetStates, dependencyGroups, functionStates, groupMembers, missionFunctions, type MissionFunctionRow } from '../store/schema/index.js';
 import type { FunctionTier } from '../domain/enums.js';
 import { ConflictError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
 import { findCommonMode, type CommonModeFinding } from '../domain/common-mode.js';
 import { findCycle } from '../domain/function-graph.js';
+import { assessContinuity, assetStatusAvailable, type Member } from '../domain/impact.js';
 import type { FunctionCreateInput, FunctionPatchInput, GroupById } from '../domain/inventory.js';
 import { authorize } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
@@ -14,8 +15,6 @@ import { decodeCursor, toPage, type Page } from './pagination.js';
 import { idsIn } from '../store/ids.js';
 import { loadGroups, type GroupView } from '../store/function-groups.js';
 
-
-type Member = { assetId: number } | { functionId: number };
 type FunctionStateRow = typeof functionStates.$inferSelect;
 
 /** What a mission function is, as the API shows it and the inventory file spells it (after its key). */
@@ -31,7 +30,67 @@ export function functionAttributes(row: MissionFunctionRow) {
   };
 }
 
-export function functionView(row: MissionFunctionRow, groups: GroupView[], state: FunctionStateRow | null = null, commonMode: CommonModeFinding[] = []) {
+/** Who a member is and how it stands now, keyed `a<assetId>` / `f<functionId>`. */
+type MemberDirectory = Map<string, { key: string; name: string; status: string; available: boolean }>;
+const memberId = (m: Member) => ('assetId' in m ? `a${m.assetId}` : `f${m.functionId}`);
+
+/**
+ * Each group's members with their status, the spares left (continuity notation, see impact.ts)
+ * and the single points of failure: the members whose loss alone would take the function below k.
+ */
+function continuityView(groups: GroupView[], directory: MemberDirectory) {
+  const known = (m: Member) => directory.get(memberId(m)) ?? { key: '', name: '', status: 'unknown', available: true };
+  const assessed = assessContinuity({ id: 0, groups }, (m) => known(m).available);
+  const who = (m: Member) => ({ ...m, key: known(m).key, name: known(m).name });
+  return {
+    sparesLeft: assessed.sparesLeft,
+    continuity: assessed.continuity,
+    singlePointsOfFailure: assessed.singlePointsOfFailure.map((m) => ({
+      ...who(m),
+      group: groups.find((g) => g.members.some((x) => memberId(x) === memberId(m)))!.name,
+    })),
+    standing: groups.map((g, i) => {
+      const { sparesLeft, continuity, singlePointsOfFailure } = assessed.groups[i]!;
+      const spof = new Set(singlePointsOfFailure.map(memberId));
+      return {
+        name: g.name,
+        k: g.k,
+        n: g.members.length,
+        available: g.k + sparesLeft,
+        sparesLeft,
+        continuity,
+        members: g.members.map((m) => ({ ...who(m), status: known(m).status, singlePointOfFailure: spof.has(memberId(m)) })),
+      };
+    }),
+  };
+}
+
+/** Keys, names and current status of every member of the given groups. */
+async function memberDirectory(db: Db, groups: Map<number, GroupView[]>): Promise<MemberDirectory> {
+  const members = [...groups.values()].flat().flatMap((g) => g.members);
+  const assetIds = [...new Set(members.flatMap((m) => ('assetId' in m ? [m.assetId] : [])))];
+  const functionIds = [...new Set(members.flatMap((m) => ('functionId' in m ? [m.functionId] : [])))];
+  const assetRows = assetIds.length
+    ? await db.select({ id: assets.id, key: assets.key, name: assets.name, status: assetStates.status }).from(assets)
+        .leftJoin(assetStates, eq(assetStates.assetId, assets.id)).where(idsIn(assets.id, assetIds))
+    : [];
+  const functionRows = functionIds.length
+    ? await db.select({ id: missionFunctions.id, key: missionFunctions.key, name: missionFunctions.name, status: functionStates.status }).from(missionFunctions)
+        .leftJoin(functionStates, eq(functionStates.functionId, missionFunctions.id)).where(idsIn(missionFunctions.id, functionIds))
+    : [];
+  const directory: MemberDirectory = new Map();
+  for (const a of assetRows) directory.set(`a${a.id}`, { key: a.key, name: a.name, status: a.status ?? 'unknown', available: assetStatusAvailable(a.status ?? 'unknown') });
+  for (const f of functionRows) directory.set(`f${f.id}`, { key: f.key, name: f.name, status: f.status ?? 'operational', available: f.status !== 'lost' });
+  return directory;
+}
+
+export function functionView(
+  row: MissionFunctionRow,
+  groups: GroupView[],
+  state: FunctionStateRow | null = null,
+  commonMode: CommonModeFinding[] = [],
+  directory: MemberDirectory = new Map(),
+) {
   return {
     id: row.id,
     key: row.key,
@@ -40,6 +99,7 @@ export function functionView(row: MissionFunctionRow, groups: GroupView[], state
     status: state?.status ?? 'operational',
     statusSince: isoTime(state?.since ?? null),
     redundancy: state?.redundancy ?? 'N',
+    ...continuityView(groups, directory),
     commonMode,
     createdAt: isoTime(row.createdAt),
     updatedAt: isoTime(row.updatedAt),
@@ -66,9 +126,9 @@ export async function listFunctions(ctx: ServiceContext, query: FunctionListQuer
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const groups = await loadGroups(ctx.db, page.map((r) => r.fn.id));
-  const findings = await commonModeFindings(ctx.db, groups);
+  const [findings, directory] = await Promise.all([commonModeFindings(ctx.db, groups), memberDirectory(ctx.db, groups)]);
   return toPage(rows.map((r) => ({ ...r, id: r.fn.id })), query.limit, (r) =>
-    functionView(r.fn, groups.get(r.fn.id) ?? [], r.state, findings.get(r.fn.id)),
+    functionView(r.fn, groups.get(r.fn.id) ?? [], r.state, findings.get(r.fn.id), directory),
   );
 }
 
@@ -81,8 +141,8 @@ export async function getFunction(ctx: ServiceContext, id: number): Promise<Func
     .where(eq(missionFunctions.id, id));
   if (!row) throw new NotFoundError('mission function', id);
   const groups = await loadGroups(ctx.db, [id]);
-  const findings = await commonModeFindings(ctx.db, groups);
-  return functionView(row.fn, groups.get(id) ?? [], row.state, findings.get(id));
+  const [findings, directory] = await Promise.all([commonModeFindings(ctx.db, groups), memberDirectory(ctx.db, groups)]);
+  return functionView(row.fn, groups.get(id) ?? [], row.state, findings.get(id), directory);
 }
 
 /** Common-mode findings for each function's groups, from the member assets' equipment and networks. */

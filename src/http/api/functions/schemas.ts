@@ -2,6 +2,13 @@ import { z } from '@hono/zod-openapi';
 import { FUNCTION_STATUSES, FUNCTION_TIERS, REDUNDANCY_STATES } from '../../../core/domain/enums.js';
 import { pageOf, pageQuery } from '../openapi.js';
 
+const MemberRef = z.object({
+  assetId: z.number().int().optional(),
+  functionId: z.number().int().optional(),
+  key: z.string(),
+  name: z.string(),
+});
+
 export const FunctionSchema = z
   .object({
     id: z.number().int(),
@@ -22,7 +29,25 @@ export const FunctionSchema = z
     ),
     status: z.enum(FUNCTION_STATUSES),
     statusSince: z.string().nullable(),
-    redundancy: z.enum(REDUNDANCY_STATES).openapi({ description: 'N: all members up; N-1: spare left; SPOF: no spare; none: lost' }),
+    redundancy: z.enum(REDUNDANCY_STATES).openapi({
+      description: 'Older label, kept for events and webhooks: N: every member up; N-1: members lost, spare left everywhere; SPOF: some group with no spare; none: lost. See `continuity` for the data-centre notation.',
+    }),
+    sparesLeft: z.number().int().nullable().openapi({ description: 'Members available beyond k in the tightest group (negative: short of need); null without groups' }),
+    continuity: z.string().nullable().openapi({ description: 'Spares left in data-centre notation: N+1 one spare, N exactly what is needed (no spare), N-1 one short (lost)', example: 'N+1' }),
+    singlePointsOfFailure: z.array(MemberRef.extend({ group: z.string() })).openapi({
+      description: 'The assets or member functions whose loss alone would lose the function (every available member of a group with no spare left); empty with a spare everywhere, or once lost',
+    }),
+    standing: z.array(
+      z.object({
+        name: z.string(),
+        k: z.number().int(),
+        n: z.number().int(),
+        available: z.number().int(),
+        sparesLeft: z.number().int(),
+        continuity: z.string(),
+        members: z.array(MemberRef.extend({ status: z.string(), singlePointOfFailure: z.boolean() })),
+      }),
+    ).openapi({ description: 'Each group now: its members (assets or functions) with their status, and the spares left' }),
     commonMode: z.array(
       z.object({ group: z.string(), cause: z.enum(['equipment', 'management_network']), shared: z.string(), assetIds: z.array(z.number().int()) }),
     ).openapi({ description: 'Members of one group that share equipment or a management network: not truly redundant' }),
