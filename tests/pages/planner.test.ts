@@ -392,11 +392,45 @@ describe('planner pages through app.request', () => {
     const rows = [...table.matchAll(/<tr data-source="(drill|incident)">([\s\S]*?)<\/tr>/g)];
     expect(rows.map((r) => r[1])).toEqual(['drill', 'incident', 'drill']);
     expect(rows[0]![2]).toContain('1 min 30 s');
-    expect(rows[1]![2]).toContain('Incident incident-planner-1: Osaka station down');
+    expect(rows[1]![2]).toContain('Osaka station down');
+    expect(rows[1]![2]).not.toContain('incident-planner-1');
     expect(rows[1]![2]).toContain('10 min');
     expect(rows[2]![2]).toContain('RTO BREACHED');
     // functions without measurements are named, not charted
     expect(html).toMatch(/No measurements in this period<\/h2>\s*<p>Imagery archive, Object catalogue\.<\/p>/);
+  });
+
+  it('trends: points sit at their dates within the chosen period (not evenly spaced), labelled by incident title', async () => {
+    const tracking = (await ok(t.call('POST', '/api/functions', {
+      body: { key: 'tracking', name: 'Orbit tracking', tier: 'MEF', rtoSeconds: 600, mtdSeconds: 1_800, groups: [{ name: 'stations', k: 1, members: [{ assetId: ids['gs-svalbard'] }] }] },
+    }), 201)).id;
+    const now = Date.now();
+    // two outages a week apart, and a third one day after the second
+    for (const [ref, title, daysAgo] of [['7f0c1d9e-0000-4000-8000-000000000001', 'Svalbard feed lost', 15], ['7f0c1d9e-0000-4000-8000-000000000002', 'Svalbard antenna fault', 8], ['7f0c1d9e-0000-4000-8000-000000000003', 'Svalbard power dip', 7]] as const) {
+      const startedAt = now - daysAgo * DAY;
+      await t.sqlite.db.insert(incidents).values({
+        ref, assetId: ids['gs-svalbard']!, functionIds: [tracking], state: 'resolved', severity: 'minor', title,
+        startedAt, openedAt: startedAt + 20 * S, resolvedAt: startedAt + 400 * S,
+      });
+    }
+    const xs = async (period: string) => {
+      const { html } = await page(t.app, cookies.planner, `/planner/trends?period=${period}`);
+      const section = /<section class="pl-trend"[^>]*data-key="tracking">([\s\S]*?)<\/section>/.exec(html)![1]!;
+      const ttd = /<g data-series="TTD">([\s\S]*?)<\/g><g data-series/.exec(section)![1]!;
+      return { section, xs: [...ttd.matchAll(/<circle cx="([\d.]+)"/g)].map((m) => Number(m[1])) };
+    };
+    const { section, xs: x90 } = await xs('90');
+    expect(x90).toHaveLength(3);
+    const [a, b, c] = x90 as [number, number, number];
+    // a week between the first two, a day between the last two: 7 to 1, not evenly spaced
+    expect((b - a) / (c - b)).toBeCloseTo(7, 0);
+    // on the 90-day axis (plot from x 72 to 804): 15 days ago sits at 75/90 of the width
+    expect(a).toBeCloseTo(72 + (75 / 90) * 732, 0);
+    // the same point on the 365-day axis moves right: the axis is the period chosen
+    expect((await xs('365')).xs[0]).toBeCloseTo(72 + (350 / 365) * 732, 0);
+    // labelled by title, in the chart's tooltips and the table; the UUID ref is nowhere
+    for (const title of ['Svalbard feed lost', 'Svalbard antenna fault', 'Svalbard power dip']) expect(section).toContain(title);
+    expect(section).not.toContain('7f0c1d9e');
   });
 });
 

@@ -288,13 +288,25 @@ describe('watch floor in a browser (demo seed, demo fleet, live monitor)', () =>
     await Promise.all([page.waitForURL(`${base}/`), page.click('button[type="submit"]')]);
     await page.waitForSelector('#live-state.live-on');
 
-    const functionKeys = (await ok(api('GET', '/api/functions?limit=200'))).items.map((f: { key: string }) => f.key).sort();
+    const functionList = (await ok(api('GET', '/api/functions?limit=200'))).items as Array<{
+      key: string; singlePointsOfFailure: Array<{ key: string }>; standing: Array<{ members: Array<{ key: string; status: string }> }>;
+    }>;
+    const functionKeys = functionList.map((f) => f.key).sort();
     const tiles = await page.$$eval('.tile[data-subject="function"]', (els) => els.map((e) => ({ key: e.getAttribute('data-key'), status: e.getAttribute('data-status'), text: e.textContent })));
     expect(tiles.map((tile) => tile.key).sort()).toEqual(functionKeys);
     for (const tile of tiles) {
       expect(['operational', 'degraded', 'lost']).toContain(tile.status);
       expect(tile.text).toMatch(/Redundancy: (N|N-1|SPOF|none)/);
       expect(tile.text).toMatch(/PMEF|MEF|supporting/);
+    }
+    // each tile names the single points of failure the API names, and lists every group member with its status
+    expect(functionList.some((f) => f.singlePointsOfFailure.length > 0)).toBe(true);
+    for (const f of functionList) {
+      const tile = `.tile[data-subject="function"][data-key="${f.key}"]`;
+      expect(await page.$$eval(`${tile} [data-spof]`, (els) => els.map((e) => e.getAttribute('data-spof')))).toEqual(f.singlePointsOfFailure.map((m) => m.key));
+      if (f.singlePointsOfFailure.length) expect(await page.textContent(`${tile} [data-role="spof"]`)).toMatch(/^N, no spare: single points? of failure /);
+      const members = await page.$$eval(`${tile} [data-member]`, (els) => els.map((e) => e.getAttribute('data-member')));
+      expect(members).toEqual(f.standing.flatMap((g) => g.members.map((m) => m.key)));
     }
     const rowKeys = await page.$$eval('tr[data-subject="asset"]', (els) => els.map((e) => e.getAttribute('data-key')));
     expect(rowKeys.sort()).toEqual([...idOf.keys()].sort());

@@ -56,7 +56,7 @@ export async function latestRuns(db: Db) {
 export interface TrendPoint {
   at: number;
   source: 'drill' | 'incident';
-  /** "run 12 of Tokyo failover" or the incident's ref and title. */
+  /** "Drill run 12 of Tokyo failover", or the incident's title (its ref is an opaque id). */
   label: string;
   href: string | null;
   ttdMs: number | null;
@@ -98,7 +98,7 @@ export async function trendPoints(db: Db, sinceMs: number): Promise<Map<number, 
     for (const fnId of i.functionIds) {
       const rto = fns.get(fnId)?.rtoSeconds;
       add(fnId, {
-        at: i.startedAt, source: 'incident', label: `Incident ${i.ref}: ${i.title}`, href: null,
+        at: i.startedAt, source: 'incident', label: i.title, href: null,
         ttdMs: i.openedAt - i.startedAt, ttfMs: null, ttrMs: ttr, rtoMet: rto === undefined ? null : ttr <= rto * 1000,
       });
     }

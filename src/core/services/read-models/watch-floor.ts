@@ -18,12 +18,8 @@ import { idsIn } from '../../store/ids.js';
 const ALL = 100_000;
 const OPEN_INCIDENTS_SHOWN = 50;
 
-export interface GroupStanding {
-  name: string;
-  k: number;
-  n: number;
-  available: number;
-}
+/** A group now: its members with their status, and the spares left (see functions.ts). */
+export type GroupStanding = FunctionView['standing'][number];
 
 export interface WatchFunction {
   id: number;
@@ -35,6 +31,9 @@ export interface WatchFunction {
   since: string | null;
   rtoSeconds: number;
   groups: GroupStanding[];
+  sparesLeft: number | null;
+  continuity: string | null;
+  singlePointsOfFailure: FunctionView['singlePointsOfFailure'];
   commonModeRisks: number;
   drillRunId: number | null;
 }
@@ -104,8 +103,6 @@ export interface MissedContactLine {
 const MISSED_CONTACTS_SHOWN = 10;
 const DAY_MS = 86_400_000;
 
-const UNAVAILABLE: ReadonlySet<string> = new Set(['down', 'maintenance']);
-
 /**
  * Every asset as a JSON array (WATCH_ASSET_FIELDS), built by SQLite in one statement: no object
  * per asset on this side, and the text goes out as it is. The latency is that of the newest
@@ -139,7 +136,6 @@ export async function loadWatchFloor(ctx: ServiceContext): Promise<WatchFloorDat
   const incidentPage = await listIncidents(ctx, { state: 'open', limit: OPEN_INCIDENTS_SHOWN });
   const stations = await readContactStations(ctx);
   const warnings = await elementWarnings(ctx, stations);
-  const memberStatus = await readMemberStatus(ctx);
   const running = await readRunningDrills(ctx);
   const updates = await readIncidentUpdates(ctx, incidentPage.items);
   const assetNames = await readNamedAssets(ctx, incidentPage.items, running);
@@ -147,7 +143,7 @@ export async function loadWatchFloor(ctx: ServiceContext): Promise<WatchFloorDat
   const reach = await drillReach(ctx, running, functionById);
 
   return {
-    functions: watchFunctions(functionPage.items, memberStatus, reach.drillOfFunction),
+    functions: watchFunctions(functionPage.items, reach.drillOfFunction),
     assetRows,
     warnings,
     incidents: watchIncidents(incidentPage.items, updates, assetNames, functionById),
@@ -180,17 +176,6 @@ async function readContactStations({ db }: ServiceContext) {
     .orderBy(asc(assets.id));
 }
 
-/**
- * Status of the assets that are members of a function (for the groups' standing), by a
- * subquery rather than a list of ids (D1 binds at most 100 parameters).
- */
-async function readMemberStatus({ db }: ServiceContext): Promise<Map<number, string>> {
-  const memberStates = await db.all<{ id: number; status: string }>(sql`
-    select s.asset_id as id, s.status as status from asset_states s
-    where s.asset_id in (select asset_id from group_members where asset_id is not null)`);
-  return new Map(memberStates.map((m) => [m.id, m.status]));
-}
-
 async function readIncidentUpdates({ db }: ServiceContext, incidents: IncidentView[]) {
   const incidentIds = incidents.map((i) => i.id);
   return incidentIds.length
@@ -210,10 +195,7 @@ async function readNamedAssets({ db }: ServiceContext, incidents: IncidentView[]
   return new Map(nameRows.map((a) => [a.id, a]));
 }
 
-function watchFunctions(functions: FunctionView[], memberStatus: Map<number, string>, drillOfFunction: Map<number, number>): WatchFunction[] {
-  const functionStatus = new Map(functions.map((f) => [f.id, f.status]));
-  const memberAvailable = (m: { assetId: number } | { functionId: number }) =>
-    'assetId' in m ? !UNAVAILABLE.has(memberStatus.get(m.assetId) ?? 'unknown') : functionStatus.get(m.functionId) !== 'lost';
+function watchFunctions(functions: FunctionView[], drillOfFunction: Map<number, number>): WatchFunction[] {
   return functions.map((f) => ({
     id: f.id,
     key: f.key,
@@ -223,7 +205,10 @@ function watchFunctions(functions: FunctionView[], memberStatus: Map<number, str
     redundancy: f.redundancy,
     since: f.statusSince,
     rtoSeconds: f.rtoSeconds,
-    groups: f.groups.map((g) => ({ name: g.name, k: g.k, n: g.members.length, available: g.members.filter(memberAvailable).length })),
+    groups: f.standing,
+    sparesLeft: f.sparesLeft,
+    continuity: f.continuity,
+    singlePointsOfFailure: f.singlePointsOfFailure,
     commonModeRisks: f.commonMode.length,
     drillRunId: drillOfFunction.get(f.id) ?? null,
   }));

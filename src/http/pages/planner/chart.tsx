@@ -1,4 +1,5 @@
-// Recovery-time charts as inline SVG: TTD / TTF / TTR per measurement over time, the RTO as a
+// Recovery-time charts as inline SVG: TTD / TTF / TTR per measurement on a true time axis (a
+// point sits at its date within the period shown; empty stretches stay empty), the RTO as a
 // labelled horizontal line. Series differ by shape and dash as well as colour; drills are filled
 // markers, real incidents hollow. A data table accompanies every chart (see trends.tsx).
 import { shortDuration } from './format.js';
@@ -9,7 +10,8 @@ export type SeriesKey = 'ttd' | 'ttf' | 'ttr';
 
 export interface ChartPoint {
   at: number;
-  ms: number;
+  /** Null where this measurement has no value for the series: a gap in the line, no marker. */
+  ms: number | null;
   source: 'drill' | 'incident';
   label: string;
 }
@@ -71,6 +73,20 @@ function Marker(props: { x: number; y: number; shape: 'circle' | 'square' | 'dia
   return <path d={`M${x} ${r1(y - 6)}L${r1(x + 6)} ${y}L${x} ${r1(y + 6)}L${r1(x - 6)} ${y}Z`} fill={fill} stroke={colour} stroke-width="2" />;
 }
 
+type Measured = ChartPoint & { ms: number };
+const measured = (p: ChartPoint): p is Measured => p.ms !== null;
+
+/** The drills' line, in stretches of two or more measured points: a drill without a value breaks it. */
+function drillRuns(points: ChartPoint[]): Measured[][] {
+  const stretches: Measured[][] = [[]];
+  for (const p of points) {
+    if (p.source !== 'drill') continue;
+    if (measured(p)) stretches[stretches.length - 1]!.push(p);
+    else stretches.push([]);
+  }
+  return stretches.filter((s) => s.length > 1);
+}
+
 export interface TrendChartProps {
   id: string;
   title: string;
@@ -82,8 +98,8 @@ export interface TrendChartProps {
 }
 
 export function TrendChart(props: TrendChartProps) {
-  const all = (Object.keys(SERIES) as SeriesKey[]).flatMap((k) => props.series[k]);
-  const ys = yScale(all.map((p) => p.ms), props.rtoMs);
+  const all = (Object.keys(SERIES) as SeriesKey[]).flatMap((k) => props.series[k].flatMap((p) => (p.ms === null ? [] : [p.ms])));
+  const ys = yScale(all, props.rtoMs);
   const from = props.fromMs;
   const to = Math.max(props.toMs, from + DAY_MS);
   const x = (t: number) => r1(M.left + ((t - from) / (to - from)) * PW);
@@ -120,13 +136,12 @@ export function TrendChart(props: TrendChartProps) {
       </g>
       {(Object.keys(SERIES) as SeriesKey[]).map((k) => {
         const s = SERIES[k];
-        const pts = props.series[k];
-        const drills = pts.filter((p) => p.source === 'drill');
+        const pts = props.series[k].filter(measured);
         return (
           <g data-series={s.name}>
-            {drills.length > 1 ? (
-              <polyline points={drills.map((p) => `${x(p.at)},${ys.y(p.ms)}`).join(' ')} fill="none" stroke={s.colour} stroke-width="2" stroke-dasharray={s.dash} />
-            ) : null}
+            {drillRuns(props.series[k]).map((run) => (
+              <polyline points={run.map((p) => `${x(p.at)},${ys.y(p.ms)}`).join(' ')} fill="none" stroke={s.colour} stroke-width="2" stroke-dasharray={s.dash} />
+            ))}
             {pts.map((p) => (
               <g>
                 <Marker x={x(p.at)} y={ys.y(p.ms)} shape={s.shape} colour={s.colour} hollow={p.source === 'incident'} />

@@ -23,12 +23,9 @@ export async function trendsPage(c: Context<PageEnv>) {
   const period = PERIODS.find((p) => p.value === c.req.query('period')) ?? PERIODS[1];
   const requestedSince = period.days === null ? 0 : now - period.days * DAY_MS;
   const [byFunction, fns, report] = await Promise.all([trendPoints(ctx.db, requestedSince), functionNames(ctx.db), resilienceReport(ctx, DEFAULT_CYCLE_DAYS)]);
-  /** Each chart spans its own measurements (padded, at least two weeks), within the period. */
-  const domainOf = (points: TrendPoint[]) => {
-    const first = Math.min(...points.map((p) => p.at));
-    const span = Math.max(now - first, 14 * DAY_MS);
-    return Math.max(requestedSince, now - span * 1.08);
-  };
+  // Every chart spans the chosen period on one time axis (all time: from the first measurement).
+  const firstAt = Math.min(...[...byFunction.values()].flat().map((p) => p.at));
+  const from = period.days === null ? Math.floor(Math.min(firstAt, now) / DAY_MS) * DAY_MS : requestedSince;
   const stats = new Map(report.functions.map((f) => [f.functionId, f]));
   const ordered = [...fns.entries()].sort(([, a], [, b]) => (TIER_RANK[a.tier] ?? 9) - (TIER_RANK[b.tier] ?? 9) || a.name.localeCompare(b.name));
   const withData = ordered.filter(([id]) => byFunction.get(id)?.length);
@@ -55,7 +52,7 @@ export async function trendsPage(c: Context<PageEnv>) {
       {withData.length ? null : <p class="pl-empty">No completed drill runs or resolved incidents in this period yet.</p>}
 
       {withData.map(([fnId, fn]) => (
-        <FunctionTrend fnId={fnId} fn={fn} points={byFunction.get(fnId)!} stats={stats.get(fnId)} from={domainOf(byFunction.get(fnId)!)} now={now} />
+        <FunctionTrend fnId={fnId} fn={fn} points={byFunction.get(fnId)!} stats={stats.get(fnId)} from={from} now={now} />
       ))}
 
       {without.length ? (
@@ -68,9 +65,9 @@ export async function trendsPage(c: Context<PageEnv>) {
   );
 }
 
+/** Per series, every measurement in time order; a missing value stays a gap in the drills' line. */
 function seriesOf(points: TrendPoint[]): Record<SeriesKey, ChartPoint[]> {
-  const pick = (key: 'ttdMs' | 'ttfMs' | 'ttrMs') =>
-    points.flatMap((p) => (p[key] === null ? [] : [{ at: p.at, ms: p[key]!, source: p.source, label: p.label }]));
+  const pick = (key: 'ttdMs' | 'ttfMs' | 'ttrMs') => points.map((p) => ({ at: p.at, ms: p[key], source: p.source, label: p.label }));
   return { ttd: pick('ttdMs'), ttf: pick('ttfMs'), ttr: pick('ttrMs') };
 }
 

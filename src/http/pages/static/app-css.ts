@@ -292,4 +292,8 @@ button.pl-primary:hover { background: #6c3aa3; }
 .planner .s-down, .planner .s-lost { color: #ff7b80; }
 .pl-groups li { white-space: nowrap; }
 .pl-trend-table td { white-space: nowrap; }
+.spof { margin: 2px 0 4px; font-size: 0.85em; } .spof-named { color: #f3d28a; } .spof-below { color: #ffb4b6; font-weight: 600; }
+.tile .members { font-size: 0.78em; margin: 4px 0 0; } .tile .members summary { cursor: pointer; color: var(--muted); }
+.tile .members ul { list-style: none; margin: 0 0 4px; padding: 0 0 0 10px; }
+.tile .members .m-down, .tile .members .m-maintenance { color: #ffb4b6; font-weight: 600; }
 `;
