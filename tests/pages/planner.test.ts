@@ -432,6 +432,15 @@ describe('planner pages through app.request', () => {
     for (const title of ['Svalbard feed lost', 'Svalbard antenna fault', 'Svalbard power dip']) expect(section).toContain(title);
     expect(section).not.toContain('7f0c1d9e');
   });
+
+  it('overview: a glossary says what N+1, N, N-1 and SPOF mean, and how the older redundancy label maps onto them', async () => {
+    const { html } = await page(t.app, cookies.planner, '/planner');
+    const glossary = /<section class="panel pl-glossary"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(glossary).toMatch(/<dt>N\+1 \(N\+2, …\)<\/dt>\s*<dd>One spare/);
+    expect(glossary).toMatch(/<dt>N-1<\/dt>\s*<dd>One short of need/);
+    const mapping = [...glossary.matchAll(/<tr><th scope="row">([^<]+)<\/th><td>[^<]*<\/td><td>([^<]+)<\/td><\/tr>/g)].map((m) => `${m[1]} → ${m[2]}`);
+    expect(mapping).toEqual(['N → N+1 or more', 'N-1 → N+1 or more', 'SPOF → N', 'none → N-1 or below']);
+  });
 });
 
 const DEMO = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../seeds/demo.yaml');

@@ -72,3 +72,39 @@ export function Notice(props: { kind: 'error' | 'info'; children?: Child }) {
     </div>
   );
 }
+
+/**
+ * The continuity words, as data-centre redundancy uses them (Uptime Institute tiers), and how the
+ * older `redundancy` label carried by events and webhooks maps onto them.
+ */
+export function ContinuityGlossary() {
+  return (
+    <section class="panel pl-glossary" aria-labelledby="glossary-h">
+      <h2 id="glossary-h">Glossary: spares and single points of failure</h2>
+      <dl class="pl-dl">
+        <dt>N</dt>
+        <dd>What a group needs: <em>k</em> of its <em>n</em> members. A group at exactly N has no spare left.</dd>
+        <dt>N+1 (N+2, …)</dt>
+        <dd>One spare (two, …) beyond what is needed: that many members can fail and the function still holds.</dd>
+        <dt>N-1</dt>
+        <dd>One short of need: the group, and with it the function, is lost.</dd>
+        <dt>Single point of failure (SPOF)</dt>
+        <dd>An asset or member function whose loss alone takes the function below need: every remaining member of a group at N (a group built with k = n is always at N).</dd>
+        <dt>Spares left</dt>
+        <dd>Members available minus k, in the tightest group; the function's figure (<code>sparesLeft</code>, <code>continuity</code> in the API).</dd>
+      </dl>
+      <table class="pl-table pl-compact">
+        <caption>The older redundancy label (watch floor tiles, events, webhooks) in these words</caption>
+        <thead>
+          <tr><th scope="col">Label</th><th scope="col">Meaning</th><th scope="col">Spares left</th></tr>
+        </thead>
+        <tbody>
+          <tr><th scope="row">N</th><td>every member up, a spare in every group</td><td>N+1 or more</td></tr>
+          <tr><th scope="row">N-1</th><td>members lost, a spare still left in every group (not the data-centre N-1)</td><td>N+1 or more</td></tr>
+          <tr><th scope="row">SPOF</th><td>some group with no spare</td><td>N</td></tr>
+          <tr><th scope="row">none</th><td>lost</td><td>N-1 or below</td></tr>
+        </tbody>
+      </table>
+    </section>
+  );
+}

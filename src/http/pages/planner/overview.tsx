@@ -4,7 +4,7 @@ import { runView } from '../../../core/drills/run-view.js';
 import { listDrills, listFindings } from '../../../core/services/drills.js';
 import { listScenarios } from '../../../core/services/scenarios.js';
 import { pageContext, type PageEnv } from '../session.js';
-import { PlannerPage, RunStatus, Verdict } from './components.js';
+import { ContinuityGlossary, PlannerPage, RunStatus, Verdict } from './components.js';
 import { latestRuns, runDrills } from '../../../core/services/read-models/planner.js';
 import { duration, FAULT_TYPE_WORDS, relative, zoned } from './format.js';
 import { upcoming } from './upcoming.js';
@@ -70,6 +70,8 @@ export async function overviewPage(c: Context<PageEnv>) {
       <ScenariosTable scenarios={scenarios} />
 
       <OpenFindings findings={openFindings} findingRuns={findingRuns} today={today} />
+
+      <ContinuityGlossary />
     </PlannerPage>,
   );
 }
