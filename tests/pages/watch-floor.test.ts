@@ -304,7 +304,7 @@ describe('watch floor in a browser (demo seed, demo fleet, live monitor)', () =>
     for (const f of functionList) {
       const tile = `.tile[data-subject="function"][data-key="${f.key}"]`;
       expect(await page.$$eval(`${tile} [data-spof]`, (els) => els.map((e) => e.getAttribute('data-spof')))).toEqual(f.singlePointsOfFailure.map((m) => m.key));
-      if (f.singlePointsOfFailure.length) expect(await page.textContent(`${tile} [data-role="spof"]`)).toMatch(/^N, no spare: single points? of failure /);
+      if (f.singlePointsOfFailure.length) expect(await page.textContent(`${tile} [data-role="spof"]`)).toMatch(/^Spares N: none left; single points? of failure /);
       const members = await page.$$eval(`${tile} [data-member]`, (els) => els.map((e) => e.getAttribute('data-member')));
       expect(members).toEqual(f.standing.flatMap((g) => g.members.map((m) => m.key)));
     }

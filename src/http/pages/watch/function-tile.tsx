@@ -12,13 +12,13 @@ const spares = (n: number) => (n === 1 ? 'one spare' : `${n} spares`);
 /** Who would take the function down alone, in words a watch officer reads at a glance. */
 function SinglePoints({ fn }: { fn: WatchFunction }) {
   if (fn.sparesLeft === null || fn.continuity === null) return <p class="spof muted" data-role="spof">No dependencies recorded</p>;
-  if (fn.sparesLeft < 0) return <p class="spof spof-below" data-role="spof" data-continuity={fn.continuity}>{fn.continuity}: below what it needs</p>;
+  if (fn.sparesLeft < 0) return <p class="spof spof-below" data-role="spof" data-continuity={fn.continuity}>Spares {fn.continuity}: below what it needs</p>;
   if (fn.sparesLeft > 0) {
-    return <p class="spof muted" data-role="spof" data-continuity={fn.continuity}>{fn.continuity}: {spares(fn.sparesLeft)} left, no single point of failure</p>;
+    return <p class="spof muted" data-role="spof" data-continuity={fn.continuity}>Spares {fn.continuity}: {spares(fn.sparesLeft)} left, no single point of failure</p>;
   }
   return (
     <p class="spof spof-named" data-role="spof" data-continuity={fn.continuity}>
-      N, no spare: single point{fn.singlePointsOfFailure.length > 1 ? 's' : ''} of failure{' '}
+      Spares N: none left; single point{fn.singlePointsOfFailure.length > 1 ? 's' : ''} of failure{' '}
       {fn.singlePointsOfFailure.map((m, i) => [i ? ', ' : '', <strong data-spof={m.key}>{m.name || m.key}</strong>])}
     </p>
   );
