@@ -1,3 +1,4 @@
+import { COMMON_MODE_CAUSES } from '../../../core/domain/common-mode.js';
 import { z } from '@hono/zod-openapi';
 import { FUNCTION_STATUSES, FUNCTION_TIERS, REDUNDANCY_STATES } from '../../../core/domain/enums.js';
 import { pageOf, pageQuery } from '../openapi.js';
@@ -24,8 +25,8 @@ export const FunctionSchema = z
     statusSince: z.string().nullable(),
     redundancy: z.enum(REDUNDANCY_STATES).openapi({ description: 'N: all members up; N-1: spare left; SPOF: no spare; none: lost' }),
     commonMode: z.array(
-      z.object({ group: z.string(), cause: z.enum(['equipment', 'management_network']), shared: z.string(), assetIds: z.array(z.number().int()) }),
-    ).openapi({ description: 'Members of one group that share equipment or a management network: not truly redundant' }),
+      z.object({ group: z.string(), cause: z.enum(COMMON_MODE_CAUSES), shared: z.string(), assetIds: z.array(z.number().int()) }),
+    ).openapi({ description: 'Members of one group that share equipment, a management network, a grid region or a fault zone (tag fault-zone:<name>): not truly redundant' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
