@@ -84,6 +84,31 @@ describe('common mode on the demo inventory', () => {
   });
 });
 
+// Before any drill run is stored below: nothing has measured a failover yet.
+describe('the planner\'s scenario page', () => {
+  it('shows when each function is lost, unknown where no drill measured failover, and the shared grid', async () => {
+    const scenario = await ok(t.call('POST', '/api/scenarios', { body: { key: 'pjm-60h', name: 'PJM blackout 60 h', kind: 'power', params: { gridRegion: 'pjm', outageHours: 60 } } }), 201);
+    const login = await t.app.request('/login', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: t.tokens.planner, next: '/planner' }).toString(),
+    });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const res = await t.app.request(`/planner/scenarios/${scenario.id}`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const fnTable = /<table class="pl-table" id="function-impact">([\s\S]*?)<\/table>/.exec(html)![1]!;
+    const lost = /<tr data-key="[^"]+" data-status="lost"[^>]*>([\s\S]*?)<\/tr>/.exec(fnTable)![1]!;
+    expect(lost).toContain('48 h → 60 h');
+    expect(lost).toContain('lost from 48 h to 60 h');
+    const relay = /<tr data-key="missile-warning-relay" data-status="degraded"[^>]*>([\s\S]*?)<\/tr>/.exec(fnTable)![1]!;
+    expect(relay).toContain('<strong>unknown</strong>');
+    expect(relay).toContain('not measured');
+    const east1 = /<tr data-key="aws-us-east-1" data-impact="down">([\s\S]*?)<\/tr>/.exec(html)![1]!;
+    expect(east1).toContain('48 h → 60 h');
+    expect(html).toMatch(/same grid region \(one regional blackout darkens all\)\s*— grid region pjm/);
+  });
+});
+
 describe('expected time to fail over', () => {
   it('with no measured failover it is unknown and rtoMet is null; a completed real failover run makes it measured; a tabletop never does', async () => {
     // PJM out 60 h, 48 h of backup: us-east-1 and -2 down from 48 h; the relay keeps us-west-2 (degraded, not lost)
