@@ -62,7 +62,7 @@ describe('create and get', () => {
       body: { key: 'cable-a-b', kind: 'network_link', name: 'A–B cable', link: { fromAssetId: a.id, toAssetId: b.id, sla: { latencyMs: 12, lossPct: 0.1 } } },
     });
     expect(res.status).toBe(201);
-    expect(res.body.link).toEqual({ fromAssetId: a.id, toAssetId: b.id, sla: { latencyMs: 12, jitterMs: null, lossPct: 0.1 } });
+    expect(res.body.link).toEqual({ fromAssetId: a.id, toAssetId: b.id, sla: { latencyMs: 12, jitterMs: null, lossPct: 0.1 }, medium: 'fibre' });
   });
 });
 

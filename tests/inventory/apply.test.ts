@@ -153,6 +153,7 @@ describe('applying through the services', () => {
       fromAssetId: id('gs-svalbard'),
       toAssetId: id('moc-oslo'),
       sla: { latencyMs: 20, jitterMs: null, lossPct: 0.5 },
+      medium: 'fibre',
     });
     const functions = (await t.call('GET', '/api/functions')).body.items as Array<{ id: number; key: string; groups: any }>;
     const ground = functions.find((f) => f.key === 'ground-contact')!;

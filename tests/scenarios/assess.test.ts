@@ -132,26 +132,32 @@ describe('fiber cut selector', () => {
 });
 
 describe('space weather selector', () => {
-  it('G5 takes down a 78° N station but not a 35° N one', async () => {
+  it('G5 takes down a station in the storm area (poleward of 40° geomagnetic) and not one at 35° N in Japan', async () => {
     const a = await assess('space_weather', { geomagnetic: 5, at: '2024-06-21T03:00:00Z' });
     expect(entry(a, 'gs-svalbard')).toMatchObject({ impact: 'down' });
-    expect(entry(a, 'gs-svalbard')!.reason).toMatch(/G5/);
+    expect(entry(a, 'gs-svalbard')!.reason).toMatch(/G5: .*uplink\/downlink and tracking/);
+    // Japan lies near 27° geomagnetic latitude: outside a G5's area of impact
     expect(entry(a, 'gs-katsuura')).toBeUndefined();
-    expect(entry(a, 'gs-wallops')).toBeUndefined();
+    // Virginia lies near 48° geomagnetic latitude (the dipole pole leans toward North America): inside it
+    expect(entry(a, 'gs-wallops')).toMatchObject({ impact: 'down' });
+    // fibre links are never touched
+    expect(entry(a, 'link-crossing')).toBeUndefined();
   });
 
-  it('R3 degrades a sunlit station and not one in darkness at a fixed moment', async () => {
+  it('R3 touches no ground station or fibre link (none is an HF radio user); R4 degrades a sunlit station\'s GNSS timing only', async () => {
     // 03:00 UTC: noon in Japan, 23:00 the evening before at Wallops (Virginia)
-    const a = await assess('space_weather', { radio: 3, at: '2024-06-21T03:00:00Z' });
-    expect(entry(a, 'gs-katsuura')).toMatchObject({ impact: 'degraded' });
-    expect(entry(a, 'gs-katsuura')!.reason).toMatch(/R3.*sunlit/);
-    expect(entry(a, 'gs-wallops')).toBeUndefined();
+    const r3 = await assess('space_weather', { radio: 3, at: '2024-06-21T03:00:00Z' });
+    expect(hitKeys(r3)).toEqual([]);
+    const r4 = await assess('space_weather', { radio: 4, at: '2024-06-21T03:00:00Z' });
+    expect(entry(r4, 'gs-katsuura')).toMatchObject({ impact: 'degraded' });
+    expect(entry(r4, 'gs-katsuura')!.reason).toMatch(/R4: .*satellite navigation on the sunlit side/);
+    expect(entry(r4, 'gs-wallops')).toBeUndefined();
     // twelve hours later the sides swap
-    const later = await assess('space_weather', { radio: 3, at: '2024-06-21T15:00:00Z' });
+    const later = await assess('space_weather', { radio: 4, at: '2024-06-21T15:00:00Z' });
     expect(entry(later, 'gs-wallops')).toMatchObject({ impact: 'degraded' });
     expect(entry(later, 'gs-katsuura')).toBeUndefined();
-    // a data center is not an HF radio user
-    expect(entry(a, 'cloud-tokyo')).toBeUndefined();
+    // a data center keeps no GNSS time here and is no HF radio user
+    expect(entry(r4, 'cloud-tokyo')).toBeUndefined();
   });
 });
 

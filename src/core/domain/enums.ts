@@ -11,6 +11,14 @@ export const ASSET_KINDS = [
 ] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
 
+/**
+ * What a network link is carried on; it decides what touches it (space weather reaches HF radio
+ * and satellite links, never fibre). Links default to fibre: terrestrial and subsea circuits are
+ * the common case, and fibre is the medium nothing in the space weather scales reaches.
+ */
+export const LINK_MEDIA = ['fibre', 'satellite', 'microwave', 'hf'] as const;
+export type LinkMedium = (typeof LINK_MEDIA)[number];
+
 export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Criticality = (typeof CRITICALITIES)[number];
 

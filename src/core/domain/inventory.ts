@@ -1,7 +1,7 @@
 // Zod schemas for the inventory: assets and mission functions, in two spellings — the API's,
 // which refers to other records by id, and the apply file's, which refers to them by key.
 import { z } from 'zod';
-import { ASSET_KINDS, CRITICALITIES, FUNCTION_TIERS } from './enums.js';
+import { ASSET_KINDS, CRITICALITIES, FUNCTION_TIERS, LINK_MEDIA } from './enums.js';
 
 export const keySchema = z
   .string()
@@ -20,6 +20,9 @@ export const slaSchema = z.strictObject({
   jitterMs: z.number().nonnegative().max(600_000).nullish(),
   lossPct: z.number().min(0).max(100).nullish(),
 });
+
+/** What the link is carried on (enums.ts says why fibre is the default). */
+const linkMedium = z.enum(LINK_MEDIA).default('fibre');
 
 /** Fields an asset has however it is spelled. */
 const assetAttributes = {
@@ -51,12 +54,14 @@ export const assetLinkById = z.strictObject({
   fromAssetId: z.number().int().positive(),
   toAssetId: z.number().int().positive(),
   sla: slaSchema.default({}),
+  medium: linkMedium,
 });
 
 export const assetLinkByKey = z.strictObject({
   fromAssetKey: keySchema,
   toAssetKey: keySchema,
   sla: slaSchema.default({}),
+  medium: linkMedium,
 });
 
 const unique = <T>(list: T[]) => new Set(list).size === list.length;

@@ -145,6 +145,14 @@ export function pointInPolygon(p: LatLon, ring: readonly LatLon[]): boolean {
   return inside;
 }
 
+/** The geomagnetic north pole of the IGRF-13 dipole (epoch 2020). */
+export const GEOMAGNETIC_NORTH_POLE: LatLon = { lat: 80.65, lon: -72.68 };
+
+/** Geomagnetic (centred dipole) latitude of p, degrees: 90° minus the angular distance from the dipole pole. */
+export function geomagneticLatDeg(p: LatLon): number {
+  return 90 - (haversineKm(p, GEOMAGNETIC_NORTH_POLE) / EARTH_RADIUS_KM) * DEG;
+}
+
 /** Azimuthal-equidistant local coordinates (km east, km north) of p about origin. */
 export function toLocalKm(origin: LatLon, p: LatLon): { east: number; north: number } {
   const d = haversineKm(origin, p);

@@ -1,6 +1,7 @@
-import type { AssetKind } from '../domain/enums.js';
+import type { AssetKind, LinkMedium } from '../domain/enums.js';
 import { estimateIntensity, impactForClass } from './earthquake.js';
-import { haversineKm, pointInPolygon, pointToSegmentKm, type LatLon } from './geo.js';
+import { geomagneticLatDeg, haversineKm, pointInPolygon, pointToSegmentKm, type LatLon } from './geo.js';
+import { POLAR_CAP_GEOMAGNETIC_LAT, scaleEffects, STORM_AREA_GEOMAGNETIC_LAT, type Exposure, type Reach } from './space-weather.js';
 import type { Impact, ScenarioBody } from '../domain/scenarios.js';
 import { solarElevationDeg } from './sun.js';
 
@@ -18,6 +19,8 @@ export interface ScenarioAsset {
   gridRegion: string | null;
   backupPowerHours: number | null;
   tags: string[];
+  /** For links: what the link is carried on (fibre, satellite, microwave, hf); null on other assets. */
+  medium: LinkMedium | null;
   /** For links: where the two ends are. */
   linkEnds: [LatLon, LatLon] | null;
   linkEndIds: [number | null, number | null];
@@ -92,14 +95,19 @@ function cyberattackImpact(params: ParamsOf<'cyberattack'>, asset: ScenarioAsset
 
 function powerImpact(params: ParamsOf<'power'>, asset: ScenarioAsset): AssetImpact {
   if (!same(asset.gridRegion, params.gridRegion) || asset.gridRegion === null) return none();
+  return onBackupPower(asset, params.outageHours);
+}
+
+/** A grid outage: degraded on backup power while it lasts, down from when it runs out until the grid returns. */
+function onBackupPower(asset: ScenarioAsset, outageHours: number): AssetImpact {
   const backup = asset.backupPowerHours ?? 0;
-  if (backup >= params.outageHours) {
-    return { impact: 'degraded', reason: `on backup power for the whole ${params.outageHours} h outage (${backup} h available)`, recoveryHours: params.outageHours };
+  if (backup >= outageHours) {
+    return { impact: 'degraded', reason: `on backup power for the whole ${outageHours} h outage (${backup} h available)`, recoveryHours: outageHours };
   }
   return {
     impact: 'down',
-    reason: backup > 0 ? `backup power runs out after ${backup} h of a ${params.outageHours} h outage` : `no backup power; ${params.outageHours} h grid outage`,
-    recoveryHours: params.outageHours,
+    reason: backup > 0 ? `backup power runs out after ${backup} h of a ${outageHours} h outage` : `no backup power; ${outageHours} h grid outage`,
+    recoveryHours: outageHours,
     downAfterHours: backup,
   };
 }
@@ -120,20 +128,47 @@ function fiberCutImpact(params: ParamsOf<'fiber_cut'>, asset: ScenarioAsset): As
   return none();
 }
 
+/**
+ * What space weather can reach on an asset: a link by its medium alone (fibre and microwave:
+ * nothing); a ground station works through satellites and keeps time by GNSS; any other asset
+ * tagged `gnss-timing` keeps time by GNSS; an asset in a grid region draws grid power.
+ */
+export function spaceWeatherExposures(asset: ScenarioAsset): Exposure[] {
+  if (asset.kind === 'network_link') return asset.medium === 'hf' ? ['hf'] : asset.medium === 'satellite' ? ['satellite'] : [];
+  const exposures: Exposure[] = asset.kind === 'ground_station' ? ['satellite', 'gnss'] : asset.tags.includes('gnss-timing') ? ['gnss'] : [];
+  if (asset.gridRegion !== null) exposures.push('grid');
+  return exposures;
+}
+
 function spaceWeatherImpact(params: ParamsOf<'space_weather'>, asset: ScenarioAsset, atMs: number): AssetImpact {
-  if (asset.kind !== 'ground_station' && asset.kind !== 'network_link') return none();
+  const exposures = spaceWeatherExposures(asset);
+  if (!exposures.length) return none(asset.kind === 'network_link' ? `${asset.medium ?? 'fibre'} link: no space weather scale reaches it` : 'not affected');
   const points = positions(asset);
-  if (!points.length) return none('no location');
   const at = params.at ? Date.parse(params.at) : atMs;
-  const maxAbsLat = Math.max(...points.map((q) => Math.abs(q.lat)));
-  const sunlit = points.some((q) => solarElevationDeg(q.lat, q.lon, at) > 0);
-  const effects: Array<{ impact: Impact; reason: string }> = [];
-  if (params.radio >= 3 && sunlit) effects.push({ impact: params.radio >= 5 ? 'down' : 'degraded', reason: `R${params.radio} radio blackout on the sunlit side` });
-  if (params.solar >= 3 && maxAbsLat >= 60) effects.push({ impact: params.solar >= 5 ? 'down' : 'degraded', reason: `S${params.solar} polar-cap absorption at ${Math.round(maxAbsLat)}° latitude` });
-  if (params.geomagnetic >= 4 && maxAbsLat >= 55) effects.push({ impact: params.geomagnetic >= 5 && maxAbsLat >= 60 ? 'down' : 'degraded', reason: `G${params.geomagnetic} geomagnetic storm: scintillation and tracking problems at high latitude` });
+  const magLat = points.length ? Math.max(...points.map((q) => Math.abs(geomagneticLatDeg(q)))) : null;
+  const reaches = (reach: Reach, level: number) =>
+    reach === 'anywhere' ||
+    (magLat !== null &&
+      (reach === 'sunlit' ? points.some((q) => solarElevationDeg(q.lat, q.lon, at) > 0)
+        : reach === 'polar' ? magLat >= POLAR_CAP_GEOMAGNETIC_LAT
+        : magLat >= STORM_AREA_GEOMAGNETIC_LAT[level as 1]));
+  const effects = scaleEffects(params)
+    .filter((effect) => exposures.includes(effect.exposure) && reaches(effect.reach, Number(effect.scale.slice(1))))
+    .map((effect): AssetImpact & { scale: string } => {
+      const where = effect.reach === 'anywhere' || magLat === null ? '' : ` (${Math.round(magLat)}° geomagnetic latitude)`;
+      const grid = effect.exposure === 'grid' && effect.impact === 'down' ? onBackupPower(asset, params.durationHours) : null;
+      const reason = `${effect.scale}: ${effect.noaa}${where}${grid ? ` — ${grid.reason}` : ''}`;
+      return { scale: effect.scale, impact: grid?.impact ?? effect.impact, reason, recoveryHours: params.durationHours, ...(grid?.downAfterHours !== undefined ? { downAfterHours: grid.downAfterHours } : {}) };
+    });
   if (!effects.length) return none();
-  const worst = effects.find((e) => e.impact === 'down') ?? effects[0]!;
-  return { impact: worst.impact, reason: effects.map((e) => e.reason).join('; '), recoveryHours: params.durationHours };
+  const down = effects.filter((x) => x.impact === 'down');
+  const downAfterHours = down.length ? Math.min(...down.map((x) => x.downAfterHours ?? 0)) : undefined;
+  return {
+    impact: down.length ? 'down' : 'degraded',
+    reason: effects.map((x) => x.reason).join('; '),
+    recoveryHours: params.durationHours,
+    ...(downAfterHours ? { downAfterHours } : {}),
+  };
 }
 
 function customImpact(params: ParamsOf<'custom'>, asset: ScenarioAsset): AssetImpact {

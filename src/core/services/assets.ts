@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm';
 import { commitAtomically, type Db } from '../store/client.js';
 import { assets, assetStates, incidents, type AssetRow } from '../store/schema/index.js';
-import type { AssetKind } from '../domain/enums.js';
+import type { AssetKind, LinkMedium } from '../domain/enums.js';
 import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
 import type { AssetCreateInput, AssetPatchInput } from '../domain/inventory.js';
 import { authorize } from '../domain/roles.js';
@@ -52,6 +52,7 @@ export function assetView(row: AssetRow, state: AssetStateRow | null = null, war
             fromAssetId: row.linkFromAssetId,
             toAssetId: row.linkToAssetId,
             sla: { latencyMs: row.slaLatencyMs, jitterMs: row.slaJitterMs, lossPct: row.slaLossPct },
+            medium: row.linkMedium ?? 'fibre',
           }
         : null,
     dependsOn: row.dependsOn,
@@ -130,15 +131,17 @@ export function assetColumns(input: Omit<AssetCreateInput, 'key' | 'link' | 'dep
 }
 
 type Sla = { latencyMs?: number | null; jitterMs?: number | null; lossPct?: number | null };
-export function slaColumns(sla: Sla | undefined) {
+/** A link's SLA and medium as columns; no link, all null. */
+export function linkDetailColumns(link: { sla?: Sla; medium?: LinkMedium } | null | undefined) {
   return {
-    slaLatencyMs: sla?.latencyMs ?? null,
-    slaJitterMs: sla?.jitterMs ?? null,
-    slaLossPct: sla?.lossPct ?? null,
+    slaLatencyMs: link?.sla?.latencyMs ?? null,
+    slaJitterMs: link?.sla?.jitterMs ?? null,
+    slaLossPct: link?.sla?.lossPct ?? null,
+    linkMedium: link ? (link.medium ?? 'fibre') : null,
   };
 }
 
-const NO_LINK = { linkFromAssetId: null, linkToAssetId: null, ...slaColumns(undefined) };
+const NO_LINK = { linkFromAssetId: null, linkToAssetId: null, ...linkDetailColumns(null) };
 
 /** A link joins two distinct assets that exist and are not links themselves. */
 async function checkLinkEndpoints(db: Db, selfId: number | null, link: { fromAssetId: number; toAssetId: number }) {
@@ -182,7 +185,7 @@ export async function createAsset(ctx: ServiceContext, input: AssetCreateInput):
   await refuseTakenKey(ctx.db, input.key);
   const now = ctx.now();
   const link = input.link
-    ? { linkFromAssetId: input.link.fromAssetId, linkToAssetId: input.link.toAssetId, ...slaColumns(input.link.sla) }
+    ? { linkFromAssetId: input.link.fromAssetId, linkToAssetId: input.link.toAssetId, ...linkDetailColumns(input.link) }
     : NO_LINK;
   await commitAtomically(ctx.db, [
     ctx.db.insert(assets).values({ key: input.key, ...assetColumns(input), ...link, dependsOn: input.dependsOn ?? null, createdAt: now, updatedAt: now }),
@@ -224,7 +227,7 @@ export async function updateAsset(ctx: ServiceContext, id: number, patch: AssetP
       .set({
         ...assetColumns({ ...merged, criticality: merged.criticality, tags: merged.tags }),
         ...(link && link.fromAssetId !== null && link.toAssetId !== null
-          ? { linkFromAssetId: link.fromAssetId, linkToAssetId: link.toAssetId, ...slaColumns(link.sla) }
+          ? { linkFromAssetId: link.fromAssetId, linkToAssetId: link.toAssetId, ...linkDetailColumns(link) }
           : NO_LINK),
         dependsOn,
         updatedAt: ctx.now(),

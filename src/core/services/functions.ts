@@ -150,7 +150,7 @@ async function commonModeFindings(db: Db, groups: Map<number, GroupView[]>): Pro
   const assetIds = [...new Set([...groups.values()].flat().flatMap((g) => g.members.flatMap((m) => ('assetId' in m ? [m.assetId] : []))))];
   const members = assetIds.length
     ? await db
-        .select({ assetId: assets.id, vendor: assets.vendor, model: assets.model, firmware: assets.firmware, managementNetwork: assets.managementNetwork })
+        .select({ assetId: assets.id, vendor: assets.vendor, model: assets.model, firmware: assets.firmware, managementNetwork: assets.managementNetwork, gridRegion: assets.gridRegion, tags: assets.tags })
         .from(assets)
         .where(idsIn(assets.id, assetIds))
     : [];

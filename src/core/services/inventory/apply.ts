@@ -7,7 +7,7 @@ import { inventoryDocumentSchema, satelliteDocumentSchema, type AssetDocument, t
 import { UnprocessableError, type ErrorDetail } from '../../domain/errors.js';
 import { findCycle } from '../../domain/function-graph.js';
 import { authorize } from '../../domain/roles.js';
-import { assetColumns, slaColumns } from '../assets.js';
+import { assetColumns, linkDetailColumns } from '../assets.js';
 import { checkSettings, checkSettingsProblems, scheduleColumns, settingsColumns } from '../checks.js';
 import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../../store/events.js';
@@ -168,7 +168,7 @@ function writeAsset(ctx: ServiceContext, asset: AssetDocument, exists: boolean, 
     ...assetColumns(asset),
     linkFromAssetId: asset.link ? assetIdByKey(asset.link.fromAssetKey) : null,
     linkToAssetId: asset.link ? assetIdByKey(asset.link.toAssetKey) : null,
-    ...slaColumns(asset.link?.sla),
+    ...linkDetailColumns(asset.link),
     updatedAt: now,
   };
   const write = exists

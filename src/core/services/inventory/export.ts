@@ -30,6 +30,7 @@ export function assetDocument(row: AssetRow, keyOf: Map<number, string>): AssetD
             fromAssetKey: fromKey,
             toAssetKey: toKey,
             sla: compact({ latencyMs: row.slaLatencyMs, jitterMs: row.slaJitterMs, lossPct: row.slaLossPct }),
+            medium: row.linkMedium ?? 'fibre',
           }
         : undefined,
     dependsOn: row.dependsOn?.flatMap((id) => keyOf.get(id) ?? []).sort(),

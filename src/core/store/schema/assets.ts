@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { ASSET_KINDS, CRITICALITIES } from '../../domain/enums.js';
+import { ASSET_KINDS, CRITICALITIES, LINK_MEDIA } from '../../domain/enums.js';
 
 export const assets = sqliteTable(
   'assets',
@@ -33,6 +33,8 @@ export const assets = sqliteTable(
     slaLatencyMs: real('sla_latency_ms'),
     slaJitterMs: real('sla_jitter_ms'),
     slaLossPct: real('sla_loss_pct'),
+    /** Network links only: fibre, satellite, microwave or hf (null on other assets). */
+    linkMedium: text('link_medium', { enum: LINK_MEDIA }),
     /**
      * The assets this one cannot work without (upstream): null infers them (a station or region
      * depends on the links that touch it); a list, even empty, replaces the inference.

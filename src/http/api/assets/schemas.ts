@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ASSET_KINDS, ASSET_STATUSES, CRITICALITIES } from '../../../core/domain/enums.js';
+import { ASSET_KINDS, ASSET_STATUSES, CRITICALITIES, LINK_MEDIA } from '../../../core/domain/enums.js';
 import { pageOf, pageQuery } from '../openapi.js';
 
 const nullableNumber = z.number().nullable();
@@ -30,6 +30,7 @@ export const AssetSchema = z
         fromAssetId: z.number().int().nullable(),
         toAssetId: z.number().int().nullable(),
         sla: z.object({ latencyMs: nullableNumber, jitterMs: nullableNumber, lossPct: nullableNumber }),
+        medium: z.enum(LINK_MEDIA).openapi({ description: 'What the link is carried on; decides what a what-if touches (space weather reaches hf and satellite links, never fibre). Default fibre' }),
       })
       .nullable(),
     dependsOn: z.array(z.number().int()).nullable().openapi({

@@ -1,3 +1,4 @@
+import { COMMON_MODE_CAUSES } from '../../../core/domain/common-mode.js';
 import { z } from '@hono/zod-openapi';
 import { FUNCTION_STATUSES, FUNCTION_TIERS, REDUNDANCY_STATES } from '../../../core/domain/enums.js';
 import { pageOf, pageQuery } from '../openapi.js';
@@ -49,8 +50,8 @@ export const FunctionSchema = z
       }),
     ).openapi({ description: 'Each group now: its members (assets or functions) with their status, and the spares left' }),
     commonMode: z.array(
-      z.object({ group: z.string(), cause: z.enum(['equipment', 'management_network']), shared: z.string(), assetIds: z.array(z.number().int()) }),
-    ).openapi({ description: 'Members of one group that share equipment or a management network: not truly redundant' }),
+      z.object({ group: z.string(), cause: z.enum(COMMON_MODE_CAUSES), shared: z.string(), assetIds: z.array(z.number().int()) }),
+    ).openapi({ description: 'Members of one group that share equipment, a management network, a grid region or a fault zone (tag fault-zone:<name>): not truly redundant' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -21,7 +21,16 @@ const ScenarioSchema = z
 const AssessmentSchema = z
   .object({
     assets: z.array(z.object({ assetId: z.number().int(), assetKey: z.string(), impact: z.enum(['none', 'degraded', 'down']), reason: z.string(), intensity: z.number().optional(), intensityClass: z.string().optional() }).passthrough()),
-    functions: z.array(z.object({ functionId: z.number().int(), status: z.enum(['operational', 'degraded', 'lost']) }).passthrough()),
+    functions: z.array(
+      z.object({
+        functionId: z.number().int(),
+        status: z.enum(['operational', 'degraded', 'lost']),
+        lostWindow: z.object({ fromHours: z.number(), untilHours: z.number().nullable() }).nullable().openapi({ description: 'Hours after the scenario starts during which the function is lost (a group below k), e.g. 48 → 60 for a 60 h blackout against 48 h of backup power' }),
+        expectation: z.enum(['not_affected', 'outage', 'measured', 'unknown']).openapi({ description: 'How expectedSecondsToFailover was found: the loss window (outage), drills that measured a failover (measured), or no measurement (unknown: the figure and rtoMet are null)' }),
+        expectedSecondsToFailover: z.number().nullable(),
+        rtoMet: z.boolean().nullable().openapi({ description: 'null: unknown — no drill has measured this function\'s failover' }),
+      }).passthrough(),
+    ),
     alternatesAlsoHit: z.array(z.number().int()),
     commonMode: z.array(z.record(z.string(), z.unknown())),
     summary: z.record(z.string(), z.number()),

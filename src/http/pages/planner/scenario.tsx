@@ -15,7 +15,13 @@ const CAUSE_WORDS: Record<string, string> = {
   scenario: 'hit together by this scenario',
   equipment: 'same equipment (vendor, model, firmware)',
   management_network: 'same management network',
+  grid_region: 'same grid region (one regional blackout darkens all)',
+  fault_zone: 'same fault zone (one earthquake shakes all)',
 };
+
+/** "48 h → 60 h", "0 h → 60 h", "12 h → no end given". */
+const hoursWindow = (w: { fromHours: number; untilHours: number | null } | null) =>
+  w === null ? '—' : `${w.fromHours} h → ${w.untilHours === null ? 'no end given' : `${w.untilHours} h`}`;
 
 type Assessment = Awaited<ReturnType<typeof assessSavedScenario>>;
 type AssessedAsset = Assessment['assets'][number];
@@ -76,6 +82,7 @@ export async function scenarioPage(c: Context<PageEnv>, id: number) {
         <li><strong>{assessment.summary.functionsLost}</strong> functions lost</li>
         <li><strong>{assessment.summary.functionsDegraded}</strong> functions degraded</li>
         <li class={assessment.summary.rtoBreaches ? 'pl-summary-bad' : ''}><strong>{assessment.summary.rtoBreaches}</strong> RTO breaches</li>
+        <li><strong>{assessment.summary.rtoUnknown}</strong> functions whose failover no drill has measured</li>
         <li><strong>{assessment.alternatesAlsoHit.length}</strong> functions whose alternates are also hit</li>
       </ul>
       <AffectedAssets scenarioName={scenario.name} counts={counts} quake={quake} points={points} lines={lines} unplaced={unplaced} hit={hit} number={number} />
@@ -156,7 +163,7 @@ function AffectedAssets(props: {
             <tr>
               <th scope="col">#</th><th scope="col">Asset</th><th scope="col">Kind</th><th scope="col">Impact</th>
               {quake ? <><th scope="col">Intensity (JMA)</th><th scope="col">Distance</th></> : null}
-              <th scope="col">Reason</th><th scope="col">Recovery</th>
+              <th scope="col">Reason</th><th scope="col">Down (from → until)</th><th scope="col">Recovery</th>
             </tr>
           </thead>
           <tbody>
@@ -173,12 +180,13 @@ function AffectedAssets(props: {
                       <td>{a.distanceKm === undefined ? '—' : `${Math.round(a.distanceKm)} km`}</td>
                     </>
                   ) : null}
-                  <td>{a.reason}{a.downAfterHours !== undefined ? ` (down after ${a.downAfterHours} h)` : ''}</td>
+                  <td>{a.reason}</td>
+                  <td class="pl-window">{hoursWindow(a.downWindow)}</td>
                   <td>{a.recoveryHours === null ? '—' : `${a.recoveryHours} h`}</td>
                 </tr>
               ))
             ) : (
-              <tr><td colspan={quake ? 8 : 6}>No asset is affected by this scenario.</td></tr>
+              <tr><td colspan={quake ? 9 : 7}>No asset is affected by this scenario.</td></tr>
             )}
           </tbody>
         </table>
@@ -192,8 +200,10 @@ function FunctionImpact({ scenarioName, affectedFns, untouched }: { scenarioName
     <section aria-labelledby="functions-h">
       <h2 id="functions-h">Mission function impact</h2>
       <p class="muted">
-        Status through the k-of-n dependency graph. Expected time to fail over: the median failover measured in past drills, else the detection
-        time of the hit assets' checks; for a lost function, until the hit assets recover. Compared with each function's RTO and MTD.
+        Status through the k-of-n dependency graph. Lost: the hours after the scenario starts during which a group is below k (assets run
+        out of backup power at different hours). Expected time to fail over: for a lost function, how long it is lost; otherwise the median
+        failover measured in drills that really failed over — and <strong>unknown</strong> when no drill has measured it (the RTO is then only
+        declared, not shown to hold). Compared with each function's RTO and MTD.
       </p>
       <div class="pl-scroll">
         <table class="pl-table" id="function-impact">
@@ -201,7 +211,7 @@ function FunctionImpact({ scenarioName, affectedFns, untouched }: { scenarioName
           <thead>
             <tr>
               <th scope="col">Function</th><th scope="col">Status</th><th scope="col">Redundancy</th><th scope="col">Groups (available / n, need k)</th>
-              <th scope="col">Alternates also hit</th><th scope="col">Expected time to fail over</th><th scope="col">RTO</th><th scope="col">MTD</th>
+              <th scope="col">Alternates also hit</th><th scope="col">Lost (from → until)</th><th scope="col">Expected time to fail over</th><th scope="col">RTO</th><th scope="col">MTD</th>
               <th scope="col">Against RTO</th><th scope="col">MTD margin</th>
             </tr>
           </thead>
@@ -219,7 +229,8 @@ function FunctionImpact({ scenarioName, affectedFns, untouched }: { scenarioName
                   </ul>
                 </td>
                 <td>{f.alternatesHit ? <strong class="pl-flag">⚠ yes — the redundancy fails together</strong> : 'no'}</td>
-                <td>{durationSeconds(f.expectedSecondsToFailover)}<br /><span class="muted pl-small">{f.basis}</span></td>
+                <td class="pl-window">{hoursWindow(f.lostWindow)}</td>
+                <td data-expectation={f.expectation}>{f.expectation === 'unknown' ? <strong>unknown</strong> : durationSeconds(f.expectedSecondsToFailover)}<br /><span class="muted pl-small">{f.basis}</span></td>
                 <td>{durationSeconds(f.rtoSeconds)}</td>
                 <td>{durationSeconds(f.mtdSeconds)}</td>
                 <td>
@@ -230,7 +241,7 @@ function FunctionImpact({ scenarioName, affectedFns, untouched }: { scenarioName
                 </td>
               </tr>
             ))}
-            {affectedFns.length ? null : <tr><td colspan={10}>No mission function is affected.</td></tr>}
+            {affectedFns.length ? null : <tr><td colspan={11}>No mission function is affected.</td></tr>}
           </tbody>
         </table>
       </div>
@@ -250,7 +261,7 @@ function CommonMode({ findings, nameOf }: { findings: Assessment['commonMode']; 
           {findings.map((f) => (
             <li>
               <strong>⚠ Group “{f.group}”</strong>
-              {'functionKey' in f ? <> of function <code>{f.functionKey}</code></> : null}: {CAUSE_WORDS[f.cause] ?? f.cause}
+              {' '}of function <code>{f.functionKey}</code>: {CAUSE_WORDS[f.cause] ?? f.cause}
               {f.cause !== 'scenario' ? <> — {f.shared}</> : null}. Members: {f.assetIds.map(nameOf).join(', ')}.
             </li>
           ))}
