@@ -51,10 +51,11 @@ export function relative(ms: number, now: number): string {
 }
 
 export const REDUNDANCY_WORDS: Record<string, string> = {
-  N: 'N (full redundancy)',
-  'N-1': 'N-1 (one spare lost)',
-  SPOF: 'SPOF (single point of failure)',
-  none: 'none (lost)',
+  // coopwatch's redundancy labels, in the continuity words of the planner's glossary.
+  N: 'every member up',
+  'N-1': 'members lost, a spare left (N+1 or better)',
+  SPOF: 'no spare left (N): single points of failure',
+  none: 'below what it needs (lost)',
 };
 
 export const FAULT_TYPE_WORDS: Record<string, string> = { crustal: 'crustal', interplate: 'plate interface', intraslab: 'intraslab' };
