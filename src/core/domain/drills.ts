@@ -93,6 +93,8 @@ export const drillDocumentSchema = z
     guardrails: z
       .strictObject({ ...guardrailAttributes, protectedFunctionKeys: z.array(keySchema).max(1000).default([]) })
       .default({ ...guardrailDefaults, protectedFunctionKeys: [] }),
+    /** Retired: never scheduled or run again, its runs kept. Final: a retired drill is not changed or reinstated. */
+    retired: z.boolean().default(false),
   })
   .superRefine(drillRules('scenarioKey', 'targetAssetKeys'));
 export type DrillDocument = z.infer<typeof drillDocumentSchema>;
