@@ -153,7 +153,13 @@ describe('a live drill against the demo fleet', () => {
     const report = await ok(call('GET', `/api/drills/${drill.id}/runs/${started.id}/report`));
     expect(report.run).toMatchObject({ id: started.id, verdict: 'pass', ttfMs: run.ttfMs });
     expect(report.targets).toEqual([expect.objectContaining({ assetId: ids.tokyo, key: 'aws-tokyo' })]);
-    expect(report.functions).toEqual([expect.objectContaining({ functionId: ids.fn, rtoMet: true, mtdMarginMs: 3_600_000 - run.ttfMs })]);
+    // the function's own figures, from its own state changes: lost when the service went dark, served again once the fleet switched over
+    const [own] = run.functions;
+    expect(run.functions).toEqual([{ functionId: ids.fn, lost: true, ttdMs: run.ttdMs, ttfMs: expect.any(Number), ttrMs: expect.any(Number) }]);
+    expect(own.ttfMs).toBeGreaterThanOrEqual(FAILOVER_DELAY_MS);
+    expect(own.ttfMs).toBeLessThanOrEqual(run.ttfMs);
+    expect(own.ttrMs).toBeGreaterThanOrEqual(own.ttfMs);
+    expect(report.functions).toEqual([expect.objectContaining({ functionId: ids.fn, exercised: true, lost: true, ttfMs: own.ttfMs, rtoMet: true, mtdMarginMs: 3_600_000 - own.ttfMs })]);
     expect(report.hypothesis).toMatchObject({ held: true, ttfLimitSeconds: 120 });
     const md = await call('GET', `/api/drills/${drill.id}/runs/${started.id}/report`, { headers: { accept: 'text/markdown' } });
     expect(md.status).toBe(200);

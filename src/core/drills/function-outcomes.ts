@@ -1,19 +1,29 @@
 // What a run measured of each function, from the function's own state changes during the run
-// (its function.* events, marked with the run). A function the run never took below full
-// strength gets no outcome: the run proves nothing about its failover.
-import { and, asc, eq } from 'drizzle-orm';
+// (its function.* and redundancy.* events, marked with the run). A function the run never took
+// below full strength gets no outcome: the run proves nothing about its failover.
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../store/client.js';
 import { events, type DrillRunRow, type FunctionOutcome } from '../store/schema/index.js';
-import type { FunctionStatus } from '../domain/enums.js';
+import { FUNCTION_STATUSES, type FunctionStatus } from '../domain/enums.js';
 
 export interface FunctionChange {
   functionId: number;
   at: number;
   status: FunctionStatus;
+  /** Every member of every group is available. */
+  allMembers: boolean;
 }
 
 /**
- * Per function: TTD when it was first seen below full strength (degraded or lost); TTF when it
+ * Full strength: operational with every member up. Losing a member so that no spare is left
+ * (redundancy.lost) is below it: the alternates carry the function. (A member lost while spares
+ * remain records no event, and so no outcome.)
+ */
+const whole = (c: FunctionChange) => c.status === 'operational' && c.allMembers;
+
+/**
+ * Per function: TTD when it was first seen below full strength (degraded, lost, or its spare
+ * gone); TTF when it
  * was served again for good before the fault was rolled back (a function only degraded was
  * served by its alternates throughout: TTF = TTD; one served again only by the rollback did not
  * fail over: TTF null); TTR when it was whole (operational) again for good. Times are ms from
@@ -24,7 +34,7 @@ export function functionOutcomes(startedAt: number, rolledBackAt: number | null,
   for (const change of changes) byFunction.set(change.functionId, [...(byFunction.get(change.functionId) ?? []), change]);
   const outcomes: FunctionOutcome[] = [];
   for (const [functionId, list] of byFunction) {
-    const firstHit = list.findIndex((c) => c.status !== 'operational');
+    const firstHit = list.findIndex((c) => !whole(c));
     if (firstHit < 0) continue;
     const hit = list.slice(firstHit);
     const lastLost = hit.map((c) => c.status).lastIndexOf('lost');
@@ -37,22 +47,25 @@ export function functionOutcomes(startedAt: number, rolledBackAt: number | null,
       lost: lastLost >= 0,
       ttdMs: since(hit[0]),
       ttfMs: since(failedOver),
-      ttrMs: last.status === 'operational' ? since(last) : null,
+      ttrMs: whole(last) ? since(last) : null,
     });
   }
   return outcomes.sort((a, b) => a.functionId - b.functionId);
 }
 
+const STATE_CHANGES = ['function.operational', 'function.degraded', 'function.lost', 'redundancy.lost', 'redundancy.restored'];
+
 /** The function state changes recorded as the run's, in order. */
 export async function runFunctionChanges(db: Db, runId: number): Promise<FunctionChange[]> {
   const rows = await db
-    .select({ functionId: events.subjectId, at: events.ts, type: events.type })
+    .select({ functionId: events.subjectId, at: events.ts, data: events.data })
     .from(events)
-    .where(and(eq(events.drillRunId, runId), eq(events.subjectKind, 'function')))
+    .where(and(eq(events.drillRunId, runId), eq(events.subjectKind, 'function'), inArray(events.type, STATE_CHANGES)))
     .orderBy(asc(events.id));
-  return rows.flatMap((r) => {
-    const status = r.type.slice('function.'.length);
-    return r.functionId !== null && (status === 'operational' || status === 'degraded' || status === 'lost') ? [{ functionId: r.functionId, at: r.at, status }] : [];
+  const isStatus = (v: unknown): v is FunctionStatus => FUNCTION_STATUSES.includes(v as FunctionStatus);
+  return rows.flatMap(({ functionId, at, data }) => {
+    const groups = Array.isArray(data.groups) ? (data.groups as Array<{ n: number; available: number }>) : [];
+    return functionId !== null && isStatus(data.status) ? [{ functionId, at, status: data.status, allMembers: groups.every((g) => g.available >= g.n) }] : [];
   });
 }
 
