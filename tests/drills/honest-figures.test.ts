@@ -2,11 +2,19 @@
 // never takes a function below full strength records nothing for it and claims no failover; a
 // guardrail abort is its own verdict and lowers no score; a drill is retired, not deleted, and its
 // runs keep counting.
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectErrorShape, ok } from '../helpers.js';
 import { setup } from './simulated-env.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
+
+/** A planner page's HTML, signed in with the planner's token. */
+async function plannerPage(env: Env, url: string): Promise<string> {
+  const login = await env.app.request('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: env.t.tokens.planner }).toString() });
+  const res = await env.app.request(url, { headers: { cookie: login.headers.get('set-cookie')!.split(';')[0]! } });
+  expect(res.status).toBe(200);
+  return res.text();
+}
 
 const functionScore = async (env: Env, id: number) =>
   (await ok(env.call('GET', '/api/reports/resilience'))).functions.find((f: { functionId: number }) => f.functionId === id);
@@ -34,6 +42,9 @@ describe.concurrent('measured per function', () => {
     expect(await functionScore(env, isr)).toMatchObject({ score: 0, evidence: 'not_exercised', lastExercisedAt: null, failover: { count: 0 } });
     const report = await ok(env.call('GET', `/api/drills/${oneCable.id}/runs/${quiet.id}/report`));
     expect(report.functions).toEqual([expect.objectContaining({ functionId: isr, exercised: false, ttdMs: null, ttfMs: null, ttrMs: null, rtoMet: null })]);
+    const runHtml = await plannerPage(env, `/planner/drills/${oneCable.id}/runs/${quiet.id}`);
+    expect(runHtml).toContain('id="not-exercised"');
+    expect(runHtml).toMatch(/data-key="isr" data-exercised="false"[\s\S]*?not exercised/);
 
     // the backbone drill takes the relay down to its last path: measured for the relay alone
     const backboneOut = await env.drill({ key: 'backbone-out', targetAssetIds: [backbone.id] });
@@ -68,6 +79,9 @@ describe.concurrent('measured per function', () => {
     // billing (Tokyo only) was lost in the first run and never failed over: that run failed it, not the abort
     expect(passed.functions).toEqual(expect.arrayContaining([{ functionId: billing, lost: true, ttdMs: expect.any(Number), ttfMs: null, ttrMs: expect.any(Number) }]));
     expect(await functionScore(env, billing)).toMatchObject({ score: 0, evidence: 'failed', lastRun: { runId: passed.id }, guardrailAborts: { count: 1 } });
+    // the planner sees it: the run's verdict, and the abort beside the relay's score
+    expect(await plannerPage(env, `/planner/drills/${risky.id}/runs/${aborted.id}`)).toContain('aborted_by_guardrail');
+    expect(await plannerPage(env, '/planner')).toMatch(/data-key="relay"[\s\S]*?data-evidence="passed"[\s\S]*?data-guardrail-aborts="1"/);
     await env.statusIs(tokyo.id, 'up');
 
     // "deleting" the passing drill retires it: readable, never run again, its runs kept and counted
@@ -83,5 +97,6 @@ describe.concurrent('measured per function', () => {
     expect(env.events(`select * from events where type = 'drill.retired' and subject_id = ?`, proving.id)).toHaveLength(1);
     expect(await functionScore(env, relay)).toMatchObject({ score: 100, evidence: 'passed' });
     expect((await ok(env.call('GET', '/api/reports/resilience'))).score).toBe(scoreBefore);
+    expect(await plannerPage(env, `/planner/drills/${proving.id}`)).toContain('data-retired=');
   });
 });

@@ -31,6 +31,7 @@ export async function setup(ctx: TestContext) {
 
   const env = {
     t,
+    app,
     call,
     /** An asset with an HTTP check (1 s, thresholds 1) on its own loopback target. */
     async asset(key: string, extra: Record<string, unknown> = {}) {
