@@ -5,7 +5,7 @@
 import { describe, it } from 'vitest';
 import { expectErrorShape, waitFor, ok } from '../helpers.js';
 import { startTargetServer } from '../support/target-server.js';
-import { setup } from './simulated-env.js';
+import { setup } from './drill-testbed.js';
 
 describe.concurrent('guardrails abort and roll back', () => {
   it('an asset outside the blast radius going down aborts the run, names the asset, and lifts the simulated outage', async (ctx) => {

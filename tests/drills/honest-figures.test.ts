@@ -4,7 +4,7 @@
 // runs keep counting.
 import { describe, expect, it } from 'vitest';
 import { expectErrorShape, ok } from '../helpers.js';
-import { setup } from './simulated-env.js';
+import { setup } from './drill-testbed.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
 

@@ -4,35 +4,17 @@
 // fleet's control API and measures TTD / TTF / TTR from what the checks see. Everything is
 // observed through the API or the database.
 import { describe, it, type TestContext } from 'vitest';
-import { createApp } from '../../src/http/app.js';
 import { startDemoFleet, type DemoFleet } from '../../src/hosts/node/demo/fleet.js';
-import { DrillRunner } from '../../src/core/drills/runner.js';
-import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
-import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
-import { clientFor, createTestApp, rawClient, waitFor, ok } from '../helpers.js';
+import { rawClient, waitFor, ok } from '../helpers.js';
+import { drillTestbed } from './drill-testbed.js';
 
 const FAILOVER_DELAY_MS = 3_000;
 
 
 /** A temp database, the app wired to a drill runner, the demo fleet, the monitor; all torn down after the test. */
 async function setup(ctx: TestContext) {
-  const t = await createTestApp();
-  const runtime = createNodeProbeRuntime();
   let fleet: DemoFleet | undefined;
-  let live: LiveMonitor | undefined;
-  let runner: DrillRunner | undefined;
-  ctx.onTestFinished(async () => {
-    runner?.stop();
-    await live?.stop();
-    await runtime.close();
-    await fleet?.close();
-    t.close();
-  });
-  const app = createApp({
-    database: () => t.sqlite.db,
-    drills: { startRun: (c, id) => runner!.startRun(c, id), abortRun: (c, id, why) => runner!.abortRun(c, id, why) },
-  });
-  const call = clientFor(app, t.tokens, 'planner');
+  const { t, call, startRunner } = await drillTestbed(ctx, async () => fleet?.close());
 
   fleet = await startDemoFleet({
     assets: [
@@ -67,9 +49,7 @@ async function setup(ctx: TestContext) {
     },
   }), 201)).id as number;
 
-  live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200 });
-  runner = new DrillRunner({ db: t.sqlite.db, live, tickMs: 100 });
-  runner.start();
+  await startRunner();
 
   const status = async (id: number) => (await ok(call('GET', `/api/assets/${id}`))).status as string;
   for (const id of [tokyo, osaka, relay]) await waitFor(`asset ${id} up`, async () => (await status(id)) === 'up');

@@ -1,5 +1,5 @@
-// Simulated drills against real loopback targets probed by the real monitor: a temp database, the
-// app wired to a drill runner, and one loopback target per asset; all torn down after the test.
+// The drill tests' testbed: a temp database, the app wired to a drill runner, the real monitor,
+// and (setup) one loopback target per asset; all torn down after the test.
 import type { TestContext } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { DrillRunner } from '../../src/core/drills/runner.js';
@@ -9,25 +9,41 @@ import { clientFor, createTestApp, rawClient, waitFor, ok } from '../helpers.js'
 import { startTargetServer, type TargetServer } from '../support/target-server.js';
 
 
-/** A temp database, the app wired to a drill runner, the monitor, and one loopback target per asset. */
-export async function setup(ctx: TestContext) {
+/**
+ * A temp database and the app wired to a drill runner; `startRunner` starts the real monitor and
+ * the runner once the inventory is in place. Everything, and what `alsoClose` names, is torn
+ * down after the test.
+ */
+export async function drillTestbed(ctx: TestContext, alsoClose: () => Promise<void>) {
   const t = await createTestApp();
   const runtime = createNodeProbeRuntime();
-  const servers: TargetServer[] = [];
   let live: LiveMonitor | undefined;
   let runner: DrillRunner | undefined;
   ctx.onTestFinished(async () => {
     runner?.stop();
     await live?.stop();
     await runtime.close();
-    for (const s of servers) await s.close();
+    await alsoClose();
     t.close();
   });
   const app = createApp({
     database: () => t.sqlite.db,
     drills: { startRun: (c, id) => runner!.startRun(c, id), abortRun: (c, id, why) => runner!.abortRun(c, id, why) },
   });
-  const call = clientFor(app, t.tokens, 'planner');
+  const startRunner = async () => {
+    live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200 });
+    runner = new DrillRunner({ db: t.sqlite.db, live, tickMs: 100 });
+    runner.start();
+  };
+  return { t, app, call: clientFor(app, t.tokens, 'planner'), startRunner };
+}
+
+/** The testbed with one loopback target per asset. */
+export async function setup(ctx: TestContext) {
+  const servers: TargetServer[] = [];
+  const { t, app, call, startRunner } = await drillTestbed(ctx, async () => {
+    for (const s of servers) await s.close();
+  });
 
   const env = {
     t,
@@ -62,9 +78,7 @@ export async function setup(ctx: TestContext) {
     incidents: async () => (await ok(call('GET', '/api/incidents'))).items as Array<{ assetId: number | null; functionIds: number[] }>,
     /** Starts the monitor and the runner once the inventory is in place, and waits until every asset is up. */
     async start(assetIds: number[]) {
-      live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200 });
-      runner = new DrillRunner({ db: t.sqlite.db, live, tickMs: 100 });
-      runner.start();
+      await startRunner();
       for (const id of assetIds) await env.statusIs(id, 'up');
     },
     events(sql: string, ...params: unknown[]) {
