@@ -156,7 +156,7 @@ describe('every event the code stores is in the catalog, with data that parses',
       'asset.created', 'asset.updated', 'asset.deleted', 'check.created', 'check.updated', 'check.deleted',
       'function.created', 'function.updated', 'function.deleted', 'maintenance.created', 'maintenance.deleted',
       'token.created', 'token.revoked', 'webhook.created', 'webhook.updated', 'webhook.redelivery_requested', 'webhook.deleted',
-      'scenario.created', 'scenario.deleted', 'drill.created', 'drill.deleted', 'status_page.created', 'status_page.updated', 'status_page.deleted',
+      'scenario.created', 'scenario.deleted', 'drill.created', 'drill.retired', 'status_page.created', 'status_page.updated', 'status_page.deleted',
       'ingest.alertmanager',
     ]));
   });

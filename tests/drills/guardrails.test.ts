@@ -2,78 +2,10 @@
 // monitor: an outside asset going down, the maximum duration, a protected function lost — each
 // aborts and rolls back at once; overlapping runs are refused; no targets fails the run; the
 // blast radius caps the targets.
-import { describe, it, type TestContext } from 'vitest';
-import { createApp } from '../../src/http/app.js';
-import { DrillRunner } from '../../src/core/drills/runner.js';
-import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
-import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
-import { clientFor, createTestApp, expectErrorShape, rawClient, waitFor, ok } from '../helpers.js';
-import { startTargetServer, type TargetServer } from '../support/target-server.js';
-
-
-/** A temp database, the app wired to a drill runner, the monitor, and one loopback target per asset. */
-async function setup(ctx: TestContext) {
-  const t = await createTestApp();
-  const runtime = createNodeProbeRuntime();
-  const servers: TargetServer[] = [];
-  let live: LiveMonitor | undefined;
-  let runner: DrillRunner | undefined;
-  ctx.onTestFinished(async () => {
-    runner?.stop();
-    await live?.stop();
-    await runtime.close();
-    for (const s of servers) await s.close();
-    t.close();
-  });
-  const app = createApp({
-    database: () => t.sqlite.db,
-    drills: { startRun: (c, id) => runner!.startRun(c, id), abortRun: (c, id, why) => runner!.abortRun(c, id, why) },
-  });
-  const call = clientFor(app, t.tokens, 'planner');
-
-  const env = {
-    t,
-    call,
-    /** An asset with an HTTP check (1 s, thresholds 1) on its own loopback target. */
-    async asset(key: string, extra: Record<string, unknown> = {}) {
-      const server = await startTargetServer('healthy');
-      servers.push(server);
-      const id = (await ok(call('POST', '/api/assets', { token: t.tokens.admin, body: { key, kind: 'ground_station', name: key, ...extra } }), 201)).id as number;
-      await ok(call('POST', '/api/checks', {
-        token: t.tokens.admin,
-        body: { key: `${key}-health`, assetId: id, kind: 'http', intervalSeconds: 1, timeoutMs: 1_000, failureThreshold: 1, successThreshold: 1, http: { url: server.url, expectStatus: 200 } },
-      }), 201);
-      return { id, server };
-    },
-    async fn(key: string, groups: Array<{ name: string; k: number; members: number[] }>) {
-      const body = { key, name: key, tier: 'MEF', rtoSeconds: 600, mtdSeconds: 3_600, groups: groups.map((g) => ({ ...g, members: g.members.map((assetId) => ({ assetId })) })) };
-      return (await ok(call('POST', '/api/functions', { token: t.tokens.admin, body }), 201)).id as number;
-    },
-    drill: (body: Record<string, unknown>) => ok(call('POST', '/api/drills', { body: { name: String(body.key), ...body } }), 201),
-    startRun: (drillId: number) => ok(call('POST', `/api/drills/${drillId}/runs`), 201),
-    run: (drillId: number, runId: number) => ok(call('GET', `/api/drills/${drillId}/runs/${runId}`)),
-    finished: (drillId: number, runId: number, timeoutMs = 10_000) =>
-      waitFor(`run ${runId} finished`, async () => {
-        const r = await env.run(drillId, runId);
-        return r.status !== 'running' ? r : null;
-      }, timeoutMs),
-    status: async (id: number) => (await ok(call('GET', `/api/assets/${id}`))).status as string,
-    statusIs: (id: number, status: string) => waitFor(`asset ${id} ${status}`, async () => (await env.status(id)) === status),
-    fnStatus: async (id: number) => (await ok(call('GET', `/api/functions/${id}`))).status as string,
-    incidents: async () => (await ok(call('GET', '/api/incidents'))).items as Array<{ assetId: number | null; functionIds: number[] }>,
-    /** Starts the monitor and the runner once the inventory is in place, and waits until every asset is up. */
-    async start(assetIds: number[]) {
-      live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200 });
-      runner = new DrillRunner({ db: t.sqlite.db, live, tickMs: 100 });
-      runner.start();
-      for (const id of assetIds) await env.statusIs(id, 'up');
-    },
-    events(sql: string, ...params: unknown[]) {
-      return rawClient(t.sqlite).prepare(sql).all(...params) as Array<{ type: string; subject_kind: string; subject_id: number; drill_run_id: number | null; ts: number }>;
-    },
-  };
-  return env;
-}
+import { describe, it } from 'vitest';
+import { expectErrorShape, waitFor, ok } from '../helpers.js';
+import { startTargetServer } from '../support/target-server.js';
+import { setup } from './drill-testbed.js';
 
 describe.concurrent('guardrails abort and roll back', () => {
   it('an asset outside the blast radius going down aborts the run, names the asset, and lifts the simulated outage', async (ctx) => {
@@ -94,7 +26,10 @@ describe.concurrent('guardrails abort and roll back', () => {
 
     bystander.server.setMode('failing');
     const run = await env.finished(drill.id, started.id);
-    expect(run).toMatchObject({ status: 'aborted', verdict: 'aborted' });
+    // the drill was unsafe, which says nothing of the function: its own outcome, not a failed failover
+    expect(run).toMatchObject({ status: 'aborted', verdict: 'aborted_by_guardrail' });
+    // the function was lost and only the rollback brought it back: no failover is claimed
+    expect(run.functions).toEqual([{ functionId: fnId, lost: true, ttdMs: expect.any(Number), ttfMs: null, ttrMs: expect.any(Number) }]);
     expect(run.abortReason).toMatch(/gs-katsuura/);
     expect(run.abortReason).toMatch(/outside the blast radius/);
     const steps = run.steps.map((s: { step: string }) => s.step);
@@ -134,7 +69,9 @@ describe.concurrent('guardrails abort and roll back', () => {
     const started = await env.startRun(drill.id);
     await env.statusIs(target.id, 'down');
     const run = await env.finished(drill.id, started.id, 16_000);
-    expect(run).toMatchObject({ status: 'aborted', verdict: 'aborted', failoverCompletedAt: null, ttfMs: null, rtoMet: null });
+    // out of time while failing over: the function did not fail over, a failure (not a guardrail abort)
+    expect(run).toMatchObject({ status: 'aborted', verdict: 'fail', failoverCompletedAt: null, ttfMs: null, rtoMet: null });
+    expect(run.functions).toEqual([{ functionId: fnId, lost: true, ttdMs: run.ttdMs, ttfMs: null, ttrMs: expect.any(Number) }]);
     expect(run.abortReason).toMatch(/maximum duration of 10 s/);
     expect(Date.parse(run.finishedAt) - Date.parse(run.startedAt)).toBeGreaterThanOrEqual(10_000);
     expect(run.detectedAt).not.toBeNull();
@@ -158,7 +95,7 @@ describe.concurrent('guardrails abort and roll back', () => {
     });
     const started = await env.startRun(drill.id);
     const run = await env.finished(drill.id, started.id);
-    expect(run).toMatchObject({ status: 'aborted', verdict: 'aborted' });
+    expect(run).toMatchObject({ status: 'aborted', verdict: 'aborted_by_guardrail' });
     expect(run.abortReason).toMatch(new RegExp(`protected function ${billing}\\b.*lost`));
     await env.statusIs(primary.id, 'up');
     await waitFor('billing operational', async () => (await env.fnStatus(billing)) === 'operational');
@@ -180,6 +117,9 @@ describe.concurrent('run rules', () => {
     const started = await env.startRun(drill.id);
     const run = await env.finished(drill.id, started.id);
     expect(run).toMatchObject({ status: 'completed', verdict: 'pass', rtoMet: true });
+    // the relay lost its spare (never its service): carried by the alternate from the moment it was hit, whole again after the rollback
+    expect(run.functions).toEqual([{ functionId: fnId, lost: false, ttdMs: run.ttdMs, ttfMs: run.ttdMs, ttrMs: expect.any(Number) }]);
+    expect(run.functions[0].ttrMs).toBeGreaterThanOrEqual(run.ttfMs);
     expect(run.ttdMs).toBeGreaterThanOrEqual(0);
     expect(run.ttfMs).toBeGreaterThan(run.ttdMs);
     expect(run.ttrMs).toBeGreaterThanOrEqual(run.ttfMs);
@@ -217,7 +157,7 @@ describe.concurrent('run rules', () => {
     const started = await env.startRun(drill.id);
     const run = await env.finished(drill.id, started.id, 16_000);
     // the alternate, two levels below the hypothesis function, is watched: its failing check holds the failover back
-    expect(run).toMatchObject({ status: 'aborted', failoverCompletedAt: null });
+    expect(run).toMatchObject({ status: 'aborted', verdict: 'fail', failoverCompletedAt: null });
     expect(run.detectedAt).not.toBeNull();
     expect(run.abortReason).toMatch(/maximum duration of 10 s/);
     expect(await env.status(alternate.id)).toBe('up');

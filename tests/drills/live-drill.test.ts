@@ -4,35 +4,17 @@
 // fleet's control API and measures TTD / TTF / TTR from what the checks see. Everything is
 // observed through the API or the database.
 import { describe, it, type TestContext } from 'vitest';
-import { createApp } from '../../src/http/app.js';
 import { startDemoFleet, type DemoFleet } from '../../src/hosts/node/demo/fleet.js';
-import { DrillRunner } from '../../src/core/drills/runner.js';
-import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
-import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
-import { clientFor, createTestApp, rawClient, waitFor, ok } from '../helpers.js';
+import { rawClient, waitFor, ok } from '../helpers.js';
+import { drillTestbed } from './drill-testbed.js';
 
 const FAILOVER_DELAY_MS = 3_000;
 
 
 /** A temp database, the app wired to a drill runner, the demo fleet, the monitor; all torn down after the test. */
 async function setup(ctx: TestContext) {
-  const t = await createTestApp();
-  const runtime = createNodeProbeRuntime();
   let fleet: DemoFleet | undefined;
-  let live: LiveMonitor | undefined;
-  let runner: DrillRunner | undefined;
-  ctx.onTestFinished(async () => {
-    runner?.stop();
-    await live?.stop();
-    await runtime.close();
-    await fleet?.close();
-    t.close();
-  });
-  const app = createApp({
-    database: () => t.sqlite.db,
-    drills: { startRun: (c, id) => runner!.startRun(c, id), abortRun: (c, id, why) => runner!.abortRun(c, id, why) },
-  });
-  const call = clientFor(app, t.tokens, 'planner');
+  const { t, call, startRunner } = await drillTestbed(ctx, async () => fleet?.close());
 
   fleet = await startDemoFleet({
     assets: [
@@ -67,9 +49,7 @@ async function setup(ctx: TestContext) {
     },
   }), 201)).id as number;
 
-  live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200 });
-  runner = new DrillRunner({ db: t.sqlite.db, live, tickMs: 100 });
-  runner.start();
+  await startRunner();
 
   const status = async (id: number) => (await ok(call('GET', `/api/assets/${id}`))).status as string;
   for (const id of [tokyo, osaka, relay]) await waitFor(`asset ${id} up`, async () => (await status(id)) === 'up');
@@ -153,7 +133,13 @@ describe('a live drill against the demo fleet', () => {
     const report = await ok(call('GET', `/api/drills/${drill.id}/runs/${started.id}/report`));
     expect(report.run).toMatchObject({ id: started.id, verdict: 'pass', ttfMs: run.ttfMs });
     expect(report.targets).toEqual([expect.objectContaining({ assetId: ids.tokyo, key: 'aws-tokyo' })]);
-    expect(report.functions).toEqual([expect.objectContaining({ functionId: ids.fn, rtoMet: true, mtdMarginMs: 3_600_000 - run.ttfMs })]);
+    // the function's own figures, from its own state changes: lost when the service went dark, served again once the fleet switched over
+    const [own] = run.functions;
+    expect(run.functions).toEqual([{ functionId: ids.fn, lost: true, ttdMs: run.ttdMs, ttfMs: expect.any(Number), ttrMs: expect.any(Number) }]);
+    expect(own.ttfMs).toBeGreaterThanOrEqual(FAILOVER_DELAY_MS);
+    expect(own.ttfMs).toBeLessThanOrEqual(run.ttfMs);
+    expect(own.ttrMs).toBeGreaterThanOrEqual(own.ttfMs);
+    expect(report.functions).toEqual([expect.objectContaining({ functionId: ids.fn, exercised: true, lost: true, ttfMs: own.ttfMs, rtoMet: true, mtdMarginMs: 3_600_000 - own.ttfMs })]);
     expect(report.hypothesis).toMatchObject({ held: true, ttfLimitSeconds: 120 });
     const md = await call('GET', `/api/drills/${drill.id}/runs/${started.id}/report`, { headers: { accept: 'text/markdown' } });
     expect(md.status).toBe(200);

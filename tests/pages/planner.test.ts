@@ -105,6 +105,7 @@ describe('planner pages through app.request', () => {
         drillId: ids.drill!, status: 'completed', phase: 'done', verdict: run.verdict, trigger: 'schedule', targetAssetIds: [ids['gs-tokyo']!], functionIds: [ids.relay!],
         startedAt, detectedAt: startedAt + run.detected * S, failoverCompletedAt: startedAt + run.failedOver * S, restoredAt: startedAt + run.restored * S,
         finishedAt: startedAt + (run.restored + 30) * S, rtoMet: run.rtoMet,
+        functionOutcomes: [{ functionId: ids.relay!, lost: true, ttdMs: run.detected * S, ttfMs: run.failedOver * S, ttrMs: run.restored * S }],
         steps: [
           { at: startedAt, step: 'resolve_targets', detail: '1 named targets; blast radius PERCENT 100 → 1 targets' },
           { at: startedAt + 1 * S, step: 'inject', detail: `simulated: ${EVIL} treated as down` },
@@ -467,7 +468,7 @@ describe('planner pages in a real browser', () => {
       await t.sqlite.db.insert(drillRuns).values({
         drillId: tokyo.id, status: 'completed', phase: 'done', verdict: week === 5 ? 'fail' : 'pass', trigger: 'schedule', targetAssetIds: tokyo.targetAssetIds, functionIds: [relay.id],
         startedAt, detectedAt: startedAt + (4 + week % 3) * S, failoverCompletedAt: startedAt + ttf * S, restoredAt: startedAt + (200 + week * 9) * S, finishedAt: startedAt + 400 * S,
-        rtoMet: week !== 5, steps: [{ at: startedAt, step: 'resolve_targets', detail: '1 named targets' }, { at: startedAt + 4 * S, step: 'detected', detail: 'targets seen down' }],
+        rtoMet: week !== 5, functionOutcomes: [{ functionId: relay.id, lost: true, ttdMs: (4 + week % 3) * S, ttfMs: ttf * S, ttrMs: (200 + week * 9) * S }], steps: [{ at: startedAt, step: 'resolve_targets', detail: '1 named targets' }, { at: startedAt + 4 * S, step: 'detected', detail: 'targets seen down' }],
       });
     }
     const incidentStart = Date.now() - 25 * DAY;

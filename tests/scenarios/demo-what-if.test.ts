@@ -126,6 +126,8 @@ describe('expected time to fail over', () => {
     const run = (drillId: number, verdict: 'pass' | 'fail' | 'aborted', status: 'completed' | 'aborted') => ({
       drillId, status, phase: 'done' as const, verdict, trigger: 'manual' as const, targetAssetIds: [], functionIds: [functionId['missile-warning-relay']!],
       startedAt: start, detectedAt: start + 5_000, failoverCompletedAt: start + 90_000, restoredAt: start + 300_000, finishedAt: start + 400_000, rtoMet: true, steps: [],
+      // What the runner measures of the function itself: lost, and served again 90 s in.
+      functionOutcomes: [{ functionId: functionId['missile-warning-relay']!, lost: true, ttdMs: 5_000, ttfMs: 90_000, ttrMs: 300_000 }],
     });
     await t.sqlite.db.insert(drillRuns).values([run(tabletop.id, 'pass', 'completed'), run(live.id, 'aborted', 'aborted')]);
     expect(fnOf(await assess('power', { gridRegion: 'pjm', outageHours: 60 }), 'missile-warning-relay')).toMatchObject({ expectation: 'unknown', rtoMet: null });
@@ -134,6 +136,11 @@ describe('expected time to fail over', () => {
     const after = fnOf(await assess('power', { gridRegion: 'pjm', outageHours: 60 }), 'missile-warning-relay');
     expect(after).toMatchObject({ expectation: 'measured', expectedSecondsToFailover: 90 });
     expect(typeof after.rtoMet).toBe('boolean');
+
+    // A passing run that never lost the function measures nothing for it.
+    await t.sqlite.db.delete(drillRuns);
+    await t.sqlite.db.insert(drillRuns).values({ ...run(live.id, 'pass', 'completed'), functionOutcomes: [] });
+    expect(fnOf(await assess('power', { gridRegion: 'pjm', outageHours: 60 }), 'missile-warning-relay')).toMatchObject({ expectation: 'unknown', rtoMet: null });
   });
 
   it('a function lost in a 60 h blackout with 48 h of backup is lost from 48 h to 60 h', async () => {

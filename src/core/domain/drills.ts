@@ -3,7 +3,9 @@ import { cronSchema, timezoneSchema } from './checks.js';
 import { keySchema } from './inventory.js';
 
 export const DRILL_RUN_STATUSES = ['scheduled', 'running', 'completed', 'aborted', 'failed', 'interrupted'] as const;
-export const DRILL_VERDICTS = ['pass', 'fail', 'aborted'] as const;
+/** `aborted_by_guardrail`: the drill was unsafe and stopped itself, which says nothing of the functions' failover. */
+export const DRILL_VERDICTS = ['pass', 'fail', 'aborted', 'aborted_by_guardrail'] as const;
+export type DrillVerdict = (typeof DRILL_VERDICTS)[number];
 
 const hookSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).max(2000),
@@ -91,6 +93,8 @@ export const drillDocumentSchema = z
     guardrails: z
       .strictObject({ ...guardrailAttributes, protectedFunctionKeys: z.array(keySchema).max(1000).default([]) })
       .default({ ...guardrailDefaults, protectedFunctionKeys: [] }),
+    /** Retired: never scheduled or run again, its runs kept. Final: a retired drill is not changed or reinstated. */
+    retired: z.boolean().default(false),
   })
   .superRefine(drillRules('scenarioKey', 'targetAssetKeys'));
 export type DrillDocument = z.infer<typeof drillDocumentSchema>;

@@ -209,7 +209,9 @@ export const EVENT_CATALOG = {
   'scenario.deleted': { subject: 'scenario', payload: nothing, stream: true },
   'drill.created': { subject: 'drill', payload: nothing, stream: true },
   'drill.updated': { subject: 'drill', payload: edited, stream: true },
+  /** Recorded by earlier versions, which deleted drills with their runs; drills are now retired. */
   'drill.deleted': { subject: 'drill', payload: nothing, stream: true },
+  'drill.retired': { subject: 'drill', payload: nothing, stream: true },
   'finding.created': {
     subject: 'drill_run', payload: z.strictObject({ title: z.string(), owner: z.string(), dueDate: z.string() }),
   },

@@ -4,6 +4,7 @@ import { drillRuns, drills } from '../store/schema/index.js';
 import type { DrillMarks } from '../monitor/fleet-state.js';
 import type { Monitor } from '../monitor/monitor.js';
 import { loadDisturbance } from './drill-queries.js';
+import { measuredFigures } from './function-outcomes.js';
 import { callHooks } from './hooks.js';
 import { DRILL_ACTOR, drillEvent } from './run-events.js';
 
@@ -37,8 +38,9 @@ export async function closeInterruptedRuns(options: { db: Db; fetch?: typeof fet
     const steps = [...row.steps];
     if (drill?.mode === 'live' && drill.rollbackHook) steps.push(...(await callHooks(deps, drill.rollbackHook, row.targetAssetIds, 'rollback')));
     steps.push({ at: now(), step: 'interrupted', detail: 'the process stopped during the run; rolled back and closed on restart' });
+    const measured = await measuredFigures(db, { ...row, steps });
     await commitAtomically(db, [
-      db.update(drillRuns).set({ status: 'interrupted', phase: 'done', verdict: 'aborted', abortReason: 'interrupted by a restart', finishedAt: now(), steps }).where(eq(drillRuns.id, row.id)),
+      db.update(drillRuns).set({ ...measured, status: 'interrupted', phase: 'done', verdict: 'aborted', abortReason: 'interrupted by a restart', finishedAt: now(), steps }).where(eq(drillRuns.id, row.id)),
       drillEvent({ db, actor: DRILL_ACTOR, now }, 'drill.aborted', row, drill?.key ?? null, { status: 'interrupted', reason: 'interrupted by a restart' }),
     ]);
     options.log?.(`drill run ${row.id} was interrupted by a restart: rolled back and closed`);

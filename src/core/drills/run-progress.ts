@@ -2,22 +2,26 @@
 // confirmed. Reads only; the runner acts on the answers.
 import type { Monitor } from '../monitor/monitor.js';
 import type { ActiveRun } from './active-run.js';
+import { targetsSeenDownAt } from './function-outcomes.js';
 
 /** Check kinds that report on every interval, so they can confirm a failover promptly. */
 const CONFIRMING_CHECK_KINDS: ReadonlySet<string> = new Set(['http', 'tcp', 'dns', 'tls', 'link', 'push']);
 
-/** Why the run must be aborted now, or null. */
-export function guardrailBreached(monitor: Monitor, run: ActiveRun, now: number): string | null {
+/**
+ * Why the run must be aborted now, or null. `timedOut`: the maximum duration ran out — while
+ * failing over, that is a failover that did not happen in time (a failure), not an unsafe drill.
+ */
+export function guardrailBreached(monitor: Monitor, run: ActiveRun, now: number): { reason: string; timedOut: boolean } | null {
   const { drill, row } = run;
-  if (now - row.startedAt! > drill.guardrails.maxDurationSeconds * 1000) return `maximum duration of ${drill.guardrails.maxDurationSeconds} s reached`;
+  if (now - row.startedAt! > drill.guardrails.maxDurationSeconds * 1000) return { reason: `maximum duration of ${drill.guardrails.maxDurationSeconds} s reached`, timedOut: true };
   for (const id of drill.guardrails.protectedFunctionIds) {
-    if (monitor.functionStatus(id)?.status === 'lost') return `protected function ${id} was lost`;
+    if (monitor.functionStatus(id)?.status === 'lost') return { reason: `protected function ${id} was lost`, timedOut: false };
   }
   if (drill.guardrails.abortOnOutsideAssetDown) {
     for (const id of monitor.assetIds()) {
       if (run.marked.includes(id)) continue;
       const state = monitor.assetState(id);
-      if (state?.status === 'down' && state.since >= row.startedAt!) return `${state.key}, outside the blast radius, went down`;
+      if (state?.status === 'down' && state.since >= row.startedAt!) return { reason: `${state.key}, outside the blast radius, went down`, timedOut: false };
     }
   }
   return null;
@@ -36,7 +40,7 @@ export function failoverConfirmed(monitor: Monitor, run: ActiveRun): boolean {
     if (assetStatus === 'down' || assetStatus === 'maintenance') continue; // not counted on by the k-of-n groups
     const state = monitor.checkState(def.id);
     if (!state) continue;
-    const observedSince = state.lastObservedAt !== null && state.lastObservedAt > (run.row.detectedAt ?? Infinity);
+    const observedSince = state.lastObservedAt !== null && state.lastObservedAt > (targetsSeenDownAt(run.row) ?? Infinity);
     if (!observedSince || state.streakStatus === 'down') return false;
   }
   return true;

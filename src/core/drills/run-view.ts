@@ -21,6 +21,8 @@ export function runView(row: DrillRunRow) {
     ttrMs: ms(row.restoredAt),
     rtoMet: row.rtoMet,
     abortReason: row.abortReason,
+    /** Per function the run took below full strength, what it measured; a function not listed was not exercised. */
+    functions: row.functionOutcomes,
     steps: row.steps.map((s) => ({ at: isoTime(s.at), step: s.step, detail: s.detail })),
   };
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { commitAtomically, type Db, type Statement } from '../store/client.js';
 import type { WriteContext } from '../store/context.js';
 import { drillRuns, drills, type DrillRow, type DrillRunRow, type HookSpec } from '../store/schema/index.js';
@@ -13,9 +13,11 @@ import { callHooks } from './hooks.js';
 import { liftSettledMarks, type SettlingRun } from './interrupted-runs.js';
 import { DRILL_ACTOR, drillEvent } from './run-events.js';
 import { failoverConfirmed, guardrailBreached } from './run-progress.js';
+import { firstHitAt, measuredFigures, measureFunctions } from './function-outcomes.js';
 import { runView, type RunView } from './run-view.js';
 import { resolveTargets } from './targets.js';
 import type { DrillStepData, DrillStepType } from '../domain/events.js';
+import type { DrillVerdict } from '../domain/drills.js';
 
 export { closeInterruptedRuns, type SettlingRun } from './interrupted-runs.js';
 
@@ -111,6 +113,7 @@ export class DrillRunner {
     authorize(ctx.actor, 'planExercises');
     const { db } = this.options;
     const drill = await loadDrill(db, drillId);
+    if (drill.retiredAt !== null) throw new ConflictError(`Drill "${drill.key}" is retired: it is not run again (its runs stay as history)`);
     const [running] = await db.select({ id: drillRuns.id }).from(drillRuns).where(and(eq(drillRuns.drillId, drillId), eq(drillRuns.status, 'running')));
     if (running) throw new ConflictError(`Drill "${drill.key}" already has run ${running.id} in progress (overlapping runs are not allowed)`);
 
@@ -217,36 +220,45 @@ export class DrillRunner {
 
     if (run.row.phase === 'detecting' || run.row.phase === 'failing_over') {
       const guard = guardrailBreached(monitor, run, now);
-      if (guard) return this.abort(run, guard);
+      if (guard) return this.abort(run, guard.reason, guard.timedOut && row.phase === 'failing_over' ? 'fail' : 'aborted_by_guardrail');
     }
     if (row.phase === 'detecting' && targets.every((id) => status(id) === 'down')) {
+      const detectedAt = firstHitAt(row, await measureFunctions(this.options.db, row));
       await this.transition(run, 'failing_over', [{ at: now, step: 'detected', detail: `all ${targets.length} targets seen down by the monitor` }], {
-        set: { detectedAt: now },
-        event: ['drill.detected', { ttdMs: now - started }],
+        set: { detectedAt },
+        event: ['drill.detected', detectedAt === null ? {} : { ttdMs: detectedAt - started }],
       });
     }
     if (row.phase === 'failing_over' && failoverConfirmed(monitor, run)) {
-      const ttfMs = now - started;
-      const rtoMet = run.minRtoSeconds === null || ttfMs <= run.minRtoSeconds * 1000;
-      const statements: Statement[] = [];
-      if (!rtoMet) statements.push(this.event('rto.breached', row, drill.key, { ttfMs, rtoSeconds: run.minRtoSeconds }));
-      await this.transition(run, 'rolling_back', [{ at: now, step: 'failed_over', detail: `every hypothesis function is served again, confirmed by its checks; TTF ${Math.round(ttfMs / 100) / 10} s` }], {
-        set: { failoverCompletedAt: now, rtoMet },
-        event: ['drill.failed_over', { ttfMs, rtoMet }],
-        extra: statements,
-      });
+      await this.confirmFailover(run, now);
       await this.rollBack(run);
     }
     if (row.phase === 'restoring') {
       if (targets.every((id) => status(id) === 'up' || status(id) === 'degraded')) {
         const ttfLimit = drill.hypothesis.ttfLimitSeconds;
         const ttf = row.failoverCompletedAt === null ? null : row.failoverCompletedAt - started;
-        const pass = ttf !== null && row.rtoMet !== false && (ttfLimit === null || ttf <= ttfLimit * 1000);
+        // A run that took no function down proves nothing but breaks nothing: it passes, and records no figure.
+        const pass = row.rtoMet !== false && (ttfLimit === null || ttf === null || ttf <= ttfLimit * 1000);
         await this.finish(run, 'completed', pass ? 'pass' : 'fail', [{ at: now, step: 'restored', detail: `all targets back up; verdict ${pass ? 'pass' : 'fail'}` }], { restoredAt: now });
       } else if (now - run.phaseSince > drill.guardrails.maxDurationSeconds * 1000) {
         await this.finish(run, 'completed', 'fail', [{ at: now, step: 'not_restored', detail: `targets still not back ${drill.guardrails.maxDurationSeconds} s after rollback` }], {});
       }
     }
+  }
+
+  /** Every hypothesis function is served; a failover (TTF, RTO met) is claimed only if the run took some function below full strength. */
+  private async confirmFailover(run: ActiveRun, now: number): Promise<void> {
+    const { row, drill } = run;
+    const detectedAt = row.detectedAt ?? firstHitAt(row, await measureFunctions(this.options.db, row));
+    if (detectedAt === null) {
+      return this.transition(run, 'rolling_back', [{ at: now, step: 'not_exercised', detail: 'no function was taken below full strength: nothing failed over, no failover time recorded' }], {});
+    }
+    const ttfMs = now - row.startedAt!;
+    const rtoMet = run.minRtoSeconds === null || ttfMs <= run.minRtoSeconds * 1000;
+    const breached = rtoMet ? [] : [this.event('rto.breached', row, drill.key, { ttfMs, rtoSeconds: run.minRtoSeconds })];
+    await this.transition(run, 'rolling_back', [{ at: now, step: 'failed_over', detail: `every hypothesis function is served again, confirmed by its checks; TTF ${Math.round(ttfMs / 100) / 10} s` }], {
+      set: { detectedAt, failoverCompletedAt: now, rtoMet }, event: ['drill.failed_over', { ttfMs, rtoMet }], extra: breached,
+    });
   }
 
   private async rollBack(run: ActiveRun): Promise<void> {
@@ -263,18 +275,22 @@ export class DrillRunner {
     await this.transition(run, 'restoring', steps, {});
   }
 
-  private async abort(run: ActiveRun, reason: string): Promise<void> {
+  /**
+   * A planner's abort is `aborted`; a guardrail's `aborted_by_guardrail` (the drill was unsafe,
+   * not the function weak); running out of time while failing over is `fail`.
+   */
+  private async abort(run: ActiveRun, reason: string, verdict: 'aborted' | 'aborted_by_guardrail' | 'fail' = 'aborted'): Promise<void> {
     const now = this.now();
     const steps: Step[] = [{ at: now, step: 'abort', detail: reason }];
     if (run.drill.mode === 'live' && run.row.phase !== 'restoring') steps.push(...(await this.callHooks(run.drill.rollbackHook!, run.row.targetAssetIds, 'rollback')));
     else steps.push({ at: now, step: 'rollback', detail: 'simulated outage lifted' });
-    await this.finish(run, 'aborted', 'aborted', steps, { abortReason: reason }, ['drill.aborted', { reason }]);
+    await this.finish(run, 'aborted', verdict, steps, { abortReason: reason }, ['drill.aborted', { reason }]);
   }
 
   private async finish(
     run: ActiveRun,
     status: 'completed' | 'aborted',
-    verdict: 'pass' | 'fail' | 'aborted',
+    verdict: DrillVerdict,
     steps: Step[],
     set: Partial<DrillRunRow>,
     event: [DrillStepType, DrillStepData] = ['drill.completed', { verdict }],
@@ -286,7 +302,8 @@ export class DrillRunner {
     monitor.setDrill(run.row.id, { simulatedDown: [], assetIds: run.marked, functionIds: run.row.functionIds });
     await this.options.live.reassess();
     monitor.clearDrill(run.row.id);
-    await this.transition(run, 'done', steps, { set: { ...set, status, verdict, finishedAt: this.now() }, event: [event[0], { ...event[1], verdict }] });
+    const measured = await measuredFigures(this.options.db, { ...run.row, steps: [...run.row.steps, ...steps] });
+    await this.transition(run, 'done', steps, { set: { ...set, ...measured, status, verdict, finishedAt: this.now() }, event: [event[0], { ...event[1], verdict }] });
   }
 
   private async transition(
@@ -316,7 +333,7 @@ export class DrillRunner {
     const now = this.now();
     const since = this.lastScheduleCheck;
     this.lastScheduleCheck = now;
-    const scheduled = await this.options.db.select().from(drills).where(and(eq(drills.enabled, true), isNotNull(drills.cron)));
+    const scheduled = await this.options.db.select().from(drills).where(and(eq(drills.enabled, true), isNotNull(drills.cron), isNull(drills.retiredAt)));
     for (const drill of scheduled) {
       const due = nextCronTime(drill.cron!, drill.timezone, since);
       if (due === null || due > now) continue;

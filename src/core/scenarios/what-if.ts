@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '../store/client.js';
 import { assets, drillRuns, drills, missionFunctions } from '../store/schema/index.js';
 import { loadGroups } from '../store/function-groups.js';
@@ -40,21 +40,21 @@ async function assessmentInputs(db: Db) {
 }
 
 /**
- * Failover times measured by drills, per function (seconds): only completed, non-tabletop runs
- * whose verdict is a pass or a fail of a failover that completed. This reads the run-level time
- * to fail over for every function the run names; once runs record per-function figures, read
- * each function's own measured TTF here (only where the run actually lost it) instead.
+ * Failover times measured by drills, per function (seconds): each function's own time to fail
+ * over, from completed, non-tabletop runs whose verdict is a pass or a fail, and only where the
+ * run actually lost that function and it was served again (see drills/function-outcomes.ts).
  */
 async function measuredFailoverSeconds(db: Db): Promise<Map<number, number[]>> {
   const runs = await db
-    .select({ functionIds: drillRuns.functionIds, startedAt: drillRuns.startedAt, failoverCompletedAt: drillRuns.failoverCompletedAt })
+    .select({ outcomes: drillRuns.functionOutcomes })
     .from(drillRuns)
     .innerJoin(drills, eq(drills.id, drillRuns.drillId))
-    .where(and(eq(drillRuns.status, 'completed'), inArray(drillRuns.verdict, ['pass', 'fail']), ne(drills.exerciseType, 'tabletop'), isNotNull(drillRuns.failoverCompletedAt)));
+    .where(and(eq(drillRuns.status, 'completed'), inArray(drillRuns.verdict, ['pass', 'fail']), ne(drills.exerciseType, 'tabletop')));
   const measured = new Map<number, number[]>();
-  for (const run of runs) {
-    if (run.startedAt === null || run.failoverCompletedAt === null) continue;
-    for (const id of run.functionIds) measured.set(id, [...(measured.get(id) ?? []), (run.failoverCompletedAt - run.startedAt) / 1000]);
+  for (const { outcomes } of runs) {
+    for (const o of outcomes) {
+      if (o.lost && o.ttfMs !== null) measured.set(o.functionId, [...(measured.get(o.functionId) ?? []), o.ttfMs / 1000]);
+    }
   }
   return measured;
 }

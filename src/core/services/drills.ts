@@ -40,6 +40,8 @@ export function drillView(row: DrillRow, secrets: SecretsIn = 'masked') {
     enabled: row.enabled,
     createdAt: isoTime(row.createdAt),
     updatedAt: isoTime(row.updatedAt),
+    /** Set once the drill is retired: never scheduled or run again; its runs stay and still count. */
+    retiredAt: isoTime(row.retiredAt),
   };
 }
 
@@ -76,8 +78,8 @@ async function checkReferences(db: Db, input: DrillInput) {
 export async function createDrill(ctx: ServiceContext, input: DrillInput) {
   authorize(ctx.actor, 'planExercises');
   await checkReferences(ctx.db, input);
-  const [taken] = await ctx.db.select({ id: drills.id }).from(drills).where(eq(drills.key, input.key));
-  if (taken) throw new ConflictError(`A drill with key "${input.key}" already exists`, [{ path: 'key', message: 'already in use' }]);
+  const [taken] = await ctx.db.select({ retiredAt: drills.retiredAt }).from(drills).where(eq(drills.key, input.key));
+  if (taken) throw new ConflictError(`A drill with key "${input.key}" already exists`, [{ path: 'key', message: taken.retiredAt === null ? 'already in use' : 'held by a retired drill (its runs are history); choose another key' }]);
   const now = ctx.now();
   await commitAtomically(ctx.db, [
     ctx.db.insert(drills).values({
@@ -104,8 +106,9 @@ export const drillPatchSchema = patchSchemaOf(drillInputSchema.shape, ['key']);
 export async function updateDrill(ctx: ServiceContext, id: number, patch: Record<string, unknown>) {
   authorize(ctx.actor, 'planExercises');
   const row = await loadDrill(ctx.db, id);
+  assertNotRetired(row);
   await assertNotRunning(ctx.db, row);
-  const { id: _id, createdAt: _created, updatedAt: _updated, ...current } = row;
+  const { id: _id, createdAt: _created, updatedAt: _updated, retiredAt: _retired, ...current } = row;
   const { key: _key, ...patched } = applyPatch(drillInputSchema, current, patch);
   const input = keepStoredHookHeaders(patched, row);
   await checkReferences(ctx.db, { key: row.key, ...input });
@@ -135,14 +138,26 @@ function keepStoredHookHeaders<T extends { injectHook?: HookSpec | null; rollbac
   return out;
 }
 
-export async function deleteDrill(ctx: ServiceContext, id: number) {
+function assertNotRetired(row: DrillRow): void {
+  if (row.retiredAt !== null) throw new ConflictError(`Drill "${row.key}" is retired; it cannot be changed`);
+}
+
+/**
+ * Retires the drill (`DELETE /api/drills/{id}`): it is never scheduled or run again and stays
+ * readable; its runs are history and keep counting in the resilience score. Runs are never
+ * deleted: deleting a failed drill must not raise a score. Retiring a retired drill changes nothing.
+ */
+export async function retireDrill(ctx: ServiceContext, id: number) {
   authorize(ctx.actor, 'planExercises');
   const row = await loadDrill(ctx.db, id);
+  if (row.retiredAt !== null) return drillView(row);
   await assertNotRunning(ctx.db, row);
+  const now = ctx.now();
   await commitAtomically(ctx.db, [
-    ctx.db.delete(drills).where(eq(drills.id, id)),
-    recordEvent(ctx, { type: 'drill.deleted', subjectKind: 'drill', subjectId: id, subjectKey: row.key }),
+    ctx.db.update(drills).set({ retiredAt: now, updatedAt: now }).where(eq(drills.id, id)),
+    recordEvent(ctx, { type: 'drill.retired', subjectKind: 'drill', subjectId: id, subjectKey: row.key }),
   ]);
+  return drillView(await loadDrill(ctx.db, id));
 }
 
 export async function listRuns(ctx: ServiceContext, drillId: number) {

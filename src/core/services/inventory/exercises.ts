@@ -109,6 +109,8 @@ function writeDrill(ctx: ServiceContext, item: DrillDocument, exists: boolean, n
     timezone: item.cron ? (item.timezone ?? null) : null,
     enabled: item.enabled,
     updatedAt: now,
+    // Retirement is final (a retired drill in the file cannot differ: exerciseReferenceProblems).
+    ...(item.retired ? { retiredAt: now } : {}),
   };
   const write = exists
     ? ctx.db.update(drills).set(columns).where(eq(drills.key, item.key))
@@ -121,7 +123,23 @@ function writeDrill(ctx: ServiceContext, item: DrillDocument, exists: boolean, n
       subjectId: sql`(select id from drills where key = ${item.key})`,
       subjectKey: item.key,
     }),
+    ...(item.retired ? [recordEvent(ctx, { type: 'drill.retired', subjectKind: 'drill', subjectId: sql`(select id from drills where key = ${item.key})`, subjectKey: item.key })] : []),
   ];
+}
+
+/**
+ * A retired drill stays in the file as `retired: true` (export writes it so) and may not change:
+ * its runs are history, and its key names them. Reinstating it or editing it is refused.
+ */
+function retiredDrillProblems(document: InventoryDocument, stored: StoredExercises, locate: Locate | undefined): ErrorDetail[] {
+  const retired = new Map(stored.drills.filter((d) => d.retired).map((d) => [d.key, d]));
+  return document.drills.flatMap((drill, i) => {
+    const before = retired.get(drill.key);
+    if (!before) return [];
+    const parsed = drillDocumentSchema.safeParse(before);
+    if (parsed.success && canonical(parsed.data) === canonical(drill)) return [];
+    return [withLocation(locate, ['drills', i, ...(drill.retired ? [] : ['retired'])], `drill "${drill.key}" is retired: it cannot be changed or reinstated (its runs are history); give a new drill another key`)];
+  });
 }
 
 /** Drills name scenarios, assets and functions that exist in the file or in the database. */
@@ -135,7 +153,7 @@ export function exerciseReferenceProblems(
   const scenarioKeys = keys(stored.scenarios, document.scenarios);
   const assetKeys = keys(current.assets, document.assets);
   const functionKeys = keys(current.functions, document.functions);
-  const problems: ErrorDetail[] = [];
+  const problems: ErrorDetail[] = retiredDrillProblems(document, stored, locate);
   document.drills.forEach((drill, i) => {
     if (drill.scenarioKey !== undefined && !scenarioKeys.has(drill.scenarioKey)) {
       problems.push(withLocation(locate, ['drills', i, 'scenarioKey'], `no scenario with key "${drill.scenarioKey}"`));
@@ -181,6 +199,7 @@ function drillDocument(row: DrillRow, scenarioKey: Map<number, string>, assetKey
     cron: row.cron,
     timezone: row.timezone,
     enabled: row.enabled,
+    retired: row.retiredAt !== null ? true : undefined,
   }) as DrillDocument;
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 export const scenarios = sqliteTable('scenarios', {
@@ -34,7 +35,19 @@ export const drills = sqliteTable('drills', {
   enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
+  /** Set when the drill was retired: it is never scheduled or run again, and its runs stay as history. */
+  retiredAt: integer('retired_at'),
 });
+
+/** One function a run took below full strength: when that was seen, when it was served again, when whole again (ms from the start). */
+export interface FunctionOutcome {
+  functionId: number;
+  /** It was lost (not only degraded) during the run. */
+  lost: boolean;
+  ttdMs: number | null;
+  ttfMs: number | null;
+  ttrMs: number | null;
+}
 
 export interface HookSpec {
   /** `{assetKey}` in the url or body is replaced by each target's key. */
@@ -53,7 +66,7 @@ export const drillRuns = sqliteTable(
       .references(() => drills.id, { onDelete: 'cascade' }),
     status: text('status', { enum: ['scheduled', 'running', 'completed', 'aborted', 'failed', 'interrupted'] }).notNull(),
     phase: text('phase', { enum: ['injecting', 'detecting', 'failing_over', 'rolling_back', 'restoring', 'done'] }).notNull(),
-    verdict: text('verdict', { enum: ['pass', 'fail', 'aborted'] }),
+    verdict: text('verdict', { enum: ['pass', 'fail', 'aborted', 'aborted_by_guardrail'] }),
     trigger: text('trigger', { enum: ['manual', 'schedule'] }).notNull(),
     targetAssetIds: text('target_asset_ids', { mode: 'json' }).$type<number[]>().notNull(),
     functionIds: text('function_ids', { mode: 'json' }).$type<number[]>().notNull(),
@@ -65,6 +78,8 @@ export const drillRuns = sqliteTable(
     rtoMet: integer('rto_met', { mode: 'boolean' }),
     abortReason: text('abort_reason'),
     steps: text('steps', { mode: 'json' }).$type<Array<{ at: number; step: string; detail: string }>>().notNull(),
+    /** What the run measured of each function it took below full strength (see functionOutcomes); the others are absent. */
+    functionOutcomes: text('function_outcomes', { mode: 'json' }).$type<FunctionOutcome[]>().notNull().default(sql`'[]'`),
   },
   (t) => [index('drill_runs_drill_idx').on(t.drillId, t.id), index('drill_runs_status_idx').on(t.status)],
 );

@@ -3,7 +3,7 @@ import { AppError } from '../../../core/domain/errors.js';
 import { DRILL_RUN_STATUSES, DRILL_VERDICTS, drillInputSchema, findingInputSchema, findingPatchSchema } from '../../../core/domain/drills.js';
 import { afterActionMarkdown, afterActionReport } from '../../../core/services/drill-reports.js';
 import {
-  addFinding, createDrill, deleteDrill, drillPatchSchema, getDrill, getRun, listDrills, listFindings, listRuns, updateDrill, updateFinding,
+  addFinding, createDrill, drillPatchSchema, getDrill, getRun, listDrills, listFindings, listRuns, retireDrill, updateDrill, updateFinding,
 } from '../../../core/services/drills.js';
 import type { DrillControl } from '../../../core/services/drill-control.js';
 import { requires } from '../../middleware/auth.js';
@@ -31,6 +31,8 @@ const RunSchema = z
     ttrMs: z.number().nullable(),
     rtoMet: z.boolean().nullable(),
     abortReason: z.string().nullable(),
+    functions: z.array(z.object({ functionId: z.number().int(), lost: z.boolean(), ttdMs: z.number().nullable(), ttfMs: z.number().nullable(), ttrMs: z.number().nullable() }))
+      .openapi({ description: 'Per function the run took below full strength (degraded or lost), measured from its own state changes: TTD when first seen hit, TTF when served again before the rollback (null: it did not fail over), TTR when whole again. A function not listed was not exercised.' }),
     steps: z.array(z.object({ at: z.string().nullable(), step: z.string(), detail: z.string() })),
   })
   .passthrough()
@@ -90,10 +92,14 @@ function registerDefinitionRoutes(routes: Router): void {
     async (c) => c.json(await updateDrill(serviceContext(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );
   routes.openapi(
-    createRoute({ method: 'delete', path: '/{id}', tags, security, summary: 'Delete a drill and its history (planner)', middleware: requires('planExercises'),
-      request: { params: IdParam }, responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 404, 409) } }),
+    createRoute({
+      method: 'delete', path: '/{id}', tags, security, summary: 'Retire a drill (planner)',
+      description: 'The drill is never scheduled or run again and stays readable with `retiredAt`; its runs stay as history and keep counting in the resilience score (no API deletes a run). Its key stays taken. Refused while a run is in progress; retiring a retired drill changes nothing.',
+      middleware: requires('planExercises'),
+      request: { params: IdParam }, responses: { 204: { description: 'Retired' }, ...errorResponses(400, 404, 409) },
+    }),
     async (c) => {
-      await deleteDrill(serviceContext(c), c.req.valid('param').id);
+      await retireDrill(serviceContext(c), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );

@@ -43,8 +43,8 @@ reportRoutes.openapi(
 reportRoutes.openapi(
   createRoute({
     method: 'get', path: '/resilience', tags: ['Reports'], security,
-    summary: 'Per function TTD/TTF/TTR p50 and p95 over drills and incidents, RTO compliance, overdue exercises, resilience score',
-    description: 'Function score: latest drill passed within the cycle 100, passed longer ago (expired) 75, failed or aborted 50, never 0; overall: tier-weighted mean (PMEF 3, MEF 2, supporting 1).',
+    summary: 'Per function TTD/TTF/TTR p50 and p95 (each function\'s own, from drills that exercised it, and incidents), RTO compliance, overdue exercises, resilience score',
+    description: 'Function score from the latest run that took that function below full strength and was not stopped by a guardrail: passed (failed over within its RTO and came back) within the cycle 100, passed longer ago (expired) 75, failed 0, never exercised 0; `scoreFormula` states it. Runs that never hurt a function record nothing for it; guardrail aborts are listed per function (`guardrailAborts`), not scored. Overall: tier-weighted mean (PMEF 3, MEF 2, supporting 1).',
     middleware: requires('read'),
     request: { query: z.object({ cycleDays: z.coerce.number().int().min(1).max(3650).default(365) }) },
     responses: { 200: json(z.record(z.string(), z.unknown()).openapi('ResilienceReport'), 'The report'), ...errorResponses(400) },

@@ -44,10 +44,12 @@ export function Badge(props: { kind: string; label?: string }) {
   return <span class={`status s-${props.kind} pl-badge`}>{props.label ?? props.kind.replace(/_/g, ' ')}</span>;
 }
 
+const VERDICT_WORDS: Record<string, string> = { aborted_by_guardrail: 'aborted by guardrail (unsafe, not scored)' };
+
 /** The verdict of a drill run, or "no verdict" (tabletop runs and runs in flight have none). */
 export function Verdict(props: { verdict: string | null }) {
   if (!props.verdict) return <span class="pl-v pl-v-none">no verdict</span>;
-  return <span class={`pl-v pl-v-${props.verdict}`}>{props.verdict}</span>;
+  return <span class={`pl-v pl-v-${props.verdict}`}>{VERDICT_WORDS[props.verdict] ?? props.verdict}</span>;
 }
 
 export function RunStatus(props: { status: string }) {

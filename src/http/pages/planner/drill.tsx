@@ -34,7 +34,7 @@ export async function drillPage(c: Context<PageEnv>, id: number, options: DrillP
   const assetName = new Map(places.map((p) => [p.id, p.name]));
   const fnName = (fid: number) => fns.get(fid)?.name ?? `function ${fid}`;
   const running = runs.find((r) => r.status === 'running');
-  const next = drill.cron && drill.enabled ? upcoming(drill.cron, drill.timezone, now, 3) : [];
+  const next = drill.cron && drill.enabled && !drill.retiredAt ? upcoming(drill.cron, drill.timezone, now, 3) : [];
 
   return c.html(
     <PlannerPage
@@ -50,6 +50,12 @@ export async function drillPage(c: Context<PageEnv>, id: number, options: DrillP
         <span class="drill-tag">DRILL</span> {drill.name}
       </h1>
       {options.error ? <Notice kind="error">{options.error}</Notice> : null}
+      {drill.retiredAt ? (
+        <Notice kind="info">
+          <span data-retired={drill.retiredAt}>Retired {utc(drill.retiredAt)}: this drill is never scheduled or run again. Its runs stay as history and
+          still count in the resilience score.</span>
+        </Notice>
+      ) : null}
       <RunNowPanel drill={drill} running={running} canRun={options.canRun} session={session} />
 
       <div class="pl-cols">
@@ -74,7 +80,9 @@ function RunNowPanel({ drill, running, canRun, session }: { drill: Drill; runnin
           Overlapping runs are not allowed.
         </p>
       ) : null}
-      {canRun ? (
+      {drill.retiredAt ? (
+        <p class="muted">Retired: no new runs.</p>
+      ) : canRun ? (
         <form method="post" action={`/planner/drills/${id}/runs`} class="pl-inline-form">
           <input type="hidden" name="_csrf" value={session.csrf} />
           <button type="submit" class="pl-primary" id="start-run">Start a drill run now</button>
@@ -198,7 +206,7 @@ function RunHistory({ drill, runs }: { drill: Drill; runs: RunView[] }) {
                   <td data-metric="ttf">{duration(r.ttfMs)}</td>
                   <td data-metric="ttr">{duration(r.ttrMs)}</td>
                   <td><RtoMet met={r.rtoMet} /></td>
-                  <td>{r.abortReason ?? ''}</td>
+                  <td>{r.abortReason ?? (r.verdict !== null && !r.functions.length ? 'no function taken below full strength: not exercised' : '')}</td>
                 </tr>
               ))}
             </tbody>

@@ -83,10 +83,16 @@ function ScorePanel({ report, cycleDays }: { report: Report; cycleDays: number }
       <p class="pl-score-value">
         {report.score === null ? <span>no functions yet</span> : <><strong data-score={report.score}>{report.score}</strong><span> / 100</span></>}
       </p>
-      <p class="pl-formula">
-        <strong>Formula:</strong> Σ(tier weight × function score) ÷ Σ tier weight. Function score: <strong>100</strong> latest drill passed within the
-        {' '}{cycleDays}-day cycle, <strong>75</strong> passed but the pass has expired, <strong>50</strong> failed or aborted, <strong>0</strong> never
-        exercised. Weights: PMEF 3, MEF 2, supporting 1.
+      <p class="pl-formula" data-formula={report.scoreFormula}>
+        <strong>Formula:</strong> Σ(tier weight × function score) ÷ Σ tier weight; weights PMEF 3, MEF 2, supporting 1. A function is scored by the
+        latest drill run that <em>took that function below full strength</em> (degraded or lost) and was not stopped by a guardrail:{' '}
+        <strong>100</strong> it passed (failed over within its RTO and came back) within the {cycleDays}-day cycle, <strong>75</strong> that pass has
+        expired, <strong>0</strong> it failed, <strong>0</strong> never exercised. A run that never hurt a function records nothing for it; a
+        guardrail abort (the drill was unsafe, not the function weak) is shown below, not scored. Drills are retired, never deleted: their runs keep counting.
+      </p>
+      <p class="muted">
+        After Gremlin's reliability score (passed 100, expired 75, failed 50, not run 0), except that a failure scores 0: a failing drill must not
+        lift a function above one never tested. Of AWS Resilience Hub's parts (tests, alarms, SOPs, compliance) this scores the tests only.
       </p>
       <form method="get" action="/planner" class="pl-inline-form">
         <label for="cycleDays">Exercise cycle (days)</label>
@@ -102,7 +108,7 @@ function OverduePanel({ report, cycleDays, now }: { report: Report; cycleDays: n
   return (
     <section class="panel" aria-labelledby="overdue-h">
       <h2 id="overdue-h">Overdue exercises ({report.overdue.length})</h2>
-      <p class="muted">Mission functions not exercised by a drill with a verdict within the last {cycleDays} days.</p>
+      <p class="muted">Mission functions no drill run took below full strength (and judged) within the last {cycleDays} days.</p>
       {report.overdue.length ? (
         <ul class="pl-overdue">
           {report.overdue.map((o) => {
@@ -131,7 +137,7 @@ function FunctionsTable({ report }: { report: Report }) {
           <caption class="sr-only">Per mission function: score, last exercise, and TTD, TTF, TTR p50 and p95</caption>
           <thead>
             <tr>
-              <th scope="col">Function</th><th scope="col">Tier</th><th scope="col">Score</th><th scope="col">Last exercised</th><th scope="col">Last verdict</th>
+              <th scope="col">Function</th><th scope="col">Tier</th><th scope="col">Score</th><th scope="col">Evidence</th><th scope="col">Last exercised</th><th scope="col">Last verdict</th><th scope="col">Guardrail aborts</th>
               <th scope="col">TTD p50 / p95</th><th scope="col">TTF p50 / p95</th><th scope="col">TTR p50 / p95</th><th scope="col">RTO</th><th scope="col">RTO compliance</th>
             </tr>
           </thead>
@@ -141,8 +147,10 @@ function FunctionsTable({ report }: { report: Report }) {
                 <th scope="row">{f.name}</th>
                 <td>{f.tier}</td>
                 <td>{f.score}</td>
+                <td data-evidence={f.evidence}>{EVIDENCE_WORDS[f.evidence]}</td>
                 <td>{f.lastExercisedAt ? utc(f.lastExercisedAt) : 'never'}{f.overdue ? <span class="pl-flag"> ⚠ overdue</span> : null}</td>
-                <td><Verdict verdict={f.lastVerdict} /></td>
+                <td>{f.lastRun ? <a href={`/planner/drills/${f.lastRun.drillId}/runs/${f.lastRun.runId}`}><Verdict verdict={f.lastVerdict} /></a> : <Verdict verdict={null} />}</td>
+                <td data-guardrail-aborts={f.guardrailAborts.count}><GuardrailAborts aborts={f.guardrailAborts} /></td>
                 <td>{duration(f.detect.p50Ms)} / {duration(f.detect.p95Ms)}</td>
                 <td>{duration(f.failover.p50Ms)} / {duration(f.failover.p95Ms)}</td>
                 <td>{duration(f.recover.p50Ms)} / {duration(f.recover.p95Ms)}</td>
@@ -156,6 +164,19 @@ function FunctionsTable({ report }: { report: Report }) {
       <p><a href="/planner/trends">Recovery trends over time →</a></p>
     </section>
   );
+}
+
+const EVIDENCE_WORDS: Record<Report['functions'][number]['evidence'], string> = {
+  passed: 'failover proven',
+  expired: 'proven, expired',
+  failed: 'failover failed',
+  not_exercised: 'not exercised',
+};
+
+function GuardrailAborts({ aborts }: { aborts: Report['functions'][number]['guardrailAborts'] }) {
+  if (!aborts.last) return <span class="muted">none</span>;
+  const { runId, drillId, reason } = aborts.last;
+  return <>{aborts.count} · last <a href={`/planner/drills/${drillId}/runs/${runId}`}>run {runId}</a>{reason ? <span class="muted">: {reason}</span> : null}</>;
 }
 
 function DrillsTable({ drills, latest, now }: { drills: Awaited<ReturnType<typeof listDrills>>; latest: Awaited<ReturnType<typeof latestRuns>>; now: number }) {
@@ -172,14 +193,14 @@ function DrillsTable({ drills, latest, now }: { drills: Awaited<ReturnType<typeo
             </thead>
             <tbody>
               {drills.map((d) => {
-                const next = d.cron && d.enabled ? (upcoming(d.cron, d.timezone, now, 1)[0] ?? null) : null;
+                const next = d.cron && d.enabled && !d.retiredAt ? (upcoming(d.cron, d.timezone, now, 1)[0] ?? null) : null;
                 const last = latest.get(d.id);
                 const lastView = last ? runView(last) : null;
                 return (
                   <tr data-key={d.key}>
                     <th scope="row"><span class="drill-tag">DRILL</span> <a href={`/planner/drills/${d.id}`}>{d.name}</a></th>
                     <td>{d.exerciseType} · {d.mode}</td>
-                    <td>{d.cron ? <><code>{d.cron}</code> <span class="muted">({d.timezone ?? 'UTC'})</span></> : 'on demand (no schedule)'}{d.enabled ? null : <strong> · disabled</strong>}</td>
+                    <td>{d.cron ? <><code>{d.cron}</code> <span class="muted">({d.timezone ?? 'UTC'})</span></> : 'on demand (no schedule)'}{d.enabled ? null : <strong> · disabled</strong>}{d.retiredAt ? <strong data-retired> · retired {utc(d.retiredAt)}</strong> : null}</td>
                     <td>{next === null ? '—' : <>{zoned(next, d.timezone)}<br /><span class="muted">{utc(next)}, {relative(next, now)}</span></>}</td>
                     <td>
                       {lastView ? (

@@ -99,12 +99,15 @@ function RunTimeline({ report: { run } }: { report: AfterActionReport }) {
         <caption class="sr-only">Run timestamps and TTD, TTF, TTR</caption>
         <tbody>
           <tr><th scope="row">Started (fault injected)</th><td>{utcSeconds(run.startedAt)}</td><td></td></tr>
-          <tr><th scope="row">Detected</th><td>{utcSeconds(run.detectedAt)}</td><td data-metric="ttd">TTD {duration(run.ttdMs)}</td></tr>
+          <tr><th scope="row">A function first hit</th><td>{utcSeconds(run.detectedAt)}</td><td data-metric="ttd">TTD {duration(run.ttdMs)}</td></tr>
           <tr><th scope="row">Failover completed</th><td>{utcSeconds(run.failoverCompletedAt)}</td><td data-metric="ttf">TTF {duration(run.ttfMs)}</td></tr>
           <tr><th scope="row">Restored</th><td>{utcSeconds(run.restoredAt)}</td><td data-metric="ttr">TTR {duration(run.ttrMs)}</td></tr>
           <tr><th scope="row">Finished</th><td>{utcSeconds(run.finishedAt)}</td><td></td></tr>
         </tbody>
       </table>
+      {run.functions.length || run.status === 'running' ? null : (
+        <p class="muted" id="not-exercised">No function was taken below full strength: no failover happened, and none is claimed.</p>
+      )}
     </section>
   );
 }
@@ -129,21 +132,25 @@ function RunTargets({ report: r }: { report: AfterActionReport }) {
 function RunFunctions({ report: r }: { report: AfterActionReport }) {
   return (
     <section aria-labelledby="rfunctions-h">
-      <h2 id="rfunctions-h">Mission functions exercised</h2>
+      <h2 id="rfunctions-h">Mission functions</h2>
+      <p class="muted">Each function's own figures, from its state changes during the run. <em>Not exercised</em>: the run never took it below full strength, so it proves nothing about it.</p>
       {r.functions.length ? (
         <div class="pl-scroll">
           <table class="pl-table">
             <thead>
-              <tr><th scope="col">Function</th><th scope="col">Tier</th><th scope="col">RTO</th><th scope="col">MTD</th><th scope="col">TTF</th><th scope="col">Against RTO</th><th scope="col">MTD margin</th></tr>
+              <tr><th scope="col">Function</th><th scope="col">Tier</th><th scope="col">RTO</th><th scope="col">MTD</th><th scope="col">Hit</th><th scope="col">TTD</th><th scope="col">TTF</th><th scope="col">TTR</th><th scope="col">Against RTO</th><th scope="col">MTD margin</th></tr>
             </thead>
             <tbody>
               {r.functions.map((f) => (
-                <tr data-key={f.key}>
+                <tr data-key={f.key} data-exercised={String(f.exercised)}>
                   <th scope="row">{f.name}</th>
                   <td>{f.tier}</td>
                   <td>{durationSeconds(f.rtoSeconds)}</td>
                   <td>{durationSeconds(f.mtdSeconds)}</td>
-                  <td>{duration(f.ttfMs)}</td>
+                  <td>{f.exercised ? (f.lost ? 'lost' : 'degraded') : <span class="muted">not exercised</span>}</td>
+                  <td data-metric="ttd">{duration(f.ttdMs)}</td>
+                  <td data-metric="ttf">{duration(f.ttfMs)}</td>
+                  <td data-metric="ttr">{duration(f.ttrMs)}</td>
                   <td><RtoMet met={f.rtoMet} by={f.rtoMet === false && f.ttfMs !== null ? duration(f.ttfMs - f.rtoSeconds * 1000) : undefined} /></td>
                   <td>{f.mtdMarginMs === null ? '—' : f.mtdMarginMs < 0 ? <strong class="pl-flag">✖ MTD exceeded by {duration(-f.mtdMarginMs)}</strong> : duration(f.mtdMarginMs)}</td>
                 </tr>

@@ -248,7 +248,7 @@ button.primary:hover { background: #2670b3; }
 .pl-v, .pl-run { font-weight: 700; white-space: nowrap; }
 .pl-v-pass { color: var(--up); } .pl-v-pass::before { content: "✔ "; }
 .pl-v-fail { color: #ff8a8e; } .pl-v-fail::before { content: "✖ "; }
-.pl-v-aborted { color: var(--degraded); } .pl-v-aborted::before { content: "■ "; }
+.pl-v-aborted, .pl-v-aborted_by_guardrail { color: var(--degraded); } .pl-v-aborted::before, .pl-v-aborted_by_guardrail::before { content: "■ "; }
 .pl-v-none { color: var(--muted); font-weight: 400; }
 .pl-run-running { color: #e2c7ff; } .pl-run-running::before { content: "▶ "; }
 .pl-run-completed { color: var(--text); font-weight: 400; }
