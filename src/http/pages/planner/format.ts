@@ -54,7 +54,7 @@ export const REDUNDANCY_WORDS: Record<string, string> = {
   // coopwatch's redundancy labels, in the continuity words of the planner's glossary.
   N: 'every member up',
   'N-1': 'members lost, a spare left (N+1 or better)',
-  SPOF: 'no spare left (N): single points of failure',
+  SPOF: 'SPOF: no spare left (N)',
   none: 'below what it needs (lost)',
 };
 
