@@ -13,8 +13,17 @@
 //    - Without it: OpenQuake's point-source placement (hazardlib/source/point.py: the
 //      hypocentre is the centroid of the rupture, which is moved down dip when its top would
 //      rise above the upper seismogenic depth, here the surface; area is kept).
-// 3. Neither: JMA's earthquake early warning rule, X = max(R_hypo − L/2, 3 km) (a sphere of
-//    radius L/2 about the hypocentre), with L from the scaling relations below.
+// 3. No strike: USGS ShakeMap's rule for an earthquake without a rupture model — the point
+//    source is turned into the distance expected from a finite fault of unknown strike
+//    (Thompson & Worden 2018, "Estimating rupture distances without a rupture", BSSA 108(1);
+//    their ps2ff tables). We compute that expectation directly: the mean of X over strikes
+//    0°, 15°, … 345° for a plane of the scaled size placed as in 2, at the quake's dip or a
+//    default dip (a modelling choice: 15° interface, typical of shallow megathrusts — GCMT
+//    gives 10° for Tōhoku 2011 — and 90° crustal and intraslab). ps2ff also averages over
+//    dips and hypocentre positions; we keep one of each.
+//    The JMA earthquake early warning rule, X = max(R_hypo − L/2, 3 km), remains as the
+//    `distance: 'eew-sphere'` option for comparison; it puts every site within L/2 of the
+//    hypocentre (307 km for Mw 9) at 3 km, so it cannot tell them apart.
 //
 // Scaling relations (the true Mw, not the attenuation model's 8.3 cap):
 // - interface: Strasser, Arango & Bommer (2010), Seismol. Res. Lett. 81(6), 941–950:
@@ -52,13 +61,17 @@ export interface RuptureOptions {
   crustalSeismogenicThicknessKm?: number;
   /** Seismogenic thickness (km) bounding the width of intraslab ruptures. Default 30. */
   intraslabSeismogenicThicknessKm?: number;
-  /** Minimum distance (km) of the point-source (EEW) approach. Default 3. */
+  /** Minimum distance (km) of the EEW-sphere and hypocentral options. Default 3. */
   minDistanceKm?: number;
-  /** 'auto' (default): the rupture as above. 'hypocentral': plain point source, for comparison. */
-  distance?: 'auto' | 'hypocentral';
+  /** 'auto' (default): the rupture as above. 'eew-sphere' and 'hypocentral': JMA's EEW rule and a plain point source, for comparison. */
+  distance?: 'auto' | 'eew-sphere' | 'hypocentral';
 }
 
-export type DistanceMethod = 'segments' | 'rupture-plane' | 'eew-sphere' | 'hypocentral';
+export type DistanceMethod = 'segments' | 'rupture-plane' | 'mean-over-strike' | 'eew-sphere' | 'hypocentral';
+
+/** Dip assumed when a quake gives none (see 3 above). */
+export const DEFAULT_DIP_DEG: Readonly<Record<FaultType, number>> = { interplate: 15, crustal: 90, intraslab: 90 };
+const STRIKES = Array.from({ length: 24 }, (_, i) => i * 15);
 
 const RAD = Math.PI / 180;
 
@@ -107,7 +120,7 @@ export function planeFromQuadrilateral(topStart: LatLon, topEnd: LatLon, topDept
   return { lat: centre.lat, lon: centre.lon, strikeDeg, dipDeg, lengthKm, widthKm: Math.hypot(horizontalKm, verticalKm), topDepthKm };
 }
 
-/** The planes the quake's distance is measured to, or null when it has no geometry (EEW sphere). */
+/** The planes the quake's distance is measured to, or null when it has no strike (mean over strikes). */
 export function rupturePlanes(quake: Quake, options: RuptureOptions = {}): FaultPlane[] | null {
   if (quake.segments?.length) return [...quake.segments];
   if (quake.strikeDeg !== undefined && quake.dipDeg !== undefined) return [rupturePlane(quake, options)];
@@ -120,11 +133,16 @@ export function ruptureDistanceKm(quake: Quake, site: LatLon, options: RuptureOp
   const hypocentralKm = Math.hypot(haversineKm({ lat: quake.lat, lon: quake.lon }, site), depth);
   const minDistanceKm = options.minDistanceKm ?? 3;
   if (options.distance === 'hypocentral') return { distanceKm: Math.max(hypocentralKm, minDistanceKm), hypocentralKm, method: 'hypocentral' };
+  if (options.distance === 'eew-sphere') {
+    const lengthKm = quake.lengthKm ?? ruptureDimensions(quake.mw, quake.faultType, undefined, options).lengthKm;
+    return { distanceKm: Math.max(hypocentralKm - lengthKm / 2, minDistanceKm), hypocentralKm, method: 'eew-sphere' };
+  }
   const planes = rupturePlanes(quake, options);
   if (planes) {
     const distanceKm = Math.min(...planes.map((plane) => distanceToFaultPlaneKm(site, plane)));
     return { distanceKm, hypocentralKm, method: quake.segments?.length ? 'segments' : 'rupture-plane' };
   }
-  const lengthKm = quake.lengthKm ?? ruptureDimensions(quake.mw, quake.faultType, undefined, options).lengthKm;
-  return { distanceKm: Math.max(hypocentralKm - lengthKm / 2, minDistanceKm), hypocentralKm, method: 'eew-sphere' };
+  const dipDeg = quake.dipDeg ?? DEFAULT_DIP_DEG[quake.faultType];
+  const total = STRIKES.reduce((sum, strikeDeg) => sum + distanceToFaultPlaneKm(site, rupturePlane({ ...quake, strikeDeg, dipDeg }, options)), 0);
+  return { distanceKm: total / STRIKES.length, hypocentralKm, method: 'mean-over-strike' };
 }
