@@ -33,11 +33,13 @@
 // the no-strike default puts them 1–2 classes too high) and least at the strongest-shaken
 // stations of the Miyagi–Ibaraki coast, where every variant stays about one class low.
 
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { earthquakeParams, type IntensityClass } from '../../src/core/domain/scenarios.js';
 import { estimateIntensity, intensityClassRank, type Quake } from '../../src/core/scenarios/earthquake.js';
 import { planeFromQuadrilateral, ruptureDistanceKm, rupturePlane } from '../../src/core/scenarios/rupture.js';
-import { distanceToFaultPlaneKm, toLocalKm, type LatLon } from '../../src/core/scenarios/geo.js';
+import { distanceToFaultPlaneKm, toLocalKm, type FaultPlane, type LatLon } from '../../src/core/scenarios/geo.js';
 
 const midpoint = (a: LatLon, b: LatLon): LatLon => ({ lat: (a.lat + b.lat) / 2, lon: (a.lon + b.lon) / 2 });
 
@@ -199,5 +201,28 @@ describe('earthquake params', () => {
     expect(issue({ ...base, strikeDeg: 200, dipDeg: 12, topDepthKm: 30 })?.message).toMatch(/deeper than depthKm/);
     expect(issue({ ...base, segments: [] })?.path).toEqual(['segments']);
     expect(issue({ ...base, segments: [{ lat: 38, lon: 143, strikeDeg: 195, dipDeg: 0, lengthKm: 400, widthKm: 190, topDepthKm: 10 }] })?.path).toEqual(['segments', 0, 'dipDeg']);
+  });
+});
+
+// The README's Nankai table: the demo seed's five-segment rupture at the seeded Japanese sites, each on its own AVS30.
+describe('demo Nankai Trough scenario', () => {
+  const seed = parse(readFileSync(new URL('../../seeds/demo.yaml', import.meta.url), 'utf8')) as {
+    assets: Array<{ key: string; lat?: number; lon?: number; avs30?: number }>;
+    scenarios: Array<{ key: string; params: Quake & { segments: FaultPlane[] } }>;
+  };
+  const nankai = seed.scenarios.find((s) => s.key === 'nankai-trough')!.params;
+  const README_TABLE: Record<string, IntensityClass> = {
+    'aws-ap-northeast-3': '6-lower', 'jaxa-uchinoura': '5-upper', 'jaxa-usuda': '5-lower', 'jaxa-masuda': '5-lower',
+    'moc-backup-fukuoka': '5-lower', 'aws-ap-northeast-1': '5-lower', 'jaxa-katsuura': '4', 'jaxa-tsukuba': '4', 'jaxa-okinawa': '1',
+  };
+
+  it('has five segments and gives the classes the README shows', () => {
+    expect(nankai.segments).toHaveLength(5);
+    const got = Object.fromEntries(Object.keys(README_TABLE).map((key) => {
+      const site = seed.assets.find((a) => a.key === key)!;
+      expect(site.avs30).toBeGreaterThan(0);
+      return [key, estimateIntensity(nankai, { lat: site.lat!, lon: site.lon!, avs30: site.avs30 }).intensityClass];
+    }));
+    expect(got).toEqual(README_TABLE);
   });
 });
