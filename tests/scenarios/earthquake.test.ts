@@ -32,7 +32,7 @@
 //   the cap both would be 5.5 (6-lower); NIED's own maps add a north-east Japan
 //   "anomalous intensity" correction that this model leaves out.
 // - Mashiki 7 (Kumamoto): the Si & Midorikawa near-source term saturates; for
-//   Mw 7.0 on AVS30 400 m/s ground it gives 5.8 at X = 3 km and only ≈ 6.1 at X = 0.
+//   Mw 7.0 on AVS30 400 m/s ground it gives 5.7 at the mean X of 5.6 km and only ≈ 6.1 at X = 0.
 //   Mashiki's soft volcanic/alluvial ground (AVS30 ~250 would give 6.1, 6-upper)
 //   and the rupture directly beneath explain the 7.
 // - Atsuma 7 and Sapporo Higashi-ku 6-lower (Iburi): a 37 km deep Mw 6.6 event is

@@ -19,7 +19,7 @@
 //       equations 1964–2014, gmpe.org.uk, entry for Si & Midorikawa 1999/2000);
 //    d  fault-type term: 0 crustal, −0.02 plate interface, +0.12 intraslab;
 //    Mw capped at 8.3 in the formula (NIED technical report, note to table
-//       3.3.2-6; OpenQuake clips likewise). The rupture size below uses the true Mw.
+//       3.3.2-6; OpenQuake clips likewise). The rupture size (rupture.ts) uses the true Mw.
 //    Fitted to about 300 km for Mw > 7 (200 km for 6.6–7, 150 km for 6.3–6.5);
 //    beyond that it is an extrapolation.
 //
