@@ -31,6 +31,9 @@
 //    form the source publishes). AVS30 = average S-wave velocity of the top 30 m (m/s): the
 //    asset's own `avs30` when it has one (e.g. from J-SHIS's AVS30 map), else the scenario's,
 //    else 400 m/s. JMA intensity stations often stand on softer ground (200–300 m/s, ×1.6–×2.1).
+//    (The relation is also cited as Matsuoka & Midorikawa 1994; public implementations agree on
+//    its coefficients. Some, following JMA's early warning, first scale PGV600 by 0.9 to a
+//    700 m/s base before ARV; J-SHIS-style code and DOMAIN.md apply ARV to PGV600 directly, as here.)
 //
 // 3. PGV → JMA instrumental intensity, Midorikawa, Fujimoto & Muramatsu (1999), J. Social
 //    Safety Science 1, 51–56, a two-segment relation:
