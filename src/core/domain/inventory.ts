@@ -40,6 +40,8 @@ const assetAttributes = {
   managementNetwork: optionalText(200),
   gridRegion: optionalText(100),
   backupPowerHours: z.number().nonnegative().max(100_000).nullish(),
+  /** Site soil: average S-wave velocity of the top 30 m (m/s); earthquake what-ifs use it instead of the scenario default. */
+  avs30: z.number().min(100).max(3000).nullish(),
   criticality: z.enum(CRITICALITIES),
   tags: tagsSchema,
 };

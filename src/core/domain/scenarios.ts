@@ -20,21 +20,42 @@ const lon = z.number().min(-180).max(180);
 const point = z.strictObject({ lat, lon });
 const hours = z.number().min(0).max(24 * 365);
 
-export const earthquakeParams = z.strictObject({
+/** One rupture plane: the surface point above the centre of its top edge, strike, dip (to the right of strike), size and top depth. */
+export const faultPlaneSchema = z.strictObject({
   lat,
   lon,
-  depthKm: z.number().min(0).max(700),
-  mw: z.number().min(3).max(9.5),
-  faultType: z.enum(['crustal', 'interplate', 'intraslab']),
-  strikeDeg: z.number().min(0).max(360).optional(),
-  dipDeg: z.number().min(0).max(90).optional(),
-  /** The weakest JMA class that takes an asset down, and the weakest that degrades it. */
-  downFrom: z.enum(JMA_INTENSITY_CLASSES).default('6-lower'),
-  degradedFrom: z.enum(JMA_INTENSITY_CLASSES).default('5-lower'),
-  /** Site soil (average shear-wave velocity of the top 30 m, m/s); 400 when unknown. */
-  avs30: z.number().min(100).max(3000).optional(),
-  outageHours: hours.default(72),
+  strikeDeg: z.number().min(0).max(360),
+  dipDeg: z.number().gt(0).max(90),
+  lengthKm: z.number().positive().max(2000),
+  widthKm: z.number().positive().max(500),
+  topDepthKm: z.number().min(0).max(700),
 });
+
+export const earthquakeParams = z
+  .strictObject({
+    lat,
+    lon,
+    depthKm: z.number().min(0).max(700),
+    mw: z.number().min(3).max(9.5),
+    faultType: z.enum(['crustal', 'interplate', 'intraslab']),
+    strikeDeg: z.number().min(0).max(360).optional(),
+    dipDeg: z.number().min(0).max(90).optional(),
+    /** Rupture size (km); without them, scaled from Mw. */
+    lengthKm: z.number().positive().max(2000).optional(),
+    widthKm: z.number().positive().max(500).optional(),
+    /** Depth of the plane's top edge (km); the hypocentre lies on the plane below it, at the along-strike centre. */
+    topDepthKm: z.number().min(0).max(700).optional(),
+    /** Several planes (a megathrust); the distance is to the nearest. They replace the single plane. */
+    segments: z.array(faultPlaneSchema).min(1).max(50).optional(),
+    /** The weakest JMA class that takes an asset down, and the weakest that degrades it. */
+    downFrom: z.enum(JMA_INTENSITY_CLASSES).default('6-lower'),
+    degradedFrom: z.enum(JMA_INTENSITY_CLASSES).default('5-lower'),
+    /** Site soil (average shear-wave velocity of the top 30 m, m/s) for assets without their own; 400 when unknown. */
+    avs30: z.number().min(100).max(3000).optional(),
+    outageHours: hours.default(72),
+  })
+  .refine((p) => p.topDepthKm === undefined || (p.strikeDeg !== undefined && p.dipDeg !== undefined), { path: ['topDepthKm'], message: 'topDepthKm needs strikeDeg and dipDeg' })
+  .refine((p) => p.topDepthKm === undefined || p.topDepthKm <= p.depthKm, { path: ['topDepthKm'], message: 'topDepthKm must not be deeper than depthKm (the hypocentre lies on the plane)' });
 
 const equipmentSelector = z
   .strictObject({

@@ -19,68 +19,46 @@
 //       equations 1964–2014, gmpe.org.uk, entry for Si & Midorikawa 1999/2000);
 //    d  fault-type term: 0 crustal, −0.02 plate interface, +0.12 intraslab;
 //    Mw capped at 8.3 in the formula (NIED technical report, note to table
-//       3.3.2-6; OpenQuake clips likewise). The rupture size below uses the true Mw.
+//       3.3.2-6; OpenQuake clips likewise). The rupture size (rupture.ts) uses the true Mw.
 //    Fitted to about 300 km for Mw > 7 (200 km for 6.6–7, 150 km for 6.3–6.5);
 //    beyond that it is an extrapolation.
 //
-// 2. Site amplification (Matsuoka & Midorikawa 1994 form):
-//      PGV = PGV600 · (600 / AVS30)^0.66
-//    AVS30 = average S-wave velocity of the top 30 m (m/s); 400 m/s when unknown,
-//    giving ×1.31. (JMA intensity stations often stand on softer ground, 200–300
-//    m/s, i.e. ×1.6–×2.1; give the site's AVS30 when it is known, e.g. from J-SHIS.)
+// 2. Site amplification: Midorikawa, Matsuoka & Sakugawa (1994), as NIED's J-SHIS technical
+//    reports apply it to Si & Midorikawa's PGV on the engineering base (≈ 600 m/s):
+//      log10 ARV = 1.83 − 0.66 · log10 AVS30      (100 ≤ AVS30 ≲ 1500 m/s)
+//    ARV is the amplification of PGV over that base; it is 0.99 at 600 m/s and 1.30 at
+//    400 m/s (DOMAIN.md's normalised form (600 / AVS30)^0.66 gives 1.31 there; we use the
+//    form the source publishes). AVS30 = average S-wave velocity of the top 30 m (m/s): the
+//    asset's own `avs30` when it has one (e.g. from J-SHIS's AVS30 map), else the scenario's,
+//    else 400 m/s. JMA intensity stations often stand on softer ground (200–300 m/s, ×1.6–×2.1).
+//    (The relation is also cited as Matsuoka & Midorikawa 1994; public implementations agree on
+//    its coefficients. Some, following JMA's early warning, first scale PGV600 by 0.9 to a
+//    700 m/s base before ARV; J-SHIS-style code and DOMAIN.md apply ARV to PGV600 directly, as here.)
 //
-// 3. PGV → JMA instrumental intensity (Midorikawa, Fujimoto & Muramatsu 1999,
-//    valid about 4 ≤ I ≤ 7):
-//      I = 2.68 + 1.72 · log10 PGV
-//    clamped to [0, 7] and reported to one decimal the way JMA does (round at the
-//    second decimal, then truncate to one decimal). Classes (JMA, since 1996):
+// 3. PGV → JMA instrumental intensity, Midorikawa, Fujimoto & Muramatsu (1999), J. Social
+//    Safety Science 1, 51–56, a two-segment relation:
+//      I = 2.68 + 1.72 · log10 PGV      fitted to 4 ≤ I ≤ 7 (used where it gives I ≥ 4)
+//      I = 2.165 + 2.262 · log10 PGV    the lower-intensity branch (used below that)
+//    (The lower branch as it is quoted alongside the paper's I ≥ 4 relation in public code,
+//    e.g. PGV→intensity converters for JMA data; we could not read the paper itself in our
+//    sources.) The branches meet within 0.1 at I ≈ 4. The result is clamped to [0, 7] and
+//    reported to one decimal the way JMA does (round at the second decimal, then truncate to
+//    one decimal). Classes (JMA, since 1996):
 //      < 0.5 '0' · 0.5 '1' · 1.5 '2' · 2.5 '3' · 3.5 '4' · 4.5 '5-lower' ·
 //      5.0 '5-upper' · 5.5 '6-lower' · 6.0 '6-upper' · 6.5 '7'.
 //
-// 4. Distance to the fault rather than the hypocentre. A point source understates
-//    shaking near a long rupture, so:
-//    - Rupture length L and width W (km), from the moment magnitude:
-//        interplate: Strasser, Arango & Bommer (2010), Seismol. Res. Lett. 81(6),
-//          interface events:  log10 L = −2.477 + 0.585·Mw,  log10 W = −0.882 + 0.351·Mw
-//          (Mw 9.0 → ≈ 614 × 189 km);
-//        crustal and intraslab: Utsu (1977), log10 L = 0.5·Mw − 1.85 (the relation
-//          JMA's earthquake early warning uses), with W = L/2 capped at the
-//          seismogenic width T / sin(dip), T = 18 km for crustal events (the
-//          seismogenic layer of the Japanese crust is roughly 2–3 km to 15–20 km
-//          deep) and 30 km for intraslab events (a modelling choice; configurable).
-//      Explicit lengthKm / widthKm on the quake override these.
-//    - With strike and dip: the rupture is a planar rectangle L × W centred on the
-//      hypocentre (shifted down-dip if its top would rise above the surface), and
-//      X = shortest distance from the site to that plane (geo.ts).
-//    - Without them: JMA's EEW approach, X = max(R_hypo − L/2, 3 km), i.e. a
-//      sphere of radius L/2 around the hypocentre. L is the fault-type length
-//      above (JMA's EEW itself always uses Utsu's L; for interface events we use
-//      Strasser's, consistent with the rectangle).
+// 4. X, the distance to the rupture, and the rupture's size and placement: rupture.ts.
 //
 // Expect about one intensity class of scatter against observations; more where
 // local site effects dominate (soft basins, ridges) — see the observed-intensity
-// tests in tests/scenarios/earthquake.test.ts.
+// tests in tests/scenarios/earthquake*.test.ts.
 
 import { JMA_INTENSITY_CLASSES, type IntensityClass } from '../domain/scenarios.js';
-import { type FaultPlane, type LatLon, destinationPoint, distanceToFaultPlaneKm, haversineKm, normalizeDeg } from './geo.js';
+import { type DistanceMethod, type FaultType, type Quake, type RuptureOptions, ruptureDistanceKm } from './rupture.js';
 
-export type FaultType = 'crustal' | 'interplate' | 'intraslab';
+export type { FaultType, Quake } from './rupture.js';
 
 export type EarthquakeImpact = 'none' | 'degraded' | 'down';
-
-export interface Quake {
-  lat: number;
-  lon: number;
-  depthKm: number;
-  mw: number;
-  faultType: FaultType;
-  /** Rupture plane orientation; with both given the rupture is modelled as a dipping rectangle. */
-  strikeDeg?: number;
-  dipDeg?: number;
-  /** Override the magnitude-scaled rupture length / width (km). */
-  lengthKm?: number;
-  widthKm?: number;
-}
 
 export interface Site {
   lat: number;
@@ -89,24 +67,13 @@ export interface Site {
   avs30?: number;
 }
 
-export interface IntensityOptions {
-  /** AVS30 used when the site gives none (m/s). Default 400 (×1.31). */
+export interface IntensityOptions extends RuptureOptions {
+  /** AVS30 used when the site gives none (m/s). Default 400 (×1.30). */
   defaultAvs30?: number;
   /** Cap on Mw inside the attenuation formula. Default 8.3 (NIED). */
   mwCap?: number;
   /** Cap on the depth term D (km). Default 120 (edge of the regression data). */
   depthCapKm?: number;
-  /** Seismogenic thickness (km) bounding the width of crustal ruptures. Default 18. */
-  crustalSeismogenicThicknessKm?: number;
-  /** Seismogenic thickness (km) bounding the width of intraslab ruptures. Default 30. */
-  intraslabSeismogenicThicknessKm?: number;
-  /** Minimum distance (km) of the point-source (EEW) approach. Default 3. */
-  minDistanceKm?: number;
-  /**
-   * 'auto' (default): rupture plane with strike and dip, otherwise X = max(R − L/2, 3).
-   * 'hypocentral': plain point source, X = max(R_hypo, minDistanceKm) — for comparison.
-   */
-  distance?: 'auto' | 'hypocentral';
 }
 
 export interface IntensityEstimate {
@@ -120,7 +87,9 @@ export interface IntensityEstimate {
   intensity: number;
   intensityClass: IntensityClass;
   /** How X was obtained. */
-  distanceMethod: 'rupture-plane' | 'eew-sphere' | 'hypocentral';
+  distanceMethod: DistanceMethod;
+  /** The AVS30 (m/s) the amplification used: the site's, else the default. */
+  avs30Used: number;
 }
 
 export const SI_MIDORIKAWA_FAULT_TERM: Readonly<Record<FaultType, number>> = {
@@ -129,14 +98,7 @@ export const SI_MIDORIKAWA_FAULT_TERM: Readonly<Record<FaultType, number>> = {
   intraslab: 0.12,
 };
 
-const DEFAULTS = {
-  defaultAvs30: 400,
-  mwCap: 8.3,
-  depthCapKm: 120,
-  crustalSeismogenicThicknessKm: 18,
-  intraslabSeismogenicThicknessKm: 30,
-  minDistanceKm: 3,
-} as const;
+const DEFAULTS = { defaultAvs30: 400, mwCap: 8.3, depthCapKm: 120 } as const;
 
 /** Si & Midorikawa (1999) PGV (cm/s) on stiff ground (AVS30 ≈ 600 m/s). */
 export function siMidorikawaPgv600(
@@ -154,19 +116,21 @@ export function siMidorikawaPgv600(
   return 10 ** log10Pgv;
 }
 
-/** Site amplification of PGV relative to AVS30 = 600 m/s: (600 / AVS30)^0.66. */
+/** Site amplification of PGV over the engineering base (Midorikawa et al. 1994): log10 ARV = 1.83 − 0.66·log10 AVS30. */
 export function siteAmplification(avs30: number): number {
   if (!(avs30 > 0)) throw new RangeError(`AVS30 must be positive, got ${avs30}`);
-  return (600 / avs30) ** 0.66;
+  return 10 ** (1.83 - 0.66 * Math.log10(avs30));
 }
 
 /**
- * JMA instrumental intensity from PGV (cm/s): I = 2.68 + 1.72·log10 PGV, clamped to
+ * JMA instrumental intensity from PGV (cm/s), Midorikawa et al. (1999): 2.68 + 1.72·log10 PGV
+ * where that reaches 4, else the low-intensity branch 2.165 + 2.262·log10 PGV; clamped to
  * [0, 7], rounded at the second decimal and truncated to one decimal as JMA reports it.
  */
 export function pgvToIntensity(pgvCmS: number): number {
   if (!(pgvCmS > 0)) return 0;
-  const raw = 2.68 + 1.72 * Math.log10(pgvCmS);
+  const high = 2.68 + 1.72 * Math.log10(pgvCmS);
+  const raw = high >= 4 ? high : 2.165 + 2.262 * Math.log10(pgvCmS);
   const clamped = Math.min(7, Math.max(0, raw));
   const hundredths = Math.round(clamped * 100);
   return Math.floor(hundredths / 10) / 10;
@@ -216,84 +180,11 @@ export function impactForClass(
   return 'none';
 }
 
-/**
- * Magnitude-scaled rupture dimensions (km): Strasser et al. (2010) for interface
- * events; Utsu (1977) length with W = L/2 bounded by the seismogenic width
- * T / sin(dip) for crustal and intraslab events (dip defaults to 90° for the bound).
- */
-export function ruptureDimensions(
-  mw: number,
-  faultType: FaultType,
-  dipDeg?: number,
-  options: Pick<IntensityOptions, 'crustalSeismogenicThicknessKm' | 'intraslabSeismogenicThicknessKm'> = {},
-): { lengthKm: number; widthKm: number } {
-  if (faultType === 'interplate') {
-    return { lengthKm: 10 ** (-2.477 + 0.585 * mw), widthKm: 10 ** (-0.882 + 0.351 * mw) };
-  }
-  const lengthKm = 10 ** (0.5 * mw - 1.85);
-  const thickness =
-    faultType === 'crustal'
-      ? (options.crustalSeismogenicThicknessKm ?? DEFAULTS.crustalSeismogenicThicknessKm)
-      : (options.intraslabSeismogenicThicknessKm ?? DEFAULTS.intraslabSeismogenicThicknessKm);
-  const sinDip = Math.sin((Math.min(90, Math.max(1, dipDeg ?? 90)) * Math.PI) / 180);
-  return { lengthKm, widthKm: Math.min(lengthKm / 2, thickness / sinDip) };
-}
-
-/**
- * The rupture rectangle of a quake with strike and dip: L × W centred on the
- * hypocentre along strike and down dip; if its top edge would rise above the
- * surface, the plane slides down-dip until the top edge is at depth 0 (the area,
- * and so the magnitude scaling, is kept).
- */
-export function rupturePlane(quake: Quake, options: IntensityOptions = {}): FaultPlane {
-  if (quake.strikeDeg === undefined || quake.dipDeg === undefined) {
-    throw new RangeError('a rupture plane needs strikeDeg and dipDeg');
-  }
-  const dip = Math.min(90, Math.max(1, quake.dipDeg));
-  const scaled = ruptureDimensions(quake.mw, quake.faultType, dip, options);
-  const lengthKm = quake.lengthKm ?? scaled.lengthKm;
-  const widthKm = quake.widthKm ?? scaled.widthKm;
-  const sinDip = Math.sin((dip * Math.PI) / 180);
-  const cosDip = Math.cos((dip * Math.PI) / 180);
-  // Down-dip distance from the top edge to the hypocentre.
-  const toHypo = Math.min(widthKm / 2, Math.max(0, quake.depthKm) / sinDip);
-  const topDepthKm = Math.max(0, quake.depthKm - toHypo * sinDip);
-  // The top-edge centre lies up-dip of the epicentre: horizontally toHypo·cos(dip) on azimuth strike − 90°.
-  const top = destinationPoint({ lat: quake.lat, lon: quake.lon }, normalizeDeg(quake.strikeDeg - 90), toHypo * cosDip);
-  return { lat: top.lat, lon: top.lon, strikeDeg: normalizeDeg(quake.strikeDeg), dipDeg: dip, lengthKm, widthKm, topDepthKm };
-}
-
 /** Estimated shaking at a site: fault distance, PGV, JMA instrumental intensity and class. */
 export function estimateIntensity(quake: Quake, site: Site, options: IntensityOptions = {}): IntensityEstimate {
-  const siteLL: LatLon = { lat: site.lat, lon: site.lon };
-  const epicentralKm = haversineKm({ lat: quake.lat, lon: quake.lon }, siteLL);
-  const depth = Math.max(0, quake.depthKm);
-  const hypocentralKm = Math.sqrt(epicentralKm ** 2 + depth ** 2);
-  const minDistanceKm = options.minDistanceKm ?? DEFAULTS.minDistanceKm;
-
-  let distanceKm: number;
-  let distanceMethod: IntensityEstimate['distanceMethod'];
-  if (options.distance === 'hypocentral') {
-    distanceKm = Math.max(hypocentralKm, minDistanceKm);
-    distanceMethod = 'hypocentral';
-  } else if (quake.strikeDeg !== undefined && quake.dipDeg !== undefined) {
-    distanceKm = distanceToFaultPlaneKm(siteLL, rupturePlane(quake, options));
-    distanceMethod = 'rupture-plane';
-  } else {
-    const lengthKm = quake.lengthKm ?? ruptureDimensions(quake.mw, quake.faultType, undefined, options).lengthKm;
-    distanceKm = Math.max(hypocentralKm - lengthKm / 2, minDistanceKm);
-    distanceMethod = 'eew-sphere';
-  }
-
-  const avs30 = site.avs30 ?? options.defaultAvs30 ?? DEFAULTS.defaultAvs30;
-  const pgvCmS = siMidorikawaPgv600(quake.mw, depth, distanceKm, quake.faultType, options) * siteAmplification(avs30);
+  const { distanceKm, hypocentralKm, method } = ruptureDistanceKm(quake, { lat: site.lat, lon: site.lon }, options);
+  const avs30Used = site.avs30 ?? options.defaultAvs30 ?? DEFAULTS.defaultAvs30;
+  const pgvCmS = siMidorikawaPgv600(quake.mw, Math.max(0, quake.depthKm), distanceKm, quake.faultType, options) * siteAmplification(avs30Used);
   const intensity = pgvToIntensity(pgvCmS);
-  return {
-    distanceKm,
-    hypocentralKm,
-    pgvCmS,
-    intensity,
-    intensityClass: classifyIntensity(intensity),
-    distanceMethod,
-  };
+  return { distanceKm, hypocentralKm, pgvCmS, intensity, intensityClass: classifyIntensity(intensity), distanceMethod: method, avs30Used };
 }

@@ -18,11 +18,13 @@ export interface ScenarioAsset {
   managementNetwork: string | null;
   gridRegion: string | null;
   backupPowerHours: number | null;
+  /** Site soil (AVS30, m/s) when known. */
+  avs30?: number | null;
   tags: string[];
   /** For links: what the link is carried on (fibre, satellite, microwave, hf); null on other assets. */
   medium: LinkMedium | null;
-  /** For links: where the two ends are. */
-  linkEnds: [LatLon, LatLon] | null;
+  /** For links: where the two ends are (with each end's soil). */
+  linkEnds: [LatLon & { avs30?: number | null }, LatLon & { avs30?: number | null }] | null;
   linkEndIds: [number | null, number | null];
 }
 
@@ -36,17 +38,19 @@ export interface AssetImpact {
   intensity?: number;
   intensityClass?: string;
   distanceKm?: number;
+  /** Earthquakes: the site soil (AVS30, m/s) the estimate used. */
+  avs30Used?: number;
 }
 
 const located = (a: ScenarioAsset): LatLon | null => (a.lat !== null && a.lon !== null ? { lat: a.lat, lon: a.lon } : null);
 const same = (a: string | null, b: string | undefined) => b === undefined || (a !== null && a.toLowerCase() === b.toLowerCase());
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-/** Where a link runs: between its ends; a located asset is a point. */
-function positions(a: ScenarioAsset): LatLon[] {
-  if (a.linkEnds) return a.linkEnds;
+/** Where a link runs: between its ends; a located asset is a point (with its soil). */
+function positions(a: ScenarioAsset): Array<LatLon & { avs30?: number }> {
+  if (a.linkEnds) return a.linkEnds.map((end) => ({ lat: end.lat, lon: end.lon, avs30: end.avs30 ?? undefined }));
   const p = located(a);
-  return p ? [p] : [];
+  return p ? [{ ...p, avs30: a.avs30 ?? undefined }] : [];
 }
 
 /** What the scenario does to one asset: none, degraded or down, with a reason a planner can read. */
@@ -74,11 +78,11 @@ function earthquakeImpact(params: ParamsOf<'earthquake'>, asset: ScenarioAsset):
   const points = positions(asset);
   if (!points.length) return none('no location');
   // A link is as shaken as its worse end.
-  const estimates = points.map((site) => estimateIntensity(params, { ...site, avs30: params.avs30 }));
+  const estimates = points.map((site) => estimateIntensity(params, site, { defaultAvs30: params.avs30 }));
   const worst = estimates.reduce((a, b) => (b.intensity > a.intensity ? b : a));
   const impact = impactForClass(worst.intensityClass, { downFrom: params.downFrom, degradedFrom: params.degradedFrom });
   const reason = `intensity ${worst.intensityClass} (${worst.intensity.toFixed(1)}) at ${Math.round(worst.distanceKm)} km from the rupture`;
-  return { impact, reason, recoveryHours: impact === 'none' ? null : params.outageHours, intensity: worst.intensity, intensityClass: worst.intensityClass, distanceKm: round1(worst.distanceKm) };
+  return { impact, reason, recoveryHours: impact === 'none' ? null : params.outageHours, intensity: worst.intensity, intensityClass: worst.intensityClass, distanceKm: round1(worst.distanceKm), avs30Used: worst.avs30Used };
 }
 
 function cyberattackImpact(params: ParamsOf<'cyberattack'>, asset: ScenarioAsset): AssetImpact {

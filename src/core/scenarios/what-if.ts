@@ -13,7 +13,7 @@ export async function assessAgainstInventory(db: Db, body: ScenarioBody, atMs: n
 /** Everything the what-if needs, read once. */
 async function assessmentInputs(db: Db) {
   const assetRows = await db.select().from(assets).orderBy(asc(assets.id));
-  const located = new Map(assetRows.map((a) => [a.id, a.lat !== null && a.lon !== null ? { lat: a.lat, lon: a.lon } : null]));
+  const located = new Map(assetRows.map((a) => [a.id, a.lat !== null && a.lon !== null ? { lat: a.lat, lon: a.lon, avs30: a.avs30 } : null]));
   const functionRows = await db.select().from(missionFunctions).orderBy(asc(missionFunctions.id));
   const groups = await loadGroups(db, functionRows.map((f) => f.id));
   const measured = await measuredFailoverSeconds(db);
@@ -22,10 +22,10 @@ async function assessmentInputs(db: Db) {
       const ends = a.kind === 'network_link' ? [located.get(a.linkFromAssetId ?? -1), located.get(a.linkToAssetId ?? -1)] : null;
       return {
         id: a.id, key: a.key, name: a.name, kind: a.kind, lat: a.lat, lon: a.lon, vendor: a.vendor, model: a.model, firmware: a.firmware,
-        managementNetwork: a.managementNetwork, gridRegion: a.gridRegion, backupPowerHours: a.backupPowerHours, tags: a.tags,
+        managementNetwork: a.managementNetwork, gridRegion: a.gridRegion, backupPowerHours: a.backupPowerHours, avs30: a.avs30, tags: a.tags,
         medium: a.kind === 'network_link' ? (a.linkMedium ?? 'fibre') : null,
         assetId: a.id,
-        linkEnds: ends && ends[0] && ends[1] ? ([ends[0], ends[1]] as [{ lat: number; lon: number }, { lat: number; lon: number }]) : null,
+        linkEnds: ends && ends[0] && ends[1] ? ([ends[0], ends[1]] as [NonNullable<(typeof ends)[0]>, NonNullable<(typeof ends)[1]>]) : null,
         linkEndIds: [a.linkFromAssetId, a.linkToAssetId] as [number | null, number | null],
       };
     }),

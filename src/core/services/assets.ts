@@ -35,6 +35,7 @@ export function assetAttributes(row: AssetRow) {
     managementNetwork: row.managementNetwork,
     gridRegion: row.gridRegion,
     backupPowerHours: row.backupPowerHours,
+    avs30: row.avs30,
     criticality: row.criticality,
     tags: row.tags,
   };
@@ -125,6 +126,7 @@ export function assetColumns(input: Omit<AssetCreateInput, 'key' | 'link' | 'dep
     managementNetwork: input.managementNetwork ?? null,
     gridRegion: input.gridRegion ?? null,
     backupPowerHours: input.backupPowerHours ?? null,
+    avs30: input.avs30 ?? null,
     criticality: input.criticality,
     tags: input.tags,
   };

@@ -21,6 +21,8 @@ export const assets = sqliteTable(
     managementNetwork: text('management_network'),
     gridRegion: text('grid_region'),
     backupPowerHours: real('backup_power_hours'),
+    // Site soil: average S-wave velocity of the top 30 m (m/s), for earthquake what-ifs.
+    avs30: real('avs30'),
     criticality: text('criticality', { enum: CRITICALITIES }).notNull().default('medium'),
     tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     // Network links only: the two endpoints and the SLA the link is held to.

@@ -23,6 +23,7 @@ export const AssetSchema = z
     managementNetwork: nullableText,
     gridRegion: nullableText,
     backupPowerHours: nullableNumber,
+    avs30: nullableNumber.openapi({ description: 'Site soil: average S-wave velocity of the top 30 m (m/s, 100–3000); earthquake what-ifs amplify shaking by it instead of the scenario default (e.g. from J-SHIS). Null when unknown' }),
     criticality: z.enum(CRITICALITIES),
     tags: z.array(z.string()),
     link: z

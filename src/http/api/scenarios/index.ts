@@ -20,7 +20,9 @@ const ScenarioSchema = z
 
 const AssessmentSchema = z
   .object({
-    assets: z.array(z.object({ assetId: z.number().int(), assetKey: z.string(), impact: z.enum(['none', 'degraded', 'down']), reason: z.string(), intensity: z.number().optional(), intensityClass: z.string().optional() }).passthrough()),
+    assets: z.array(z.object({ assetId: z.number().int(), assetKey: z.string(), impact: z.enum(['none', 'degraded', 'down']), reason: z.string(), intensity: z.number().optional(), intensityClass: z.string().optional(),
+      distanceKm: z.number().optional().openapi({ description: 'Earthquakes: shortest distance (km) from the asset to the rupture (the nearest segment), the X of Si & Midorikawa (1999)' }),
+      avs30Used: z.number().optional().openapi({ description: "Earthquakes: the site soil (AVS30, m/s) the estimate used — the asset's own avs30, else the scenario's, else 400" }) }).passthrough()),
     functions: z.array(
       z.object({
         functionId: z.number().int(),
@@ -37,6 +39,16 @@ const AssessmentSchema = z
   })
   .passthrough()
   .openapi('Assessment');
+
+/** How an earthquake's rupture is given (src/core/scenarios/rupture.ts has the sources). */
+const EARTHQUAKE_GEOMETRY =
+  'Earthquake rupture: `strikeDeg` + `dipDeg` give one plane through the hypocentre (`lat`, `lon`, `depthKm`), sized `lengthKm` × `widthKm` ' +
+  '(default: Strasser et al. 2010 for interplate, Wells & Coppersmith 1994 otherwise). With `topDepthKm` its top edge is at that depth and the ' +
+  'hypocentre lies on the plane at the along-strike centre, (depthKm − topDepthKm) / sin(dip) down dip (so topDepthKm ≤ depthKm); without it the ' +
+  'hypocentre is the plane\'s centre (OpenQuake point-source placement). `segments` (1–50 planes, each `{lat, lon, strikeDeg, dipDeg, lengthKm, ' +
+  'widthKm, topDepthKm}` with lat/lon the surface point above the centre of its top edge, dipping to the right of strike) replace the single plane; ' +
+  'the distance is to the nearest. Without strike the distance is the mean over strikes (USGS ShakeMap\'s no-rupture rule, Thompson & Worden 2018). ' +
+  'Each asset uses its own `avs30` when it has one, else params `avs30`, else 400 m/s.';
 
 const CreateSchema = z.intersection(z.object({ key: keySchema, ...scenarioAttributes }), scenarioBodySchema);
 
@@ -64,7 +76,7 @@ scenarioRoutes.openapi(
 scenarioRoutes.openapi(
   createRoute({
     method: 'post', path: '/', tags, security, summary: 'Create a scenario (planner)',
-    description: 'Kinds: earthquake, cyberattack, power, fiber_cut, space_weather, custom — each with its own `params`.',
+    description: 'Kinds: earthquake, cyberattack, power, fiber_cut, space_weather, custom — each with its own `params`. ' + EARTHQUAKE_GEOMETRY,
     middleware: requires('planExercises'),
     request: { body: jsonBody(CreateSchema) },
     responses: { 201: json(ScenarioSchema, 'The new scenario'), ...errorResponses(400, 409) },
@@ -103,7 +115,7 @@ scenarioRoutes.openapi(
 scenarioRoutes.openapi(
   createRoute({
     method: 'post', path: '/assess', tags, security, summary: 'What-if for an unsaved scenario (planner)',
-    description: 'Same answer as assessing a saved scenario. `"includeAll": true` lists every asset, unaffected ones with impact `none`.',
+    description: 'Same answer as assessing a saved scenario. `"includeAll": true` lists every asset, unaffected ones with impact `none`. ' + EARTHQUAKE_GEOMETRY,
     middleware: requires('planExercises'),
     request: { body: jsonBody(z.intersection(scenarioBodySchema, z.object({ includeAll: z.boolean().default(false) }))) },
     responses: { 200: json(AssessmentSchema, 'The assessment'), ...errorResponses(400) },
