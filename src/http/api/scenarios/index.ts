@@ -7,6 +7,7 @@ import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
 import { errorResponses, IdParam, json, jsonBody, security } from '../openapi.js';
 import { keySchema } from '../../../core/domain/inventory.js';
+import { shakemapRoutes } from './shakemap.js';
 
 const tags = ['Scenarios'];
 export const scenarioRoutes = createRouter();
@@ -125,3 +126,5 @@ scenarioRoutes.openapi(
   }),
   async (c) => c.json(await assessSavedScenario(serviceContext(c), c.req.valid('param').id, c.req.valid('query').includeAll), 200),
 );
+
+scenarioRoutes.route('/', shakemapRoutes);
