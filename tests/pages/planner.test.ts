@@ -598,14 +598,18 @@ describe('planner pages in a real browser', () => {
     const urls = ['/planner', '/planner/trends', ...scenarios.map((s) => `/planner/scenarios/${s.id}`), ...drills.map((d) => `/planner/drills/${d.id}`)];
     for (const url of urls) {
       const times: number[] = [];
+      let bytes = 0;
       for (let i = 0; i < 5; i++) {
         const t0 = performance.now();
         const res = await page(app, cookie, url);
         times.push(performance.now() - t0);
         expect(res.status, url).toBe(200);
+        bytes = res.html.length;
       }
       times.sort((a, b) => a - b);
-      console.log(`[planner] ${url}: median ${times[2]!.toFixed(1)} ms over 5 renders`);
+      console.log(`[planner] ${url}: median ${times[2]!.toFixed(1)} ms over 5 renders, ${(bytes / 1024).toFixed(0)} KiB`);
+      // the map's coastline is clipped to the view: no page carries the world's
+      expect(bytes, url).toBeLessThan(400_000);
     }
   });
 });

@@ -289,7 +289,7 @@ function Basemap({ p, view, height }: { p: Projection; view: View; height: numbe
   for (let v = Math.ceil((view.lat0 - view.latSpan) / step) * step; v <= view.lat0; v += step) lats.push(v);
   return (
     <>
-      <path d={landPath(landScaleFor(view.lonSpan), p)} data-land-scale={landScaleFor(view.lonSpan)} fill="#263a2d" stroke="#5b7f66" stroke-width="0.8" fill-rule="evenodd" stroke-linejoin="round" />
+      <path d={landPath(landScaleFor(view.lonSpan), p, view.lonSpan > 60 ? 1.5 : 0.7)} data-land-scale={landScaleFor(view.lonSpan)} fill="#263a2d" stroke="#5b7f66" stroke-width="0.8" fill-rule="evenodd" stroke-linejoin="round" />
       <g stroke="#2b3e50" stroke-width="0.6" stroke-dasharray="3 4">
         {lons.map((v) => <line x1={p.x(v)} y1="0" x2={p.x(v)} y2={height} />)}
         {lats.map((v) => <line x1="0" y1={p.y(v)} x2={WIDTH} y2={p.y(v)} />)}
