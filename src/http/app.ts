@@ -12,6 +12,7 @@ import { reportRoutes } from './api/reports/index.js';
 import { maintenanceRoutes } from './api/maintenance/index.js';
 import { statusPageRoutes } from './api/status-pages/index.js';
 import { scenarioRoutes } from './api/scenarios/index.js';
+import { SHAKEMAP_UPLOAD_PATH } from './api/scenarios/shakemap.js';
 import { drillRoutes, findingRoutes } from './api/drills/index.js';
 import type { DrillControl } from '../core/services/drill-control.js';
 import { ingestRoutes } from './api/ingest/index.js';
@@ -78,15 +79,14 @@ export function createApp(deps: AppDeps) {
     c.set('failedAttempts', failedAttempts);
     await next();
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.maxBodyBytes ?? 1024 * 1024,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', `The request body is larger than ${deps.maxBodyBytes ?? 1024 * 1024} bytes`);
-      },
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: deps.maxBodyBytes ?? 1024 * 1024,
+    onError: () => {
+      throw new AppError(413, 'payload_too_large', `The request body is larger than ${deps.maxBodyBytes ?? 1024 * 1024} bytes`);
+    },
+  });
+  // A ShakeMap upload has its own, larger limit (on its route).
+  app.use('/api/*', (c, next) => (SHAKEMAP_UPLOAD_PATH.test(c.req.path) ? next() : apiBodyLimit(c, next)));
   // Push heartbeats carry no bearer token (the URL is the secret): a stray Authorization header
   // from a proxy or an old script must not cost a heartbeat, nor count as a failed sign-in.
   app.use('/api/*', async (c, next) => (c.req.path.startsWith('/api/push/') ? next() : authenticate(c, next)));

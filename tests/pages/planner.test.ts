@@ -20,6 +20,7 @@ import { runView } from '../../src/core/drills/run-view.js';
 import { applyInventory } from '../../src/core/services/inventory/apply.js';
 import { parseInventoryDocument } from '../../src/core/services/inventory/document.js';
 import { createTestApp, ok, type TestApp } from '../helpers.js';
+import { shakemapGridXml } from '../scenarios/shakemap-fixture.js';
 import { openBrowser, screenshot, seriousAccessibilityViolations, type TestBrowser } from '../support/browser.js';
 
 const S = 1_000;
@@ -205,7 +206,10 @@ describe('planner pages through app.request', () => {
     expect(svg).toContain('role="img"');
     expect(svg).toMatch(new RegExp(`data-asset-id="${ids['gs-tokyo']}" data-impact="down"`));
     expect(svg).toContain('Epicentre Mw 7.9');
-    expect(html).toContain('<strong>Down</strong> (filled circle, red)');
+    // an earthquake's dots are filled with JMA's intensity colours; the legend names the classes and their colours
+    expect(html).toContain('<strong>Down</strong> (large circle)');
+    expect(svg).toMatch(new RegExp(`data-asset-id="${ids['gs-tokyo']}" data-impact="down" data-intensity-class="(6-lower|6-upper|7)"><circle [^>]*fill="#(ff2800|a50021|b40068)"`));
+    expect(html).toMatch(/<li data-class="7">[\s\S]*?fill="#b40068"[\s\S]*?<span>7<\/span><\/li>/);
     // the affected-assets table: Tokyo down with its JMA intensity class; Svalbard not listed
     const table = /<table class="pl-table" id="affected-assets">([\s\S]*?)<\/table>/.exec(html)![1]!;
     const tokyo = /<tr data-key="gs-tokyo" data-impact="down">([\s\S]*?)<\/tr>/.exec(table)![1]!;
@@ -230,6 +234,39 @@ describe('planner pages through app.request', () => {
     // user text escaped
     expect(html).not.toContain(EVIL);
     expect(html).toContain(`Test quake ${EVIL_ESCAPED}`);
+  });
+
+  it('scenario with a ShakeMap: shaking from the grid, assets outside it marked not covered on the map and in words; 1:10m land, page size bounded', async () => {
+    // a grid over Kanto (138.5–140.5° E, 34.5–36.5° N) with PGV 80 cm/s: Tokyo inside, Osaka outside
+    const xml = shakemapGridXml({ lonMin: 138.5, latMax: 36.5, nlon: 9, nlat: 9, pgv: () => 80, eventId: 'kanto-test' });
+    await ok(t.call('POST', `/api/scenarios/${ids.quake}/shakemap`, { raw: xml, headers: { 'content-type': 'application/xml' }, token: t.tokens.planner }), 201);
+    try {
+      const { status, html } = await page(t.app, cookies.planner, `/planner/scenarios/${ids.quake}`);
+      expect(status).toBe(200);
+      const note = /<div class="pl-shakemap" id="shakemap">([\s\S]*?)<\/div>/.exec(html)![1]!;
+      expect(note).toContain('Shaking from USGS ShakeMap kanto-test');
+      expect(note).toMatch(/Not covered<\/strong> \(outside the grid: shaking unknown, not “unaffected”\): Osaka station/);
+      const svg = /<svg class="pl-map-svg"[\s\S]*?<\/svg>/.exec(html)![0];
+      expect(svg).toMatch(new RegExp(`data-asset-id="${ids['gs-tokyo']}" data-impact="down" data-intensity-class="6-lower"`));
+      // the frame follows the shaken assets; Osaka lies outside it, so it is named in words only
+      expect(svg).not.toContain(`data-asset-id="${ids['gs-osaka']}"`);
+      expect(html).toContain('<strong>Not covered</strong> by the ShakeMap (dashed ring, “?”): 2');
+      expect(note).toContain('Osaka station, Svalbard station.');
+      // the JMA scale in the legend, strongest first
+      expect([...html.matchAll(/<li data-class="([^"]+)">/g)].map((m) => m[1])).toEqual(['7', '6-upper', '6-lower', '5-upper', '5-lower', '4', '3', '2', '1']);
+      // a country view draws Natural Earth 1:10m land, clipped to the frame: the page stays small
+      expect(svg).toContain('data-land-scale="10m"');
+      expect(html.length).toBeLessThan(300_000);
+      const tokyo = /<tr data-key="gs-tokyo" data-impact="down">([\s\S]*?)<\/tr>/.exec(html)![1]!;
+      expect(tokyo).toContain('from ShakeMap kanto-test: PGV 80');
+      // a grid west of Tokyo: the station, in view beside the epicentre, is drawn as not covered (a "?"), not as unaffected
+      const west = shakemapGridXml({ lonMin: 138.5, latMax: 35.5, nlon: 5, nlat: 5, pgv: () => 80, eventId: 'west-test' });
+      await ok(t.call('POST', `/api/scenarios/${ids.quake}/shakemap`, { raw: west, headers: { 'content-type': 'application/xml' }, token: t.tokens.planner }), 201);
+      const again = (await page(t.app, cookies.planner, `/planner/scenarios/${ids.quake}`)).html;
+      expect(again).toMatch(new RegExp(`data-asset-id="${ids['gs-tokyo']}" data-impact="none" data-coverage="not_covered"><g><circle[^>]*stroke-dasharray[^>]*></circle><text[^>]*>\\?</text>`));
+    } finally {
+      await ok(t.call('DELETE', `/api/scenarios/${ids.quake}/shakemap`, { token: t.tokens.planner }), 204);
+    }
   });
 
   it('drill: definition, schedule with the next runs, run history with TTD/TTF/TTR and RTO, no runner → a clear message', async () => {
@@ -562,14 +599,18 @@ describe('planner pages in a real browser', () => {
     const urls = ['/planner', '/planner/trends', ...scenarios.map((s) => `/planner/scenarios/${s.id}`), ...drills.map((d) => `/planner/drills/${d.id}`)];
     for (const url of urls) {
       const times: number[] = [];
+      let bytes = 0;
       for (let i = 0; i < 5; i++) {
         const t0 = performance.now();
         const res = await page(app, cookie, url);
         times.push(performance.now() - t0);
         expect(res.status, url).toBe(200);
+        bytes = res.html.length;
       }
       times.sort((a, b) => a - b);
-      console.log(`[planner] ${url}: median ${times[2]!.toFixed(1)} ms over 5 renders`);
+      console.log(`[planner] ${url}: median ${times[2]!.toFixed(1)} ms over 5 renders, ${(bytes / 1024).toFixed(0)} KiB`);
+      // the map's coastline is clipped to the view: no page carries the world's
+      expect(bytes, url).toBeLessThan(400_000);
     }
   });
 });

@@ -207,6 +207,10 @@ export const EVENT_CATALOG = {
   'scenario.created': { subject: 'scenario', payload: scenarioKind, stream: true },
   'scenario.updated': { subject: 'scenario', payload: scenarioKind.extend(edited.shape) },
   'scenario.deleted': { subject: 'scenario', payload: nothing, stream: true },
+  'scenario.shakemap_attached': {
+    subject: 'scenario', payload: z.strictObject({ eventId: z.string(), points: int(), bytes: int(), replaced: z.boolean() }),
+  },
+  'scenario.shakemap_detached': { subject: 'scenario', payload: z.strictObject({ eventId: z.string() }) },
   'drill.created': { subject: 'drill', payload: nothing, stream: true },
   'drill.updated': { subject: 'drill', payload: edited, stream: true },
   /** Recorded by earlier versions, which deleted drills with their runs; drills are now retired. */

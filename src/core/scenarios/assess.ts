@@ -22,6 +22,8 @@ export interface AssessInput {
   atMs: number;
   /** List unaffected assets too (impact none). */
   includeAll?: boolean;
+  /** Where the shaking is read from instead of the scenario's model (an attached ShakeMap). */
+  impactOf?: (asset: ScenarioAsset) => AssetImpact;
 }
 
 
@@ -53,7 +55,7 @@ function expectationFor(fn: AssessFunction, affected: boolean, lost: OutageWindo
  */
 export function assessScenario(input: AssessInput) {
   const impacts = new Map<number, AssetImpact>();
-  for (const asset of input.assets) impacts.set(asset.id, impactOn(input.scenario, asset, input.atMs));
+  for (const asset of input.assets) impacts.set(asset.id, input.impactOf?.(asset) ?? impactOn(input.scenario, asset, input.atMs));
   const hit = (id: number) => impacts.get(id)?.impact !== undefined && impacts.get(id)!.impact !== 'none';
   const down = (id: number) => impacts.get(id)?.impact === 'down';
   const downWindows = new Map([...impacts].flatMap(([id, impact]) => { const w = assetDownWindow(impact); return w ? [[id, w] as const] : []; }));

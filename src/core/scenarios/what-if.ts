@@ -3,11 +3,11 @@ import type { Db } from '../store/client.js';
 import { assets, drillRuns, drills, missionFunctions } from '../store/schema/index.js';
 import { loadGroups } from '../store/function-groups.js';
 import type { ScenarioBody } from '../domain/scenarios.js';
-import { assessScenario, type AssessFunction } from './assess.js';
+import { assessScenario, type AssessFunction, type AssessInput } from './assess.js';
 
 /** What-if assessment of a scenario against the stored inventory; touches no live state. */
-export async function assessAgainstInventory(db: Db, body: ScenarioBody, atMs: number, includeAll = false) {
-  return assessScenario({ scenario: body, ...(await assessmentInputs(db)), atMs, includeAll });
+export async function assessAgainstInventory(db: Db, body: ScenarioBody, atMs: number, includeAll = false, impactOf?: AssessInput['impactOf']) {
+  return assessScenario({ scenario: body, ...(await assessmentInputs(db)), atMs, includeAll, impactOf });
 }
 
 /** Everything the what-if needs, read once. */

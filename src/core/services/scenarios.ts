@@ -9,6 +9,7 @@ import { scenarioBodySchema, SCENARIO_KINDS, type ScenarioBody } from '../domain
 import { applyPatch, patchSchemaOf } from '../domain/patch.js';
 import { loadScenario, scenarioBody } from '../scenarios/saved-scenarios.js';
 import { assessAgainstInventory } from '../scenarios/what-if.js';
+import { assessSavedAgainstInventory } from '../scenarios/shakemap-assess.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from '../store/events.js';
 
@@ -106,5 +107,5 @@ export async function assessScenarioBody(ctx: ServiceContext, body: ScenarioBody
 export async function assessSavedScenario(ctx: ServiceContext, id: number, includeAll = false) {
   authorize(ctx.actor, 'planExercises');
   const body = await scenarioBody(ctx.db, id);
-  return { scenarioId: id, ...(await assessScenarioBody(ctx, body, includeAll)) };
+  return { scenarioId: id, ...(await assessSavedAgainstInventory(ctx.db, id, body, ctx.now(), includeAll)) };
 }

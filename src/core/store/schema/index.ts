@@ -11,3 +11,4 @@ export * from './drills.js';
 export * from './webhooks.js';
 export * from './sessions.js';
 export * from './status-pages.js';
+export * from './shakemaps.js';

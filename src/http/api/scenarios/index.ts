@@ -7,6 +7,7 @@ import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
 import { errorResponses, IdParam, json, jsonBody, security } from '../openapi.js';
 import { keySchema } from '../../../core/domain/inventory.js';
+import { shakemapRoutes } from './shakemap.js';
 
 const tags = ['Scenarios'];
 export const scenarioRoutes = createRouter();
@@ -36,6 +37,13 @@ const AssessmentSchema = z
     alternatesAlsoHit: z.array(z.number().int()),
     commonMode: z.array(z.record(z.string(), z.unknown())),
     summary: z.record(z.string(), z.number()),
+    shakemap: z
+      .object({
+        eventId: z.string(), event: z.record(z.string(), z.unknown()), grid: z.record(z.string(), z.number()),
+        notCovered: z.array(z.object({ assetId: z.number().int(), assetKey: z.string(), coverage: z.enum(['partial', 'not_covered']) })),
+      })
+      .optional()
+      .openapi({ description: 'Only on a saved earthquake with a ShakeMap attached: shaking was read from this grid (assets then carry `shaking: "shakemap"`, `coverage`, `pgvCmS`, `mmi`); `notCovered` lists located assets outside it — shaking unknown, impact none, not "unaffected"' }),
   })
   .passthrough()
   .openapi('Assessment');
@@ -137,3 +145,5 @@ scenarioRoutes.openapi(
   }),
   async (c) => c.json(await assessSavedScenario(serviceContext(c), c.req.valid('param').id, c.req.valid('query').includeAll), 200),
 );
+
+scenarioRoutes.route('/', shakemapRoutes);

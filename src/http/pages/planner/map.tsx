@@ -1,7 +1,11 @@
-// An equirectangular map drawn as inline SVG: land outlines, a graticule, asset dots and link
-// lines coloured by impact, each with a shape and a text label too (never colour alone). No
-// tiles, nothing fetched. The view frames the affected assets; an inset shows where on Earth.
-import { LAND, WATER, type Ring } from './outline.js';
+// An equirectangular map drawn as inline SVG: Natural Earth land (coastline.ts), a graticule,
+// asset dots and link lines — coloured by impact, or for an earthquake by JMA intensity class —
+// each with a shape and a numbered text label too (never colour alone). No tiles, nothing
+// fetched. The view frames the affected assets; an inset shows where on Earth.
+import type { Child } from 'hono/jsx';
+import { JMA_INTENSITY_CLASSES, type IntensityClass } from '../../../core/domain/scenarios.js';
+import { landPath, landScaleFor } from './coastline.js';
+import { placeLabels } from './map-labels.js';
 
 export type MapImpact = 'down' | 'degraded' | 'none';
 
@@ -11,6 +15,10 @@ export interface MapPoint {
   lat: number;
   lon: number;
   impact: MapImpact;
+  /** An earthquake's JMA class here: the dot is filled with its colour. */
+  intensityClass?: IntensityClass;
+  /** Outside the attached ShakeMap: shaking unknown (a dashed ring with a question mark). */
+  notCovered?: boolean;
   /** Drawn next to the dot, e.g. "1 · 6-upper" (the number refers to the table). */
   label?: string;
   /** For the hover title, e.g. "intensity 6-upper at 41 km". */
@@ -23,6 +31,7 @@ export interface MapLine {
   from: { lat: number; lon: number };
   to: { lat: number; lon: number };
   impact: MapImpact;
+  intensityClass?: IntensityClass;
   label?: string;
   detail?: string;
 }
@@ -38,18 +47,32 @@ interface View {
   lat0: number;
   lonSpan: number;
   latSpan: number;
+  /** cos of the middle latitude: a degree of longitude drawn that much shorter than one of latitude. */
+  cosLat: number;
 }
 
 const WIDTH = 960;
 export const IMPACT_COLOURS: Record<MapImpact, string> = { down: '#e5484d', degraded: '#e0a526', none: '#7d8a97' };
 export const IMPACT_WORDS: Record<MapImpact, string> = { down: 'Down', degraded: 'Degraded', none: 'Not affected' };
 
+/**
+ * JMA's colours for the seismic intensity classes, as on its earthquake information maps since 2012
+ * (気象庁「気象庁ホームページにおける気象情報の配色に関する設定指針」): 1 #F2F2FF … 7 #B40068.
+ * Class 0 has no JMA colour: grey.
+ */
+export const JMA_INTENSITY_COLOURS: Record<IntensityClass, string> = {
+  '0': '#9aa5b1', '1': '#f2f2ff', '2': '#00aaff', '3': '#0041ff', '4': '#fae696', '5-lower': '#ffe600',
+  '5-upper': '#ff9900', '6-lower': '#ff2800', '6-upper': '#a50021', '7': '#b40068',
+};
+const fillOf = (item: { impact: MapImpact; intensityClass?: IntensityClass }) =>
+  item.intensityClass ? JMA_INTENSITY_COLOURS[item.intensityClass] : IMPACT_COLOURS[item.impact];
+
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
 /** The frame around the focus points: padded, at least a few degrees, about 2:1, inside the world. */
 export function frame(points: Array<{ lat: number; lon: number }>): View {
-  if (!points.length) return { lon0: -180, lat0: 90, lonSpan: 360, latSpan: 180 };
+  if (!points.length) return WORLD;
   let lonMin = Math.min(...points.map((p) => p.lon));
   let lonMax = Math.max(...points.map((p) => p.lon));
   let latMin = Math.min(...points.map((p) => p.lat));
@@ -57,76 +80,54 @@ export function frame(points: Array<{ lat: number; lon: number }>): View {
   const padLon = Math.max(1.5, (lonMax - lonMin) * 0.15);
   const padLat = Math.max(1, (latMax - latMin) * 0.15);
   lonMin -= padLon; lonMax += padLon; latMin -= padLat; latMax += padLat;
-  let lonSpan = Math.max(lonMax - lonMin, 12);
-  let latSpan = Math.max(latMax - latMin, 6);
-  if (lonSpan < latSpan * 2) lonSpan = latSpan * 2;
-  else latSpan = lonSpan / 2;
-  if (lonSpan > 360 || latSpan > 180) return { lon0: -180, lat0: 90, lonSpan: 360, latSpan: 180 };
-  const lonMid = (lonMin + lonMax) / 2;
   const latMid = (latMin + latMax) / 2;
+  // Regional views keep shapes true at their middle latitude; wide ones stay plain equirectangular.
+  const cosLat = latMax - latMin > 60 ? 1 : Math.max(0.3, Math.cos((latMid * Math.PI) / 180));
+  let lonSpan = Math.max(lonMax - lonMin, 6);
+  let latSpan = Math.max(latMax - latMin, 3);
+  if (lonSpan * cosLat < latSpan * 2) lonSpan = (latSpan * 2) / cosLat;
+  else latSpan = (lonSpan * cosLat) / 2;
+  if (lonSpan > 360 || latSpan > 180) return WORLD;
+  const lonMid = (lonMin + lonMax) / 2;
   const lon0 = clamp(lonMid - lonSpan / 2, -180, 180 - lonSpan);
   const lat0 = clamp(latMid + latSpan / 2, -90 + latSpan, 90);
-  return { lon0, lat0, lonSpan, latSpan };
+  return { lon0, lat0, lonSpan, latSpan, cosLat };
 }
+
+const WORLD: View = { lon0: -180, lat0: 90, lonSpan: 360, latSpan: 180, cosLat: 1 };
 
 function projector(view: View, width: number) {
   const scale = width / view.lonSpan;
+  const yScale = scale / view.cosLat;
   return {
     scale,
-    height: view.latSpan * scale,
+    yScale,
+    width,
+    height: view.latSpan * yScale,
+    lonMin: view.lon0 - 1,
+    lonMax: view.lon0 + view.lonSpan + 1,
+    latMin: view.lat0 - view.latSpan - 1,
+    latMax: view.lat0 + 1,
     x: (lon: number) => r1((lon - view.lon0) * scale),
-    y: (lat: number) => r1((view.lat0 - lat) * scale),
+    y: (lat: number) => r1((view.lat0 - lat) * yScale),
   };
 }
 
-function ringPath(ring: Ring, p: ReturnType<typeof projector>): string {
-  return ring.map(([lon, lat], i) => `${i ? 'L' : 'M'}${p.x(lon)} ${p.y(lat)}`).join('') + 'Z';
-}
-
-function graticuleStep(span: number): number {
-  return span > 180 ? 30 : span > 60 ? 15 : span > 24 ? 5 : span > 10 ? 2 : 1;
-}
-
-const degLabel = (v: number, pos: string, neg: string) => `${Math.abs(v)}°${v === 0 ? '' : v > 0 ? pos : neg}`;
-
-/** A marker shape per impact: filled circle (down), triangle (degraded), hollow ring (not affected). */
-function Dot(props: { x: number; y: number; impact: MapImpact }) {
-  const { x, y, impact } = props;
-  const fill = IMPACT_COLOURS[impact];
-  if (impact === 'down') return <circle cx={x} cy={y} r="7" fill={fill} stroke="#10151b" stroke-width="1.5" />;
-  if (impact === 'degraded') return <path d={`M${x} ${r1(y - 8)}L${r1(x + 7.5)} ${r1(y + 5.5)}L${r1(x - 7.5)} ${r1(y + 5.5)}Z`} fill={fill} stroke="#10151b" stroke-width="1.5" />;
-  return <circle cx={x} cy={y} r="3.5" fill="none" stroke={fill} stroke-width="1.5" />;
-}
-
-interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-const overlaps = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-
-/** Greedy label placement: right, left, above, below of the dot; skipped when all collide (the table still lists it). */
-function placeLabels(items: Array<{ x: number; y: number; text: string }>, width: number, height: number) {
-  const taken: Box[] = items.map((i) => ({ x: i.x - 8, y: i.y - 8, w: 16, h: 16 }));
-  const placed: Array<{ x: number; y: number; text: string; anchor: 'start' | 'end' | 'middle' }> = [];
-  for (const item of items) {
-    const w = item.text.length * 7.2 + 4;
-    const h = 15;
-    const candidates: Array<{ box: Box; x: number; y: number; anchor: 'start' | 'end' | 'middle' }> = [
-      { box: { x: item.x + 10, y: item.y - 8, w, h }, x: item.x + 11, y: item.y + 4, anchor: 'start' },
-      { box: { x: item.x - 10 - w, y: item.y - 8, w, h }, x: item.x - 11, y: item.y + 4, anchor: 'end' },
-      { box: { x: item.x - w / 2, y: item.y - 26, w, h }, x: item.x, y: item.y - 14, anchor: 'middle' },
-      { box: { x: item.x - w / 2, y: item.y + 10, w, h }, x: item.x, y: item.y + 22, anchor: 'middle' },
-      { box: { x: item.x + 10, y: item.y + 6, w, h }, x: item.x + 11, y: item.y + 18, anchor: 'start' },
-      { box: { x: item.x + 10, y: item.y - 22, w, h }, x: item.x + 11, y: item.y - 10, anchor: 'start' },
-    ];
-    const ok = candidates.find((c) => c.box.x >= 0 && c.box.y >= 0 && c.box.x + c.box.w <= width && c.box.y + c.box.h <= height && !taken.some((t) => overlaps(t, c.box)));
-    if (!ok) continue;
-    taken.push(ok.box);
-    placed.push({ x: r1(ok.x), y: r1(ok.y), text: item.text, anchor: ok.anchor });
+/** A marker shape per impact: large circle (down), triangle (degraded), small circle (not affected); a dashed ring with "?" where shaking is unknown. */
+function Dot(props: { x: number; y: number; impact: MapImpact; fill: string; notCovered?: boolean; hollow?: boolean }) {
+  const { x, y, impact, fill } = props;
+  if (props.notCovered) {
+    return (
+      <g>
+        <circle cx={x} cy={y} r="7" fill="#0c1a26" stroke="#c3ccd5" stroke-width="1.5" stroke-dasharray="3 2" />
+        <text x={x} y={r1(y + 4)} text-anchor="middle" font-size="11" font-weight="700" fill="#e6ebf0">?</text>
+      </g>
+    );
   }
-  return placed;
+  if (impact === 'down') return <circle cx={x} cy={y} r="7.5" fill={fill} stroke="#10151b" stroke-width="1.5" />;
+  if (impact === 'degraded') return <path d={`M${x} ${r1(y - 8.5)}L${r1(x + 8)} ${r1(y + 6)}L${r1(x - 8)} ${r1(y + 6)}Z`} fill={fill} stroke="#10151b" stroke-width="1.5" />;
+  if (props.hollow) return <circle cx={x} cy={y} r="3.5" fill="none" stroke={fill} stroke-width="1.5" />;
+  return <circle cx={x} cy={y} r="4" fill={fill} stroke="#10151b" stroke-width="1" />;
 }
 
 export interface ImpactMapProps {
@@ -140,7 +141,9 @@ export interface ImpactMapProps {
   focus?: Array<{ lat: number; lon: number }>;
 }
 
-/** The map with its inset; the legend is HTML beside it (ImpactLegend). */
+type Projection = ReturnType<typeof projector>;
+
+/** The map with its inset; the legend is HTML beside it (ImpactLegend). Labels left without room are listed under the map. */
 export function ImpactMap(props: ImpactMapProps) {
   // Frame the affected sites (and the epicentre); a long link's far end may leave the frame.
   const affectedPoints = props.points.filter((p) => p.impact !== 'none');
@@ -152,23 +155,17 @@ export function ImpactMap(props: ImpactMapProps) {
   const p = projector(view, WIDTH);
   const height = Math.round(p.height);
   const inView = (lat: number, lon: number) => lon >= view.lon0 && lon <= view.lon0 + view.lonSpan && lat <= view.lat0 && lat >= view.lat0 - view.latSpan;
-  const step = graticuleStep(view.lonSpan);
-  const lons: number[] = [];
-  for (let v = Math.ceil(view.lon0 / step) * step; v <= view.lon0 + view.lonSpan; v += step) lons.push(v);
-  const lats: number[] = [];
-  for (let v = Math.ceil((view.lat0 - view.latSpan) / step) * step; v <= view.lat0; v += step) lats.push(v);
   // Unaffected first so the affected draw on top.
   const points = [...props.points].filter((pt) => inView(pt.lat, pt.lon)).sort((a, b) => rank(a.impact) - rank(b.impact));
   const lines = [...props.lines].sort((a, b) => rank(a.impact) - rank(b.impact));
-  const labels = placeLabels(
+  const { placed, unplaced } = placeLabels(
     [
-      ...(props.marker ? [{ x: p.x(props.marker.lon), y: p.y(props.marker.lat), text: props.marker.label }] : []),
-      ...points.filter((pt) => pt.label).reverse().map((pt) => ({ x: p.x(pt.lon), y: p.y(pt.lat), text: pt.label! })),
-      // links after sites: labelled at their midpoint when there is room
-      ...lines.filter((l) => l.label).reverse().map((l) => {
-        const toLon = shortWay(l.from.lon, l.to.lon);
-        return { x: r1((p.x(l.from.lon) + p.x(toLon)) / 2), y: r1((p.y(l.from.lat) + p.y(l.to.lat)) / 2), text: l.label! };
-      }),
+      // most important first: the most affected sites, then links at their midpoint, then the epicentre
+      ...[...points].reverse().filter((pt) => pt.label).map((pt) => ({ x: p.x(pt.lon), y: p.y(pt.lat), text: pt.label! })),
+      ...[...lines].reverse().filter((l) => l.label).map((l) => ({
+        x: r1((p.x(l.from.lon) + p.x(shortWay(l.from.lon, l.to.lon))) / 2), y: r1((p.y(l.from.lat) + p.y(l.to.lat)) / 2), text: l.label!,
+      })),
+      ...(props.marker ? [{ x: p.x(props.marker.lon), y: p.y(props.marker.lat), text: 'Epicentre' }] : []),
     ],
     WIDTH,
     height,
@@ -188,12 +185,12 @@ export function ImpactMap(props: ImpactMapProps) {
         </defs>
         <rect x="0" y="0" width={WIDTH} height={height} fill="#0c1a26" />
         <g clip-path={`url(#${clipId})`}>
-          <Basemap p={p} lons={lons} lats={lats} height={height} />
+          <Basemap p={p} view={view} height={height} />
           <g fill="none" stroke-linecap="round">
             {lines.map((l) => (
               <line
                 x1={p.x(l.from.lon)} y1={p.y(l.from.lat)} x2={p.x(shortWay(l.from.lon, l.to.lon))} y2={p.y(l.to.lat)}
-                stroke={IMPACT_COLOURS[l.impact]} stroke-width={l.impact === 'none' ? 1.2 : 3}
+                stroke={l.impact === 'none' && !l.intensityClass ? IMPACT_COLOURS.none : fillOf(l)} stroke-width={l.impact === 'none' ? 1.2 : 3}
                 stroke-dasharray={l.impact === 'degraded' ? '8 5' : l.impact === 'none' ? '2 4' : undefined}
               >
                 <title>{`${l.name}: ${IMPACT_WORDS[l.impact]}${l.detail ? ` — ${l.detail}` : ''}`}</title>
@@ -203,21 +200,25 @@ export function ImpactMap(props: ImpactMapProps) {
           {props.marker ? <EpicentreMarker marker={props.marker} p={p} /> : null}
           <g>
             {points.map((pt) => (
-              <g data-asset-id={pt.id} data-impact={pt.impact}>
-                <Dot x={p.x(pt.lon)} y={p.y(pt.lat)} impact={pt.impact} />
-                <title>{`${pt.name}: ${IMPACT_WORDS[pt.impact]}${pt.detail ? ` — ${pt.detail}` : ''}`}</title>
+              <g data-asset-id={pt.id} data-impact={pt.impact} data-intensity-class={pt.intensityClass} data-coverage={pt.notCovered ? 'not_covered' : undefined}>
+                <Dot x={p.x(pt.lon)} y={p.y(pt.lat)} impact={pt.impact} fill={fillOf(pt)} notCovered={pt.notCovered} hollow={!pt.intensityClass} />
+                <title>{`${pt.name}: ${pt.notCovered ? 'not covered by the ShakeMap' : IMPACT_WORDS[pt.impact]}${pt.detail ? ` — ${pt.detail}` : ''}`}</title>
               </g>
             ))}
           </g>
+          <g stroke="#e6ebf0" stroke-width="1">
+            {placed.filter((l) => l.leader).map((l) => <line class="pl-map-leader" x1={l.leader!.x1} y1={l.leader!.y1} x2={l.leader!.x2} y2={l.leader!.y2} />)}
+          </g>
           <g font-size="13" font-weight="600" fill="#f1f5f9" stroke="#0c1a26" stroke-width="3" paint-order="stroke">
-            {labels.map((l) => (
-              <text x={l.x} y={l.y} text-anchor={l.anchor}>{l.text}</text>
+            {placed.map((l) => (
+              <text class="pl-map-label" x={l.x} y={l.y} text-anchor={l.anchor}>{l.text}</text>
             ))}
           </g>
         </g>
         <rect x="0.5" y="0.5" width={WIDTH - 1} height={height - 1} fill="none" stroke="#2a3542" />
       </svg>
       {view.lonSpan < 360 ? <Inset view={view} /> : null}
+      {unplaced.length ? <p class="muted pl-small">No room on the map for the labels of: {unplaced.map((u) => u.text).join('; ')} (see the table).</p> : null}
     </div>
   );
 }
@@ -227,77 +228,75 @@ const shortWay = (lon1: number, lon2: number) => (lon2 - lon1 > 180 ? lon2 - 360
 
 const rank = (i: MapImpact) => (i === 'none' ? 0 : i === 'degraded' ? 1 : 2);
 
-/** The whole world, small, with the main map's frame drawn on it. */
+/** The whole world (Natural Earth 1:110m), small, with the main map's frame drawn on it. */
 function Inset(props: { view: View }) {
-  const p = projector({ lon0: -180, lat0: 90, lonSpan: 360, latSpan: 180 }, 240);
+  const p = projector(WORLD, 240);
   const { view } = props;
   return (
     <svg class="pl-map-inset" viewBox="0 0 240 120" role="img" aria-label={`Locator: the map shows longitude ${Math.round(view.lon0)}° to ${Math.round(view.lon0 + view.lonSpan)}°, latitude ${Math.round(view.lat0 - view.latSpan)}° to ${Math.round(view.lat0)}°`} xmlns="http://www.w3.org/2000/svg">
       <rect x="0" y="0" width="240" height="120" fill="#0c1a26" stroke="#2a3542" />
-      <g fill="#2b3d31">
-        {LAND.map((ring) => (
-          <path d={ringPath(ring, p)} />
-        ))}
-      </g>
-      <rect x={p.x(view.lon0)} y={p.y(view.lat0)} width={Math.max(3, r1(view.lonSpan * p.scale))} height={Math.max(3, r1(view.latSpan * p.scale))} fill="none" stroke="#ffd166" stroke-width="1.5" />
+      <path d={landPath('110m', p, 0.8)} fill="#2b3d31" fill-rule="evenodd" />
+      <rect x={p.x(view.lon0)} y={p.y(view.lat0)} width={Math.max(3, r1(view.lonSpan * p.scale))} height={Math.max(3, r1(view.latSpan * p.yScale))} fill="none" stroke="#ffd166" stroke-width="1.5" />
     </svg>
   );
 }
 
-/** The legend, in words and shapes. */
-export function ImpactLegend(props: { counts: Record<MapImpact, number>; extra?: string }) {
-  const swatch = (impact: MapImpact) => (
-    <svg class="pl-swatch" viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
-      <Dot x={10} y={11} impact={impact} />
-    </svg>
-  );
+const swatch = (dot: Child) => (
+  <svg class="pl-swatch" viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">{dot}</svg>
+);
+
+/** The legend, in words and shapes; for an earthquake, JMA's intensity colours with their class names. */
+export function ImpactLegend(props: { counts: Record<MapImpact, number>; extra?: string; intensity?: boolean; notCovered?: number }) {
+  const fill = (impact: MapImpact) => (props.intensity ? '#c3ccd5' : IMPACT_COLOURS[impact]);
+  const how = props.intensity ? { down: 'large circle', degraded: 'triangle', none: 'small circle' } : { down: 'filled circle, red', degraded: 'triangle, amber', none: 'small ring, grey' };
   return (
     <ul class="pl-legend" aria-label="Map legend">
-      <li>{swatch('down')}<span><strong>Down</strong> (filled circle, red): {props.counts.down}</span></li>
-      <li>{swatch('degraded')}<span><strong>Degraded</strong> (triangle, amber): {props.counts.degraded}</span></li>
-      <li>{swatch('none')}<span><strong>Not affected</strong> (small ring, grey): {props.counts.none}</span></li>
+      <li>{swatch(<Dot x={10} y={11} impact="down" fill={fill('down')} />)}<span><strong>Down</strong> ({how.down}): {props.counts.down}</span></li>
+      <li>{swatch(<Dot x={10} y={11} impact="degraded" fill={fill('degraded')} />)}<span><strong>Degraded</strong> ({how.degraded}): {props.counts.degraded}</span></li>
+      <li>{swatch(<Dot x={10} y={11} impact="none" fill={fill('none')} hollow={!props.intensity} />)}<span><strong>Not affected</strong> ({how.none}): {props.counts.none}</span></li>
+      {props.notCovered ? <li>{swatch(<Dot x={10} y={10} impact="none" fill="" notCovered />)}<span><strong>Not covered</strong> by the ShakeMap (dashed ring, “?”): {props.notCovered}</span></li> : null}
       <li>
-        <svg class="pl-swatch" viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
-          <line x1="2" y1="10" x2="18" y2="10" stroke={IMPACT_COLOURS.down} stroke-width="3" />
-        </svg>
+        {swatch(<line x1="2" y1="10" x2="18" y2="10" stroke={fill('down')} stroke-width="3" />)}
         <span>Links: solid (down), dashed (degraded), dotted (not affected)</span>
       </li>
       {props.extra ? <li><span>{props.extra}</span></li> : null}
+      {props.intensity ? (
+        <li class="pl-legend-scale">
+          <span>Fill: JMA seismic intensity class (JMA's colours)</span>
+          <ul class="pl-plain pl-intensity-scale" aria-label="JMA intensity colours">
+            {JMA_INTENSITY_CLASSES.filter((c) => c !== '0').reverse().map((c) => (
+              <li data-class={c}>{swatch(<rect x="2" y="2" width="16" height="16" fill={JMA_INTENSITY_COLOURS[c]} stroke="#10151b" />)}<span>{c}</span></li>
+            ))}
+          </ul>
+        </li>
+      ) : null}
     </ul>
   );
 }
 
-type Projection = ReturnType<typeof projector>;
+function graticuleStep(span: number): number {
+  return span > 180 ? 30 : span > 60 ? 15 : span > 24 ? 5 : span > 10 ? 2 : 1;
+}
 
-/** Land, water and the graticule with its degree labels. */
-function Basemap({ p, lons, lats, height }: { p: Projection; lons: number[]; lats: number[]; height: number }) {
+const degLabel = (v: number, pos: string, neg: string) => `${Math.abs(v)}°${v === 0 ? '' : v > 0 ? pos : neg}`;
+
+/** Land (Natural Earth 1:10m or 1:50m, by the view's width) and the graticule with its degree labels. */
+function Basemap({ p, view, height }: { p: Projection; view: View; height: number }) {
+  const step = graticuleStep(view.lonSpan);
+  const lons: number[] = [];
+  for (let v = Math.ceil(view.lon0 / step) * step; v <= view.lon0 + view.lonSpan; v += step) lons.push(v);
+  const lats: number[] = [];
+  for (let v = Math.ceil((view.lat0 - view.latSpan) / step) * step; v <= view.lat0; v += step) lats.push(v);
   return (
     <>
-      <g fill="#263a2d" stroke="#4f7059" stroke-width="0.8">
-        {LAND.map((ring) => (
-          <path d={ringPath(ring, p)} />
-        ))}
-      </g>
-      <g fill="#0c1a26" stroke="#4f7059" stroke-width="0.8">
-        {WATER.map((ring) => (
-          <path d={ringPath(ring, p)} />
-        ))}
-      </g>
+      <path d={landPath(landScaleFor(view.lonSpan), p, view.lonSpan > 60 ? 1.5 : 0.7)} data-land-scale={landScaleFor(view.lonSpan)} fill="#263a2d" stroke="#5b7f66" stroke-width="0.8" fill-rule="evenodd" stroke-linejoin="round" />
       <g stroke="#2b3e50" stroke-width="0.6" stroke-dasharray="3 4">
-        {lons.map((v) => (
-          <line x1={p.x(v)} y1="0" x2={p.x(v)} y2={height} />
-        ))}
-        {lats.map((v) => (
-          <line x1="0" y1={p.y(v)} x2={WIDTH} y2={p.y(v)} />
-        ))}
+        {lons.map((v) => <line x1={p.x(v)} y1="0" x2={p.x(v)} y2={height} />)}
+        {lats.map((v) => <line x1="0" y1={p.y(v)} x2={WIDTH} y2={p.y(v)} />)}
       </g>
       <g fill="#8696a6" font-size="11">
-        {lons.map((v) => (
-          <text x={p.x(v) + 3} y={height - 5}>{degLabel(v, 'E', 'W')}</text>
-        ))}
-        {lats.map((v) => (
-          <text x="4" y={p.y(v) - 3}>{degLabel(v, 'N', 'S')}</text>
-        ))}
+        {lons.map((v) => <text x={p.x(v) + 3} y={height - 5}>{degLabel(v, 'E', 'W')}</text>)}
+        {lats.map((v) => <text x="4" y={p.y(v) - 3}>{degLabel(v, 'N', 'S')}</text>)}
       </g>
     </>
   );
@@ -305,13 +304,11 @@ function Basemap({ p, lons, lats, height }: { p: Projection; lons: number[]; lat
 
 /** A ringed cross (an earthquake's epicentre). */
 function EpicentreMarker({ marker, p }: { marker: NonNullable<ImpactMapProps['marker']>; p: Projection }) {
+  const [x, y] = [p.x(marker.lon), p.y(marker.lat)];
   return (
     <g class="pl-map-marker">
-      <circle cx={p.x(marker.lon)} cy={p.y(marker.lat)} r="11" fill="none" stroke="#ffd166" stroke-width="2" />
-      <path
-        d={`M${p.x(marker.lon) - 7} ${p.y(marker.lat)}H${p.x(marker.lon) + 7}M${p.x(marker.lon)} ${p.y(marker.lat) - 7}V${p.y(marker.lat) + 7}`}
-        stroke="#ffd166" stroke-width="2"
-      />
+      <circle cx={x} cy={y} r="11" fill="none" stroke="#ffd166" stroke-width="2" />
+      <path d={`M${x - 7} ${y}H${x + 7}M${x} ${y - 7}V${y + 7}`} stroke="#ffd166" stroke-width="2" />
       <title>{marker.label}</title>
     </g>
   );

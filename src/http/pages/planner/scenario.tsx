@@ -8,6 +8,8 @@ import { durationSeconds, REDUNDANCY_WORDS } from './format.js';
 import { utc } from '../format.js';
 import { ImpactLegend, ImpactMap, type MapImpact, type MapLine, type MapPoint } from './map.js';
 import { scenarioSummary } from './overview.js';
+import { loadDetailedLand } from './coastline.js';
+import type { IntensityClass } from '../../../core/domain/scenarios.js';
 
 const IMPACT_RANK: Record<string, number> = { down: 0, degraded: 1, none: 2 };
 const STATUS_RANK: Record<string, number> = { lost: 0, degraded: 1, operational: 2 };
@@ -32,7 +34,7 @@ type Quake = { lat: number; lon: number; mw: number; depthKm: number };
 export async function scenarioPage(c: Context<PageEnv>, id: number) {
   const ctx = pageContext(c);
   const scenario = await getScenario(ctx, id);
-  const [assessment, places, drills] = await Promise.all([assessSavedScenario(ctx, id, true), assetPlaces(ctx.db), listDrills(ctx)]);
+  const [assessment, places, drills] = await Promise.all([assessSavedScenario(ctx, id, true), assetPlaces(ctx.db), listDrills(ctx), loadDetailedLand()]);
   const placeById = new Map(places.map((p) => [p.id, p]));
   const nameOf = (assetId: number) => placeById.get(assetId)?.name ?? `asset ${assetId}`;
 
@@ -41,8 +43,9 @@ export async function scenarioPage(c: Context<PageEnv>, id: number) {
     .sort((a, b) => IMPACT_RANK[a.impact]! - IMPACT_RANK[b.impact]! || (b.intensity ?? 0) - (a.intensity ?? 0) || a.name.localeCompare(b.name));
   const number = new Map(hit.map((a, i) => [a.assetId, i + 1]));
   const impactOf = new Map(assessment.assets.map((a) => [a.assetId, a]));
-  const { points, lines } = mapGeometry(places, impactOf, number);
   const quake = scenario.kind === 'earthquake' ? (scenario.params as Quake) : null;
+  const notCovered = new Set((assessment.shakemap?.notCovered ?? []).map((a) => a.assetId));
+  const { points, lines } = mapGeometry(places, impactOf, number, notCovered);
   const counts: Record<MapImpact, number> = {
     down: assessment.summary.assetsDown,
     degraded: assessment.summary.assetsDegraded,
@@ -75,6 +78,7 @@ export async function scenarioPage(c: Context<PageEnv>, id: number) {
       </p>
       {scenario.description ? <p>{scenario.description}</p> : null}
       <p class="muted">Parameters: {scenarioSummary(scenario.kind, scenario.params)}</p>
+      {assessment.shakemap ? <ShakeMapNote shakemap={assessment.shakemap} nameOf={nameOf} /> : null}
 
       <ul class="pl-summary" aria-label="Summary">
         <li><strong>{assessment.summary.assetsDown}</strong> assets down</li>
@@ -85,7 +89,9 @@ export async function scenarioPage(c: Context<PageEnv>, id: number) {
         <li><strong>{assessment.summary.rtoUnknown}</strong> functions whose failover no drill has measured</li>
         <li><strong>{assessment.alternatesAlsoHit.length}</strong> functions whose alternates are also hit</li>
       </ul>
-      <AffectedAssets scenarioName={scenario.name} counts={counts} quake={quake} points={points} lines={lines} unplaced={unplaced} hit={hit} number={number} />
+      <AffectedAssets
+        scenarioName={scenario.name} counts={counts} quake={quake} points={points} lines={lines} unplaced={unplaced} hit={hit} number={number} notCovered={notCovered.size}
+      />
 
       <FunctionImpact scenarioName={scenario.name} affectedFns={affectedFns} untouched={untouched} />
 
@@ -97,7 +103,7 @@ export async function scenarioPage(c: Context<PageEnv>, id: number) {
 }
 
 /** The places as map dots and link lines, labelled with their number in the table. */
-function mapGeometry(places: Place[], impactOf: Map<number, AssessedAsset>, number: Map<number, number>): { points: MapPoint[]; lines: MapLine[] } {
+function mapGeometry(places: Place[], impactOf: Map<number, AssessedAsset>, number: Map<number, number>, notCovered: Set<number>): { points: MapPoint[]; lines: MapLine[] } {
   const placeById = new Map(places.map((p) => [p.id, p]));
   const points: MapPoint[] = [];
   const lines: MapLine[] = [];
@@ -105,13 +111,14 @@ function mapGeometry(places: Place[], impactOf: Map<number, AssessedAsset>, numb
     const a = impactOf.get(place.id);
     const impact = (a?.impact ?? 'none') as MapImpact;
     const n = number.get(place.id);
-    const detail = a && a.impact !== 'none' ? a.reason : undefined;
+    const detail = a && (a.impact !== 'none' || notCovered.has(place.id)) ? a.reason : undefined;
+    const intensityClass = a?.intensityClass as IntensityClass | undefined;
     if (place.kind === 'network_link') {
       const from = place.linkFromAssetId === null ? undefined : placeById.get(place.linkFromAssetId);
       const to = place.linkToAssetId === null ? undefined : placeById.get(place.linkToAssetId);
       if (from?.lat != null && from.lon != null && to?.lat != null && to.lon != null) {
         lines.push({
-          id: place.id, name: place.name, from: { lat: from.lat, lon: from.lon }, to: { lat: to.lat, lon: to.lon }, impact, detail,
+          id: place.id, name: place.name, from: { lat: from.lat, lon: from.lon }, to: { lat: to.lat, lon: to.lon }, impact, detail, intensityClass,
           label: n === undefined ? undefined : `${n}${a?.intensityClass ? ` · ${a.intensityClass}` : ''}`,
         });
       }
@@ -119,11 +126,30 @@ function mapGeometry(places: Place[], impactOf: Map<number, AssessedAsset>, numb
     }
     if (place.lat === null || place.lon === null) continue;
     points.push({
-      id: place.id, name: place.name, lat: place.lat, lon: place.lon, impact, detail,
+      id: place.id, name: place.name, lat: place.lat, lon: place.lon, impact, detail, intensityClass, notCovered: notCovered.has(place.id),
       label: n === undefined ? undefined : `${n}${a?.intensityClass ? ` · ${a.intensityClass}` : ''}`,
     });
   }
   return { points, lines };
+}
+
+/** Where the shaking comes from when a ShakeMap is attached, and which assets it does not cover. */
+function ShakeMapNote({ shakemap, nameOf }: { shakemap: NonNullable<Assessment['shakemap']>; nameOf: (assetId: number) => string }) {
+  const { event, grid } = shakemap;
+  const what = [event.description, event.magnitude !== null ? `M ${event.magnitude}` : null, event.timestamp].filter(Boolean).join(', ');
+  return (
+    <div class="pl-shakemap" id="shakemap">
+      <p>
+        <strong>Shaking from USGS ShakeMap {shakemap.eventId}</strong>{what ? ` (${what})` : ''}, not from the model: PGV read at each asset
+        between the grid points ({grid.lonMin}° to {grid.lonMax}° E, {grid.latMin}° to {grid.latMax}° N), turned into JMA intensity.
+      </p>
+      {shakemap.notCovered.length ? (
+        <p>
+          <strong>Not covered</strong> (outside the grid: shaking unknown, not “unaffected”): {shakemap.notCovered.map((a) => `${nameOf(a.assetId)}${a.coverage === 'partial' ? ' (one end)' : ''}`).join(', ')}.
+        </p>
+      ) : <p class="muted">Every located asset lies inside the grid.</p>}
+    </div>
+  );
 }
 
 function AffectedAssets(props: {
@@ -135,6 +161,7 @@ function AffectedAssets(props: {
   unplaced: AssessedAsset[];
   hit: AssessedAsset[];
   number: Map<number, number>;
+  notCovered: number;
 }) {
   const { counts, quake, points, lines, unplaced, hit, number } = props;
   return (
@@ -144,14 +171,16 @@ function AffectedAssets(props: {
         <ImpactMap
           id="scenario-map"
           title={`Map of assets affected by ${props.scenarioName}`}
-          description={`${counts.down} assets down and ${counts.degraded} degraded; numbers next to the dots refer to the table below${quake ? ', with the estimated JMA intensity class; the cross in a ring marks the epicentre' : ''}.`}
+          description={`${counts.down} assets down and ${counts.degraded} degraded; numbers next to the dots refer to the table below${quake ? ', with the estimated JMA intensity class, also the fill colour; the cross in a ring marks the epicentre' : ''}${props.notCovered ? `; ${props.notCovered} assets outside the ShakeMap are marked with a question mark` : ''}.`}
           points={points}
           lines={lines}
           marker={quake ? { lat: quake.lat, lon: quake.lon, label: `Epicentre Mw ${quake.mw}, ${quake.depthKm} km deep` } : null}
         />
         <ImpactLegend
           counts={counts}
-          extra={quake ? 'Labels: table number · estimated JMA intensity class. Ringed cross: epicentre.' : 'Labels: the number of the asset in the table below.'}
+          extra={quake ? 'Labels: table number · estimated JMA intensity class (a line leads to a label set apart). Ringed cross: epicentre.' : 'Labels: the number of the asset in the table below.'}
+          intensity={quake !== null}
+          notCovered={props.notCovered}
         />
       </div>
       {unplaced.length ? <p class="muted">Not on the map (no location): {unplaced.map((a) => a.name).join(', ')}.</p> : null}

@@ -296,4 +296,8 @@ button.pl-primary:hover { background: #6c3aa3; }
 .tile .members { font-size: 0.78em; margin: 4px 0 0; } .tile .members summary { cursor: pointer; color: var(--muted); }
 .tile .members ul { list-style: none; margin: 0 0 4px; padding: 0 0 0 10px; }
 .tile .members .m-down, .tile .members .m-maintenance { color: #ffb4b6; font-weight: 600; }
+.pl-legend li.pl-legend-scale { flex-direction: column; align-items: flex-start; }
+.pl-intensity-scale { display: flex; flex-wrap: wrap; gap: 4px 10px; }
+.pl-intensity-scale li { gap: 4px; }
+.pl-shakemap { border-left: 3px solid #ffd166; padding: 2px 0 2px 10px; margin: 8px 0; }
 `;
