@@ -5,6 +5,8 @@
 // - S (solar radiation storms, protons): HF radio through the polar regions (polar cap
 //   absorption), navigation at polar cap locations, and satellite operations (single-event
 //   upsets, memory and star-tracker problems; at S5 satellites "may be rendered useless").
+//   The S4 and S5 rows were checked against NOAA's table as reproduced at
+//   spaceweather.com/glossary/srs.html; S1–S3 follow the SWPC page's wording as recalled.
 // - G (geomagnetic storms): power systems, spacecraft operations (drag, surface charging,
 //   orientation; at G5 "uplink/downlink and tracking satellites"), HF radio and satellite
 //   navigation. SWPC's geomagnetic alerts give the area of impact as poleward of a geomagnetic
