@@ -290,12 +290,23 @@ export async function startSilentTcpServer(): Promise<SilentTcpServer> {
 }
 
 /** A loopback port nothing listens on, so connecting to it is refused. */
+/**
+ * A port on 127.0.0.1 that refuses connections. Chosen below Linux's ephemeral range
+ * (32768–60999): a freed ephemeral port can be handed to another test's server, and a connect
+ * to one can even land on itself (TCP self-connect), either of which would answer.
+ */
 export async function refusedPort(): Promise<number> {
-  const server = net.createServer();
-  await listen(server);
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = net.createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, HOST, () => resolve(true));
+    });
+    if (!free) continue;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  }
 }
 
 function listen(server: net.Server): Promise<void> {
