@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
-import { createTestApp, errorPaths, expectErrorShape, ok, rawClient, tableCounts, waitFor, type TestApp } from '../helpers.js';
+import { createTestApp, errorPaths, expectErrorShape, ok, rawClient, refusedWithoutWrites, tableCounts, waitFor, type TestApp } from '../helpers.js';
 
 let t: TestApp;
 let assetId: number;
@@ -94,6 +94,16 @@ describe('by hand', () => {
     expect(errorPaths(await t.call('PATCH', `/api/incidents/${id}`, { token: t.tokens.officer, body: { severity: 'huge' } }))).toContain('severity');
     expectErrorShape(await t.call('PATCH', `/api/incidents/${id}`, { token: t.tokens.viewer, body: { severity: 'minor' } }), 403);
     expectErrorShape(await t.call('PATCH', '/api/incidents/9999', { token: t.tokens.officer, body: { severity: 'minor' } }), 404);
+  });
+
+  it('PATCH sets the affected components; unknown ones are 422 naming the field and change nothing', async () => {
+    const { id } = await openByHand({ functionIds: [] });
+    const other = (await ok(t.call('POST', '/api/assets', { body: { key: 'gs-esrange', kind: 'ground_station', name: 'Esrange' } }), 201)).id;
+    const edited = await ok(t.call('PATCH', `/api/incidents/${id}`, { token: t.tokens.officer, body: { affected: { assets: [assetId, other], functions: [functionId] } } }));
+    expect(edited).toMatchObject({ affected: { assets: [assetId, other], functions: [functionId] }, functionIds: [functionId], cause: { assetId } });
+    const { paths } = await refusedWithoutWrites(t, 'PATCH', `/api/incidents/${id}`, { token: t.tokens.officer, body: { affected: { assets: [9999], functions: [8888] } } }, 422);
+    expect(paths).toEqual(['affected.assets', 'affected.functions']);
+    expect((await ok(t.call('GET', `/api/incidents/${id}`))).affected).toEqual({ assets: [assetId, other], functions: [functionId] });
   });
 });
 

@@ -2,7 +2,7 @@
 // state is now, applied to the monitor's picture. Writing it down is write-plan.ts's job.
 import type { AssetStatus, FunctionStatus } from '../domain/enums.js';
 import { reachable } from '../domain/function-graph.js';
-import { assessFunctions, type FunctionImpact } from '../domain/impact.js';
+import { assessFunctions, assetStatusAvailable, type FunctionImpact } from '../domain/impact.js';
 import { maintenanceActive } from '../domain/schedules.js';
 import type { IdIndex } from './id-index.js';
 import type { AssetNode } from './monitor-records.js';
@@ -25,8 +25,8 @@ export interface FunctionChange {
 
 /** Degraded and flapping assets count as available for k-of-n: they still serve, if unsteadily. */
 export function isAvailable(assets: IdIndex<AssetNode>, assetId: number): boolean {
-  const status = assets.get(assetId)?.status;
-  return status !== 'down' && status !== 'maintenance';
+  const asset = assets.get(assetId);
+  return !asset || assetStatusAvailable(asset.status);
 }
 
 /** Brings the maintenance set up to `now`; returns the assets that entered or left a window. */

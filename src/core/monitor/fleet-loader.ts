@@ -74,7 +74,7 @@ export async function loadFleet(db: Db, now: number, previous: IdIndex<CheckReco
     assets: assetIndex,
     ...graph,
     upstream: upstreamGraph(assetRows),
-    openIncidents: new Map(openRows.map((row) => [row.ref, openIncident(row)])),
+    openIncidents: new Map(openRows.map((row) => [row.ref, openIncidentOf(row)])),
     windows: windowRows,
   };
 }
@@ -223,7 +223,8 @@ async function assessNewFunctions(
   }
 }
 
-export function openIncident(row: typeof incidents.$inferSelect): OpenIncident {
+/** An open incident's row as correlation holds it in memory. */
+function openIncidentOf(row: typeof incidents.$inferSelect): OpenIncident {
   return {
     ref: row.ref, causeAssetId: row.assetId, causeFunctionId: row.causeFunctionId, assetIds: new Set(row.affectedAssetIds),
     functionIds: row.functionIds, children: row.children, severity: row.severity, title: row.title, openedAt: row.openedAt,

@@ -144,17 +144,26 @@ export class IncidentPlanner {
       const at = { key: node.key, attachedAt: this.now, clearedAt: null };
       incident.children.push(subject.kind === 'asset' ? { assetId: node.id, ...at } : { functionId: node.id, ...at });
     }
-    if (subject.kind === 'asset') incident.assetIds.add(node.id);
-    incident.functionIds = [...new Set([...incident.functionIds, ...this.hurtBy(subject).map((f) => f.id)])];
+    const hurt = this.hurtBy(subject).map((f) => f.id);
+    this.widen(incident, subject.kind === 'asset' ? [node.id] : [], hurt, severity, { change, subjectKind: subject.kind, subjectKey: node.key });
+  }
+
+  /**
+   * Takes more assets and functions into the incident, raises its severity to cover them, and
+   * announces it as `incident.correlated`.
+   */
+  private widen(
+    incident: OpenIncident, assetIds: Iterable<number>, functionIds: number[], severity: Severity,
+    what: { change: 'symptom_attached' | 'cause_changed' | 'merged'; subjectKind: 'asset' | 'function'; subjectKey: string },
+  ): void {
+    for (const id of assetIds) incident.assetIds.add(id);
+    incident.functionIds = [...new Set([...incident.functionIds, ...functionIds])];
     const previousSeverity = incident.severity;
     incident.severity = maxSeverity(incident.severity, severity);
     this.touched.add(incident);
     this.plan.events.push({
       type: 'incident.correlated', subjectKind: 'incident', subjectId: incidentId(incident.ref), subjectKey: incident.ref, severity: incident.severity,
-      data: {
-        incidentRef: incident.ref, title: incident.title, change, subjectKind: subject.kind, subjectKey: node.key,
-        causeKey: this.causeKey(incident), previousSeverity,
-      },
+      data: { incidentRef: incident.ref, title: incident.title, ...what, causeKey: this.causeKey(incident), previousSeverity },
     });
   }
 
@@ -172,19 +181,8 @@ export class IncidentPlanner {
     const cause = other.causeAssetId === null ? undefined : this.fleet.assets.get(other.causeAssetId);
     if (cause) into.children.push({ assetId: cause.id, key: cause.key, attachedAt: this.now, clearedAt: null });
     for (const child of other.children) if (!into.children.some((c) => c.key === child.key)) into.children.push(child);
-    for (const id of other.assetIds) into.assetIds.add(id);
-    into.functionIds = [...new Set([...into.functionIds, ...other.functionIds])];
-    const previousSeverity = into.severity;
-    into.severity = maxSeverity(into.severity, other.severity);
-    this.touched.add(into);
     this.resolve(other, into.ref);
-    this.plan.events.push({
-      type: 'incident.correlated', subjectKind: 'incident', subjectId: incidentId(into.ref), subjectKey: into.ref, severity: into.severity,
-      data: {
-        incidentRef: into.ref, title: into.title, change: 'merged', subjectKind: 'asset', subjectKey: cause?.key ?? other.ref,
-        causeKey: this.causeKey(into), previousSeverity,
-      },
-    });
+    this.widen(into, other.assetIds, other.functionIds, other.severity, { change: 'merged', subjectKind: 'asset', subjectKey: cause?.key ?? other.ref });
   }
 
   private clearChild(incident: OpenIncident, match: (child: IncidentChild) => boolean): void {

@@ -8,6 +8,7 @@ import { recordEvents, type EventSpec } from '../store/events.js';
 import type { Severity } from '../domain/enums.js';
 import type { EventPayload } from '../domain/events.js';
 import { incidentSeverity } from '../domain/severity.js';
+import { assetStatusAvailable } from '../domain/impact.js';
 import { applyIdle, applyObservation, STATUS_CODE } from './check-state.js';
 import type { MissedContact, ObservationRecord } from './check-definition.js';
 import { resultInsertStatements } from './result-rows.js';
@@ -152,7 +153,7 @@ function planAssetChange(fleet: FleetState, plan: WritePlan, incidentPlan: Incid
     if (suppressed) data.suppressed = true;
     if (incidentRef) data.incidentRef = incidentRef;
   }
-  if (previous === 'down' && asset.status !== 'down' && asset.status !== 'maintenance') incidentPlan.assetBack(asset);
+  if (previous === 'down' && assetStatusAvailable(asset.status)) incidentPlan.assetBack(asset);
 }
 
 /** Each changed function's state row and events; returns the changes of status. */
