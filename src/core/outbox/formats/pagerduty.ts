@@ -1,5 +1,6 @@
 // PagerDuty Events API v2: trigger, acknowledge and resolve under one dedup key per alert.
 import { SEVERITIES, type Severity } from '../../domain/enums.js';
+import { severityAtLeast } from '../../domain/severity.js';
 import { eventFields } from '../../domain/events.js';
 import { isoTime } from '../../domain/time.js';
 import { describeEvent } from './describe.js';
@@ -12,7 +13,11 @@ export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
 
 export const PAGERDUTY_SEVERITY: Record<Severity, PagerDutySeverity> = { critical: 'critical', major: 'error', minor: 'warning', info: 'info' };
 const MAX_DEDUP_KEY = 255;
-const severityRank = (severity: string | null) => SEVERITIES.indexOf(severity as Severity);
+
+/** The severity went up from `previous` (a payload's string; anything unknown is not a raise). */
+function raisedFrom(previous: string | null, now: Severity): boolean {
+  return SEVERITIES.includes(previous as Severity) && !severityAtLeast(previous as Severity, now);
+}
 
 /** A dedup key of at most 255 characters; a long one keeps its start and a hash of the whole. */
 export function boundDedupKey(key: string): string {
@@ -49,7 +54,7 @@ export function pagerDutyRouting(event: AlertEvent): { action: PagerDutyAction; 
     else if (verb === 'acknowledged') action = 'acknowledge';
     else if (verb === 'resolved') action = 'resolve';
     // A symptom that raised the severity (a PMEF lost): the same key, so PagerDuty updates the alert it has.
-    else if (verb === 'correlated' && severityRank(event.severity) > severityRank(str(d.previousSeverity))) action = 'trigger';
+    else if (verb === 'correlated' && raisedFrom(str(d.previousSeverity), event.severity)) action = 'trigger';
     else return null; // updated, edited: a trigger with the same key would re-open or re-alert; PagerDuty has no "note" action here
   } else if (family === 'asset' || family === 'function' || family === 'redundancy') {
     // One page per cause: the incident pages, its assets' and functions' changes do not.
