@@ -56,8 +56,8 @@ function resolveStatements(ctx: WriteContext, target: Pick<UpdateTarget, 'id' | 
   ];
 }
 
-/** The keys of the named assets and functions; a 422 naming the field (`fields`) for any that does not exist. */
-async function requireExisting(ctx: ServiceContext, assetIds: number[], functionIds: number[], fields: { assets: string; functions: string }) {
+/** The keys of the named assets and functions; a 422 naming the field (`fieldOf`) for any that does not exist. */
+async function requireExisting(ctx: ServiceContext, assetIds: number[], functionIds: number[], fieldOf: (list: 'assets' | 'functions') => string) {
   const [assetRows, functionRows] = await Promise.all([
     assetIds.length ? ctx.db.select({ id: assets.id, key: assets.key }).from(assets).where(idsIn(assets.id, assetIds)) : [],
     functionIds.length ? ctx.db.select({ id: missionFunctions.id, key: missionFunctions.key }).from(missionFunctions).where(idsIn(missionFunctions.id, functionIds)) : [],
@@ -67,8 +67,8 @@ async function requireExisting(ctx: ServiceContext, assetIds: number[], function
   const missingAssets = assetIds.filter((id) => !assetKeys.has(id));
   const missingFunctions = functionIds.filter((id) => !functionKeys.has(id));
   const problems = [
-    ...(missingAssets.length ? [{ path: fields.assets, location: 'body' as const, message: `No asset with id ${missingAssets.join(', ')}` }] : []),
-    ...(missingFunctions.length ? [{ path: fields.functions, location: 'body' as const, message: `No mission function with id ${missingFunctions.join(', ')}` }] : []),
+    ...(missingAssets.length ? [{ path: fieldOf('assets'), location: 'body' as const, message: `No asset with id ${missingAssets.join(', ')}` }] : []),
+    ...(missingFunctions.length ? [{ path: fieldOf('functions'), location: 'body' as const, message: `No mission function with id ${missingFunctions.join(', ')}` }] : []),
   ];
   if (problems.length) throw new UnprocessableError(problems);
   return { assetKeys, functionKeys };
@@ -104,7 +104,7 @@ export async function openIncidentByHand(ctx: ServiceContext, input: OpenInciden
   authorize(ctx.actor, 'handleIncidents');
   const functionIds = [...new Set(input.functionIds ?? [])];
   const assetIds = input.assetId === undefined ? [] : [input.assetId];
-  const { assetKeys, functionKeys } = await requireExisting(ctx, assetIds, functionIds, { assets: 'assetId', functions: 'functionIds' });
+  const { assetKeys, functionKeys } = await requireExisting(ctx, assetIds, functionIds, (list) => (list === 'assets' ? 'assetId' : 'functionIds'));
   const assetKey = input.assetId === undefined ? null : assetKeys.get(input.assetId)!;
   const now = ctx.now();
   const ref = crypto.randomUUID();
@@ -164,7 +164,7 @@ export async function editIncident(ctx: ServiceContext, id: number, input: EditI
   if (affected) {
     set.affectedAssetIds = [...new Set(affected.assets)];
     set.functionIds = [...new Set(affected.functions)];
-    await requireExisting(ctx, set.affectedAssetIds, set.functionIds, { assets: 'affected.assets', functions: 'affected.functions' });
+    await requireExisting(ctx, set.affectedAssetIds, set.functionIds, (list) => `affected.${list}`);
   }
   await commitAtomically(ctx.db, [
     ctx.db.update(incidents).set(set).where(eq(incidents.id, id)),
