@@ -378,6 +378,12 @@ describe('watch floor in a browser (demo seed, demo fleet, live monitor)', () =>
     expect(acked!.acknowledgedBy).toBe('token:test-officer');
 
     await page.selectOption(`#update-status-${incident.id}`, 'identified');
+    // an event that makes the page re-read itself arrives while the officer is choosing: the choice stays
+    const before = Number(await page.evaluate(() => document.documentElement.getAttribute('data-live-event') ?? '0'));
+    await ok(api('POST', '/api/scenarios', { token: t.tokens.planner, body: { key: 'mid-edit', name: 'Arrives mid-edit', kind: 'power', params: { gridRegion: 'JP-TK', outageHours: 1 } } }), 201);
+    await page.waitForFunction((n) => Number(document.documentElement.getAttribute('data-live-event') ?? '0') > n, before, { timeout: 5_000 });
+    await page.waitForTimeout(1_000);
+    expect(await page.inputValue(`#update-status-${incident.id}`)).toBe('identified');
     await page.fill(`#update-message-${incident.id}`, 'Tokyo region unreachable; relay running on Osaka');
     await Promise.all([page.waitForURL(`${base}/#incident-${incident.id}`), page.click(`#update-${incident.id}`)]);
     await page.waitForSelector(`#incident-${incident.id} .incident-update`);

@@ -117,8 +117,15 @@ export const LIVE_JS = String.raw`(function () {
     if (!el) return false;
     var active = document.activeElement;
     if (active && el.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName)) return true;
+    // An edit not yet sent (typed text, a changed choice) must survive a re-read.
     var fields = el.querySelectorAll('input[type="text"], textarea');
-    for (var i = 0; i < fields.length; i++) if (fields[i].value) return true;
+    for (var i = 0; i < fields.length; i++) if (fields[i].value !== fields[i].defaultValue) return true;
+    var choices = el.querySelectorAll('select');
+    for (var j = 0; j < choices.length; j++) {
+      var options = choices[j].options, initial = 0;
+      for (var k = 0; k < options.length; k++) if (options[k].defaultSelected) initial = k;
+      if (choices[j].selectedIndex !== initial) return true;
+    }
     return false;
   }
 
