@@ -11,7 +11,15 @@
 //   ("Combination of NIED GPS & Seismic Models"): top edge at 0.5 km from 32.9029 N 131.0200 E
 //   to 32.7722 N 130.7950 E; bottom edge at 14 km from 32.8086 N 130.7700 E to 32.9342 N
 //   130.9920 E. Hypocentre: JMA, 32.75 N 130.76 E, 12 km, Mw 7.0.
-// (Noto 2024 is not in that archive and we found no citable geometry for it in our sources, so it is left out.)
+// - Noto 2024: not in that archive, and no published coordinates were within our reach. Fujii &
+//   Satake (2024, Earth Planets Space 76:44, doi:10.1186/s40623-024-01991-z) put the slip on the
+//   JSPJ subfaults NT4–NT6 and NT8, "located on the northern coast of Noto Peninsula and dipping
+//   toward southeast", ~100 km in all; Okamura et al. (JpGU 2024, U15-02) describe the same
+//   SE-dipping reverse fault zone running just offshore along the northern coast. The three
+//   planes below are TRACED BY US from those words and the coastline (top edge at the surface
+//   a few km offshore, 45° dip, 18 km seismogenic depth — the dip is our assumption, not
+//   theirs), so this case tests "a rupture along the right coast" rather than their model.
+//   Hypocentre: JMA, 37.495 N 137.270 E, 16 km; Mw 7.5 (Fujii & Satake's 1.90e20 N·m).
 //
 // Observed intensities: JMA's seismic intensity reports for the main shocks — "平成23年(2011年)
 // 東北地方太平洋沖地震" (JMA press releases and the March 2011 地震・火山月報（防災編）) and
@@ -21,12 +29,19 @@
 // are NOT confirmed there; where we were unsure which class the city's stations recorded we give
 // the range of the city's stations ([low, high]) rather than one class.
 //
-// Mean absolute class error over the 41 places below (distance to the nearest end of the
+// Noto 2024 intensities: JMA's own summary (JpGU 2024 U15-P01, "intensity 7 observed in Wajima
+// City and Shika Town") and JMA's announcement of 1 January 2024 as the Asahi Shimbun reported it
+// the same evening (6-upper Nanao, Suzu, Anamizu; 6-lower Nagaoka, Nakanoto, Noto), located at
+// the municipal offices. These eight are cited to sources we read; the Tōhoku and Kumamoto lists
+// are not.
+//
+// Mean absolute class error over the 49 places below (distance to the nearest end of the
 // observed range; AVS30 400 m/s everywhere, default options):
-//   without geometry (mean X over strikes, ShakeMap's no-rupture rule) ........ 0.98
-//   with the USGS rupture planes as `segments` ............................... 0.88
-//   (JMA's EEW sphere, the previous default, scores 0.73: it puts every place within 307 km
-//   of the Tōhoku hypocentre at X = 3 km, which happens to offset the model's known
+//                                                            all 49   Tōhoku  Kumamoto  Noto
+//   without geometry (mean X over strikes, ShakeMap's no-rupture rule)  1.14    0.89    1.14     2.00
+//   with the rupture planes as `segments`                               0.96    0.85    0.93     1.38
+//   (Over the 41 Tōhoku and Kumamoto places JMA's EEW sphere, the previous default, scores
+//   0.73: it puts every place within 307 km of the Tōhoku hypocentre at X = 3 km, which happens to offset the model's known
 //   under-prediction of a Mw 9 — the formula caps Mw at 8.3 — and is blind to how far
 //   inland a place is: Sendai, Mito, Yamagata and Akita all get 6-upper.)
 // The geometry helps most where the shaking falls off (Yamagata, Akita, Niigata, Aomori:
@@ -53,6 +68,21 @@ const KUMAMOTO_PLANE = planeFromQuadrilateral(
   { lat: 32.9029, lon: 131.02 }, { lat: 32.7722, lon: 130.795 }, 0.5,
   midpoint({ lat: 32.8086, lon: 130.77 }, { lat: 32.9342, lon: 130.992 }), 14,
 );
+
+const NOTO: Quake = { lat: 37.495, lon: 137.27, depthKm: 16, mw: 7.5, faultType: 'crustal' };
+/** A plane from its top-edge trace (at the surface), dipping 45° to the right of strike down to 18 km. */
+function tracedPlane(from: LatLon, to: LatLon): FaultPlane {
+  const strike = Math.atan2((to.lon - from.lon) * Math.cos((from.lat * Math.PI) / 180), to.lat - from.lat);
+  const reachKm = 18; // horizontal reach of a 45° plane from 0 to 18 km depth
+  const mid = midpoint(from, to);
+  const bottomMid = {
+    lat: mid.lat + (reachKm * Math.cos(strike + Math.PI / 2)) / 111.2,
+    lon: mid.lon + (reachKm * Math.sin(strike + Math.PI / 2)) / (111.2 * Math.cos((mid.lat * Math.PI) / 180)),
+  };
+  return planeFromQuadrilateral(from, to, 0, bottomMid, 18);
+}
+const NOTO_TRACE: LatLon[] = [{ lat: 37.17, lon: 136.62 }, { lat: 37.33, lon: 136.72 }, { lat: 37.43, lon: 136.97 }, { lat: 37.56, lon: 137.36 }];
+const NOTO_PLANES = NOTO_TRACE.slice(1).map((to, i) => tracedPlane(NOTO_TRACE[i]!, to));
 
 type Place = readonly [site: string, lat: number, lon: number, low: IntensityClass, high: IntensityClass];
 
@@ -103,9 +133,21 @@ const KUMAMOTO_PLACES: Place[] = [
   ['Saga', 33.25, 130.3, '5-lower', '5-upper'],
 ];
 
+const NOTO_PLACES: Place[] = [
+  ['Shika', 37.02, 136.78, '7', '7'],
+  ['Wajima', 37.39, 136.9, '7', '7'],
+  ['Nanao', 37.04, 136.97, '6-upper', '6-upper'],
+  ['Suzu', 37.44, 137.26, '6-upper', '6-upper'],
+  ['Anamizu', 37.23, 136.91, '6-upper', '6-upper'],
+  ['Nakanoto', 36.99, 136.9, '6-lower', '6-lower'],
+  ['Noto (town)', 37.31, 137.15, '6-lower', '6-lower'],
+  ['Nagaoka', 37.45, 138.85, '6-lower', '6-lower'],
+];
+
 const CASES = [
-  ...TOHOKU_PLACES.map((p) => ({ quake: TOHOKU, plane: TOHOKU_PLANE, place: p })),
-  ...KUMAMOTO_PLACES.map((p) => ({ quake: KUMAMOTO, plane: KUMAMOTO_PLANE, place: p })),
+  ...TOHOKU_PLACES.map((p) => ({ quake: TOHOKU, planes: [TOHOKU_PLANE], place: p })),
+  ...KUMAMOTO_PLACES.map((p) => ({ quake: KUMAMOTO, planes: [KUMAMOTO_PLANE], place: p })),
+  ...NOTO_PLACES.map((p) => ({ quake: NOTO, planes: NOTO_PLANES, place: p })),
 ];
 
 /** Classes between a prediction and the nearest end of the observed range. */
@@ -114,8 +156,8 @@ function classMiss(predicted: IntensityClass, [, , , low, high]: Place): number 
   return Math.max(0, intensityClassRank(low) - r, r - intensityClassRank(high));
 }
 
-const meanMiss = (quakeFor: (c: (typeof CASES)[number]) => Quake) =>
-  CASES.reduce((sum, c) => sum + classMiss(estimateIntensity(quakeFor(c), { lat: c.place[1], lon: c.place[2] }).intensityClass, c.place), 0) / CASES.length;
+const meanMiss = (quakeFor: (c: (typeof CASES)[number]) => Quake, cases = CASES) =>
+  cases.reduce((sum, c) => sum + classMiss(estimateIntensity(quakeFor(c), { lat: c.place[1], lon: c.place[2] }).intensityClass, c.place), 0) / cases.length;
 
 describe('published rupture geometry against observed JMA intensities', () => {
   it('reads the USGS rupture quadrilaterals into planes of the published size', () => {
@@ -136,10 +178,20 @@ describe('published rupture geometry against observed JMA intensities', () => {
 
   it('is at least as good with the published geometry as without it (mean absolute class error)', () => {
     const without = meanMiss((c) => c.quake);
-    const withGeometry = meanMiss((c) => ({ ...c.quake, segments: [c.plane] }));
+    const withGeometry = meanMiss((c) => ({ ...c.quake, segments: c.planes }));
     expect(withGeometry).toBeLessThanOrEqual(without);
-    expect(without).toBeCloseTo(0.98, 2);
-    expect(withGeometry).toBeCloseTo(0.88, 2);
+    for (const quake of [TOHOKU, KUMAMOTO, NOTO]) {
+      const cases = CASES.filter((c) => c.quake === quake);
+      expect(meanMiss((c) => ({ ...c.quake, segments: c.planes }), cases)).toBeLessThanOrEqual(meanMiss((c) => c.quake, cases));
+    }
+    expect(without).toBeCloseTo(1.14, 2);
+    expect(withGeometry).toBeCloseTo(0.96, 2);
+  });
+
+  it('still reads Noto\'s two class-7 towns low, as the README says', () => {
+    const at = (lat: number, lon: number) => estimateIntensity({ ...NOTO, segments: NOTO_PLANES }, { lat, lon }).intensityClass;
+    expect(at(37.02, 136.78)).toBe('6-lower'); // Shika
+    expect(at(37.39, 136.9)).toBe('6-upper'); // Wajima
   });
 
   it('tells inland places apart, where a sphere about the hypocentre cannot', () => {
