@@ -15,6 +15,7 @@ export type TallyFigure =
   | 'deliveries lost'
   | 'fuzz cases'
   | '5xx seen'
+  | 'client connection errors'
   | 'partial writes'
   | 'integrity checks passed'
   | 'integrity checks failed'

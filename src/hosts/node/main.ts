@@ -27,6 +27,7 @@ import { ensureAdminToken } from '../../core/services/tokens.js';
 import { createNodeMetrics } from './metrics.js';
 import { createNodeProbeRuntime } from './probes.js';
 import { nodeClientAddress } from './client-address.js';
+import { closeAfterRefusedBody } from './refused-body.js';
 
 const log = (message: string) => console.log(`[coopwatch] ${message}`);
 
@@ -61,7 +62,7 @@ export async function startNode(config: AppConfig) {
   });
   const statusPath = await statusPagePath(db);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const s = serve({ fetch: closeAfterRefusedBody(app.fetch), port: config.port, hostname: config.host }, (info) => {
       const base = `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`;
       const pages = [`sign in at ${base}/login`, ...(statusPath ? [`status page ${base}${statusPath}`] : []), `API docs at ${base}/docs`];
       log(`listening on ${base} (database ${config.databaseFile}); ${pages.join(', ')}`);
