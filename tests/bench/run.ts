@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only checks,read,history,drill]`: the benchmark suite. Loopback
+// `npm run bench [-- --quick] [-- --only checks,restart,read,history,drill]`: the benchmark suite. Loopback
 // only, bounded in time; prints one table and writes bench-results/<timestamp>.json. Every
 // figure that has a ceiling is shown beside the ceiling measured in the same run.
 import fs from 'node:fs';
@@ -30,6 +30,12 @@ try {
     const r = await checkThroughput(ctx, targets);
     figures.push(...r.figures);
     raw.checks = r.raw;
+  }
+  if (wants('restart')) {
+    const { restartCatchUp } = await import('./restart-catch-up.js');
+    const r = await restartCatchUp(ctx, targets);
+    figures.push(...r.figures);
+    raw.restart = r.raw;
   }
   if (wants('read')) {
     const { readPath } = await import('./read-path.js');
