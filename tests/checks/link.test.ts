@@ -47,10 +47,12 @@ describe('link probe', () => {
     const { observation } = await probe({ url: target.url, probes: 4, spacingMs: 10 }, { latencyMs: 200, jitterMs: 5, lossPct: 0 });
     const latency = observation.metrics!['latencyMs']!;
     const jitter = observation.metrics!['jitterMs']!;
-    // RTTs near 20, 80, 20, 80 ms: mean ~50, successive differences ~60 (loose bounds for a busy machine).
+    // RTTs near 20, 80, 20, 80 ms: mean ~50, successive differences ~60. A busy machine makes the
+    // short ones late, which narrows the differences: the bounds are loose, a steady target's
+    // jitter is a few ms.
     expect(latency).toBeGreaterThanOrEqual(48);
     expect(latency).toBeLessThan(110);
-    expect(jitter).toBeGreaterThanOrEqual(45);
+    expect(jitter).toBeGreaterThanOrEqual(30);
     expect(jitter).toBeLessThan(100);
     expect(observation).toMatchObject({ status: 'degraded', message: `jitter ${jitter} ms > SLA 5 ms`, metrics: { lossPct: 0 } });
   });
