@@ -182,7 +182,7 @@ function describePing(event: AlertEvent): Described {
     emoji: '🔔',
     headline: 'Test message from coopwatch: not an alert, nothing is down',
     facts: [{ title: 'Subscription', value: `#${event.subjectKey ?? '?'}` }],
-    detail: 'Sent by "Send test" on this webhook subscription: it reached you, so alerts will too.',
+    detail: 'Sent on request to test this webhook subscription: it reached you, so alerts will too.',
   };
 }
 

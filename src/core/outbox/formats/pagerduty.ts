@@ -21,7 +21,7 @@ const PING_DEDUP_KEY = 'coopwatch-test-ping';
  * ruleset" (PagerDuty/developer-docs, docs/events-API-v2/02-Trigger-Events.md). Another length
  * could only fail at the first real alert, so it is refused when the subscription is written.
  */
-export const PAGERDUTY_ROUTING_KEY_LENGTH = 32;
+const PAGERDUTY_ROUTING_KEY_LENGTH = 32;
 
 /** What is wrong with a pagerduty subscription's routing key, or null when it has the length of one. */
 export function routingKeyProblem(key: string | null | undefined): string | null {

@@ -14,9 +14,9 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A mrkdwn text object: event text escaped, then cut to Slack's limit. */
-function mrkdwn(escaped: string, max = 3000) {
-  return { type: 'mrkdwn', text: truncate(escaped, max) };
+/** A mrkdwn text object, cut to Slack's limit; any event text in it is already escaped. */
+function mrkdwn(text: string, max = 3000) {
+  return { type: 'mrkdwn', text: truncate(text, max) };
 }
 
 /** `{ text, blocks }` for a Slack incoming webhook; `text` is the notification fallback. */
