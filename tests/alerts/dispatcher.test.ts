@@ -363,7 +363,7 @@ describe.concurrent('delivery to a real receiver', () => {
     const { expect } = ctx;
     const { t, subscribe, createAsset, receiver, start } = await setup(ctx, { schedule: [0.2, 0.3, 0.5, 1, 2, 2] });
     const sub = await subscribe({
-      format: 'pagerduty', routingKey: 'R0UT1NGKEY', events: ['incident.opened', 'incident.acknowledged', 'incident.updated', 'incident.resolved'],
+      format: 'pagerduty', routingKey: 'R0UT1NGKEY0000000000000000000000', events: ['incident.opened', 'incident.acknowledged', 'incident.updated', 'incident.resolved'],
     });
     receiver.setSecrets([sub.secret]);
     const assetId = await createAsset('gs-usuda', { criticality: 'high', name: 'JAXA Usuda' });
@@ -395,7 +395,7 @@ describe.concurrent('delivery to a real receiver', () => {
     const bodies = receiver.accepted().map((r) => receiver.json(r));
     // incident.updated means nothing to PagerDuty: skipped, not sent.
     expect(bodies.map((b) => b.event_action)).toEqual(['trigger', 'acknowledge', 'resolve']);
-    expect(bodies.every((b) => b.dedup_key === incident.ref && b.routing_key === 'R0UT1NGKEY')).toBe(true);
+    expect(bodies.every((b) => b.dedup_key === incident.ref && b.routing_key === 'R0UT1NGKEY0000000000000000000000')).toBe(true);
     expect(bodies[0].payload).toMatchObject({ severity: expect.stringMatching(/^(critical|error|warning|info)$/), source: 'gs-usuda', class: 'incident.opened' });
     expect(bodies[0].payload.summary).toMatch(/Incident opened: JAXA Usuda is down/);
   });

@@ -45,7 +45,7 @@ const opened = incident(301, 'incident.opened', {
 });
 const acknowledged = incident(302, 'incident.acknowledged', { title: opened.data['title'], acknowledgedBy: 'duty-officer', ttaMs: 120_000 });
 const updated = incident(303, 'incident.updated', { title: opened.data['title'], status: 'identified', message: 'Feed cut at the Usuda antenna' });
-const resolved = incident(304, 'incident.resolved', { assetKey: 'jaxa-usuda', resolvedAt: TS + 600_000 });
+const resolved = incident(304, 'incident.resolved', { title: opened.data['title'], assetKey: 'jaxa-usuda', resolvedAt: TS + 600_000 });
 const drillAssetDown = event({ ...assetDown, id: 401, drillRunId: 7, severity: 'major' });
 const drillStarted = event({
   id: 402, type: 'drill.started', subjectKind: 'drill_run', subjectKey: 'usuda-failover', drillRunId: 7,
@@ -153,7 +153,15 @@ describe('slack format', () => {
     for (const e of ALL) expect(parse(e, 'slack')!.text.length).toBeGreaterThan(5);
     expect(parse(functionLost, 'slack')!.text).toBe('🔴 Missile-warning relay (PMEF) is lost');
     expect(parse(redundancyLost, 'slack')!.text).toBe('🟠 Missile-warning relay (PMEF) has lost redundancy (SPOF)');
-    expect(parse(resolved, 'slack')!.text).toBe(`✅ Incident resolved: incident ${REF}`);
+    expect(parse(resolved, 'slack')!.text).toBe('✅ Incident resolved: JAXA Usuda is down (affects Missile-warning relay)');
+    // An incident.resolved stored before it carried the title still names the incident.
+    const { title: _t, ...untitled } = resolved.data;
+    expect(parse(event({ ...resolved, data: untitled }), 'slack')!.text).toBe(`✅ Incident resolved: incident ${REF}`);
+  });
+
+  it('escapes the fallback text too: an asset name with &, < and > is shown, not parsed', () => {
+    const e = event({ ...assetDown, data: { ...assetDown.data, assetName: 'Usuda <A2> & TT&C' } });
+    expect(parse(e, 'slack')!.text).toBe('🔴 Usuda &lt;A2&gt; &amp; TT&amp;C is down — affects missile-warning-relay');
   });
 });
 
@@ -164,12 +172,12 @@ describe('teams format', () => {
     expect(body.attachments).toHaveLength(1);
     const card = body.attachments[0].content;
     expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.4' });
-    expect(card.body[0]).toMatchObject({ type: 'TextBlock', text: '🔴 JAXA Usuda is down — affects missile-warning-relay', wrap: true });
-    const facts = card.body.find((b: any) => b.type === 'FactSet').facts;
+    expect(card.body[0]).toMatchObject({ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: '🔴 JAXA Usuda is down — affects missile-warning-relay', weight: 'Bolder' }] });
+    const facts = card.body.find((b: any) => b.id === 'facts').items;
     expect(facts).toEqual(expect.arrayContaining([
-      { title: 'Status', value: 'down (was up)' },
-      { title: 'Severity', value: 'Critical' },
-      { title: 'Time', value: ISO },
+      { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: 'Status: ', weight: 'Bolder' }, { type: 'TextRun', text: 'down (was up)' }] },
+      { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: 'Severity: ', weight: 'Bolder' }, { type: 'TextRun', text: 'Critical' }] },
+      { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: 'Time: ', weight: 'Bolder' }, { type: 'TextRun', text: ISO }] },
     ]));
     expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open coopwatch', url: 'https://coop.example.org/' }]);
     expect(JSON.stringify(body)).not.toContain('DRILL');
@@ -178,9 +186,19 @@ describe('teams format', () => {
   it('labels a drill event DRILL at the top of the card', () => {
     for (const e of [drillAssetDown, drillStarted, rtoBreached]) {
       const card = parse(e, 'teams')!.attachments[0].content;
-      expect(card.body[0]).toMatchObject({ type: 'Container', items: [{ type: 'TextBlock', text: expect.stringContaining('DRILL') }] });
-      expect(card.body[1].text).toMatch(/^DRILL: /);
+      expect(card.body[0]).toMatchObject({ type: 'Container', items: [{ type: 'RichTextBlock', inlines: [{ text: expect.stringContaining('DRILL') }] }] });
+      expect(card.body[1].inlines[0].text).toMatch(/^DRILL: /);
     }
+  });
+
+  it('puts event text only in TextRuns, which Teams never renders as markdown', () => {
+    const markup = '[Restore now](https://evil.example/) **urgent** _x_\n- item';
+    const e = event({ ...assetDown, data: { ...assetDown.data, assetName: markup, reason: markup } });
+    const json = formatEvent('teams', e, options)!.body;
+    expect(json).not.toMatch(/"type":"(TextBlock|FactSet)"/);
+    const runs = [...json.matchAll(/"type":"TextRun","text":("(?:[^"\\]|\\.)*")/g)].map((m) => JSON.parse(m[1]!) as string);
+    expect(runs).toContain(markup);
+    expect(runs.some((r) => r.includes(`${markup} is down`))).toBe(true);
   });
 
   it('omits the link without a public URL', () => {

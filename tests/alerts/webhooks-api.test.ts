@@ -58,7 +58,7 @@ describe.concurrent('webhook subscriptions API', () => {
     const keyPart = created.secret.slice('whsec_'.length);
 
     const own = 'whsec_' + Buffer.alloc(32, 9).toString('base64');
-    const second = await ok(t.call('POST', '/api/webhooks', { body: { url: PUBLIC_URL, events: ['asset.up'], secret: own, format: 'pagerduty', routingKey: 'PD-ROUTING-123' } }), 201);
+    const second = await ok(t.call('POST', '/api/webhooks', { body: { url: PUBLIC_URL, events: ['asset.up'], secret: own, format: 'pagerduty', routingKey: 'PD-ROUTING-123-00000000000000000' } }), 201);
     expect(second.secret).toBe(own);
     expect(second.hasRoutingKey).toBe(true);
 
@@ -70,14 +70,14 @@ describe.concurrent('webhook subscriptions API', () => {
     for (const res of [one, list, patched]) {
       for (const view of res.body.items ?? [res.body]) expect(view.secret).toBe('********');
       for (const s of [created.secret, keyPart, own, own.slice(6)]) expect(res.text).not.toContain(s);
-      expect(res.text).not.toContain('PD-ROUTING-123');
+      expect(res.text).not.toContain('PD-ROUTING-123-00000000000000000');
       expect(res.text).not.toMatch(/whsec_/);
     }
     expect(patched.body.name).toBe('ops room');
     // Nor written to the event log.
     const log = JSON.stringify(rawClient(base.sqlite).prepare('select * from events').all());
     expect(log).toContain('webhook.created');
-    for (const s of [keyPart, own.slice(6), 'PD-ROUTING-123']) expect(log).not.toContain(s);
+    for (const s of [keyPart, own.slice(6), 'PD-ROUTING-123-00000000000000000']) expect(log).not.toContain(s);
   });
 
   it('refuses invalid input with 400 naming the field', async (ctx) => {
@@ -106,7 +106,7 @@ describe.concurrent('webhook subscriptions API', () => {
       expect(errorPaths(res), JSON.stringify(body)).toContain(field);
     }
     // A patch that would leave a pagerduty subscription without its routing key.
-    const pd = await ok(t.call('POST', '/api/webhooks', { body: { ...good, format: 'pagerduty', routingKey: 'RK' } }), 201);
+    const pd = await ok(t.call('POST', '/api/webhooks', { body: { ...good, format: 'pagerduty', routingKey: 'RK000000000000000000000000000000' } }), 201);
     const res = await t.call('PATCH', `/api/webhooks/${pd.id}`, { body: { routingKey: null } });
     expectErrorShape(res, 400);
     expect(errorPaths(res)).toContain('routingKey');

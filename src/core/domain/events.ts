@@ -144,7 +144,7 @@ export const EVENT_CATALOG = {
   'incident.resolved': {
     subject: 'incident',
     payload: z.strictObject({
-      incidentRef: z.string(), assetKey: z.string().nullable(), resolvedAt: int(),
+      incidentRef: z.string(), title: z.string(), assetKey: z.string().nullable(), resolvedAt: int(),
       /** Resolved because a more upstream failure's incident took it over. */
       mergedInto: z.string().optional(),
     }),

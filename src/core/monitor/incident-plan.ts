@@ -207,7 +207,7 @@ export class IncidentPlanner {
     this.plan.events.push({
       type: 'incident.resolved', subjectKind: 'incident', subjectId: incidentId(incident.ref), subjectKey: incident.ref, severity: incident.severity,
       data: {
-        incidentRef: incident.ref, assetKey: incident.causeAssetId === null ? null : this.fleet.assets.get(incident.causeAssetId)?.key ?? null, resolvedAt: this.now,
+        incidentRef: incident.ref, title: incident.title, assetKey: incident.causeAssetId === null ? null : this.fleet.assets.get(incident.causeAssetId)?.key ?? null, resolvedAt: this.now,
         ...(mergedInto ? { mergedInto } : {}),
       },
     });

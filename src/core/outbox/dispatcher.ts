@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR } from '../domain/roles.js';
 import { severityAtLeast } from '../domain/severity.js';
 import { recordEvent } from '../store/events.js';
 import { eventFields } from '../domain/events.js';
-import { formatEvent } from './formats/index.js';
+import { formatEvent, pingEvent } from './formats/index.js';
 import { standardWebhookHeaders } from './signing.js';
 import { idsIn, textIn } from '../store/ids.js';
 import { forEachConcurrently } from '../domain/pool.js';
@@ -175,11 +175,11 @@ export class WebhookDispatcher {
       await commitAtomically(db, [complete('failed', { lastError: `subscription disabled: ${sub.disabledReason ?? 'by an admin'}` })]);
       return;
     }
-    const payload = event
-      ? formatEvent(sub.format, event, { publicUrl: this.options.publicUrl, routingKey: sub.routingKey ?? undefined })
-      : pingPayload(sub, now);
+    // A delivery of no event is a test ping: a message of the subscription's own format that says it is a test.
+    const message = delivery.eventId === null ? pingEvent(sub.id, delivery.messageId, now) : event;
+    const payload = message && formatEvent(sub.format, message, { publicUrl: this.options.publicUrl, routingKey: sub.routingKey ?? undefined });
     if (!payload) {
-      await commitAtomically(db, [complete('skipped', { lastError: `nothing to send for ${event?.type} in the ${sub.format} format` })]);
+      await commitAtomically(db, [complete('skipped', { lastError: `nothing to send for ${message?.type ?? `the missing event ${delivery.eventId}`} in the ${sub.format} format` })]);
       return;
     }
     const secrets = sub.previousSecret && (sub.previousSecretExpiresAt ?? 0) > now ? [sub.secret, sub.previousSecret] : [sub.secret];
@@ -233,18 +233,6 @@ export class WebhookDispatcher {
     const jitter = 1 + ((this.options.random ?? Math.random)() * 0.2 - 0.1);
     return Math.round(base * jitter);
   }
-}
-
-/**
- * A test ping. For PagerDuty it is a `resolve` of a key no incident uses: PagerDuty accepts it
- * (proving the routing key and the path) without paging anyone.
- */
-function pingPayload(sub: WebhookRow, now: number): { body: string; contentType: string } {
-  const body =
-    sub.format === 'pagerduty'
-      ? { routing_key: sub.routingKey, event_action: 'resolve', dedup_key: 'coopwatch-test-ping' }
-      : { type: 'ping', timestamp: new Date(now).toISOString(), data: { webhookId: sub.id, message: 'coopwatch test ping' } };
-  return { body: JSON.stringify(body), contentType: 'application/json' };
 }
 
 /** `Retry-After` as seconds or an HTTP date, in ms from now; capped at a day. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SEVERITIES } from '../domain/enums.js';
 import { WEBHOOK_EVENT_TYPES } from '../domain/events.js';
 import { WEBHOOK_FORMATS } from '../store/schema/webhooks.js';
+import { routingKeyProblem } from './formats/index.js';
 
 /** The events a subscription can ask for: the catalog's webhook events. */
 export { WEBHOOK_EVENT_TYPES };
@@ -31,7 +32,8 @@ export const webhookCreateSchema = z
     enabled: z.boolean().default(true),
   })
   .superRefine((w, ctx) => {
-    if (w.format === 'pagerduty' && !w.routingKey) ctx.addIssue({ code: 'custom', path: ['routingKey'], message: 'a pagerduty subscription needs the integration routingKey' });
+    const problem = w.format === 'pagerduty' ? routingKeyProblem(w.routingKey) : null;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['routingKey'], message: problem });
   });
 export type WebhookCreateInput = z.infer<typeof webhookCreateSchema>;
 

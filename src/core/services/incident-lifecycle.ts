@@ -41,7 +41,7 @@ export function updateStatements(ctx: WriteContext, target: UpdateTarget, input:
 }
 
 /** Resolves an open incident now: state, resolvedAt (so its TTR) and the `incident.resolved` event. */
-function resolveStatements(ctx: WriteContext, target: Pick<UpdateTarget, 'id' | 'ref' | 'severity'>, assetKey: string | null): Statement[] {
+function resolveStatements(ctx: WriteContext, target: Pick<UpdateTarget, 'id' | 'ref' | 'title' | 'severity'>, assetKey: string | null): Statement[] {
   const now = ctx.now();
   return [
     ctx.db.update(incidents).set({ state: 'resolved', resolvedAt: now }).where(eq(incidents.ref, target.ref)),
@@ -51,7 +51,7 @@ function resolveStatements(ctx: WriteContext, target: Pick<UpdateTarget, 'id' | 
       subjectId: target.id,
       subjectKey: target.ref,
       severity: target.severity,
-      data: { incidentRef: target.ref, assetKey, resolvedAt: now },
+      data: { incidentRef: target.ref, title: target.title, assetKey, resolvedAt: now },
     }),
   ];
 }

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, max, sql } from 'drizzle-orm';
 import { checkDestinationUrl } from '../outbox/destination.js';
+import { routingKeyProblem } from '../outbox/formats/index.js';
 import type { WebhookCreateInput, WebhookPatchInput } from '../outbox/schemas.js';
 import { generateWebhookSecret } from '../outbox/signing.js';
 import { commitAtomically, type Db } from '../store/client.js';
@@ -87,7 +88,9 @@ export async function updateWebhook(ctx: ServiceContext, id: number, patch: Webh
   const format = patch.format ?? row.format;
   // The masked routing key sent back keeps the stored one.
   const routingKey = patch.routingKey === undefined || patch.routingKey === SECRET_MASK ? row.routingKey : patch.routingKey;
-  if (format === 'pagerduty' && !routingKey) throw new InvalidInputError([{ path: 'routingKey', message: 'a pagerduty subscription needs the integration routingKey', location: 'body' }]);
+  // Checked when the key or the format changes: a stored key of another length still lets its subscription be renamed or switched off.
+  const keyProblem = format === 'pagerduty' && (routingKey !== row.routingKey || format !== row.format || !routingKey) ? routingKeyProblem(routingKey) : null;
+  if (keyProblem) throw new InvalidInputError([{ path: 'routingKey', message: keyProblem, location: 'body' }]);
   const now = ctx.now();
   const rotation = patch.rotateSecret
     ? { secret: generateWebhookSecret(), previousSecret: row.secret, previousSecretExpiresAt: now + (patch.graceHours ?? 24) * 3_600_000 }

@@ -16,7 +16,8 @@ export const SEEDED = {
   injectHeader: 'seeded-inject-header-SECRET',
   rollbackHeader: 'seeded-rollback-header-SECRET',
   webhookSecret: 'whsec_' + Buffer.alloc(32, 7).toString('base64'),
-  routingKey: 'seeded-routing-key-SECRET',
+  // A PagerDuty routing key is 32 characters.
+  routingKey: 'seeded-routing-key-SECRET-000000',
 };
 
 export interface SecretRecords {
@@ -42,7 +43,7 @@ export async function seedSecretRecords(ctx: ServiceContext, assetId: number, su
   );
   const webhook = await createWebhook(
     ctx,
-    webhookCreateSchema.parse({ url: 'https://hooks.example.com/seeded', events: ['asset.down'], format: 'pagerduty', secret: SEEDED.webhookSecret, routingKey: SEEDED.routingKey + suffix }),
+    webhookCreateSchema.parse({ url: 'https://hooks.example.com/seeded', events: ['asset.down'], format: 'pagerduty', secret: SEEDED.webhookSecret, routingKey: SEEDED.routingKey.slice(0, 32 - suffix.length) + suffix }),
     { allowPrivate: false },
   );
   return { pushCheckId: push.id, httpCheckId: http.id, drillId: drill.id, webhookId: webhook.id, creationAnswers: [push, http, drill, webhook].map((a) => JSON.stringify(a)) };

@@ -2,7 +2,7 @@
 // and the PagerDuty summary. Fields are read by the catalog's names; rows are checked as read.
 import type { Severity } from '../../domain/enums.js';
 import { eventFields, type EventFields } from '../../domain/events.js';
-import { eventAssetKey, eventFunctionKey, isDrillEvent, splitType, str, type AlertEvent } from './shared.js';
+import { eventAssetKey, eventFunctionKey, isDrillEvent, isPing, splitType, str, type AlertEvent } from './shared.js';
 
 type Fact = { title: string; value: string };
 
@@ -24,6 +24,7 @@ const SEVERITY_LABEL: Record<Severity, string> = { info: 'Info', minor: 'Minor',
 export function describeEvent(event: AlertEvent): EventDescription {
   const d = eventFields(event.data);
   const [family, action = ''] = splitType(event.type);
+  if (isPing(event)) return { ...describePing(event), drill: false };
   const described =
     family === 'asset' ? describeAsset(event, d, action)
     : family === 'function' || family === 'redundancy' ? describeFunction(event, d, family, action)
@@ -173,6 +174,16 @@ function describeMissedContact(event: AlertEvent, d: EventFields): Described {
   if (los) facts.push({ title: 'LOS', value: los });
   if (str(d.checkKey)) facts.push({ title: 'Check', value: str(d.checkKey)! });
   return { emoji: '📡', headline: `${station} missed its contact with ${satellite}`, facts, detail: str(d.message) };
+}
+
+/** A test ping says so in its headline: never a severity, never mistaken for an outage. */
+function describePing(event: AlertEvent): Described {
+  return {
+    emoji: '🔔',
+    headline: 'Test message from coopwatch: not an alert, nothing is down',
+    facts: [{ title: 'Subscription', value: `#${event.subjectKey ?? '?'}` }],
+    detail: 'Sent on request to test this webhook subscription: it reached you, so alerts will too.',
+  };
 }
 
 function describeOther(event: AlertEvent, d: EventFields): Described {

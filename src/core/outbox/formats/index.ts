@@ -7,8 +7,9 @@ import { formatStandard } from './standard.js';
 import { formatTeams } from './teams.js';
 import type { AlertEvent, AlertFormat, FormatOptions, FormattedBody } from './shared.js';
 
-export { boundDedupKey, formatPagerDuty } from './pagerduty.js';
+export { boundDedupKey, formatPagerDuty, routingKeyProblem } from './pagerduty.js';
 export { STANDARD_MAX_BYTES } from './standard.js';
+export { pingEvent } from './shared.js';
 export type { AlertEvent, AlertFormat, FormatOptions, FormattedBody } from './shared.js';
 
 /** The request body for a subscription's format, or null when the event means nothing in it. */

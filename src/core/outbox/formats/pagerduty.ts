@@ -5,7 +5,7 @@ import { eventFields } from '../../domain/events.js';
 import { isoTime } from '../../domain/time.js';
 import { describeEvent } from './describe.js';
 import {
-  bound, eventAssetKey, eventFunctionKey, eventLink, JSON_TYPE, splitType, str, truncate, type AlertEvent, type FormatOptions, type FormattedBody,
+  bound, eventAssetKey, eventFunctionKey, eventLink, isPing, JSON_TYPE, splitType, str, truncate, type AlertEvent, type FormatOptions, type FormattedBody,
 } from './shared.js';
 
 export type PagerDutyAction = 'trigger' | 'acknowledge' | 'resolve';
@@ -13,6 +13,23 @@ export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
 
 export const PAGERDUTY_SEVERITY: Record<Severity, PagerDutySeverity> = { critical: 'critical', major: 'error', minor: 'warning', info: 'info' };
 const MAX_DEDUP_KEY = 255;
+/** No alert ever has this key (incidents are keyed by UUID, others `event:`/`drill:`), so the ping's resolve closes nothing. */
+const PING_DEDUP_KEY = 'coopwatch-test-ping';
+
+/**
+ * `routing_key`: "the 32 character Integration Key for an integration on a service or on a global
+ * ruleset" (PagerDuty/developer-docs, docs/events-API-v2/02-Trigger-Events.md). Another length
+ * could only fail at the first real alert, so it is refused when the subscription is written.
+ */
+const PAGERDUTY_ROUTING_KEY_LENGTH = 32;
+
+/** What is wrong with a pagerduty subscription's routing key, or null when it has the length of one. */
+export function routingKeyProblem(key: string | null | undefined): string | null {
+  if (!key) return 'a pagerduty subscription needs the integration routingKey';
+  return key.length === PAGERDUTY_ROUTING_KEY_LENGTH
+    ? null
+    : `routingKey must be ${PAGERDUTY_ROUTING_KEY_LENGTH} characters (the Integration Key of an Events API v2 integration); this one has ${key.length}`;
+}
 
 /** The severity went up from `previous` (a payload's string; anything unknown is not a raise). */
 function raisedFrom(previous: string | null, now: Severity): boolean {
@@ -40,6 +57,10 @@ export function boundDedupKey(key: string): string {
  * acknowledge and resolve of one alert together; null when the event should not be sent.
  */
 export function pagerDutyRouting(event: AlertEvent): { action: PagerDutyAction; dedupKey: string; severity: PagerDutySeverity } | null {
+  // A test ping resolves a key no alert has: PagerDuty accepts it (so the routing key and the path
+  // work) and drops it, as it drops any resolve of a key with no open alert (02-Trigger-Events.md,
+  // "Alert De-Duplication"): no one is paged, where a trigger would page the on-call for nothing.
+  if (isPing(event)) return { action: 'resolve', dedupKey: PING_DEDUP_KEY, severity: 'info' };
   const d = eventFields(event.data);
   const severity = PAGERDUTY_SEVERITY[event.severity] ?? 'info';
   let action: PagerDutyAction;

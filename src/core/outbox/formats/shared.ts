@@ -32,6 +32,21 @@ export interface FormattedBody {
 
 export const JSON_TYPE = 'application/json';
 
+/** The type of a test ping: not a catalog event (nothing is stored for it), so it is never mistaken for one. */
+export const PING_TYPE = 'ping';
+
+/** A subscription's test ping as an event, so each format builds it the one way it builds any message. */
+export function pingEvent(webhookId: number, messageId: string, now: number): AlertEvent {
+  return {
+    id: messageId, ts: now, type: PING_TYPE, subjectKind: 'webhook', subjectKey: String(webhookId), severity: 'info', drillRunId: null,
+    data: { webhookId, message: 'coopwatch test ping: not an alert' },
+  };
+}
+
+export function isPing(event: AlertEvent): boolean {
+  return event.type === PING_TYPE;
+}
+
 /** Drill events never page anyone as a real outage: every format labels them. */
 export function isDrillEvent(event: AlertEvent): boolean {
   return (event.drillRunId !== null && event.drillRunId !== undefined) || isDrillStep(event.type);

@@ -14,7 +14,7 @@ const WebhookSchema = z
     includeDrills: z.boolean(), filters: z.record(z.string(), z.unknown()), hasRoutingKey: z.boolean(), enabled: z.boolean(),
     disabledReason: z.string().nullable(), rotatingUntil: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
     secret: z.string().openapi({ description: '`********` except in the answer that created or rotated it' }),
-    routingKey: z.string().nullable().openapi({ description: '`********` when set, except in the answer that created it' }),
+    routingKey: z.string().nullable().openapi({ description: 'pagerduty: the Events API v2 integration key (32 characters); `********` when set, except in the answer that created it, and sent back as is to keep it' }),
   })
   .openapi('Webhook');
 const DeliverySchema = z
@@ -63,7 +63,7 @@ export function webhookRoutes(policy: WebhookPolicy, wake: () => void) {
     },
   );
   routes.openapi(
-    createRoute({ method: 'post', path: '/{id}/test', tags, security, summary: 'Send a signed ping now', middleware: requires('manageIntegrations'),
+    createRoute({ method: 'post', path: '/{id}/test', tags, security, summary: 'Send a signed test message now, in the subscription\'s format and labelled a test (PagerDuty: a resolve that pages no one)', middleware: requires('manageIntegrations'),
       request: { params: IdParam }, responses: { 202: json(z.object({ deliveryId: z.number().int(), messageId: z.string() }), 'Queued; see its deliveries for the result'), ...errorResponses(400, 404) } }),
     async (c) => {
       const row = await queuePing(serviceContext(c), c.req.valid('param').id);
