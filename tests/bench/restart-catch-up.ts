@@ -22,7 +22,8 @@ export function secondsToShare(perSecond: readonly number[], asked: number, shar
 }
 
 async function runChild(request: RestartRequest): Promise<RestartResult> {
-  const child = forkModule('restart.ts', [], ['--max-old-space-size=2048']);
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = forkModule('restart.ts', [], ['--max-old-space-size=2048', ...prof]);
   try {
     return (await child.ask<{ result: RestartResult }>({ type: 'run', request }, (request.seconds + 180) * 1000)).result;
   } finally {
