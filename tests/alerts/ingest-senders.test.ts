@@ -121,4 +121,15 @@ describe.concurrent('POST /api/ingest/alertmanager: senders and field limits', (
     expectErrorShape(await h.t.call('POST', '/api/ingest/alertmanager', { token: h.t.tokens.officer, raw: 'firing: gs-alpha', headers: { 'content-type': 'application/json' } }), 400);
     expect(tableCounts(h.t.sqlite)).toEqual(before);
   });
+
+  it('is documented as taking both senders', async (ctx) => {
+    const { expect } = ctx;
+    const h = await ingestHarness(ctx);
+    const doc = await h.t.call('GET', '/openapi.json', { token: null });
+    expect(doc.status).toBe(200);
+    const route = doc.body.paths['/api/ingest/alertmanager'].post;
+    expect(route.summary).toMatch(/Alertmanager.*Grafana/);
+    expect(route.requestBody.content['application/json'].schema.properties.version.enum.sort()).toEqual(['1', '4']);
+    expect(Object.keys(route.responses[200].content['application/json'].schema.properties)).toEqual(['accepted', 'unknownAssets', 'stale']);
+  });
 });

@@ -19,8 +19,8 @@ export const MAX_ALERTS_PER_NOTIFICATION = 1000;
 const ALERT_STATUSES = ['firing', 'resolved'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
-/** Go's time.Time in JSON (RFC 3339); anything else, and the wrong type, reads as absent. */
-const timestamp = z.string().nullish().catch(null).describe('RFC 3339; an invalid or zero (0001-01-01…) time reads as absent');
+/** Go's time.Time in JSON (RFC 3339); anything else, of any type, reads as absent (alertTime). */
+const timestamp = z.unknown().describe('An RFC 3339 string; an invalid or zero (0001-01-01…) time reads as absent');
 
 export const alertmanagerPayloadSchema = z.object({
   version: z.enum(['4', '1']).describe('"4" from Prometheus Alertmanager, "1" from Grafana'),
@@ -94,8 +94,8 @@ function clipRecord(record: Record<string, string>, field: string, valueMax: num
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** Milliseconds since the epoch, or null for an absent, malformed or zero time (Go's 0001-01-01). */
-export function alertTime(value: string | null | undefined): number | null {
-  if (!value || value.length > 64 || !RFC3339.test(value)) return null;
+export function alertTime(value: unknown): number | null {
+  if (typeof value !== 'string' || value.length > 64 || !RFC3339.test(value)) return null;
   const ms = Date.parse(value);
   return Number.isFinite(ms) && ms > 0 ? ms : null;
 }
