@@ -60,9 +60,10 @@ describe.concurrent('POST /api/ingest/alertmanager: senders and field limits', (
       labels: { alertname: 'StationDown', asset: 'gs-kiruna', instance: 'x'.repeat(3000), [longKey]: 'v' },
       annotations: { summary: `🛰${'s'.repeat(5100)}`, runbook_url: 'https://wiki.ops.example/runbooks/station-down' },
     });
-    const res = await h.send(alertmanagerMessage([oversized, stationDown('gs-kiruna', sibling), stationDown('gs-kiruna', '0a1b2c3d4e5f6071')]));
+    const atLimits = stationDown('gs-kiruna', 'f'.repeat(200), { annotations: { summary: 's'.repeat(5000) } });
+    const res = await h.send(alertmanagerMessage([oversized, stationDown('gs-kiruna', sibling), stationDown('gs-kiruna', '0a1b2c3d4e5f6071'), atLimits]));
     expect(res.status, res.text).toBe(200);
-    const [clippedAlert, siblingAlert, plain] = res.body.accepted;
+    const [clippedAlert, siblingAlert, plain, fits] = res.body.accepted;
     expect(clippedAlert.fingerprint).toHaveLength(200);
     expect(clippedAlert.fingerprint.startsWith('fp-999')).toBe(true);
     expect(clippedAlert.clipped).toEqual(['fingerprint', 'labels.instance', `labels.${longKey.slice(0, 199)}…`, 'annotations.summary']);
@@ -70,6 +71,8 @@ describe.concurrent('POST /api/ingest/alertmanager: senders and field limits', (
     expect(siblingAlert.fingerprint).toHaveLength(200);
     expect(siblingAlert.fingerprint).not.toBe(clippedAlert.fingerprint);
     expect(plain).toEqual({ fingerprint: '0a1b2c3d4e5f6071', assetKey: 'gs-kiruna', status: 'firing' });
+    expect(fits).toEqual({ fingerprint: 'f'.repeat(200), assetKey: 'gs-kiruna', status: 'firing' });
+    expect(h.stored('f'.repeat(200))).toMatchObject({ summary: 's'.repeat(5000), clipped: null });
 
     const stored = h.stored(clippedAlert.fingerprint)!;
     expect(stored.summary).toHaveLength(5000);

@@ -70,8 +70,9 @@ export function clipText(value: string, max: number): string | null {
  * inputs stay apart. Real fingerprints are 16 hex digits (model.Fingerprint).
  */
 function clipFingerprint(value: string): string | null {
+  if (value.length <= ALERT_LIMITS.fingerprint) return null;
   const hash = fnv1a(value, 0x811c9dc5) + fnv1a(value, 0x01000193);
-  return clipText(value, ALERT_LIMITS.fingerprint - hash.length)?.concat(hash) ?? null;
+  return clipText(value, ALERT_LIMITS.fingerprint - hash.length)! + hash;
 }
 
 function fnv1a(value: string, seed: number): string {
