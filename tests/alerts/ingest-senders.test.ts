@@ -87,7 +87,7 @@ describe.concurrent('POST /api/ingest/alertmanager: senders and field limits', (
     expect(h.stored(siblingAlert.fingerprint)).toMatchObject({ status: 'firing' });
   });
 
-  it('reads an invalid or wrongly typed time as absent rather than refusing the group', async (ctx) => {
+  it('reads a missing, invalid or wrongly typed time as absent rather than refusing the group', async (ctx) => {
     const { expect } = ctx;
     const h = await ingestHarness(ctx);
     await h.createAsset('gs-wallops');
@@ -95,10 +95,11 @@ describe.concurrent('POST /api/ingest/alertmanager: senders and field limits', (
     Object.assign(body.alerts[0]!, { startsAt: 'yesterday' });
     Object.assign(body.alerts[1]!, { startsAt: 1740823200 });
     Object.assign(body.alerts[2]!, { startsAt: null, endsAt: '2025-02-30T25:00:00Z' });
-    const res = await h.send(body);
+    const { startsAt: _s, endsAt: _e, ...timeless } = { ...body.alerts[0]!, fingerprint: 'aa00000000000004' };
+    const res = await h.send({ ...body, alerts: [...body.alerts, timeless] });
     expect(res.status, res.text).toBe(200);
-    expect(res.body.accepted).toHaveLength(3);
-    for (const fp of ['aa00000000000001', 'aa00000000000002', 'aa00000000000003']) expect(h.stored(fp)).toMatchObject({ starts_at: null, ends_at: null });
+    expect(res.body.accepted).toHaveLength(4);
+    for (const fp of ['aa00000000000001', 'aa00000000000002', 'aa00000000000003', 'aa00000000000004']) expect(h.stored(fp)).toMatchObject({ starts_at: null, ends_at: null });
   });
 
   it('refuses only what cannot be read, with 400 naming the field and nothing written', async (ctx) => {

@@ -20,7 +20,7 @@ const ALERT_STATUSES = ['firing', 'resolved'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** Go's time.Time in JSON (RFC 3339); anything else, of any type, reads as absent (alertTime). */
-const timestamp = z.unknown().describe('An RFC 3339 string; an invalid or zero (0001-01-01…) time reads as absent');
+const timestamp = z.unknown().optional().describe('An RFC 3339 string; an invalid or zero (0001-01-01…) time reads as absent');
 
 export const alertmanagerPayloadSchema = z.object({
   version: z.enum(['4', '1']).describe('"4" from Prometheus Alertmanager, "1" from Grafana'),
