@@ -132,7 +132,7 @@ describe.concurrent('POST /api/ingest/alertmanager', () => {
     // Only unknown assets: reported, nothing written.
     const before = tableCounts(t.sqlite);
     const unknownOnly = await ok(ingest(payload([{ status: 'firing', labels: { asset: 'gs-zulu' }, fingerprint: 'fp-z' }])));
-    expect(unknownOnly).toEqual({ accepted: [], unknownAssets: [{ fingerprint: 'fp-z', label: 'gs-zulu' }] });
+    expect(unknownOnly).toEqual({ accepted: [], unknownAssets: [{ fingerprint: 'fp-z', label: 'gs-zulu' }], stale: [] });
     expect(tableCounts(t.sqlite)).toEqual(before);
   });
 

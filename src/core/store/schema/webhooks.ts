@@ -72,7 +72,11 @@ export const webhookAttempts = sqliteTable(
   (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.id)],
 );
 
-/** Prometheus Alertmanager alerts by fingerprint: an asset's external check is down while any fires. */
+/**
+ * Alertmanager and Grafana alerts by fingerprint: an asset's external check is down while any
+ * fires. `startsAt`/`endsAt` (ms; `endsAt` only once resolved) order notifications that arrive
+ * out of order; `clipped` names the fields cut to fit (null when none was).
+ */
 export const externalAlerts = sqliteTable(
   'external_alerts',
   {
@@ -81,6 +85,9 @@ export const externalAlerts = sqliteTable(
     alertName: text('alert_name').notNull(),
     status: text('status', { enum: ['firing', 'resolved'] }).notNull(),
     summary: text('summary'),
+    startsAt: integer('starts_at'),
+    endsAt: integer('ends_at'),
+    clipped: text('clipped', { mode: 'json' }).$type<string[]>(),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [index('external_alerts_asset_idx').on(t.assetId, t.status)],
