@@ -194,7 +194,7 @@ describe.concurrent('POST /api/ingest/alertmanager', () => {
       const a = await asset();
       return a.status === 'down' ? a : null;
     }, 12_000);
-    expect(down.statusReason).toMatch(/Alertmanager: StationDown: UPS on battery; StationDown: no downlink carrier/);
+    expect(down.statusReason).toMatch(/alerts firing: StationDown: UPS on battery; StationDown: no downlink carrier/);
     const open = await waitFor('an open incident', async () => (await incidents()).find((i) => i.assetId === assetId && i.state === 'open'), 3_000);
 
     // One resolves: still down while the other fires (a later run says so).

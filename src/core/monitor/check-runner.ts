@@ -89,7 +89,7 @@ export function createCheckRunner(deps: CheckRunnerDeps) {
         const firing = await deps.firingAlerts(def.assetId);
         if (!firing.length) return { status: 'up', latencyMs: null, message: null };
         const names = firing.map((a) => (a.summary ? `${a.alertName}: ${a.summary}` : a.alertName));
-        return { status: 'down', latencyMs: null, message: `Alertmanager: ${names.join('; ').slice(0, 500)}` };
+        return { status: 'down', latencyMs: null, message: `alerts firing: ${names.join('; ').slice(0, 500)}` };
       }
     }
   };

@@ -12,6 +12,7 @@ import { assetStatusAvailable } from '../domain/impact.js';
 import { applyIdle, applyObservation, STATUS_CODE } from './check-state.js';
 import type { MissedContact, ObservationRecord } from './check-definition.js';
 import { resultInsertStatements } from './result-rows.js';
+import { rowStatements } from '../store/prepared-rows.js';
 import type { AssetNode, CheckRecord } from './monitor-records.js';
 import type { FleetState, FunctionNode } from './fleet-state.js';
 import {
@@ -28,6 +29,12 @@ import { IncidentPlanner, type WritePlan } from './incident-plan.js';
 /** Multi-row upserts take each row's own values. */
 const EXCLUDED_CHECK_STATE = { status: sql`excluded.status`, since: sql`excluded.since`, message: sql`excluded.message` };
 const EXCLUDED_ASSET_STATE = { status: sql`excluded.status`, since: sql`excluded.since`, reason: sql`excluded.reason` };
+const UPSERT_CHECK_STATE_SQL =
+  'insert into check_states (check_id, status, since, message) values (?, ?, ?, ?) on conflict (check_id) do update set status = excluded.status, since = excluded.since, message = excluded.message';
+const UPSERT_ASSET_STATE_SQL =
+  'insert into asset_states (asset_id, status, since, reason) values (?, ?, ?, ?) on conflict (asset_id) do update set status = excluded.status, since = excluded.since, reason = excluded.reason';
+type CheckStateRow = typeof checkStates.$inferInsert;
+type AssetStateRow = typeof assetStates.$inferInsert;
 
 /**
  * The result rows of a batch of observations and the check states they changed; adds the assets
@@ -69,10 +76,9 @@ export function planCheckResults(
     }
   }
   statements.push(...resultInsertStatements(db, resultValues));
-  const checkRows = [...changedChecks.values()].map(({ id, status, since, message }) => ({ checkId: id, status, since, message }));
-  for (const rows of insertChunks(db, checkRows, 4)) {
-    statements.push(db.insert(checkStates).values(rows).onConflictDoUpdate({ target: checkStates.checkId, set: EXCLUDED_CHECK_STATE }));
-  }
+  const checkRows: CheckStateRow[] = [...changedChecks.values()].map(({ id, status, since, message }) => ({ checkId: id, status, since, message }));
+  statements.push(...rowStatements(db, UPSERT_CHECK_STATE_SQL, checkRows, (r) => [r.checkId, r.status, r.since, r.message ?? null], (rows) =>
+    insertChunks(db, rows, 4).map((chunk) => db.insert(checkStates).values(chunk).onConflictDoUpdate({ target: checkStates.checkId, set: EXCLUDED_CHECK_STATE }))));
   return statements;
 }
 
@@ -87,10 +93,10 @@ function contactMissedEvent(fleet: FleetState, check: CheckRecord, missed: Misse
 }
 
 /**
- * State changes, incidents and events for the assets whose inputs changed. Written as
- * multi-row upserts, then the incident rows, then every event in one ordered insert (the
- * incident events find their incident by ref), so a burst (thousands of checks confirming
- * their first state) is a few statements, not thousands.
+ * State changes, incidents and events for the assets whose inputs changed. Written as upserts
+ * (store/prepared-rows.ts), then the incident rows, then every event in order (the incident
+ * events find their incident by ref), so a burst (thousands of checks confirming their first
+ * state) builds no SQL per row.
  */
 export function planStateChanges(fleet: FleetState, ctx: WriteContext, dirtyAssets: Set<number>, now: number): Statement[] {
   const { db } = ctx;
@@ -100,10 +106,8 @@ export function planStateChanges(fleet: FleetState, ctx: WriteContext, dirtyAsse
   // A new reason for the same status (another check now makes it so) is stored without an event.
   const assetRows = [...assetChanges.map(({ asset }) => asset), ...reasonChanges]
     .map((asset) => ({ assetId: asset.id, status: asset.status, since: asset.since, reason: asset.reason }));
-  if (!assetChanges.length) return insertChunks(db, assetRows, 4).map((rows) => upsertAssetStates(db, rows));
-  for (const rows of insertChunks(db, assetRows, 4)) {
-    plan.writes.push(upsertAssetStates(db, rows));
-  }
+  if (!assetChanges.length) return upsertAssetStates(db, assetRows);
+  plan.writes.push(...upsertAssetStates(db, assetRows));
   const functionChanges = planFunctionChanges(fleet, plan, transitionFunctions(fleet, now));
   const incidentPlan = new IncidentPlanner(fleet, plan, now);
   for (const change of upstreamFirst(fleet, assetChanges)) planAssetChange(fleet, plan, incidentPlan, change);
@@ -115,8 +119,9 @@ export function planStateChanges(fleet: FleetState, ctx: WriteContext, dirtyAsse
   return [...plan.writes, ...recordEvents(ctx, plan.events)];
 }
 
-function upsertAssetStates(db: Db, rows: Array<typeof assetStates.$inferInsert>): Statement {
-  return db.insert(assetStates).values(rows).onConflictDoUpdate({ target: assetStates.assetId, set: EXCLUDED_ASSET_STATE });
+function upsertAssetStates(db: Db, rows: readonly AssetStateRow[]): Statement[] {
+  return rowStatements(db, UPSERT_ASSET_STATE_SQL, rows, (r) => [r.assetId, r.status, r.since, r.reason ?? null], (all) =>
+    insertChunks(db, all, 4).map((chunk) => db.insert(assetStates).values(chunk).onConflictDoUpdate({ target: assetStates.assetId, set: EXCLUDED_ASSET_STATE })));
 }
 
 /** Causes before their symptoms: an asset is attributed only after the assets it depends on. */

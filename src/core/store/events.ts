@@ -1,5 +1,6 @@
-import type { SQL } from 'drizzle-orm';
+import { is, SQL } from 'drizzle-orm';
 import { insertChunks, type Statement } from './client.js';
+import { rowStatements } from './prepared-rows.js';
 import { events } from './schema/index.js';
 import type { Severity } from '../domain/enums.js';
 import type { EventPayload, EventSubjectOf, EventType } from '../domain/events.js';
@@ -24,10 +25,24 @@ export function recordEvent(ctx: WriteContext, spec: EventSpec): Statement {
   return ctx.db.insert(events).values(eventRow(ctx, spec));
 }
 
-/** Many events in as few multi-row inserts as the driver allows, in order (ids follow it). */
+const INSERT_EVENT_SQL = 'insert into events (ts, type, subject_kind, subject_id, subject_key, severity, drill_run_id, actor, data) values (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+type EventRow = ReturnType<typeof eventRow>;
+
+/**
+ * Many events, in order (ids follow it): one prepared insert per row where the driver prepares
+ * statements and no subject is a sub-select (store/prepared-rows.ts), else as few multi-row
+ * inserts as the driver allows.
+ */
 export function recordEvents(ctx: WriteContext, specs: readonly EventSpec[]): Statement[] {
+  const rows = specs.map((spec) => eventRow(ctx, spec));
   // Nine columns, plus a parameter for a sub-selected subject or drill run.
-  return insertChunks(ctx.db, specs.map((spec) => eventRow(ctx, spec)), 11).map((rows) => ctx.db.insert(events).values(rows));
+  const multiRow = (all: readonly EventRow[]) => insertChunks(ctx.db, all, 11).map((chunk) => ctx.db.insert(events).values(chunk));
+  if (rows.some((r) => is(r.subjectId, SQL) || is(r.drillRunId, SQL))) return multiRow(rows);
+  return rowStatements(ctx.db, INSERT_EVENT_SQL, rows, eventParams, multiRow);
+}
+
+function eventParams(r: EventRow): unknown[] {
+  return [r.ts, r.type, r.subjectKind, r.subjectId, r.subjectKey, r.severity, r.drillRunId, r.actor, JSON.stringify(r.data)];
 }
 
 function eventRow(ctx: WriteContext, spec: EventSpec) {
