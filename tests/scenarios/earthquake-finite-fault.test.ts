@@ -12,7 +12,7 @@
 //   to 32.7722 N 130.7950 E; bottom edge at 14 km from 32.8086 N 130.7700 E to 32.9342 N
 //   130.9920 E. Hypocentre: JMA, 32.75 N 130.76 E, 12 km, Mw 7.0.
 // - Noto 2024: not in that archive, and no published coordinates were within our reach. Fujii &
-//   Satake (2024, Earth Planets Space 76:44, doi:10.1186/s40623-024-01991-z) put the slip on the
+//   Satake (2024, Earth Planets Space, doi:10.1186/s40623-024-01991-z) put the slip on the
 //   JSPJ subfaults NT4–NT6 and NT8, "located on the northern coast of Noto Peninsula and dipping
 //   toward southeast", ~100 km in all; Okamura et al. (JpGU 2024, U15-02) describe the same
 //   SE-dipping reverse fault zone running just offshore along the northern coast. The three
