@@ -3,7 +3,7 @@
 // the sender builds it (./sender-payloads.ts). Over-long fields are clipped rather than costing
 // the whole notification (Alertmanager never retries a 4xx); only what cannot be read is refused.
 import { describe, it } from 'vitest';
-import { errorPaths, expectErrorShape, tableCounts } from '../helpers.js';
+import { errorPaths, expectErrorShape, rawClient, tableCounts, type TestApp } from '../helpers.js';
 import { ingestHarness } from './ingest-harness.js';
 import { alertmanagerMessage, grafanaMessage, type SentAlert } from './sender-payloads.js';
 
@@ -17,6 +17,10 @@ const stationDown = (asset: string, fingerprint: string, extra: Partial<SentAler
   ...extra,
 });
 
+/** What the newest ingest event recorded: counts and the sender. */
+const lastIngestEvent = (t: TestApp) =>
+  JSON.parse((rawClient(t.sqlite).prepare("select data from events where type = 'ingest.alertmanager' order by id desc limit 1").get() as { data: string }).data);
+
 describe.concurrent('POST /api/ingest/alertmanager: senders and field limits', () => {
   it("takes Grafana's webhook: the asset goes down while its alert fires and comes back when resolved", { timeout: 40_000 }, async (ctx) => {
     const { expect } = ctx;
@@ -28,6 +32,7 @@ describe.concurrent('POST /api/ingest/alertmanager: senders and field limits', (
     const res = await h.send(firing);
     expect(res.status, res.text).toBe(200);
     expect(res.body).toEqual({ accepted: [{ fingerprint: 'c6eadffa33fcdf37', assetKey: 'gs-inuvik', status: 'firing' }], unknownAssets: [], stale: [] });
+    expect(lastIngestEvent(h.t)).toEqual({ accepted: 1, unknown: 0, stale: 0, clipped: 0, sender: 'grafana' });
     // Grafana's zero endsAt is no end.
     expect(h.stored('c6eadffa33fcdf37')).toMatchObject({ status: 'firing', starts_at: Date.parse(T0), ends_at: null, clipped: null });
     await h.waitForStatus(assetId, 'down');
@@ -73,6 +78,8 @@ describe.concurrent('POST /api/ingest/alertmanager: senders and field limits', (
     expect(plain).toEqual({ fingerprint: '0a1b2c3d4e5f6071', assetKey: 'gs-kiruna', status: 'firing' });
     expect(fits).toEqual({ fingerprint: 'f'.repeat(200), assetKey: 'gs-kiruna', status: 'firing' });
     expect(h.stored('f'.repeat(200))).toMatchObject({ summary: 's'.repeat(5000), clipped: null });
+    // the oversized alert and its sibling (a 300-character fingerprint) were clipped
+    expect(lastIngestEvent(h.t)).toEqual({ accepted: 4, unknown: 0, stale: 0, clipped: 2, sender: 'alertmanager' });
 
     const stored = h.stored(clippedAlert.fingerprint)!;
     expect(stored.summary).toHaveLength(5000);

@@ -127,7 +127,7 @@ describe.concurrent('POST /api/ingest/alertmanager', () => {
     expect(externalChecks(a)).toHaveLength(1);
     expect(rawClient(t.sqlite).prepare("select status from external_alerts where fingerprint = 'fp-alpha-1'").get()).toEqual({ status: 'resolved' });
     const ingestEvents = rawClient(t.sqlite).prepare("select data from events where type = 'ingest.alertmanager' order by id").all() as Array<{ data: string }>;
-    expect(JSON.parse(ingestEvents[0]!.data)).toEqual({ accepted: 2, unknown: 2 });
+    expect(JSON.parse(ingestEvents[0]!.data)).toEqual({ accepted: 2, unknown: 2, stale: 0, clipped: 0, sender: 'alertmanager' });
 
     // Only unknown assets: reported, nothing written.
     const before = tableCounts(t.sqlite);

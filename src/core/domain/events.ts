@@ -230,7 +230,11 @@ export const EVENT_CATALOG = {
   'webhook.deleted': { subject: 'webhook', payload: nothing },
   'webhook.redelivery_requested': { subject: 'webhook', payload: z.strictObject({ deliveryId: int() }) },
   'webhook.disabled': { subject: 'webhook', payload: z.strictObject({ reason: z.string(), url: z.string() }) },
-  'ingest.alertmanager': { subject: 'ingest', payload: z.strictObject({ accepted: int(), unknown: int() }) },
+  'ingest.alertmanager': {
+    subject: 'ingest',
+    // stale, clipped and sender since issue 17 (older events lack them)
+    payload: z.strictObject({ accepted: int(), unknown: int(), stale: int().optional(), clipped: int().optional(), sender: z.enum(['alertmanager', 'grafana']).optional() }),
+  },
 } as const satisfies Record<string, EventDefinition>;
 
 type Catalog = typeof EVENT_CATALOG;

@@ -125,7 +125,11 @@ export async function ingestAlertmanager(ctx: ServiceContext, payload: Alertmana
     statements.push(ctx.db.update(incidents).set({ severity }).where(and(eq(incidents.assetId, assetId), eq(incidents.state, 'open'))));
   }
   if (statements.length) {
-    statements.push(recordEvent(ctx, { type: 'ingest.alertmanager', subjectKind: 'ingest', data: { accepted: result.accepted.length, unknown: result.unknownAssets.length } }));
+    const data = {
+      accepted: result.accepted.length, unknown: result.unknownAssets.length, stale: result.stale.length,
+      clipped: result.accepted.filter((a) => a.clipped).length, sender: payload.version === '1' ? 'grafana' as const : 'alertmanager' as const,
+    };
+    statements.push(recordEvent(ctx, { type: 'ingest.alertmanager', subjectKind: 'ingest', data }));
     await commitAtomically(ctx.db, statements);
   }
   return result;
