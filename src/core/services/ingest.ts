@@ -9,7 +9,7 @@ import { idsIn, textIn } from '../store/ids.js';
 import { inboundAlerts, type AlertmanagerPayload, type AlertStatus, type InboundAlert } from './ingest/payload.js';
 import { isStale, newerThanStored, type AlertMoment } from './ingest/alert-order.js';
 
-export { alertmanagerPayloadSchema, type AlertmanagerPayload } from './ingest/payload.js';
+export { ALERT_STATUSES, alertmanagerPayloadSchema, type AlertmanagerPayload } from './ingest/payload.js';
 
 export interface IngestResult {
   /** Stored alerts; `clipped` names the fields cut to fit, when any was. */

@@ -1,6 +1,7 @@
 // PagerDuty Events API v2: trigger, acknowledge and resolve under one dedup key per alert.
 import { SEVERITIES, type Severity } from '../../domain/enums.js';
 import { severityAtLeast } from '../../domain/severity.js';
+import { keyHash } from '../../domain/hash.js';
 import { eventFields } from '../../domain/events.js';
 import { isoTime } from '../../domain/time.js';
 import { describeEvent } from './describe.js';
@@ -39,16 +40,7 @@ function raisedFrom(previous: string | null, now: Severity): boolean {
 /** A dedup key of at most 255 characters; a long one keeps its start and a hash of the whole. */
 export function boundDedupKey(key: string): string {
   if (key.length <= MAX_DEDUP_KEY) return key;
-  // FNV-1a (32-bit), twice with different seeds: stable and dependency-free; uniqueness, not secrecy.
-  const fnv = (seed: number) => {
-    let h = seed >>> 0;
-    for (let i = 0; i < key.length; i++) {
-      h ^= key.charCodeAt(i);
-      h = Math.imul(h, 0x01000193) >>> 0;
-    }
-    return h.toString(16).padStart(8, '0');
-  };
-  const suffix = `#${fnv(0x811c9dc5)}${fnv(0x9747b28c)}`;
+  const suffix = `#${keyHash(key)}`;
   return key.slice(0, MAX_DEDUP_KEY - suffix.length) + suffix;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyHash } from '../../domain/hash.js';
 
 /*
  * One route takes two senders of the same shape:
@@ -16,7 +17,7 @@ import { z } from 'zod';
 export const ALERT_LIMITS = { key: 200, labelValue: 2000, annotationValue: 5000, fingerprint: 200 } as const;
 export const MAX_ALERTS_PER_NOTIFICATION = 1000;
 
-const ALERT_STATUSES = ['firing', 'resolved'] as const;
+export const ALERT_STATUSES = ['firing', 'resolved'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** Go's time.Time in JSON (RFC 3339); anything else, of any type, reads as absent (alertTime). */
@@ -71,14 +72,8 @@ export function clipText(value: string, max: number): string | null {
  */
 function clipFingerprint(value: string): string | null {
   if (value.length <= ALERT_LIMITS.fingerprint) return null;
-  const hash = fnv1a(value, 0x811c9dc5) + fnv1a(value, 0x01000193);
+  const hash = keyHash(value);
   return clipText(value, ALERT_LIMITS.fingerprint - hash.length)! + hash;
-}
-
-function fnv1a(value: string, seed: number): string {
-  let h = seed >>> 0;
-  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
 }
 
 function clipRecord(record: Record<string, string>, field: string, valueMax: number, clipped: string[]): Record<string, string> {

@@ -5,6 +5,7 @@
  */
 
 import type { FaultMode } from '../../../core/domain/enums.js';
+import { fnv1a } from '../../../core/domain/hash.js';
 
 export type Random = () => number;
 
@@ -79,13 +80,4 @@ function uniform(min: number, max: number, random: Random): number {
 
 function positive(value: number | null | undefined): number | undefined {
   return value != null && Number.isFinite(value) && value > 0 ? value : undefined;
-}
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
 }

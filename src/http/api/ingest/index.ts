@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { alertmanagerPayloadSchema, ingestAlertmanager } from '../../../core/services/ingest.js';
+import { ALERT_STATUSES, alertmanagerPayloadSchema, ingestAlertmanager } from '../../../core/services/ingest.js';
 import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
 import { errorResponses, json, jsonBody, security } from '../openapi.js';
 
-const AlertStatus = z.enum(['firing', 'resolved']);
+const AlertStatus = z.enum(ALERT_STATUSES);
 
 export function ingestRoutes(label: string) {
   const routes = createRouter();
