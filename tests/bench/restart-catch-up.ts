@@ -3,17 +3,15 @@
 // never ran (every check's first state: events, incidents) and once on the same fleet after it
 // ran for a while and stopped (a restart). From the moment it says "listening", the results it
 // stores are counted per second of their probe's start, read back from the file afterwards: how
-// many seconds until every later second holds ≥ 90 % of the asked rate, and which checks had no
-// result at all in the window.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
+// many seconds until the rate (secondsToShare) stays at ≥ 90 % of the asked rate, and which checks
+// had no result at all in the window. The service is started as the reliability tests start it.
 import Database from 'better-sqlite3';
 import type { BenchContext, Figure } from './common.js';
-import { BENCH_DIR, forkModule, round, sleep } from './common.js';
+import { forkModule, round, sleep } from './common.js';
+import { startService } from '../reliability/faults/harness.js';
 import type { Targets } from './check-throughput.js';
 import type { PrepareRequest } from './restart.js';
 
-const ROOT = path.resolve(BENCH_DIR, '../..');
 const TARGET_SECONDS = 10;
 const SHARE = 0.9;
 
@@ -54,34 +52,12 @@ interface ServiceRun {
 
 /** Runs the service on `file` for `seconds` after it listens, stops it, and reads what it stored. */
 async function runService(file: string, seconds: number): Promise<ServiceRun> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COOPWATCH_') && k !== 'PORT' && k !== 'HOST'));
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const execArgv = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const spawnedAt = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', ...prof, 'src/hosts/node/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...inherited, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', COOPWATCH_DB: file, COOPWATCH_DEMO: '0', COOPWATCH_SEED: 'none',
-      COOPWATCH_ADMIN_TOKEN: 'cw_bench_restart_admin_secret_0123456789',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let output = '';
-  const listeningAt = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line within 120 s:\n${output}`)), 120_000);
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      if (/listening on http/.test(output)) {
-        clearTimeout(timer);
-        resolve(Date.now());
-      }
-    });
-    void exited.then(() => reject(new Error(`the service exited before listening:\n${output}`)));
-  });
+  const service = await startService({ NODE_ENV: 'production', COOPWATCH_DB: file }, { execArgv });
+  const { listeningAt } = service;
   await sleep(seconds * 1000 - (Date.now() - listeningAt) + 1_000);
-  child.kill('SIGTERM');
-  await exited;
+  await service.stop();
   const db = new Database(file, { readonly: true });
   try {
     const perSecond = new Array<number>(seconds).fill(0);

@@ -50,10 +50,10 @@ export interface Service {
 const live = new Set<ChildProcess>();
 
 /** Starts the service; `env` is added to a clean environment (no COOPWATCH_* leaks in). */
-export async function startService(env: Record<string, string>, options: { port?: number } = {}): Promise<Service> {
+export async function startService(env: Record<string, string>, options: { port?: number; execArgv?: string[] } = {}): Promise<Service> {
   const port = options.port ?? (await freePort());
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COOPWATCH_') && k !== 'PORT' && k !== 'HOST'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/hosts/node/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.execArgv ?? []), 'src/hosts/node/main.ts'], {
     cwd: ROOT,
     env: {
       ...inherited, PORT: String(port), HOST: '127.0.0.1', COOPWATCH_DEMO: '0', COOPWATCH_ADMIN_TOKEN: ADMIN, COOPWATCH_SEED: 'none',
