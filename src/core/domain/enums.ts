@@ -26,13 +26,24 @@ export type Criticality = (typeof CRITICALITIES)[number];
 export const FUNCTION_TIERS = ['PMEF', 'MEF', 'supporting'] as const;
 export type FunctionTier = (typeof FUNCTION_TIERS)[number];
 
-/** Ordered from least to most privileged. */
-export const ROLES = ['viewer', 'officer', 'planner', 'admin'] as const;
+/**
+ * Ordered from least to most privileged. `probe`: a probe agent's token, below viewer: it reads
+ * only its own vantage's assignment and posts only its own results (services/vantages.ts).
+ */
+export const ROLES = ['probe', 'viewer', 'officer', 'planner', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** `external`: fed by another monitor (Prometheus Alertmanager) rather than probed. */
 export const CHECK_KINDS = ['http', 'tcp', 'dns', 'tls', 'push', 'link', 'contact', 'external'] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
+
+/** `central`: the service's own monitor; `agent`: a probe agent at a site (`coopwatch probe`). */
+export const VANTAGE_KINDS = ['central', 'agent'] as const;
+export type VantageKind = (typeof VANTAGE_KINDS)[number];
+
+/** `pending`: an agent that has never reported; `lost`: silent past its grace, its votes do not count. */
+export const VANTAGE_STATUSES = ['live', 'lost', 'pending'] as const;
+export type VantageStatus = (typeof VANTAGE_STATUSES)[number];
 
 export const SEVERITIES = ['info', 'minor', 'major', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -41,8 +52,11 @@ export type Severity = (typeof SEVERITIES)[number];
 export const ASSET_STATUSES = ['up', 'degraded', 'down', 'unknown', 'maintenance', 'flapping'] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
 
-/** `idle`: a contact check between satellite passes — nothing to check, and it holds its asset neither down nor up. */
-export const CHECK_STATUSES = ['up', 'degraded', 'down', 'unknown', 'idle', 'flapping'] as const;
+/**
+ * `idle`: a contact check between satellite passes — nothing to check, and it holds its asset neither down nor up.
+ * `disputed`: the vantages running the check disagree and fewer than its quorum see it down (domain/quorum.ts).
+ */
+export const CHECK_STATUSES = ['up', 'degraded', 'down', 'unknown', 'idle', 'flapping', 'disputed'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 export const FUNCTION_STATUSES = ['operational', 'degraded', 'lost'] as const;

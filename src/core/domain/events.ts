@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { DRILL_VERDICTS } from './drills.js';
 import {
-  ASSET_STATUSES, CHECK_KINDS, FUNCTION_STATUSES, FUNCTION_TIERS, INCIDENT_UPDATE_STATUSES, REDUNDANCY_STATES, ROLES, SEVERITIES, UPDATE_VISIBILITIES,
+  ASSET_STATUSES, CHECK_KINDS, FUNCTION_STATUSES, FUNCTION_TIERS, INCIDENT_UPDATE_STATUSES, REDUNDANCY_STATES, ROLES, SEVERITIES, UPDATE_VISIBILITIES, VANTAGE_KINDS,
 } from './enums.js';
 import { SCENARIO_KINDS } from './scenarios.js';
 
@@ -81,11 +81,17 @@ const satelliteElements = z.strictObject({
 const applyLists = z.strictObject({
   assets: keys(), functions: keys(), checks: keys(), satellites: keys(), scenarios: keys(), drills: keys(), statusPages: keys(),
 });
+const vantageSilence = z.strictObject({
+  lastSeenAt: int().nullable(),
+  graceSeconds: int(),
+  /** Checks the vantage votes on whose live vantages are now fewer than their quorum (on loss), or again enough (on return). */
+  checksWithoutQuorum: keys(),
+});
 const scenarioKind = z.strictObject({ kind: z.enum(SCENARIO_KINDS) });
 
 const EVENT_SUBJECTS = [
   'asset', 'function', 'incident', 'drill', 'drill_run', 'check', 'maintenance', 'inventory', 'satellite', 'scenario',
-  'status_page', 'token', 'webhook', 'ingest',
+  'status_page', 'token', 'webhook', 'ingest', 'vantage',
 ] as const;
 type EventSubject = (typeof EVENT_SUBJECTS)[number];
 
@@ -230,6 +236,12 @@ export const EVENT_CATALOG = {
   'webhook.deleted': { subject: 'webhook', payload: nothing },
   'webhook.redelivery_requested': { subject: 'webhook', payload: z.strictObject({ deliveryId: int() }) },
   'webhook.disabled': { subject: 'webhook', payload: z.strictObject({ reason: z.string(), url: z.string() }) },
+  'vantage.created': { subject: 'vantage', payload: z.strictObject({ kind: z.enum(VANTAGE_KINDS) }), ...definitionChange },
+  'vantage.updated': { subject: 'vantage', payload: edited, ...definitionChange },
+  'vantage.deleted': { subject: 'vantage', payload: z.strictObject({ tokensRevoked: int() }), ...definitionChange },
+  /** An agent silent past its grace: its votes stop counting until it reports again. */
+  'vantage.lost': { subject: 'vantage', payload: vantageSilence, ...stateChange },
+  'vantage.restored': { subject: 'vantage', payload: vantageSilence, ...stateChange },
   'ingest.alertmanager': {
     subject: 'ingest',
     // stale, clipped and sender since issue 17 (older events lack them)

@@ -104,7 +104,9 @@ export function transitionFunctions(fleet: FleetState, now: number): FunctionCha
  * ("<check key>: <its message>"). An idle contact check counts as up: between passes it holds
  * the asset neither down nor unknown, so a station whose other checks pass (or that has no
  * other) reads up. A flapping check makes its asset flapping, worse than degraded (it keeps
- * failing) but better than down (it keeps recovering); its reason gives the percentage.
+ * failing) but better than down (it keeps recovering); its reason gives the percentage. A
+ * disputed check (its vantages disagree below quorum: a partition, not a dead target) makes its
+ * asset degraded, not down, with the disagreement as the reason: it still serves from somewhere.
  */
 function deriveAssetStatus(fleet: FleetState, asset: AssetNode): { status: AssetStatus; reason: string | null } {
   if (fleet.maintenance.has(asset.id)) return { status: 'maintenance', reason: 'in a maintenance window' };
@@ -115,9 +117,9 @@ function deriveAssetStatus(fleet: FleetState, asset: AssetNode): { status: Asset
   const rank: Record<AssetStatus, number> = { unknown: 0, maintenance: 0, up: 1, degraded: 2, flapping: 3, down: 4 };
   for (let check = asset.firstCheck; check; check = check.nextOnAsset) {
     if (!check.enabled || check.status === 'unknown') continue;
-    const status = check.status === 'idle' ? 'up' : check.status;
+    const status = check.status === 'idle' ? 'up' : check.status === 'disputed' ? 'degraded' : check.status;
     if (rank[status] > rank[worst.status]) {
-      const message = check.status === 'idle' ? null : check.message ?? (status === 'up' ? null : status);
+      const message = check.status === 'idle' ? null : check.status === 'disputed' ? `disputed: ${check.message}` : check.message ?? (status === 'up' ? null : status);
       worst = { status, reason: message === null ? null : `${check.key}: ${message}` };
     }
   }

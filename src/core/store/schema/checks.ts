@@ -22,6 +22,10 @@ export const checks = sqliteTable(
     settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     /** A push check's `settings.token`, kept in its own column so heartbeats find the check by index. */
     pushToken: text('push_token').unique(),
+    /** The vantages that run the check, by name; null: the central monitor alone. */
+    vantages: text('vantages', { mode: 'json' }).$type<string[]>(),
+    /** How many vantages must see it down; null: a majority of `vantages`. */
+    quorum: integer('quorum'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

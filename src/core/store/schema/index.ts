@@ -12,3 +12,4 @@ export * from './webhooks.js';
 export * from './sessions.js';
 export * from './status-pages.js';
 export * from './shakemaps.js';
+export * from './vantages.js';

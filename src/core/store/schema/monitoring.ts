@@ -17,6 +17,8 @@ export const checkResults = sqliteTable(
     latencyMs: integer('latency_ms'),
     jitterMs: real('jitter_ms'),
     lossPct: real('loss_pct'),
+    /** The probe agent's vantage; null: the central monitor. */
+    vantageId: integer('vantage_id'),
   },
   (t) => [index('check_results_check_ts_idx').on(t.checkId, t.ts)],
 );

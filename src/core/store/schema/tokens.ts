@@ -13,6 +13,8 @@ export const apiTokens = sqliteTable('api_tokens', {
   expiresAt: integer('expires_at'),
   lastUsedAt: integer('last_used_at'),
   revokedAt: integer('revoked_at'),
+  /** A `probe` token's vantage: the only assignment it reads and results it posts. */
+  vantageId: integer('vantage_id'),
 });
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
