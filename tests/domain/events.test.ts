@@ -303,8 +303,8 @@ describe('the derived lists', () => {
     expect(STREAMED_EVENT_TYPES).toEqual(expect.arrayContaining(['asset.down', 'function.lost', 'incident.opened', 'drill.failed', 'inventory.applied']));
   });
 
-  it('the stream sends the watch floor subjects, not tokens or webhooks', ({ expect }) => {
-    expect([...STREAMED_SUBJECTS].sort()).toEqual(['asset', 'check', 'drill', 'drill_run', 'function', 'incident', 'inventory', 'maintenance', 'satellite', 'scenario']);
+  it('the stream sends the watch floor subjects (vantages among them), not tokens or webhooks', ({ expect }) => {
+    expect([...STREAMED_SUBJECTS].sort()).toEqual(['asset', 'check', 'drill', 'drill_run', 'function', 'incident', 'inventory', 'maintenance', 'satellite', 'scenario', 'vantage']);
   });
 
   it('webhooks can subscribe to every state change and drill step, drill.failed included, and to nothing else', ({ expect }) => {

@@ -84,8 +84,10 @@ const applyLists = z.strictObject({
 const vantageSilence = z.strictObject({
   lastSeenAt: int().nullable(),
   graceSeconds: int(),
-  /** Checks the vantage votes on whose live vantages are now fewer than their quorum (on loss), or again enough (on return). */
-  checksWithoutQuorum: keys(),
+  /** The checks the vantage votes on. */
+  checks: keys(),
+  /** On loss: those of them now seen by fewer live vantages than their quorum (they read unknown). */
+  checksWithoutQuorum: keys().optional(),
 });
 const scenarioKind = z.strictObject({ kind: z.enum(SCENARIO_KINDS) });
 

@@ -44,4 +44,8 @@ export interface ObservationRecord {
   /** When the probe started; results and streaks are dated by it. */
   at: number;
   observation: CheckOutcome;
+  /** The probe agent's vantage; undefined: the central monitor. */
+  vantageId?: number;
+  /** Too old to vote (an agent's store-and-forward backlog): filed into history only. */
+  late?: boolean;
 }

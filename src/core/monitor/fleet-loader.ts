@@ -11,6 +11,8 @@ import {
   incidents,
   maintenanceWindows,
   missionFunctions,
+  checkVotes,
+  vantages,
 } from '../store/schema/index.js';
 import { assessFunctions } from '../domain/impact.js';
 import { FLAP_WINDOW, historyOf } from '../domain/flapping.js';
@@ -20,6 +22,8 @@ import { IdIndex } from './id-index.js';
 import { AssetNode, CheckRecord, copyState, Sharing } from './monitor-records.js';
 import { isAvailable } from './fleet-evaluation.js';
 import type { FunctionNode, LoadedFleet, OpenIncident } from './fleet-state.js';
+import { attachVotes } from './vote-loader.js';
+import { VantageNode } from './votes.js';
 
 type CheckStateRow = typeof checkStates.$inferSelect;
 type FunctionStateRow = typeof functionStates.$inferSelect;
@@ -36,8 +40,10 @@ interface MemberRow {
  * Reads definitions and stored states; streaks in memory are kept for the checks in `previous`
  * that remain. Functions seen for the first time get their stored state written here.
  */
-export async function loadFleet(db: Db, now: number, previous: IdIndex<CheckRecord>): Promise<LoadedFleet> {
-  const [checkRows, checkStateRows, assetRows, assetStateRows, functionRows, functionStateRows, memberRows, openRows, windowRows] =
+export async function loadFleet(
+  db: Db, now: number, previous: IdIndex<CheckRecord>, previousVantages: ReadonlyMap<number, VantageNode>,
+): Promise<LoadedFleet> {
+  const [checkRows, checkStateRows, assetRows, assetStateRows, functionRows, functionStateRows, memberRows, openRows, windowRows, vantageRows, voteRows] =
     await Promise.all([
       db.select().from(checks),
       db.select().from(checkStates),
@@ -52,6 +58,8 @@ export async function loadFleet(db: Db, now: number, previous: IdIndex<CheckReco
         .orderBy(dependencyGroups.functionId, dependencyGroups.position, groupMembers.position),
       db.select().from(incidents).where(eq(incidents.state, 'open')),
       db.select().from(maintenanceWindows),
+      db.select().from(vantages),
+      db.select().from(checkVotes),
     ]);
 
   const sharing = new Sharing();
@@ -59,11 +67,15 @@ export async function loadFleet(db: Db, now: number, previous: IdIndex<CheckReco
   const assetIndex = new IdIndex(assetRows.map((row) => [row.id, new AssetNode(row, sharing, storedAssetStates.get(row.id), now)] as const));
   storedAssetStates.clear();
 
+  const vantageNodes = new Map(vantageRows.map((row) => [row.id, new VantageNode(row, previousVantages.get(row.id))] as const));
   const { records, fresh } = checkRecords(checkRows, checkStateRows, previous, sharing, now);
   const checkIndex = new IdIndex(records.map((record) => [record.id, record] as const));
   threadChecksOnAssets(records, assetIndex);
-  // Streaks that were in flight before a restart come back from the recent raw results.
-  if (fresh.length) await rebuildStreaks(db, checkIndex, fresh, now);
+  attachVotes(checkRows, checkIndex, previous, vantageNodes, voteRows, now);
+  // Streaks that were in flight before a restart come back from the recent raw results (the
+  // central monitor's: a multi-vantage check's votes start afresh from their stored views).
+  const freshCentral = fresh.filter((id) => checkIndex.get(id)!.votes === null);
+  if (freshCentral.length) await rebuildStreaks(db, checkIndex, freshCentral, now);
 
   const storedFunctionStates = new Map(functionStateRows.map((r) => [r.functionId, r]));
   const graph = functionGraph(functionRows, storedFunctionStates, memberRows, now);
@@ -75,6 +87,7 @@ export async function loadFleet(db: Db, now: number, previous: IdIndex<CheckReco
     ...graph,
     upstream: upstreamGraph(assetRows),
     openIncidents: new Map(openRows.map((row) => [row.ref, openIncidentOf(row)])),
+    vantages: vantageNodes,
     windows: windowRows,
   };
 }
@@ -137,7 +150,7 @@ async function rebuildStreaks(db: Db, checkIndex: IdIndex<CheckRecord>, checkIds
         row_number() over (partition by r.check_id order by r.ts desc) as rn,
         max(c.failure_threshold, c.success_threshold, ${FLAP_DEPTH}) as depth
       from check_results r join checks c on c.id = r.check_id
-      where r.ts >= ${now} - coalesce(c.interval_seconds, 86400) * 1000 * (max(c.failure_threshold, c.success_threshold, ${FLAP_DEPTH}) + 2)
+      where r.vantage_id is null and r.ts >= ${now} - coalesce(c.interval_seconds, 86400) * 1000 * (max(c.failure_threshold, c.success_threshold, ${FLAP_DEPTH}) + 2)
     ) where rn <= depth
     order by check_id, ts desc`);
   const recentByCheck = new Map<number, Array<{ status: number; ts: number }>>();

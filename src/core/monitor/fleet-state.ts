@@ -4,6 +4,7 @@ import type { FunctionGraphNode } from '../domain/impact.js';
 import type { IncidentChild } from '../domain/incident-cause.js';
 import type { IdIndex } from './id-index.js';
 import type { AssetNode, CheckRecord } from './monitor-records.js';
+import type { VantageNode } from './votes.js';
 
 export interface FunctionNode extends FunctionGraphNode {
   key: string;
@@ -51,6 +52,7 @@ export interface LoadedFleet {
   /** Asset → the assets it cannot work without (domain/incident-cause.ts). */
   upstream: Map<number, number[]>;
   openIncidents: Map<string, OpenIncident>;
+  vantages: Map<number, VantageNode>;
   windows: Array<typeof maintenanceWindows.$inferSelect>;
 }
 

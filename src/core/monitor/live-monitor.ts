@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, max, ne, or } from 'drizzle-orm';
 import type { ProbeContext } from '../../../checks/types.js';
-import { commitAtomically, type Db } from '../store/client.js';
+import { commitAtomically, type Db, type Statement } from '../store/client.js';
 import { events, externalAlerts, pushHeartbeats, satellites } from '../store/schema/index.js';
 import { MONITOR_RELOAD_EVENT_TYPES } from '../domain/events.js';
 import { createCheckRunner } from './check-runner.js';
@@ -37,6 +37,9 @@ export class LiveMonitor {
   readonly scheduler: CheckScheduler;
   readonly passes = new PassCalendar();
   private buffer: ObservationRecord[] = [];
+  /** Rows to commit with the buffered results (agents' batch ids), and who waits for that commit. */
+  private companions: Array<(db: Db) => Statement> = [];
+  private waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   private flushing: Promise<void> = Promise.resolve();
   private timers: Array<ReturnType<typeof setInterval>> = [];
   private lastConfigEventId = 0;
@@ -73,6 +76,10 @@ export class LiveMonitor {
     });
   }
 
+  get db(): Db {
+    return this.options.db;
+  }
+
   static async start(options: LiveMonitorOptions): Promise<LiveMonitor> {
     const now = (options.now ?? Date.now)();
     const monitor = await Monitor.load(options.db, now);
@@ -82,26 +89,45 @@ export class LiveMonitor {
     live.lastConfigEventId = latest?.id ?? 0;
     await live.loadSatellites();
     await commitAtomically(options.db, monitor.planReassessment(options.db, now));
-    live.scheduler.sync(monitor.definitions());
+    live.scheduler.sync(monitor.centralDefinitions());
     live.scheduler.start();
     live.timers.push(setInterval(() => void live.flush(), options.flushIntervalMs ?? 250));
     live.timers.push(setInterval(() => void live.syncDefinitions(), options.syncIntervalMs ?? 1000));
     return live;
   }
 
+  /**
+   * Adds results from elsewhere (a probe agent's batch) to the next flush, with rows to commit in
+   * the same transaction; resolves when that flush has committed them, rejects if it failed.
+   */
+  record(records: readonly ObservationRecord[], companion: (db: Db) => Statement): Promise<void> {
+    for (const record of records) this.buffer.push(record);
+    this.companions.push(companion);
+    const committed = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.buffer.length >= (this.options.maxBatch ?? 5000)) void this.flush();
+    return committed;
+  }
+
   /** Writes the results gathered so far; flushes never overlap. */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       const records = this.buffer;
+      const companions = this.companions;
+      const waiters = this.waiters;
       this.buffer = [];
+      this.companions = [];
+      this.waiters = [];
       const now = this.now();
       const started = performance.now();
       try {
-        await commitAtomically(this.options.db, this.monitor.planObservations(this.options.db, records, now));
+        const { db } = this.options;
+        await commitAtomically(db, [...this.monitor.planObservations(db, records, now), ...companions.map((row) => row(db))]);
+        for (const waiter of waiters) waiter.resolve();
         this.options.onFlush?.(records, performance.now() - started);
         if (this.failing) this.options.log?.('check results are recorded again');
         this.failing = null;
       } catch (err) {
+        for (const waiter of waiters) waiter.reject(err);
         // Said once per kind of failure, not four times a second while the disk is full.
         const message = err instanceof Error ? err.message : String(err);
         if (message !== this.failing) this.options.log?.(`could not record check results (${records.length} dropped; more are dropped until it recovers): ${message}`);
@@ -145,7 +171,7 @@ export class LiveMonitor {
     await this.monitor.reload(db, now);
     await this.loadSatellites();
     await commitAtomically(db, this.monitor.planReassessment(db, now));
-    this.scheduler.sync(this.monitor.definitions());
+    this.scheduler.sync(this.monitor.centralDefinitions());
   }
 
   private async loadSatellites(): Promise<void> {

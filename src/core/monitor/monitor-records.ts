@@ -7,6 +7,7 @@ import type { AssetFacts } from './check-runner.js';
 import type { CheckState } from './check-state.js';
 import { EMPTY_FLAP_HISTORY } from '../domain/flapping.js';
 import type { CheckDefinition } from './check-definition.js';
+import type { VoteMember } from './votes.js';
 
 /**
  * One configured check: its definition and its flap-control state in a single object (the monitor
@@ -38,6 +39,12 @@ export class CheckRecord implements CheckDefinition, CheckState {
   flap = EMPTY_FLAP_HISTORY;
   /** The next check of the same asset: an asset's checks are a list threaded through them. */
   nextOnAsset: CheckRecord | null = null;
+  /** Each vantage's view when the check runs from several (votes.ts); null: the central monitor alone. */
+  votes: VoteMember[] | null = null;
+  /** Vantages that must see it down for it to be down. */
+  quorum = 1;
+  /** Whether the central monitor runs it (an agent-only check is run by the agents alone). */
+  runsCentrally = true;
 
   constructor(row: typeof checks.$inferSelect, sharing: Sharing, now: number) {
     this.id = row.id;

@@ -2,7 +2,7 @@ import type { Db, Statement } from '../store/client.js';
 import type { WriteContext } from '../store/context.js';
 import type { AssetStatus, CheckKind, FunctionStatus, RedundancyState } from '../domain/enums.js';
 import { SYSTEM_ACTOR } from '../domain/roles.js';
-import { recordEvents, type EventSpec } from '../store/events.js';
+import { recordEvents } from '../store/events.js';
 import type { AssetFacts } from './check-runner.js';
 import type { CheckState } from './check-state.js';
 import type { CheckDefinition, ObservationRecord } from './check-definition.js';
@@ -11,7 +11,9 @@ import { copyState } from './monitor-records.js';
 import type { DrillMarks, FleetState } from './fleet-state.js';
 import { loadFleet } from './fleet-loader.js';
 import { functionsHurtBy, refreshMaintenance } from './fleet-evaluation.js';
-import { planCheckResults, planStateChanges } from './write-plan.js';
+import { checkStateStatements, newResultChanges, noteCheckChanged, planCheckResults, planStateChanges } from './write-plan.js';
+import { planVantageLiveness } from './vantage-plan.js';
+import { memberFor, recombine, type VantageNode } from './votes.js';
 
 
 export const MONITOR_ACTOR = { ...SYSTEM_ACTOR, name: 'monitor' };
@@ -35,24 +37,49 @@ export class Monitor {
     openIncidents: new Map(),
     maintenance: new Set(),
     drills: new Map(),
+    vantages: new Map(),
     windows: [],
   };
 
-  private constructor() {}
+  /** `startedAt`: agents' silence counts from no earlier than this (vantage-plan.ts). */
+  private constructor(private readonly startedAt: number) {}
 
   static async load(db: Db, now: number): Promise<Monitor> {
-    const monitor = new Monitor();
+    const monitor = new Monitor(now);
     await monitor.reload(db, now);
     return monitor;
   }
 
   /** Re-reads definitions and stored states; streaks in memory are kept for checks that remain. */
   async reload(db: Db, now: number): Promise<void> {
-    Object.assign(this.fleet, await loadFleet(db, now, this.fleet.checks));
+    Object.assign(this.fleet, await loadFleet(db, now, this.fleet.checks, this.fleet.vantages));
   }
 
   definitions(): CheckDefinition[] {
     return [...this.fleet.checks.values()];
+  }
+
+  /** The checks the central monitor runs itself (not those only probe agents run). */
+  centralDefinitions(): CheckDefinition[] {
+    return [...this.fleet.checks.values()].filter((check) => check.runsCentrally);
+  }
+
+  vantage(vantageId: number): VantageNode | undefined {
+    return this.fleet.vantages.get(vantageId);
+  }
+
+  /** Whether the check lists the vantage (so a result from it counts). */
+  votesFrom(checkId: number, vantageId: number): boolean {
+    const check = this.fleet.checks.get(checkId);
+    return !!check?.votes && memberFor(check, vantageId) !== undefined;
+  }
+
+  /** An agent was heard from: the next flush writes when, and takes it back if it was lost. */
+  noteVantageSeen(vantageId: number, now: number): void {
+    const vantage = this.fleet.vantages.get(vantageId);
+    if (!vantage) return;
+    vantage.lastSeenAt = now;
+    vantage.seen = true;
   }
 
   /** A copy of the check's state as it is now. */
@@ -108,19 +135,26 @@ export class Monitor {
    * transaction; if that fails, `reload` puts memory back in line with the database.
    */
   planObservations(db: Db, records: readonly ObservationRecord[], now: number): Statement[] {
-    const dirtyAssets = refreshMaintenance(this.fleet, now);
-    const missedContacts: EventSpec[] = [];
-    const statements = planCheckResults(this.fleet, db, records, dirtyAssets, missedContacts);
     const ctx = this.writeContext(db, now);
-    if (missedContacts.length) statements.push(...recordEvents(ctx, missedContacts));
-    if (dirtyAssets.size) statements.push(...planStateChanges(this.fleet, ctx, dirtyAssets, now));
+    const changes = newResultChanges(refreshMaintenance(this.fleet, now));
+    const statements = planVantageLiveness(this.fleet, ctx, now, this.startedAt, changes);
+    statements.push(...planCheckResults(this.fleet, db, records, changes), ...checkStateStatements(db, changes));
+    if (changes.events.length) statements.push(...recordEvents(ctx, changes.events));
+    if (changes.dirtyAssets.size) statements.push(...planStateChanges(this.fleet, ctx, changes.dirtyAssets, now));
     return statements;
   }
 
-  /** Re-evaluates every asset, e.g. after definitions changed (a check removed, a window added). */
+  /**
+   * Re-evaluates every asset, e.g. after definitions changed (a check removed, a window added, a
+   * check's vantages or quorum edited).
+   */
   planReassessment(db: Db, now: number): Statement[] {
-    refreshMaintenance(this.fleet, now);
-    return planStateChanges(this.fleet, this.writeContext(db, now), new Set(this.fleet.assets.keys()), now);
+    const changes = newResultChanges(refreshMaintenance(this.fleet, now));
+    for (const check of this.fleet.checks.values()) if (check.votes && recombine(check, now)) noteCheckChanged(changes, check);
+    return [
+      ...checkStateStatements(db, changes),
+      ...planStateChanges(this.fleet, this.writeContext(db, now), new Set(this.fleet.assets.keys()), now),
+    ];
   }
 
   /** Starts (or changes) a drill's marks; reassess afterwards to apply simulated outages. */

@@ -6,10 +6,10 @@ import { preparedStatement } from '../store/prepared-rows.js';
 import { insertChunks, type Db, type Statement } from '../store/client.js';
 import { checkResults } from '../store/schema/index.js';
 
-/** Columns per row, in order: check_id, ts, status, latency_ms, jitter_ms, loss_pct. */
-export const RESULT_COLUMNS = 6;
+/** Columns per row, in order: check_id, ts, status, latency_ms, jitter_ms, loss_pct, vantage_id. */
+export const RESULT_COLUMNS = 7;
 
-const INSERT_RESULT_SQL = 'insert into check_results (check_id, ts, status, latency_ms, jitter_ms, loss_pct) values (?, ?, ?, ?, ?, ?)';
+const INSERT_RESULT_SQL = 'insert into check_results (check_id, ts, status, latency_ms, jitter_ms, loss_pct, vantage_id) values (?, ?, ?, ?, ?, ?, ?)';
 
 /**
  * Statements that insert the rows held flat in `values` (RESULT_COLUMNS per row), to be committed
@@ -23,14 +23,14 @@ export function resultInsertStatements(db: Db, values: ReadonlyArray<number | nu
     return [{
       run: () => {
         for (let i = 0; i < values.length; i += RESULT_COLUMNS) {
-          insert.run(values[i]!, values[i + 1]!, values[i + 2]!, values[i + 3]!, values[i + 4]!, values[i + 5]!);
+          insert.run(values[i]!, values[i + 1]!, values[i + 2]!, values[i + 3]!, values[i + 4]!, values[i + 5]!, values[i + 6]!);
         }
       },
     } as unknown as Statement];
   }
   const rows: Array<typeof checkResults.$inferInsert> = [];
   for (let i = 0; i < values.length; i += RESULT_COLUMNS) {
-    rows.push({ checkId: values[i]!, ts: values[i + 1]!, status: values[i + 2]!, latencyMs: values[i + 3]!, jitterMs: values[i + 4]!, lossPct: values[i + 5]! });
+    rows.push({ checkId: values[i]!, ts: values[i + 1]!, status: values[i + 2]!, latencyMs: values[i + 3]!, jitterMs: values[i + 4]!, lossPct: values[i + 5]!, vantageId: values[i + 6]! });
   }
   return insertChunks(db, rows, RESULT_COLUMNS).map((chunk) => db.insert(checkResults).values(chunk) as unknown as Statement);
 }

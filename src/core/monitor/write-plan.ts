@@ -13,6 +13,7 @@ import { applyIdle, applyObservation, STATUS_CODE } from './check-state.js';
 import type { MissedContact, ObservationRecord } from './check-definition.js';
 import { resultInsertStatements } from './result-rows.js';
 import { rowStatements } from '../store/prepared-rows.js';
+import { markVoteChanged, memberFor, recombine, voteStatements, type VoteMember } from './votes.js';
 import type { AssetNode, CheckRecord } from './monitor-records.js';
 import type { FleetState, FunctionNode } from './fleet-state.js';
 import {
@@ -36,29 +37,35 @@ const UPSERT_ASSET_STATE_SQL =
 type CheckStateRow = typeof checkStates.$inferInsert;
 type AssetStateRow = typeof assetStates.$inferInsert;
 
+/** What a batch changed, gathered while it is planned and written at the end. */
+export interface ResultChanges {
+  dirtyAssets: Set<number>;
+  events: EventSpec[];
+  checks: Map<number, CheckRecord>;
+  /** Multi-vantage checks' votes that changed: check id → members. */
+  votes: Map<number, Set<VoteMember>>;
+}
+
+export function newResultChanges(dirtyAssets: Set<number>): ResultChanges {
+  return { dirtyAssets, events: [], checks: new Map(), votes: new Map() };
+}
+
 /**
- * The result rows of a batch of observations and the check states they changed; adds the assets
- * of changed checks to `dirtyAssets` and a `contact.missed` event per missed pass to `events`.
- * An idle contact check has no result row: between passes nothing was checked.
+ * The result rows of a batch of observations; applies them to the checks' states, noting in
+ * `changes` the checks and votes that changed, their assets, and a `contact.missed` event per
+ * missed pass. An idle contact check has no result row: between passes nothing was checked.
  */
-export function planCheckResults(
-  fleet: FleetState, db: Db, records: readonly ObservationRecord[], dirtyAssets: Set<number>, events: EventSpec[],
-): Statement[] {
-  const statements: Statement[] = [];
+export function planCheckResults(fleet: FleetState, db: Db, records: readonly ObservationRecord[], changes: ResultChanges): Statement[] {
   // Flat, RESULT_COLUMNS values per row: no object per result on the hot path.
   const resultValues: Array<number | null> = [];
-  const changedChecks = new Map<number, CheckRecord>();
   for (const record of records) {
     const check = fleet.checks.get(record.checkId);
     if (!check) continue; // deleted while it ran
     const { observation } = record;
     if (observation.status === 'idle') {
       const { missed } = observation;
-      if (missed) events.push(contactMissedEvent(fleet, check, missed));
-      if (applyIdle(check, record.at, missed?.message ?? null)) {
-        changedChecks.set(check.id, check);
-        dirtyAssets.add(check.assetId);
-      }
+      if (missed) changes.events.push(contactMissedEvent(fleet, check, missed));
+      if (applyIdle(check, record.at, missed?.message ?? null)) noteCheckChanged(changes, check);
       continue;
     }
     const metrics = observation.metrics;
@@ -69,17 +76,43 @@ export function planCheckResults(
       observation.latencyMs === null ? null : Math.round(observation.latencyMs),
       metrics?.jitterMs ?? null,
       metrics?.lossPct ?? null,
+      record.vantageId ?? null,
     );
-    if (applyObservation(check, { status: observation.status, message: observation.message, at: record.at }, check)) {
-      changedChecks.set(check.id, check);
-      dirtyAssets.add(check.assetId);
-    }
+    const observed = { status: observation.status, message: observation.message, at: record.at };
+    if (check.votes) applyVote(check, record, observed, changes);
+    else if (record.vantageId === undefined && applyObservation(check, observed, check)) noteCheckChanged(changes, check);
   }
-  statements.push(...resultInsertStatements(db, resultValues));
-  const checkRows: CheckStateRow[] = [...changedChecks.values()].map(({ id, status, since, message }) => ({ checkId: id, status, since, message }));
-  statements.push(...rowStatements(db, UPSERT_CHECK_STATE_SQL, checkRows, (r) => [r.checkId, r.status, r.since, r.message ?? null], (rows) =>
-    insertChunks(db, rows, 4).map((chunk) => db.insert(checkStates).values(chunk).onConflictDoUpdate({ target: checkStates.checkId, set: EXCLUDED_CHECK_STATE }))));
-  return statements;
+  return resultInsertStatements(db, resultValues);
+}
+
+/**
+ * A vantage's result: it advances that vantage's view, unless it is late (filed into history
+ * only, so a store-and-forward upload replays no stale alert) or from a vantage the check no
+ * longer lists.
+ */
+function applyVote(check: CheckRecord, record: ObservationRecord, observed: Parameters<typeof applyObservation>[1], changes: ResultChanges): void {
+  const member = memberFor(check, record.vantageId);
+  if (!member || record.late) return;
+  const last = member.state.lastObservedAt;
+  if (last !== null && record.at <= last) return;
+  if (!applyObservation(member.state, observed, check)) return;
+  markVoteChanged(changes.votes, check.id, member);
+  if (recombine(check, record.at)) noteCheckChanged(changes, check);
+}
+
+export function noteCheckChanged(changes: ResultChanges, check: CheckRecord): void {
+  changes.checks.set(check.id, check);
+  changes.dirtyAssets.add(check.assetId);
+}
+
+/** The check states and votes a batch changed. */
+export function checkStateStatements(db: Db, changes: ResultChanges): Statement[] {
+  const checkRows: CheckStateRow[] = [...changes.checks.values()].map(({ id, status, since, message }) => ({ checkId: id, status, since, message }));
+  return [
+    ...rowStatements(db, UPSERT_CHECK_STATE_SQL, checkRows, (r) => [r.checkId, r.status, r.since, r.message ?? null], (rows) =>
+      insertChunks(db, rows, 4).map((chunk) => db.insert(checkStates).values(chunk).onConflictDoUpdate({ target: checkStates.checkId, set: EXCLUDED_CHECK_STATE }))),
+    ...voteStatements(db, changes.votes),
+  ];
 }
 
 function contactMissedEvent(fleet: FleetState, check: CheckRecord, missed: MissedContact): EventSpec {

@@ -83,7 +83,7 @@ export async function runScheduledTick(options: ScheduledTickOptions): Promise<T
     now: clock,
   });
 
-  const due = monitor.definitions().filter((def) => isDue(def, monitor.checkState(def.id)?.lastObservedAt ?? null, now, options.periodMs));
+  const due = monitor.centralDefinitions().filter((def) => isDue(def, monitor.checkState(def.id)?.lastObservedAt ?? null, now, options.periodMs));
   const records = await runAll(due, options.concurrency, async (def) => {
     const at = clock();
     return { checkId: def.id, at, observation: await probe(runCheck, def) };
