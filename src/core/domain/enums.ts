@@ -76,6 +76,9 @@ export type IncidentUpdateStatus = (typeof INCIDENT_UPDATE_STATUSES)[number];
 export const UPDATE_VISIBILITIES = ['internal', 'public'] as const;
 export type UpdateVisibility = (typeof UPDATE_VISIBILITIES)[number];
 
-/** What the demo fleet simulator can make an asset do. */
-export const FAULT_MODES = ['healthy', 'degraded', 'down'] as const;
+/**
+ * What the demo fleet simulator can make an asset do. `cut-off`: its backhaul to the centre is
+ * cut — the central monitor cannot reach it, its own site's probe agents still can.
+ */
+export const FAULT_MODES = ['healthy', 'degraded', 'down', 'cut-off'] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];

@@ -22,6 +22,12 @@ export interface NodeProbeRuntimeOptions {
   userAgent?: string;
 }
 
+/** The user agent a probe agent's requests carry: a target (the demo fleet) can tell them apart. */
+export const AGENT_USER_AGENT_PREFIX = 'coopwatch-probe/';
+export function agentUserAgent(vantage: string): string {
+  return AGENT_USER_AGENT_PREFIX + vantage;
+}
+
 export interface NodeProbeRuntime {
   /** A context for one run; cheap enough to make thousands of times a second. */
   context(signal: AbortSignal): ProbeContext;

@@ -4,6 +4,7 @@ import type { FailoverAutomation } from './failover.js';
 import type { DemoAsset } from './fleet.js';
 import type { FleetState } from './fleet-state.js';
 import { downBehaviour, healthLatencyMs, linkEchoMs, type Random } from './latency.js';
+import { AGENT_USER_AGENT_PREFIX } from '../probes.js';
 
 const MAX_CONTROL_BODY_BYTES = 16 * 1024;
 
@@ -32,10 +33,10 @@ export class FleetRoutes {
     const asset = parts.length === 3 ? this.state.assets.get(key!) : undefined;
     const automation = parts.length === 3 ? this.state.automations.get(key!) : undefined;
     if (section === 'assets' && asset && action === 'health') return this.serveAssetHealth(req, res, asset);
-    if (section === 'assets' && asset?.kind === 'ground_station' && action === 'contact') return this.serveContact(res, asset);
+    if (section === 'assets' && asset?.kind === 'ground_station' && action === 'contact') return this.serveContact(req, res, asset);
     if (section === 'links' && asset?.kind === 'network_link' && action === 'echo') return this.serveLinkEcho(req, res, asset);
     if (section === 'functions' && automation && action === 'active') return sendJson(res, 200, automation.status());
-    if (section === 'functions' && automation && action === 'health') return this.serveFunctionHealth(res, automation);
+    if (section === 'functions' && automation && action === 'health') return this.serveFunctionHealth(req, res, automation);
     sendJson(res, 404, { error: 'not found' });
   }
 
@@ -57,8 +58,15 @@ export class FleetRoutes {
     });
   }
 
+  /** The mode this request meets: a cut-off asset is down to the centre and healthy to its site's agents. */
+  private modeFor(req: IncomingMessage, key: string): Exclude<FaultMode, 'cut-off'> {
+    const mode = this.state.mode(key)!;
+    if (mode !== 'cut-off') return mode;
+    return req.headers['user-agent']?.startsWith(AGENT_USER_AGENT_PREFIX) ? 'healthy' : 'down';
+  }
+
   private serveAssetHealth(req: IncomingMessage, res: ServerResponse, asset: DemoAsset): void {
-    const mode = this.state.mode(asset.key)!;
+    const mode = this.modeFor(req, asset.key);
     if (mode === 'down') {
       if (downBehaviour(asset.key, asset.kind) === 'reset') req.socket.destroy();
       else sendJson(res, 503, { asset: asset.key, state: 'down' });
@@ -68,23 +76,23 @@ export class FleetRoutes {
     this.respondAfter(res, healthLatencyMs(asset.kind, asset.lat, mode, this.random), () => sendJson(res, 200, { asset: asset.key, state }));
   }
 
-  private serveContact(res: ServerResponse, asset: DemoAsset): void {
-    const mode = this.state.mode(asset.key)!;
+  private serveContact(req: IncomingMessage, res: ServerResponse, asset: DemoAsset): void {
+    const mode = this.modeFor(req, asset.key);
     // FAILED as in AWS Ground Station's contact statuses.
     if (mode === 'down') return sendJson(res, 503, { contact: 'FAILED' });
     this.respondAfter(res, healthLatencyMs(asset.kind, asset.lat, mode, this.random), () => sendJson(res, 200, { contact: 'PASS' }));
   }
 
   private serveLinkEcho(req: IncomingMessage, res: ServerResponse, link: DemoAsset): void {
-    const roundTripMs = linkEchoMs(link.sla, this.state.mode(link.key)!, this.random);
+    const roundTripMs = linkEchoMs(link.sla, this.modeFor(req, link.key), this.random);
     // A lost probe gets no answer at all.
     if (roundTripMs === null) return void req.socket.destroy();
     this.respondAfter(res, roundTripMs, () => sendText(res, 200, 'pong'));
   }
 
-  private serveFunctionHealth(res: ServerResponse, automation: FailoverAutomation): void {
+  private serveFunctionHealth(req: IncomingMessage, res: ServerResponse, automation: FailoverAutomation): void {
     const { active } = automation.status();
-    const mode = this.state.mode(active)!;
+    const mode = this.modeFor(req, active);
     if (mode === 'down') return sendJson(res, 503, { state: 'down', active });
     const asset = this.state.assets.get(active)!;
     this.respondAfter(res, healthLatencyMs(asset.kind, asset.lat, mode, this.random), () =>
