@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only checks,restart,read,history,drill]`: the benchmark suite. Loopback
+// `npm run bench [-- --quick] [-- --only checks,restart,read,history,vantages,drill]`: the benchmark suite. Loopback
 // only, bounded in time; prints one table and writes bench-results/<timestamp>.json. Every
 // figure that has a ceiling is shown beside the ceiling measured in the same run.
 import fs from 'node:fs';
@@ -48,6 +48,11 @@ try {
     const r = await history(ctx);
     figures.push(...r.figures);
     raw.history = r.raw;
+  }
+  if (wants('vantages')) {
+    const { vantages } = await import('./vantages.js');
+    const r = await vantages(ctx, targets);
+    figures.push(...r.figures);
   }
   if (wants('drill')) {
     const { drillTiming } = await import('./drill-timing.js');

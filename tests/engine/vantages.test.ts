@@ -104,6 +104,25 @@ describe('a check run from three vantages', () => {
   });
 });
 
+describe('a drill against an asset its agents watch', () => {
+  it('never opens an incident: every vantage seeing it down reads as the drill', async ({ expect, onTestFinished }) => {
+    const t = await createTestApp();
+    onTestFinished(() => t.close());
+    const { assetId, checkId, ids } = await fleetWithVantages(t, ['central', 'svalbard-site', 'tokyo-moc']);
+    const db = t.sqlite.db;
+    const monitor = await Monitor.load(db, T0);
+    const apply = (records: ObservationRecord[], at: number) => commitAtomically(db, monitor.planObservations(db, records, at));
+    await apply([result(checkId, T0 + 1_000, 'up'), result(checkId, T0 + 1_000, 'up', ids['svalbard-site']), result(checkId, T0 + 1_000, 'up', ids['tokyo-moc'])], T0 + 1_100);
+    // A live-mode drill: the asset really fails, from every vantage.
+    monitor.setDrill(41, { simulatedDown: [], assetIds: [assetId], functionIds: [] });
+    await apply([result(checkId, T0 + 2_000, 'down'), result(checkId, T0 + 2_000, 'down', ids['svalbard-site']), result(checkId, T0 + 2_000, 'down', ids['tokyo-moc'])], T0 + 2_100);
+    expect(monitor.assetStatus(assetId)).toBe('down');
+    expect((await ok(t.call('GET', '/api/incidents'))).items).toEqual([]);
+    const down = rawClient(t.sqlite).prepare("select drill_run_id as drillRunId from events where type = 'asset.down'").all();
+    expect(down).toEqual([{ drillRunId: 41 }]);
+  });
+});
+
 describe('agent batches through the live monitor', () => {
   it('are committed once per batch id, with late results in history but not voting', async ({ expect, onTestFinished }) => {
     const t = await createTestApp();
