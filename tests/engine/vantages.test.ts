@@ -34,23 +34,32 @@ function result(checkId: number, at: number, status: 'up' | 'down', vantageId?: 
   return { checkId, at, vantageId, observation: { status, latencyMs: 5, message: status === 'down' ? 'HTTP 503' : null } };
 }
 
+/** A check run from central, svalbard-site and tokyo-moc, and a monitor to feed it results. */
+async function threeVantageMonitor(t: TestApp) {
+  const fleet = await fleetWithVantages(t, ['central', 'svalbard-site', 'tokyo-moc']);
+  const db = t.sqlite.db;
+  const monitor = await Monitor.load(db, T0);
+  const apply = (records: ObservationRecord[], at: number) => commitAtomically(db, monitor.planObservations(db, records, at));
+  /** One result from each vantage at `at`: central's, svalbard-site's, tokyo-moc's. */
+  const fromAll = (at: number, statuses: ['up' | 'down', 'up' | 'down', 'up' | 'down']) =>
+    apply([undefined, fleet.ids['svalbard-site'], fleet.ids['tokyo-moc']].map((v, i) => result(fleet.checkId, at, statuses[i]!, v)), at + 100);
+  return { ...fleet, monitor, apply, fromAll };
+}
+
 describe('a check run from three vantages', () => {
   it('is disputed below quorum, down at quorum, and unknown when its agents are lost', async ({ expect, onTestFinished }) => {
     const t = await createTestApp();
     onTestFinished(() => t.close());
-    const { assetId, checkId, ids } = await fleetWithVantages(t, ['central', 'svalbard-site', 'tokyo-moc']);
-    const db = t.sqlite.db;
-    const monitor = await Monitor.load(db, T0);
-    const apply = (records: ObservationRecord[], at: number) => commitAtomically(db, monitor.planObservations(db, records, at));
+    const { assetId, checkId, ids, monitor, apply, fromAll } = await threeVantageMonitor(t);
     const sv = ids['svalbard-site']!;
     const tk = ids['tokyo-moc']!;
 
-    await apply([result(checkId, T0 + 1_000, 'up'), result(checkId, T0 + 1_000, 'up', sv), result(checkId, T0 + 1_000, 'up', tk)], T0 + 1_100);
+    await fromAll(T0 + 1_000, ['up', 'up', 'up']);
     expect(monitor.checkState(checkId)?.status).toBe('up');
     expect(monitor.assetStatus(assetId)).toBe('up');
 
     // The site's backhaul is cut: only the site agent sees the API down.
-    await apply([result(checkId, T0 + 2_000, 'up'), result(checkId, T0 + 2_000, 'down', sv), result(checkId, T0 + 2_000, 'up', tk)], T0 + 2_100);
+    await fromAll(T0 + 2_000, ['up', 'down', 'up']);
     expect(monitor.checkState(checkId)).toMatchObject({ status: 'disputed', message: 'down from svalbard-site, up from central and tokyo-moc' });
     expect(monitor.assetStatus(assetId)).toBe('degraded');
     const asset = await ok(t.call('GET', `/api/assets/${assetId}`));
@@ -90,12 +99,9 @@ describe('a check run from three vantages', () => {
   it('comes back after a restart with the votes it had', async ({ expect, onTestFinished }) => {
     const t = await createTestApp();
     onTestFinished(() => t.close());
-    const { checkId, ids } = await fleetWithVantages(t, ['central', 'svalbard-site', 'tokyo-moc']);
+    const { checkId, fromAll } = await threeVantageMonitor(t);
     const db = t.sqlite.db;
-    const first = await Monitor.load(db, T0);
-    await commitAtomically(db, first.planObservations(db, [
-      result(checkId, T0 + 1_000, 'up'), result(checkId, T0 + 1_000, 'down', ids['svalbard-site']), result(checkId, T0 + 1_000, 'up', ids['tokyo-moc']),
-    ], T0 + 1_100));
+    await fromAll(T0 + 1_000, ['up', 'down', 'up']);
     const second = await Monitor.load(db, T0 + 5_000);
     expect(second.checkState(checkId)?.status).toBe('disputed');
     // tokyo-moc's stored view still counts: one more down vote reaches quorum.
@@ -108,14 +114,11 @@ describe('a drill against an asset its agents watch', () => {
   it('never opens an incident: every vantage seeing it down reads as the drill', async ({ expect, onTestFinished }) => {
     const t = await createTestApp();
     onTestFinished(() => t.close());
-    const { assetId, checkId, ids } = await fleetWithVantages(t, ['central', 'svalbard-site', 'tokyo-moc']);
-    const db = t.sqlite.db;
-    const monitor = await Monitor.load(db, T0);
-    const apply = (records: ObservationRecord[], at: number) => commitAtomically(db, monitor.planObservations(db, records, at));
-    await apply([result(checkId, T0 + 1_000, 'up'), result(checkId, T0 + 1_000, 'up', ids['svalbard-site']), result(checkId, T0 + 1_000, 'up', ids['tokyo-moc'])], T0 + 1_100);
+    const { assetId, monitor, fromAll } = await threeVantageMonitor(t);
+    await fromAll(T0 + 1_000, ['up', 'up', 'up']);
     // A live-mode drill: the asset really fails, from every vantage.
     monitor.setDrill(41, { simulatedDown: [], assetIds: [assetId], functionIds: [] });
-    await apply([result(checkId, T0 + 2_000, 'down'), result(checkId, T0 + 2_000, 'down', ids['svalbard-site']), result(checkId, T0 + 2_000, 'down', ids['tokyo-moc'])], T0 + 2_100);
+    await fromAll(T0 + 2_000, ['down', 'down', 'down']);
     expect(monitor.assetStatus(assetId)).toBe('down');
     expect((await ok(t.call('GET', '/api/incidents'))).items).toEqual([]);
     const down = rawClient(t.sqlite).prepare("select drill_run_id as drillRunId from events where type = 'asset.down'").all();
