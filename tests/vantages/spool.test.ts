@@ -99,6 +99,10 @@ describe('the probe agent spool', () => {
 
     expect(spool.results).toBe(0);
     expect(files()).toEqual([kept]);
-    expect((await Spool.open({ dir, maxResults: 1_000 })).results).toBe(0);
+    const reopened = await Spool.open({ dir, maxResults: 1_000 });
+    expect(reopened.results).toBe(0);
+    await reopened.append(batch('next', 2), 2);
+    expect(reopened.oldest()!.file.slice(0, 12)).not.toBe(kept.slice(0, 12)); // nor its number: setting that aside would overwrite it
+    expect(JSON.parse(await reopened.read(reopened.oldest()!)).batchId).toBe('next');
   });
 });

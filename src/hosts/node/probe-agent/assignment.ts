@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CHECK_KINDS, type CheckKind } from '../../../core/domain/enums.js';
 import type { CheckDefinition } from '../../../core/monitor/check-definition.js';
 import type { AssetFacts } from '../../../core/monitor/check-runner.js';
-import { describeFailure, type ChangeLog, type Failure, type ServerLink } from './server-link.js';
+import { createChangeLog, describeFailure, refusedToken, type ChangeLog, type Failure, type ServerLink } from './server-link.js';
 
 const nullableNumber = z.number().nullable();
 const assignmentSchema = z.object({
@@ -44,6 +44,7 @@ export interface AssignmentOptions {
   /** Given the checks to run whenever the assignment changes. */
   apply: (definitions: CheckDefinition[]) => void;
   log: (line: string) => void;
+  /** Shared with the uploader, so a refused token is said once. */
   refusals: ChangeLog;
 }
 
@@ -52,10 +53,11 @@ export class AssignmentFollower {
   version: string | null = null;
   private etag: string | null = null;
   private assets = new Map<number, AssetFacts>();
-  private problems: ChangeLog;
+  /** Fetch problems other than a refused token, said once while they last. */
+  private readonly problems: ChangeLog;
 
   constructor(private readonly options: AssignmentOptions) {
-    this.problems = options.refusals;
+    this.problems = createChangeLog(options.log);
   }
 
   /** The facts of an assigned check's asset (the check runner reads a link's SLA there). */
@@ -75,6 +77,7 @@ export class AssignmentFollower {
       }
       if (answer.status === 200 || answer.status === 304) {
         this.problems.clear();
+        this.options.refusals.clear();
         return null;
       }
       failure = describeFailure(answer);
@@ -83,11 +86,8 @@ export class AssignmentFollower {
         ? { kind: 'rejected', message: `unreadable assignment: ${err.message.slice(0, 300)}`, retryAfterMs: null }
         : describeFailure(err);
     }
-    this.problems.say(
-      failure.kind === 'refused'
-        ? `the server refused the token: ${failure.message}; keeping the spool`
-        : `could not fetch the assignment: ${failure.message}; ${this.version ? `still running assignment ${this.version}` : 'no checks to run yet'}`,
-    );
+    if (failure.kind === 'refused') this.options.refusals.say(refusedToken(failure));
+    else this.problems.say(`could not fetch the assignment: ${failure.message}; ${this.version ? `still running assignment ${this.version}` : 'no checks to run yet'}`);
     return failure;
   }
 

@@ -87,6 +87,11 @@ function networkMessage(err: unknown): string {
   return code && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
 }
 
+/** The one line for a refused token, whichever request met it (a shared ChangeLog says it once). */
+export function refusedToken(failure: Failure): string {
+  return `the server refused the token: ${failure.message}; keeping the spool`;
+}
+
 /** Logs a line only when it differs from the last one said (a refused token every 30 s is one line). */
 export function createChangeLog(log: (line: string) => void) {
   let last: string | null = null;

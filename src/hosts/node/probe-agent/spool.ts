@@ -5,8 +5,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 
 /** `<sequence, 12 digits>-<result count>.batch.json`: order and size readable without opening it. */
-const BATCH_FILE = /^(\d{12})-(\d+)\.batch\.json$/;
+const BATCH_FILE = /^(\d{12})-(\d+)\.batch\.json(\.rejected)?$/;
 const TMP_SUFFIX = '.tmp';
+const REJECTED_SUFFIX = '.rejected';
 
 export interface SpoolEntry {
   readonly file: string;
@@ -46,9 +47,10 @@ export class Spool {
       const match = BATCH_FILE.exec(name);
       if (!match) continue;
       const entry = { file: name, seq: Number(match[1]), results: Number(match[2]) };
+      spool.nextSeq = Math.max(spool.nextSeq, entry.seq + 1); // set-aside batches keep their numbers too
+      if (match[3]) continue;
       spool.entries.push(entry);
       spool.total += entry.results;
-      spool.nextSeq = entry.seq + 1;
     }
     await spool.trim();
     return spool;
@@ -99,7 +101,7 @@ export class Spool {
 
   /** Keeps a batch the server will never take out of the queue, under a name nothing picks up. */
   async setAside(entry: SpoolEntry): Promise<string> {
-    const kept = `${entry.file}.rejected`;
+    const kept = entry.file + REJECTED_SUFFIX;
     if (this.forget(entry)) await fs.rename(path.join(this.options.dir, entry.file), path.join(this.options.dir, kept));
     return kept;
   }

@@ -1,7 +1,7 @@
 // Sends the spooled batches to the server, oldest first, one at a time: a batch file is deleted
 // only after the server's 200 receipt, so a lost answer means the same batch (same batchId) is
 // sent again and the server, not the agent, sees that it already has it.
-import { Backoff, BACKOFF_MAX_MS, describeFailure, type ChangeLog, type Failure, type ServerLink } from './server-link.js';
+import { Backoff, BACKOFF_MAX_MS, createChangeLog, describeFailure, refusedToken, type ChangeLog, type Failure, type ServerLink } from './server-link.js';
 import type { Spool, SpoolEntry } from './spool.js';
 
 export interface UploaderOptions {
@@ -20,6 +20,8 @@ export class Uploader {
   /** Results in batches the server would never take (set aside on disk). */
   rejected = 0;
   private readonly backoff = new Backoff();
+  /** What stops uploads other than a refused token, said once while it lasts. */
+  private readonly problems: ChangeLog;
   private readonly halt = new AbortController();
   private stopping = false;
   /** Ends the idle wait (a batch arrived, or the final pass began). */
@@ -30,7 +32,9 @@ export class Uploader {
   /** When uploads started failing (Date.now()), and `uploaded` then. */
   private outage: { since: number; uploadedBefore: number; restoredAfterMs: number | null } | null = null;
 
-  constructor(private readonly options: UploaderOptions) {}
+  constructor(private readonly options: UploaderOptions) {
+    this.problems = createChangeLog(options.log);
+  }
 
   start(): void {
     this.loop ??= this.run();
@@ -102,6 +106,7 @@ export class Uploader {
     this.uploaded += results;
     this.backoff.reset();
     this.options.refusals.clear();
+    this.problems.clear();
     const { outage } = this;
     if (!outage) return;
     outage.restoredAfterMs ??= Date.now() - outage.since;
@@ -121,10 +126,10 @@ export class Uploader {
         return this.backoff.next(failure.retryAfterMs);
       case 'refused':
         // Revocation is for good; the operator fixes it by restarting with a new token.
-        this.options.refusals.say(`the server refused the token: ${failure.message}; keeping the spool`);
+        this.options.refusals.say(refusedToken(failure));
         return failure.retryAfterMs ?? BACKOFF_MAX_MS;
       default:
-        this.options.refusals.say(`the server cannot take results: ${failure.message}; keeping the spool`);
+        this.problems.say(`the server cannot take results: ${failure.message}; keeping the spool`);
         return failure.retryAfterMs ?? BACKOFF_MAX_MS;
     }
   }
