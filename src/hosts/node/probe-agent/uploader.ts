@@ -17,7 +17,7 @@ export interface UploaderOptions {
 export class Uploader {
   /** Results the server has given a receipt for, in this run. */
   uploaded = 0;
-  /** Results in batches the server would never take (set aside on disk). */
+  /** Results in batches the server would never take (set aside on disk), or that could not be read back. */
   rejected = 0;
   private readonly backoff = new Backoff();
   /** What stops uploads other than a refused token, said once while it lasts. */
@@ -81,7 +81,8 @@ export class Uploader {
     const { spool, link, path } = this.options;
     spool.claim(entry);
     try {
-      const text = await spool.read(entry);
+      const text = await spool.read(entry).catch(() => null);
+      if (text === null) return await this.skipUnreadable(entry);
       // The file is the body without sentAt: the send time is put in front, the rest is not parsed again.
       const answer = await link.post(path, `{"sentAt":${Date.now()},${text.slice(1)}`, this.halt.signal);
       if (answer.status === 200) {
@@ -100,6 +101,14 @@ export class Uploader {
     } finally {
       spool.claim(null);
     }
+  }
+
+  /** A batch file gone or unreadable (removed by hand, a disk fault): skipped, lest it hold up the rest. */
+  private async skipUnreadable(entry: SpoolEntry): Promise<null> {
+    await this.options.spool.remove(entry);
+    this.rejected += entry.results;
+    this.options.log(`could not read the spooled batch ${entry.file}; skipped its ${entry.results} results`);
+    return null;
   }
 
   private delivered(results: number): void {
