@@ -61,11 +61,13 @@ export function parseProbeOptions(args: string[], env: NodeJS.ProcessEnv): Probe
     return value;
   };
 
+  const server = serverOrigin(required('server'));
+  const token = required('token');
   const name = required('name');
   if (!VANTAGE_NAME.test(name)) throw new ProbeOptionsError(`--name must be a vantage name: lower-case letters, digits and dashes, as in svalbard-site (got "${name}")`);
   return {
-    server: serverOrigin(required('server')),
-    token: required('token'),
+    server,
+    token,
     name,
     spoolDir: path.resolve(read('spool') ?? `coopwatch-spool-${name}`),
     maxSpooled: integer('max-spooled', 1_000_000, 1, 1_000_000_000),
