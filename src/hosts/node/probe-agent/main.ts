@@ -85,8 +85,8 @@ export async function runProbeAgent(options: ProbeOptions, log: (line: string) =
   const polling = followAssignment(follower, options.assignmentMs);
 
   await stopping;
-  scheduler.stop();
   batcher.close();
+  scheduler.stop();
   clearInterval(sealer);
   polling.stop();
   await batcher.seal();
