@@ -11,6 +11,8 @@ import { applyInventory, type ApplySummary } from '../../core/services/inventory
 import { parseInventoryDocument } from '../../core/services/inventory/document.js';
 import { exportInventoryYaml } from '../../core/services/inventory/export.js';
 import { mintToken } from '../../core/services/tokens.js';
+import { probeCommand } from './probe-agent/main.js';
+import { PROBE_USAGE } from './probe-agent/options.js';
 
 const USAGE = `usage:
   coopwatch apply -f FILE [--dry-run]     create/update the inventory (assets, functions, checks, satellites, scenarios, drills, status pages) by key
@@ -20,10 +22,13 @@ const USAGE = `usage:
   coopwatch token create --name NAME --role ROLE
                                           mint a token (e.g. when the admin token is lost)
   coopwatch backup FILE                   copy the database to FILE with SQLite's online backup (safe while the service runs)
+  ${PROBE_USAGE}
+                                          run a probe agent at a site (README: "Running a probe agent at a site")
 The database is COOPWATCH_DB (default ./data/coopwatch.db).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'probe') return probeCommand(rest);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
