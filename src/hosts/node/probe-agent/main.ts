@@ -3,7 +3,7 @@
 import { createCheckRunner } from '../../../core/monitor/check-runner.js';
 import { PassCalendar } from '../../../core/monitor/pass-calendar.js';
 import { CheckScheduler } from '../../../core/monitor/scheduler.js';
-import { createNodeProbeRuntime } from '../probes.js';
+import { agentUserAgent, createNodeProbeRuntime } from '../probes.js';
 import { AssignmentFollower } from './assignment.js';
 import { MAX_BATCH_RESULTS, ResultBatcher } from './batcher.js';
 import { parseProbeOptions, PROBE_USAGE, ProbeOptionsError, type ProbeOptions } from './options.js';
@@ -51,7 +51,8 @@ export async function runProbeAgent(options: ProbeOptions, log: (line: string) =
   const base = `/api/vantages/${options.name}`;
   const link = createServerLink(options.server, options.token);
   const refusals = createChangeLog(log);
-  const probes = createNodeProbeRuntime();
+  // Its requests say which site probed: a target, or the demo fleet's cut-off mode, can tell them apart.
+  const probes = createNodeProbeRuntime({ userAgent: agentUserAgent(options.name) });
   log(`${options.name} → ${options.server}; spool ${options.spoolDir}${spool.results ? ` holds ${spool.results} results from an earlier run` : ''}`);
 
   const uploader = new Uploader({ link, path: `${base}/results`, spool, log, refusals });
