@@ -121,8 +121,9 @@ table.assets tr.check-note td { white-space: normal; font-size: 0.85em; padding-
 
 /* Vantages: where checks run from; a lost one says so in words. */
 .wf-vantages { margin-top: 14px; }
-table.vantages { font-size: 0.875em; }
+table.vantages { font-size: 0.875em; width: auto; min-width: min(100%, 720px); }
 table.vantages th, table.vantages td { padding: 3px 8px; text-align: left; }
+table.vantages .num { text-align: right; }
 .vantage-row.st-lost { background: #3a1518; }
 .vantage-lost { color: #ffb4b6; }
 table.votes th, table.votes td { padding: 3px 8px; text-align: left; }
