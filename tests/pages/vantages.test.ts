@@ -4,7 +4,10 @@
 // vantage's health, and the planner's functions that lose visibility. axe-core on each page.
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vantages } from '../../src/core/store/schema/index.js';
+import { recordEvent } from '../../src/core/store/events.js';
 import { createTestApp, ok, type TestApp } from '../helpers.js';
 import { openBrowser, screenshot, seriousAccessibilityViolations, type TestBrowser } from '../support/browser.js';
 import { DISAGREEMENT, NOT_ENOUGH, seedVantageFleet } from '../support/vantage-fleet.js';
@@ -69,6 +72,20 @@ describe('vantages on the pages', () => {
 
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'watch-floor-vantages');
+
+    // live: tokyo-moc goes silent; the panel says so without a reload
+    await page.waitForSelector('#live-state.live-on');
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    const lostAt = Date.now();
+    await t.sqlite.db.update(vantages).set({ status: 'lost', since: lostAt, lastSeenAt: lostAt - 70_000 }).where(eq(vantages.name, 'tokyo-moc'));
+    await recordEvent(t.ctx, {
+      type: 'vantage.lost', subjectKind: 'vantage', subjectKey: 'tokyo-moc',
+      data: { lastSeenAt: lostAt - 70_000, graceSeconds: 60, checksWithoutQuorum: [] },
+    });
+    await page.waitForFunction(() => document.querySelector('tr[data-vantage="tokyo-moc"]')?.getAttribute('data-status') === 'lost', null, { timeout: 10_000 });
+    expect(await text('tr[data-vantage="tokyo-moc"]')).toContain('LOST: its votes do not count');
+    expect(await text('#h-vantages')).toBe('Vantages (5, 2 lost)');
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded === true)).toBe(true);
     expect(b.errors).toEqual([]);
   }, 60_000);
 
@@ -80,7 +97,7 @@ describe('vantages on the pages', () => {
     expect(await text('.asset-page > p')).toContain(`disputed: ${DISAGREEMENT}`);
     const votes = page.locator('section[data-check="svalbard-ping"] tbody tr');
     expect(await votes.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-vantage'), tr.getAttribute('data-status'), tr.getAttribute('data-health')]))).toEqual([
-      ['central', 'up', 'live'], ['svalbard-site', 'down', 'live'], ['tokyo-moc', 'up', 'live'],
+      ['central', 'up', 'live'], ['svalbard-site', 'down', 'live'], ['tokyo-moc', 'up', 'lost'],
     ]);
     expect(await text('section[data-check="svalbard-ping"] h2')).toBe('Votes on svalbard-ping: disputed');
     expect(await text('section[data-check="svalbard-ping"] tr[data-vantage="svalbard-site"]')).toMatch(/svalbard-site down \d\d:\d\d UTC \(5 min ago\) live \d+ min ago|svalbard-site down \d\d:\d\d UTC \(5 min ago\) live now/);
