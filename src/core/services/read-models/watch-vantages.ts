@@ -25,18 +25,20 @@ export interface CheckNote {
   message: string | null;
 }
 
-/** Central first, then by name. */
+/** Central first, then by name. The checks each runs are counted in one pass over the checks. */
 export async function readVantages(db: Db): Promise<WatchVantage[]> {
-  const runs = sql`(select count(*) from ${checks} c where c.enabled = 1 and (
-      exists (select 1 from json_each(c.vantages) j where j.value = ${vantages.name})
-      or (c.vantages is null and ${vantages.name} = ${CENTRAL_VANTAGE})))`;
-  return db
+  const listed = await db.values<[string, number]>(sql`
+    select j.value, count(*) from ${checks} c, json_each(c.vantages) j where c.enabled = 1 group by j.value`);
+  const [[centralOnly] = [0]] = await db.values<[number]>(sql`select count(*) from ${checks} where enabled = 1 and vantages is null`);
+  const runs = new Map(listed.map(([name, n]) => [name, Number(n)]));
+  runs.set(CENTRAL_VANTAGE, (runs.get(CENTRAL_VANTAGE) ?? 0) + Number(centralOnly));
+  const rows = await db
     .select({
-      name: vantages.name, kind: vantages.kind, status: vantages.status, since: vantages.since, lastSeenAt: vantages.lastSeenAt,
-      graceSeconds: vantages.graceSeconds, checks: sql<number>`${runs}`.mapWith(Number),
+      name: vantages.name, kind: vantages.kind, status: vantages.status, since: vantages.since, lastSeenAt: vantages.lastSeenAt, graceSeconds: vantages.graceSeconds,
     })
     .from(vantages)
     .orderBy(sql`${vantages.name} <> ${CENTRAL_VANTAGE}`, asc(vantages.name));
+  return rows.map((v) => ({ ...v, checks: runs.get(v.name) ?? 0 }));
 }
 
 /** Disputed checks and checks unknown for want of vantages, by asset id: few, whatever the fleet's size. */
@@ -59,7 +61,7 @@ export interface AssetCheckVotes {
   quorum: number | null;
   status: CheckStatus | null;
   message: string | null;
-  votes: Array<{ vantage: string; status: CheckStatus; at: number | null; message: string | null; health: Pick<WatchVantage, 'status' | 'lastSeenAt'> | null }>;
+  votes: Array<{ vantage: string; status: CheckStatus; at: number | null; message: string | null; health: Pick<WatchVantage, 'kind' | 'status' | 'lastSeenAt'> | null }>;
 }
 
 /** An asset's checks that run from more than one vantage, each with every vantage's vote (null `at`: none yet) and health. */
@@ -77,7 +79,7 @@ export async function readAssetVotes(db: Db, assetId: number): Promise<AssetChec
     .from(checkVotes)
     .innerJoin(vantages, eq(vantages.id, checkVotes.vantageId))
     .where(inArray(checkVotes.checkId, multi.map((r) => r.id)));
-  const health = new Map((await readVantages(db)).map((v) => [v.name, { status: v.status, lastSeenAt: v.lastSeenAt }]));
+  const health = new Map((await readVantages(db)).map((v) => [v.name, { kind: v.kind, status: v.status, lastSeenAt: v.lastSeenAt }]));
   return multi.map((r) => ({
     checkKey: r.key, kind: r.kind, vantages: r.vantages!, quorum: r.quorum, status: r.status, message: r.message,
     votes: r.vantages!.map((name) => {

@@ -3,7 +3,7 @@
 import type { AssetPageData } from '../../../core/services/read-models/asset-page.js';
 import type { AssetCheckVotes } from '../../../core/services/read-models/watch-vantages.js';
 import { dayAndClock, isoTimeOf, relative } from './format.js';
-import { Status } from './status.js';
+import { ColumnHeads, Status } from './status.js';
 import { LastSeen, VantageHealth } from './vantages.js';
 
 export function AssetDetail({ data }: { data: AssetPageData }) {
@@ -28,15 +28,7 @@ export function AssetDetail({ data }: { data: AssetPageData }) {
         <h2 id="h-checks">Checks ({data.checks.length})</h2>
         {data.checks.length ? (
           <table class="votes" id="checks">
-            <thead>
-              <tr>
-                <th scope="col">Check</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Status</th>
-                <th scope="col">Runs from</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={['Check', 'Kind', 'Status', 'Runs from', 'Message']} />
             <tbody>
               {data.checks.map((c) => (
                 <tr data-subject="check" data-key={c.key} data-status={c.status ?? 'unknown'}>
@@ -73,15 +65,7 @@ function CheckVotes({ check, now }: { check: AssetCheckVotes; now: number }) {
         {check.message ? <>; now: {check.message}</> : null}.
       </p>
       <table class="votes">
-        <thead>
-          <tr>
-            <th scope="col">Vantage</th>
-            <th scope="col">Sees</th>
-            <th scope="col">Since</th>
-            <th scope="col">Vantage health</th>
-            <th scope="col">Last seen</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['Vantage', 'Sees', 'Since', 'Vantage health', 'Last seen']} />
         <tbody>
           {check.votes.map((v) => (
             <tr data-vantage={v.vantage} data-status={v.status} data-health={v.health?.status ?? 'unknown'}>
@@ -92,7 +76,7 @@ function CheckVotes({ check, now }: { check: AssetCheckVotes; now: number }) {
               </td>
               <td>{v.at === null ? <span class="muted">no result yet</span> : <time datetime={isoTimeOf(v.at)}>{dayAndClock(v.at, now)} ({relative(v.at, now)})</time>}</td>
               <td>{v.health ? <VantageHealth status={v.health.status} /> : <span class="muted">no such vantage</span>}</td>
-              <td>{v.health ? <LastSeen vantage={{ kind: v.vantage === 'central' ? 'central' : 'agent', lastSeenAt: v.health.lastSeenAt }} now={now} /> : '—'}</td>
+              <td>{v.health ? <LastSeen vantage={v.health} now={now} /> : '—'}</td>
             </tr>
           ))}
         </tbody>

@@ -1,6 +1,6 @@
 import type { WatchVantage } from '../../../core/services/read-models/watch-vantages.js';
 import { isoTimeOf, relative } from './format.js';
-import { Status } from './status.js';
+import { ColumnHeads, Status } from './status.js';
 
 /** When a vantage last reported: central is the service itself; a pending agent never has. */
 export function LastSeen({ vantage, now }: { vantage: Pick<WatchVantage, 'kind' | 'lastSeenAt'>; now: number }) {
@@ -28,15 +28,7 @@ export function Vantages({ vantages, now }: { vantages: WatchVantage[]; now: num
         Vantages <span class="muted">({vantages.length}{lost ? `, ${lost} lost` : ''})</span>
       </h2>
       <table class="vantages">
-        <thead>
-          <tr>
-            <th scope="col">Vantage</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Status</th>
-            <th scope="col">Last seen</th>
-            <th scope="col" class="num">Checks</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['Vantage', 'Kind', 'Status', 'Last seen', ['Checks', 'num']]} />
         <tbody>
           {vantages.map((v) => (
             <tr class={`vantage-row st-${v.status}`} data-vantage={v.name} data-status={v.status}>
