@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ASSET_KINDS } from './enums.js';
 import { keySchema, tagsSchema } from './inventory.js';
+import { VANTAGE_NAME } from './quorum.js';
 
 /** JMA seismic intensity classes, weakest first. */
 export const JMA_INTENSITY_CLASSES = ['0', '1', '2', '3', '4', '5-lower', '5-upper', '6-lower', '6-upper', '7'] as const;
@@ -124,8 +125,19 @@ export const scenarioBodySchema = z.discriminatedUnion('kind', [
 ]);
 export type ScenarioBody = z.infer<typeof scenarioBodySchema>;
 
+/**
+ * Vantages a scenario takes down (a site's backhaul cut): their votes stop counting, and checks
+ * left with fewer vantages than their quorum cannot see their assets. Names are checked against
+ * the stored vantages where the scenario is written.
+ */
+export const vantagesDownSchema = z
+  .array(z.string().regex(VANTAGE_NAME, 'must be a vantage name (lower-case letters, digits and dashes)'))
+  .max(64)
+  .refine((names) => new Set(names).size === names.length, 'names a vantage twice');
+
 export const scenarioMetaSchema = z.strictObject({
   key: keySchema,
   name: z.string().trim().min(1).max(200),
   description: z.string().trim().max(4000).optional(),
+  vantagesDown: vantagesDownSchema.optional(),
 });

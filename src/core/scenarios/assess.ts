@@ -4,6 +4,7 @@ import { assessFunctions, type FunctionGraphNode } from '../domain/impact.js';
 import { impactOn, type AssetImpact, type ScenarioAsset } from './impact.js';
 import { assetDownWindow, describeWindow, functionLossWindows, type OutageWindow } from './outage-window.js';
 import type { ScenarioBody } from '../domain/scenarios.js';
+import { assessVisibility, type VisibilityCheck } from './visibility.js';
 
 export interface AssessFunction extends FunctionGraphNode {
   key: string;
@@ -24,6 +25,9 @@ export interface AssessInput {
   includeAll?: boolean;
   /** Where the shaking is read from instead of the scenario's model (an attached ShakeMap). */
   impactOf?: (asset: ScenarioAsset) => AssetImpact;
+  /** Vantages the scenario takes down, and the checks they run: what can no longer be seen. */
+  vantagesDown?: readonly string[];
+  checks?: readonly VisibilityCheck[];
 }
 
 
@@ -91,6 +95,7 @@ export function assessScenario(input: AssessInput) {
     };
   });
 
+  const visibility = assessVisibility(input.vantagesDown ?? [], input.checks ?? [], input.assets, input.functions);
   const assets = input.assets
     .filter((a) => input.includeAll || hit(a.id))
     .map((a) => ({ assetId: a.id, assetKey: a.key, name: a.name, kind: a.kind, ...impacts.get(a.id)!, downWindow: downWindows.get(a.id) ?? null }));
@@ -105,11 +110,14 @@ export function assessScenario(input: AssessInput) {
       functionsDegraded: functions.filter((f) => f.status === 'degraded').length,
       rtoBreaches: functions.filter((f) => f.rtoMet === false).length,
       rtoUnknown: functions.filter((f) => f.affected && f.rtoMet === null).length,
+      functionsUnseen: visibility.functionsUnseen.length,
     },
     assets,
     functions,
     alternatesAlsoHit: functions.filter((f) => f.alternatesHit).map((f) => f.functionId),
     commonMode: commonModeUnder(input, hit),
+    vantagesDown: [...(input.vantagesDown ?? [])],
+    visibility,
   };
 }
 export type Assessment = ReturnType<typeof assessScenario>;

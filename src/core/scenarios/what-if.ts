@@ -4,10 +4,13 @@ import { assets, drillRuns, drills, missionFunctions } from '../store/schema/ind
 import { loadGroups } from '../store/function-groups.js';
 import type { ScenarioBody } from '../domain/scenarios.js';
 import { assessScenario, type AssessFunction, type AssessInput } from './assess.js';
+import { readVisibilityChecks } from './visibility-inputs.js';
+
+export type WhatIfOptions = Pick<AssessInput, 'includeAll' | 'impactOf' | 'vantagesDown'>;
 
 /** What-if assessment of a scenario against the stored inventory; touches no live state. */
-export async function assessAgainstInventory(db: Db, body: ScenarioBody, atMs: number, includeAll = false, impactOf?: AssessInput['impactOf']) {
-  return assessScenario({ scenario: body, ...(await assessmentInputs(db)), atMs, includeAll, impactOf });
+export async function assessAgainstInventory(db: Db, body: ScenarioBody, atMs: number, options: WhatIfOptions = {}) {
+  return assessScenario({ scenario: body, ...(await assessmentInputs(db)), checks: await readVisibilityChecks(db), atMs, ...options });
 }
 
 /** Everything the what-if needs, read once. */

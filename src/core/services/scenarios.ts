@@ -5,9 +5,10 @@ import { scenarios, type ScenarioRow } from '../store/schema/index.js';
 import { ConflictError } from '../domain/errors.js';
 import { authorize } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
-import { scenarioBodySchema, SCENARIO_KINDS, type ScenarioBody } from '../domain/scenarios.js';
+import { scenarioBodySchema, SCENARIO_KINDS, vantagesDownSchema, type ScenarioBody } from '../domain/scenarios.js';
 import { applyPatch, patchSchemaOf } from '../domain/patch.js';
 import { loadScenario, scenarioBody } from '../scenarios/saved-scenarios.js';
+import { requireVantages } from '../scenarios/visibility-inputs.js';
 import { assessAgainstInventory } from '../scenarios/what-if.js';
 import { assessSavedAgainstInventory } from '../scenarios/shakemap-assess.js';
 import type { ServiceContext } from './context.js';
@@ -17,6 +18,7 @@ export interface ScenarioInput {
   key: string;
   name: string;
   description?: string;
+  vantagesDown?: string[];
   body: ScenarioBody;
 }
 
@@ -24,6 +26,8 @@ export interface ScenarioInput {
 export const scenarioAttributes = {
   name: z.string().trim().min(1).max(200),
   description: z.string().trim().max(4000).optional(),
+  /** Vantages the scenario takes down (a site's backhaul cut), by name. */
+  vantagesDown: vantagesDownSchema.optional(),
 };
 
 /** PATCH: name, description, and kind and params (checked together); the key is fixed. */
@@ -37,6 +41,7 @@ export function scenarioView(row: ScenarioRow) {
     description: row.description,
     kind: row.kind as ScenarioBody['kind'],
     params: row.params,
+    vantagesDown: row.vantagesDown ?? [],
     createdAt: isoTime(row.createdAt),
     updatedAt: isoTime(row.updatedAt),
   };
@@ -56,10 +61,12 @@ export async function createScenario(ctx: ServiceContext, input: ScenarioInput) 
   authorize(ctx.actor, 'planExercises');
   const [taken] = await ctx.db.select({ id: scenarios.id }).from(scenarios).where(eq(scenarios.key, input.key));
   if (taken) throw new ConflictError(`A scenario with key "${input.key}" already exists`, [{ path: 'key', message: 'already in use' }]);
+  await requireVantages(ctx.db, input.vantagesDown);
   const now = ctx.now();
   await commitAtomically(ctx.db, [
     ctx.db.insert(scenarios).values({
-      key: input.key, name: input.name, description: input.description ?? null, kind: input.body.kind, params: input.body.params, createdAt: now, updatedAt: now,
+      key: input.key, name: input.name, description: input.description ?? null, kind: input.body.kind, params: input.body.params,
+      vantagesDown: input.vantagesDown?.length ? input.vantagesDown : null, createdAt: now, updatedAt: now,
     }),
     recordEvent(ctx, { type: 'scenario.created', subjectKind: 'scenario', subjectId: sql`(select id from scenarios where key = ${input.key})`, subjectKey: input.key, data: { kind: input.body.kind } }),
   ]);
@@ -72,12 +79,16 @@ export async function updateScenario(ctx: ServiceContext, id: number, patch: Rec
   authorize(ctx.actor, 'planExercises');
   const row = await loadScenario(ctx.db, id);
   const { kind, params, ...attributes } = patch;
-  const fields = applyPatch(z.object(scenarioAttributes), { name: row.name, description: row.description }, attributes);
+  const fields = applyPatch(z.object(scenarioAttributes), { name: row.name, description: row.description, vantagesDown: row.vantagesDown }, attributes);
   const body = applyPatch(scenarioBodySchema, { kind: row.kind, params: row.params }, { kind, params });
+  await requireVantages(ctx.db, fields.vantagesDown);
   await commitAtomically(ctx.db, [
     ctx.db
       .update(scenarios)
-      .set({ name: fields.name, description: fields.description ?? null, kind: body.kind, params: body.params, updatedAt: ctx.now() })
+      .set({
+        name: fields.name, description: fields.description ?? null, kind: body.kind, params: body.params,
+        vantagesDown: fields.vantagesDown?.length ? fields.vantagesDown : null, updatedAt: ctx.now(),
+      })
       .where(eq(scenarios.id, id)),
     recordEvent(ctx, { type: 'scenario.updated', subjectKind: 'scenario', subjectId: id, subjectKey: row.key, data: { kind: body.kind, changed: Object.keys(patch) } }),
   ]);
@@ -99,13 +110,15 @@ export async function deleteScenario(ctx: ServiceContext, id: number) {
 }
 
 /** What-if assessment of a scenario against the current inventory; touches no live state. */
-export async function assessScenarioBody(ctx: ServiceContext, body: ScenarioBody, includeAll = false) {
+export async function assessScenarioBody(ctx: ServiceContext, body: ScenarioBody, includeAll = false, vantagesDown: string[] = []) {
   authorize(ctx.actor, 'planExercises');
-  return assessAgainstInventory(ctx.db, body, ctx.now(), includeAll);
+  await requireVantages(ctx.db, vantagesDown);
+  return assessAgainstInventory(ctx.db, body, ctx.now(), { includeAll, vantagesDown });
 }
 
 export async function assessSavedScenario(ctx: ServiceContext, id: number, includeAll = false) {
   authorize(ctx.actor, 'planExercises');
   const body = await scenarioBody(ctx.db, id);
-  return { scenarioId: id, ...(await assessSavedAgainstInventory(ctx.db, id, body, ctx.now(), includeAll)) };
+  const { vantagesDown } = await loadScenario(ctx.db, id);
+  return { scenarioId: id, ...(await assessSavedAgainstInventory(ctx.db, id, body, ctx.now(), { includeAll, vantagesDown: vantagesDown ?? [] })) };
 }

@@ -13,7 +13,7 @@ import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../../store/events.js';
 import { cycleError, functionColumns, loadFunctionEdges, writeGroups } from '../functions.js';
 import { pathSegments, withLocation, type Locate } from './document.js';
-import { exerciseReferenceProblems, planExercises, type StoredExercises } from './exercises.js';
+import { exerciseReferenceProblems, planExercises, scenarioVantageProblems, type StoredExercises } from './exercises.js';
 import { canonical } from './canonical.js';
 import { readInventoryDocument } from './export.js';
 import { planSatellites, satelliteReferenceProblems } from './satellites.js';
@@ -86,6 +86,8 @@ export async function applyInventory(
   // stored before a rule cannot block.
   const current = storedForComparison(stored);
   checkReferences(ctx, document, current, stored, options.locate);
+  const vantageProblems = await scenarioVantageProblems(ctx.db, document, options.locate);
+  if (vantageProblems.length) throw new UnprocessableError(vantageProblems);
   await refuseFunctionCycles(ctx.db, document);
 
   keepStoredSecrets(document, current, stored, options.locate);

@@ -12,6 +12,7 @@ import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../../store/events.js';
 import { withLocation, type Locate } from './document.js';
 import { canonical, compact } from './canonical.js';
+import { vantageNames } from '../../scenarios/visibility-inputs.js';
 
 /** The stored sections, in the file's spelling but not yet validated (see `planExercises`). */
 export interface StoredExercises {
@@ -63,7 +64,10 @@ export function planExercises(document: InventoryDocument, stored: StoredExercis
 }
 
 function writeScenario(ctx: ServiceContext, item: ScenarioDocument, exists: boolean, now: number): Statement[] {
-  const columns = { name: item.name, description: item.description ?? null, kind: item.kind, params: item.params as Record<string, unknown>, updatedAt: now };
+  const columns = {
+    name: item.name, description: item.description ?? null, kind: item.kind, params: item.params as Record<string, unknown>,
+    vantagesDown: item.vantagesDown?.length ? item.vantagesDown : null, updatedAt: now,
+  };
   const write = exists
     ? ctx.db.update(scenarios).set(columns).where(eq(scenarios.key, item.key))
     : ctx.db.insert(scenarios).values({ key: item.key, ...columns, createdAt: now });
@@ -174,8 +178,17 @@ export function exerciseReferenceProblems(
   return problems;
 }
 
+/** Scenarios take down vantages that exist (vantages are not in the file: the API makes them). */
+export async function scenarioVantageProblems(db: Db, document: InventoryDocument, locate: Locate | undefined): Promise<ErrorDetail[]> {
+  if (!document.scenarios.some((s) => s.vantagesDown?.length)) return [];
+  const known = await vantageNames(db);
+  return document.scenarios.flatMap((scenario, i) =>
+    (scenario.vantagesDown ?? []).flatMap((name, j) => (known.has(name) ? [] : [withLocation(locate, ['scenarios', i, 'vantagesDown', j], `no vantage named "${name}"`)])),
+  );
+}
+
 function scenarioDocument(row: ScenarioRow): ScenarioDocument {
-  return compact({ key: row.key, name: row.name, description: row.description, kind: row.kind, params: row.params }) as ScenarioDocument;
+  return compact({ key: row.key, name: row.name, description: row.description, vantagesDown: row.vantagesDown ?? undefined, kind: row.kind, params: row.params }) as ScenarioDocument;
 }
 
 function drillDocument(row: DrillRow, scenarioKey: Map<number, string>, assetKey: Map<number, string>, functionKey: Map<number, string>): DrillDocument {

@@ -13,6 +13,7 @@ import { latestEventId } from './live-events.js';
 import { nextPassesByStation, type StationPasses } from './watch-passes.js';
 import { drillReach, readRunningDrills, watchDrills, type AssetNames, type RunningDrill, type WatchDrill } from './watch-drills.js';
 import { idsIn } from '../../store/ids.js';
+import { readCheckNotes, readVantages, type CheckNote, type WatchVantage } from './watch-vantages.js';
 
 /** Far more than any ground segment has; the watch floor shows every asset and function. */
 const ALL = 100_000;
@@ -55,6 +56,8 @@ export interface WatchAsset {
   latencyMs: number | null;
   warnings: string[];
   drillRunId: number | null;
+  /** Its checks whose vantages disagree (disputed) or are too few to say. */
+  checkNotes: CheckNote[];
 }
 
 export interface WatchIncident extends IncidentView {
@@ -86,6 +89,10 @@ export interface WatchFloorData {
   incidents: WatchIncident[];
   drills: WatchDrill[];
   passes: Array<StationPasses & { stationKey: string; stationName: string }>;
+  /** The places that probe, with their health (central first). */
+  vantages: WatchVantage[];
+  /** Disputed checks and checks unknown for want of vantages, by asset id. */
+  checkNotes: Map<number, CheckNote[]>;
   /** Passes that ended without contact in the last day, newest first. */
   missedContacts: MissedContactLine[];
   /** The newest event when the page was read: the live stream continues from here. */
@@ -150,6 +157,8 @@ export async function loadWatchFloor(ctx: ServiceContext): Promise<WatchFloorDat
     drills: watchDrills(running, assetNames, functionById, reach.drillAssetIds),
     passes: await stationPasses(ctx, stations, now),
     missedContacts: await readMissedContacts(ctx, now),
+    vantages: await readVantages(db),
+    checkNotes: await readCheckNotes(db),
     lastEventId,
     now,
   };
@@ -289,5 +298,6 @@ export function watchAssets(data: WatchFloorData): WatchAsset[] {
     latencyMs,
     warnings: data.warnings.get(id) ?? [],
     drillRunId: drillOf.get(id) ?? null,
+    checkNotes: data.checkNotes.get(id) ?? [],
   }));
 }

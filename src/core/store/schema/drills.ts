@@ -8,6 +8,8 @@ export const scenarios = sqliteTable('scenarios', {
   description: text('description'),
   kind: text('kind').notNull(),
   params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  /** Vantages the scenario takes down (a site's backhaul cut), by name; null: none. */
+  vantagesDown: text('vantages_down', { mode: 'json' }).$type<string[]>(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });

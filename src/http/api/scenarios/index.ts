@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { scenarioBodySchema, SCENARIO_KINDS } from '../../../core/domain/scenarios.js';
+import { scenarioBodySchema, SCENARIO_KINDS, vantagesDownSchema } from '../../../core/domain/scenarios.js';
 import {
   assessSavedScenario, assessScenarioBody, createScenario, deleteScenario, getScenario, listScenarios, scenarioAttributes, scenarioPatchSchema, updateScenario,
 } from '../../../core/services/scenarios.js';
@@ -15,7 +15,9 @@ export const scenarioRoutes = createRouter();
 const ScenarioSchema = z
   .object({
     id: z.number().int(), key: z.string(), name: z.string(), description: z.string().nullable(),
-    kind: z.enum(SCENARIO_KINDS), params: z.record(z.string(), z.unknown()), createdAt: z.string(), updatedAt: z.string(),
+    kind: z.enum(SCENARIO_KINDS), params: z.record(z.string(), z.unknown()),
+    vantagesDown: z.array(z.string()).openapi({ description: "Vantages the scenario takes down (a site's backhaul cut); the assessment's `visibility` says what can no longer be seen" }),
+    createdAt: z.string(), updatedAt: z.string(),
   })
   .openapi('Scenario');
 
@@ -37,6 +39,10 @@ const AssessmentSchema = z
     alternatesAlsoHit: z.array(z.number().int()),
     commonMode: z.array(z.record(z.string(), z.unknown())),
     summary: z.record(z.string(), z.number()),
+    vantagesDown: z.array(z.string()),
+    visibility: z
+      .object({ checksBlind: z.array(z.string()), assetsUnseen: z.array(z.string()), functionsUnseen: z.array(z.string()) })
+      .openapi({ description: 'With `vantagesDown` down: checks left with fewer vantages than their quorum (they read unknown), assets no check can still see, and functions that cannot be shown to hold on the assets still seen — whether they work cannot be told (not that they are lost)' }),
     shakemap: z
       .object({
         eventId: z.string(), event: z.record(z.string(), z.unknown()), grid: z.record(z.string(), z.number()),
@@ -92,7 +98,7 @@ scenarioRoutes.openapi(
   async (c) => {
     const input = c.req.valid('json');
     const body = scenarioBodySchema.parse({ kind: input.kind, params: input.params });
-    return c.json(await createScenario(serviceContext(c), { key: input.key, name: input.name, description: input.description, body }), 201);
+    return c.json(await createScenario(serviceContext(c), { key: input.key, name: input.name, description: input.description, vantagesDown: input.vantagesDown, body }), 201);
   },
 );
 
@@ -125,13 +131,13 @@ scenarioRoutes.openapi(
     method: 'post', path: '/assess', tags, security, summary: 'What-if for an unsaved scenario (planner)',
     description: 'Same answer as assessing a saved scenario. `"includeAll": true` lists every asset, unaffected ones with impact `none`. ' + EARTHQUAKE_GEOMETRY,
     middleware: requires('planExercises'),
-    request: { body: jsonBody(z.intersection(scenarioBodySchema, z.object({ includeAll: z.boolean().default(false) }))) },
+    request: { body: jsonBody(z.intersection(scenarioBodySchema, z.object({ includeAll: z.boolean().default(false), vantagesDown: vantagesDownSchema.default([]) }))) },
     responses: { 200: json(AssessmentSchema, 'The assessment'), ...errorResponses(400) },
   }),
   async (c) => {
     const input = c.req.valid('json');
     const body = scenarioBodySchema.parse({ kind: input.kind, params: input.params });
-    return c.json(await assessScenarioBody(serviceContext(c), body, input.includeAll), 200);
+    return c.json(await assessScenarioBody(serviceContext(c), body, input.includeAll, input.vantagesDown), 200);
   },
 );
 

@@ -10,6 +10,7 @@ import { ImpactLegend, ImpactMap, type MapImpact, type MapLine, type MapPoint } 
 import { scenarioSummary } from './overview.js';
 import { loadDetailedLand } from './coastline.js';
 import type { IntensityClass } from '../../../core/domain/scenarios.js';
+import { VisibilityImpact } from './visibility.js';
 
 const IMPACT_RANK: Record<string, number> = { down: 0, degraded: 1, none: 2 };
 const STATUS_RANK: Record<string, number> = { lost: 0, degraded: 1, operational: 2 };
@@ -88,12 +89,15 @@ export async function scenarioPage(c: Context<PageEnv>, id: number) {
         <li class={assessment.summary.rtoBreaches ? 'pl-summary-bad' : ''}><strong>{assessment.summary.rtoBreaches}</strong> RTO breaches</li>
         <li><strong>{assessment.summary.rtoUnknown}</strong> functions whose failover no drill has measured</li>
         <li><strong>{assessment.alternatesAlsoHit.length}</strong> functions whose alternates are also hit</li>
+        {assessment.vantagesDown.length ? <li><strong>{assessment.summary.functionsUnseen}</strong> functions that lose visibility</li> : null}
       </ul>
       <AffectedAssets
         scenarioName={scenario.name} counts={counts} quake={quake} points={points} lines={lines} unplaced={unplaced} hit={hit} number={number} notCovered={notCovered.size}
       />
 
       <FunctionImpact scenarioName={scenario.name} affectedFns={affectedFns} untouched={untouched} />
+
+      <VisibilityImpact assessment={assessment} assetName={(key) => places.find((p) => p.key === key)?.name ?? key} />
 
       <CommonMode findings={assessment.commonMode} nameOf={nameOf} />
 
@@ -227,7 +231,7 @@ function AffectedAssets(props: {
 function FunctionImpact({ scenarioName, affectedFns, untouched }: { scenarioName: string; affectedFns: AssessedFunction[]; untouched: AssessedFunction[] }) {
   return (
     <section aria-labelledby="functions-h">
-      <h2 id="functions-h">Mission function impact</h2>
+      <h2 id="functions-h">Mission function impact: functions that lose capability</h2>
       <p class="muted">
         Status through the k-of-n dependency graph. Lost: the hours after the scenario starts during which a group is below k (assets run
         out of backup power at different hours). Expected time to fail over: for a lost function, how long it is lost; otherwise the median

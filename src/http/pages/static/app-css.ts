@@ -42,6 +42,9 @@ th { color: var(--muted); font-weight: 600; }
 .s-down, .s-lost { color: var(--down); } .s-down::before, .s-lost::before { content: "✖"; }
 .s-unknown { color: var(--unknown); } .s-unknown::before { content: "?"; }
 .s-maintenance { color: var(--maintenance); } .s-maintenance::before { content: "⚙"; }
+.s-disputed { color: var(--degraded); } .s-disputed::before { content: "⇄"; }
+.s-live { color: var(--up); } .s-live::before { content: "✔"; }
+.s-pending { color: var(--unknown); } .s-pending::before { content: "…"; }
 
 /* Drills are unmistakable. */
 .drill-banner { background: repeating-linear-gradient(45deg, #3b1f57, #3b1f57 12px, #2c1742 12px, #2c1742 24px); border: 2px solid var(--drill);
@@ -113,6 +116,17 @@ table.assets th, table.assets td, table.passes th, table.passes td { padding: 3p
 .asset-row.st-flapping { background: #2e1d10; }
 .asset-row .status { white-space: nowrap; }
 .warn { color: var(--degraded); font-size: 0.85em; }
+table.assets tr.check-note td { white-space: normal; font-size: 0.85em; padding-left: 1.5em; }
+.asset-row a.asset-name { color: inherit; }
+
+/* Vantages: where checks run from; a lost one says so in words. */
+.wf-vantages { margin-top: 14px; }
+table.vantages { font-size: 0.875em; width: auto; min-width: min(100%, 720px); }
+table.vantages th, table.vantages td { padding: 3px 8px; text-align: left; }
+table.vantages .num { text-align: right; }
+.vantage-row.st-lost { background: #3a1518; }
+.vantage-lost { color: #ffb4b6; }
+table.votes th, table.votes td { padding: 3px 8px; text-align: left; }
 
 /* Incidents and the officer's actions. */
 .incidents { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }

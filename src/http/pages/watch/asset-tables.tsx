@@ -1,5 +1,6 @@
 import { ASSET_KINDS, type AssetKind } from '../../../core/domain/enums.js';
 import type { WatchAsset } from '../../../core/services/read-models/watch-floor.js';
+import type { CheckNote } from '../../../core/services/read-models/watch-vantages.js';
 import { DrillTag, Status } from './status.js';
 
 const KIND_LABELS: Record<AssetKind, string> = {
@@ -44,7 +45,7 @@ export function AssetTables({ assets }: { assets: WatchAsset[] }) {
                   {ofKind
                     .filter((a) => (a.region ?? '') === region)
                     .sort((a, b) => a.name.localeCompare(b.name))
-                    .map((a) => (
+                    .flatMap((a) => [
                       <tr class={`asset-row st-${a.status}`} data-subject="asset" data-key={a.key} data-status={a.status}>
                         <td>
                           <DrillTag runId={a.drillRunId} />
@@ -54,9 +55,9 @@ export function AssetTables({ assets }: { assets: WatchAsset[] }) {
                               ⚠{' '}
                             </span>
                           ) : null}
-                          <span class="asset-name" title={a.name}>
+                          <a class="asset-name" title={a.name} href={`/asset/${encodeURIComponent(a.key)}`}>
                             {a.name}
-                          </span>
+                          </a>
                         </td>
                         <td title={a.reason ?? undefined}>
                           <Status status={a.status} />
@@ -64,8 +65,9 @@ export function AssetTables({ assets }: { assets: WatchAsset[] }) {
                         <td class="num" data-role="latency">
                           {a.latencyMs === null || a.status === 'down' ? '—' : `${Math.round(a.latencyMs)} ms`}
                         </td>
-                      </tr>
-                    ))}
+                      </tr>,
+                      ...a.checkNotes.map((note) => <CheckNoteRow assetKey={a.key} note={note} />),
+                    ])}
                 </tbody>
               ))}
             </table>
@@ -73,5 +75,16 @@ export function AssetTables({ assets }: { assets: WatchAsset[] }) {
         );
       })}
     </div>
+  );
+}
+
+/** Beneath its asset: a check whose vantages disagree, or are too few to say, and what each sees. */
+function CheckNoteRow({ assetKey, note }: { assetKey: string; note: CheckNote }) {
+  return (
+    <tr class={`check-note st-${note.status}`} data-subject="check" data-key={note.checkKey} data-for-asset={assetKey} data-status={note.status}>
+      <td colspan={3}>
+        <span class="muted">{note.checkKey}:</span> <Status status={note.status} /> {note.message ?? ''}
+      </td>
+    </tr>
   );
 }

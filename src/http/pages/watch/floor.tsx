@@ -7,6 +7,7 @@ import { IncidentCard } from './incident-card.js';
 import { Passes } from './passes.js';
 import { Attention, DrillBanner, Summary } from './situation.js';
 import { WorldMap } from './world-map.js';
+import { Vantages } from './vantages.js';
 
 const TIER_ORDER = { PMEF: 0, MEF: 1, supporting: 2 } as const;
 
@@ -72,6 +73,7 @@ export function WatchFloor({ data, session }: { data: WatchFloorData; session: S
           <AssetTables assets={assets} />
         </section>
       </div>
+      <Vantages vantages={data.vantages} now={data.now} />
     </div>
   );
 }

@@ -13,6 +13,9 @@ import { loadWatchFloor, watchFloorJson } from '../../../core/services/read-mode
 import { Layout } from '../layout.js';
 import { pageContext, requirePage, verifyCsrf, type PageEnv } from '../session.js';
 import { WatchFloor } from './floor.js';
+import { AssetDetail } from './asset-page.js';
+import { loadAssetPage } from '../../../core/services/read-models/asset-page.js';
+import { NotFoundError } from '../../../core/domain/errors.js';
 import { MAX_MESSAGE } from './incident-card.js';
 
 function Message(props: { session: SessionInfo | null; title: string; text: string }) {
@@ -71,6 +74,27 @@ watchFloorPages.get('/', requirePage('read'), async (c) => {
   c.header('Server-Timing', `render;dur=${(performance.now() - started).toFixed(1)}`);
   c.header('Cache-Control', 'no-store');
   return c.html(body);
+});
+
+watchFloorPages.get('/asset/:key', requirePage('read'), async (c) => {
+  const session = c.get('session')!;
+  const key = c.req.param('key');
+  let data;
+  try {
+    data = await loadAssetPage(pageContext(c), key);
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+    return c.html(await (<Message session={session} title="Not found" text={`No asset with key "${key}".`} />).toString(), 404);
+  }
+  c.header('Cache-Control', 'no-store');
+  return c.html(
+    <Layout title={data.asset.name} session={session} bodyClass="watch">
+      <AssetDetail data={data} />
+      <p>
+        <a href="/">Back to the watch floor</a>
+      </p>
+    </Layout>,
+  );
 });
 
 /**

@@ -15,3 +15,14 @@ export function DrillTag(props: { runId: number | null }) {
     </span>
   );
 }
+
+/** A table's column headings; a heading given as `[label, 'num']` is right-aligned like its figures. */
+export function ColumnHeads({ columns }: { columns: Array<string | [string, 'num']> }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => (typeof c === 'string' ? <th scope="col">{c}</th> : <th scope="col" class={c[1]}>{c[0]}</th>))}
+      </tr>
+    </thead>
+  );
+}
