@@ -165,3 +165,42 @@ describe('expiry and storage', () => {
     for (const secret of secrets) expect(eventText).not.toContain(secret);
   });
 });
+
+describe('probe tokens', () => {
+  beforeEach(async () => {
+    expect((await t.call('POST', '/api/vantages', { body: { name: 'svalbard-site' } })).status).toBe(201);
+  });
+
+  it('are bound to the agent vantage they name, which every view of the token shows', async () => {
+    const res = await t.call('POST', '/api/tokens', { body: { name: 'sval-agent', role: 'probe', vantage: 'svalbard-site' } });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ name: 'sval-agent', role: 'probe', vantage: 'svalbard-site' });
+    const listed = (await t.call('GET', '/api/tokens')).body.items;
+    expect(listed.find((i: { name: string }) => i.name === 'sval-agent').vantage).toBe('svalbard-site');
+    expect(listed.find((i: { name: string }) => i.name === 'test-viewer').vantage).toBeNull();
+    expect((await t.call('DELETE', `/api/tokens/${res.body.id}`)).body).toMatchObject({ vantage: 'svalbard-site', revokedAt: expect.any(String) });
+  });
+
+  it.each([
+    [{ name: 'p', role: 'probe' }, 'a probe token without a vantage'],
+    [{ name: 'p', role: 'probe', vantage: 'nowhere' }, 'an unknown vantage'],
+    [{ name: 'p', role: 'probe', vantage: 'central' }, 'central'],
+    [{ name: 'v', role: 'viewer', vantage: 'svalbard-site' }, 'a vantage on a viewer token'],
+    [{ name: 'a', role: 'admin', vantage: 'svalbard-site' }, 'a vantage on an admin token'],
+  ])('refuses %j (%s) with 422 naming vantage and mints nothing', async (body) => {
+    const before = tableCounts(t.sqlite);
+    const res = await t.call('POST', '/api/tokens', { body });
+    expectErrorShape(res, 422);
+    expect(errorPaths(res)).toEqual(['vantage']);
+    expect(tableCounts(t.sqlite)).toEqual(before);
+  });
+
+  it('read no inventory and are refused at once when revoked', async () => {
+    const minted = await mintToken(t.ctx, { name: 'sval-agent', role: 'probe', vantage: 'svalbard-site' });
+    expect((await t.call('GET', '/api/assets', { token: minted.secret })).status).toBe(403);
+    expect((await t.call('GET', '/api/checks', { token: minted.secret })).status).toBe(403);
+    expect((await t.call('GET', '/api/vantages/svalbard-site/assignment', { token: minted.secret })).status).toBe(200);
+    await t.call('DELETE', `/api/tokens/${minted.id}`);
+    expect((await t.call('GET', '/api/vantages/svalbard-site/assignment', { token: minted.secret })).status).toBe(401);
+  });
+});
