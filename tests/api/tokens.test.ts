@@ -187,7 +187,7 @@ describe('probe tokens', () => {
     [{ name: 'p', role: 'probe', vantage: 'central' }, 'central'],
     [{ name: 'v', role: 'viewer', vantage: 'svalbard-site' }, 'a vantage on a viewer token'],
     [{ name: 'a', role: 'admin', vantage: 'svalbard-site' }, 'a vantage on an admin token'],
-  ])('refuses %j (%s) with 422 naming vantage and mints nothing', async (body) => {
+  ])('refuses %j (%s) with 422 naming vantage and mints nothing', async (body, _case) => {
     const before = tableCounts(t.sqlite);
     const res = await t.call('POST', '/api/tokens', { body });
     expectErrorShape(res, 422);

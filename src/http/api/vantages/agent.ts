@@ -4,10 +4,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
 import { bodyLimit } from 'hono/body-limit';
+import { etag } from 'hono/etag';
 import { AppError } from '../../../core/domain/errors.js';
 import type { VantageIntake } from '../../../core/monitor/vantage-intake.js';
-import { probeVantage, readAssignment } from '../../../core/services/vantages/assignment.js';
-import { notModified } from '../../pages/status/encoded-body.js';
+import { probeVantage, readAssignment } from '../../../core/services/vantages.js';
 import { createRouter, serviceContext, type AppEnv } from '../../env.js';
 import { ErrorSchema, errorResponses, json, jsonBody, security } from '../openapi.js';
 
@@ -82,15 +82,14 @@ export function registerAgentRoutes(routes: Router, intake: VantageIntake | unde
       method: 'get', path: '/{name}/assignment', tags, security, summary: "A probe agent's assignment (its probe token only)",
       description:
         'The enabled checks that list the vantage, with their settings (secrets included), and their assets. Only the probe token bound to the vantage reads it (403 for any other token, admin too). Send the last `ETag` as `If-None-Match` to get 304 while nothing changed.',
-      middleware: boundProbe,
+      // hono's etag middleware answers 304 to an If-None-Match naming the ETag the handler sets.
+      middleware: [boundProbe, etag()] as const,
       request: { params: VantageNameParam },
       responses: { 200: json(AssignmentSchema, 'The assignment'), 304: { description: 'Unchanged since the ETag sent' }, ...errorResponses(400) },
     }),
     async (c) => {
       const assignment = await readAssignment(serviceContext(c), c.req.valid('param').name);
-      const etag = `"${assignment.version}"`;
-      if (notModified(c.req.header('if-none-match'), etag)) return c.body(null, 304, { etag });
-      return c.json(assignment, 200, { etag });
+      return c.json(assignment, 200, { etag: `"${assignment.version}"` });
     },
   );
 

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { CHECK_STATUSES, VANTAGE_KINDS, VANTAGE_STATUSES } from '../../../core/domain/enums.js';
 import { vantageCreateSchema, vantagePatchSchema } from '../../../core/domain/vantages.js';
 import type { VantageIntake } from '../../../core/monitor/vantage-intake.js';
-import { createVantage, deleteVantage, getVantage, listVantages, updateVantage } from '../../../core/services/vantages/registry.js';
+import { createVantage, deleteVantage, getVantage, listVantages, updateVantage } from '../../../core/services/vantages.js';
 import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
 import { errorResponses, json, jsonBody, security } from '../openapi.js';
