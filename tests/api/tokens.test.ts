@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authenticateToken, mintToken } from '../../src/core/services/tokens.js';
 import { createTestApp, errorPaths, expectErrorShape, rawClient, tableCounts, type TestApp } from '../helpers.js';
@@ -202,5 +205,13 @@ describe('probe tokens', () => {
     expect((await t.call('GET', '/api/vantages/svalbard-site/assignment', { token: minted.secret })).status).toBe(200);
     await t.call('DELETE', `/api/tokens/${minted.id}`);
     expect((await t.call('GET', '/api/vantages/svalbard-site/assignment', { token: minted.secret })).status).toBe(401);
+  });
+
+  it('are minted by the command line with --vantage, which refuses one without it', async () => {
+    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COOPWATCH_'))), COOPWATCH_DB: path.join(t.dir, 'coopwatch.db') };
+    const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/hosts/node/cli.ts', 'token', 'create', ...args], { cwd: path.resolve(import.meta.dirname, '../..'), env });
+    const { stdout } = await cli('--name', 'sval-cli', '--role', 'probe', '--vantage', 'svalbard-site');
+    expect((await t.call('GET', '/api/vantages/svalbard-site/assignment', { token: stdout.trim() })).status).toBe(200);
+    await expect(cli('--name', 'no-site', '--role', 'probe')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('vantage: a probe token needs the vantage it speaks for') });
   });
 });

@@ -249,6 +249,12 @@ describe('results', () => {
     expect(intake.batches).toEqual([]);
   });
 
+  it('refuses a batch over 8 MB with 413', async () => {
+    const res = await call('POST', '/api/vantages/svalbard-site/results', { raw: JSON.stringify({ batchId: 'huge', sentAt: 1, results: [result({ message: 'x'.repeat(9 * 1024 * 1024) })] }), headers: { 'content-type': 'application/json' } });
+    expectErrorShape(res, 413);
+    expect(intake.batches).toEqual([]);
+  });
+
   it('answers 501 on a host without an intake', async () => {
     const res = await t.call('POST', '/api/vantages/svalbard-site/results', { token, body: { batchId: 'b', sentAt: 1, results: [result()] } });
     expect(expectErrorShape(res, 501).code).toBe('not_available');
