@@ -99,7 +99,7 @@ export function registerAgentRoutes(routes: Router, intake: VantageIntake | unde
       description:
         `A batch of at most ${MAX_RESULTS_PER_BATCH} results and ${RESULTS_MAX_BYTES} bytes. A batch sent again with the same \`batchId\` is recognised (\`duplicate\`) and not counted twice. ` +
         'Answers 501 on a host that takes no agent results (Workers).',
-      middleware: [boundProbe, resultsTaken(intake), bodyLimit({
+      middleware: [boundProbe, bodyLimit({
         maxSize: RESULTS_MAX_BYTES,
         onError: () => {
           throw new AppError(413, 'payload_too_large', `A results batch may be at most ${RESULTS_MAX_BYTES} bytes`);
@@ -114,19 +114,12 @@ export function registerAgentRoutes(routes: Router, intake: VantageIntake | unde
     }),
     async (c) => {
       const batch = c.req.valid('json');
+      if (!intake) return c.json({ error: { code: 'not_available', message: NO_INTAKE, details: [] } }, 501);
+      // boundProbe has checked that the token's vantage is the one in the path.
       const vantageId = c.get('actor')!.vantageId!;
-      return c.json(await intake!.submitBatch({ vantageId, ...batch }), 200);
+      return c.json(await intake.submitBatch({ vantageId, ...batch }), 200);
     },
   );
 }
 
-/** 501 before the body is read on a host without an intake. */
-function resultsTaken(intake: VantageIntake | undefined) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    if (intake) return next();
-    return c.json(
-      { error: { code: 'not_available', message: 'This host does not take probe results: agent results are taken by the Node host, which runs the monitor', details: [] } },
-      501,
-    );
-  });
-}
+const NO_INTAKE = 'This host does not take probe results: agent results are taken by the Node host, which runs the monitor';
