@@ -29,6 +29,9 @@ import { inventoryRoutes } from './api/inventory/index.js';
 import { healthRoutes, VERSION } from './api/system/health.js';
 import { SECURITY_HEADERS, securityHeaders } from './middleware/security-headers.js';
 import { tokenRoutes } from './api/tokens/index.js';
+import { vantageRoutes } from './api/vantages/index.js';
+import { VANTAGE_RESULTS_PATH } from './api/vantages/agent.js';
+import type { VantageIntake } from '../core/monitor/vantage-intake.js';
 
 export interface AppDeps {
   /** The database for a request: a fixed handle on Node, built from the D1 binding on Workers. */
@@ -56,6 +59,8 @@ export interface AppDeps {
    * for in-process requests (`app.request()` in tests): every caller then counts as one address.
    */
   clientAddress?: ClientAddressLookup;
+  /** Takes probe agents' result batches (the Node host's monitor); absent: the results route answers 501. */
+  vantageIntake?: VantageIntake;
   /** Serves the Swagger UI files under /vendor/swagger-ui-dist/, so /docs works offline. */
   swaggerAssets?: MiddlewareHandler;
 }
@@ -85,8 +90,9 @@ export function createApp(deps: AppDeps) {
       throw new AppError(413, 'payload_too_large', `The request body is larger than ${deps.maxBodyBytes ?? 1024 * 1024} bytes`);
     },
   });
-  // A ShakeMap upload has its own, larger limit (on its route).
-  app.use('/api/*', (c, next) => (SHAKEMAP_UPLOAD_PATH.test(c.req.path) ? next() : apiBodyLimit(c, next)));
+  // A ShakeMap upload and an agent's results batch have their own, larger limits (on their routes).
+  const ownLimit = (path: string) => SHAKEMAP_UPLOAD_PATH.test(path) || VANTAGE_RESULTS_PATH.test(path);
+  app.use('/api/*', (c, next) => (ownLimit(c.req.path) ? next() : apiBodyLimit(c, next)));
   // Push heartbeats carry no bearer token (the URL is the secret): a stray Authorization header
   // from a proxy or an old script must not cost a heartbeat, nor count as a failed sign-in.
   app.use('/api/*', async (c, next) => (c.req.path.startsWith('/api/push/') ? next() : authenticate(c, next)));
@@ -97,6 +103,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/tokens', tokenRoutes);
   app.route('/api/inventory', inventoryRoutes);
   app.route('/api/checks', checkRoutes);
+  app.route('/api/vantages', vantageRoutes(deps.vantageIntake));
   app.route('/api/push', pushRoutes);
   app.route('/api/incidents', incidentRoutes);
   app.route('/api/reports', reportRoutes);
@@ -123,7 +130,7 @@ export function createApp(deps: AppDeps) {
       title: 'coopwatch API',
       version: VERSION,
       description:
-        'Continuity-of-operations monitor for a space ground segment. Send `Authorization: Bearer <token>`. Roles: viewer < officer < planner < admin.',
+        'Continuity-of-operations monitor for a space ground segment. Send `Authorization: Bearer <token>`. Roles: viewer < officer < planner < admin; a probe token (an agent at a vantage) reads only its assignment and posts only its results.',
     },
   });
   if (deps.swaggerAssets) app.use('/vendor/swagger-ui-dist/*', deps.swaggerAssets);

@@ -269,3 +269,68 @@ describe('roles', () => {
     expect((await t.call('DELETE', `/api/checks/${check.id}`, { token: t.tokens.admin })).status).toBe(204);
   });
 });
+
+describe('vantages and quorum', () => {
+  beforeEach(async () => {
+    for (const name of ['svalbard-site', 'tokyo-moc']) expect((await t.call('POST', '/api/vantages', { body: { name } })).status).toBe(201);
+  });
+
+  it('runs from central alone unless it lists vantages; the view shows vantages, quorum and no votes', async () => {
+    const plain = await create(httpCheck('sval-plain'));
+    expect(plain).toMatchObject({ vantages: null, quorum: null, votes: [] });
+    const multi = await create(httpCheck('sval-multi', { vantages: ['central', 'svalbard-site', 'tokyo-moc'], quorum: 2 }));
+    expect(multi).toMatchObject({ vantages: ['central', 'svalbard-site', 'tokyo-moc'], quorum: 2, votes: [] });
+    expect((await t.call('GET', `/api/checks/${multi.id}`)).body).toMatchObject({ vantages: ['central', 'svalbard-site', 'tokyo-moc'], quorum: 2 });
+  });
+
+  it("shows each listed vantage's vote, in the check and in the list", async () => {
+    const check = await create(httpCheck('sval-multi', { vantages: ['central', 'svalbard-site'] }));
+    const at = Date.UTC(2026, 11, 4, 12);
+    rawClient(t.sqlite)
+      .prepare(`insert into check_votes (check_id, vantage_id, status, at) select ?, id, case name when 'central' then 'up' else 'down' end, ? from vantages`)
+      .run(check.id, at);
+    const votes = [
+      { vantage: 'central', status: 'up', at: new Date(at).toISOString() },
+      { vantage: 'svalbard-site', status: 'down', at: new Date(at).toISOString() },
+    ];
+    // tokyo-moc voted once but the check does not list it: not shown
+    expect((await t.call('GET', `/api/checks/${check.id}`)).body.votes).toEqual(votes);
+    expect((await t.call('GET', '/api/checks')).body.items[0].votes).toEqual(votes);
+  });
+
+  it.each([
+    [{ vantages: ['nowhere'] }, 'vantages.0'],
+    [{ vantages: ['central', 'svalbard-site'], quorum: 3 }, 'quorum'],
+    [{ quorum: 2 }, 'quorum'],
+  ])('refuses %j with 422 naming %s and writes nothing', async (extra, field) => {
+    const { paths } = await refused('POST', '/api/checks', { body: httpCheck('bad', extra) }, 422);
+    expect(paths).toEqual([field]);
+  });
+
+  it.each([
+    [{ vantages: [] }, 'vantages'],
+    [{ vantages: ['Svalbard Site'] }, 'vantages.0'],
+    [{ vantages: ['central', 'central'] }, 'vantages'],
+    [{ vantages: ['central'], quorum: 0 }, 'quorum'],
+  ])('refuses malformed %j with 400 naming %s', async (extra, field) => {
+    const { paths } = await refused('POST', '/api/checks', { body: httpCheck('bad', extra) }, 400);
+    expect(paths).toContain(field);
+  });
+
+  it.each(['push', 'external'])('runs a %s check from central only', async (kind) => {
+    const { paths } = await refused('POST', '/api/checks', { body: { key: 'beat', assetId, kind, vantages: ['central', 'svalbard-site'] } }, 422);
+    expect(paths).toEqual(['vantages']);
+    expect((await t.call('POST', '/api/checks', { body: { key: 'beat', assetId, kind, vantages: ['central'] } })).status).toBe(201);
+  });
+
+  it('checks a change against the stored check, and records that vantages and quorum changed', async () => {
+    const check = await create(httpCheck('sval-multi', { vantages: ['central', 'svalbard-site', 'tokyo-moc'], quorum: 3 }));
+    const { paths } = await refused('PATCH', `/api/checks/${check.id}`, { body: { vantages: ['central', 'svalbard-site'] } }, 422);
+    expect(paths).toEqual(['quorum']);
+    const res = await t.call('PATCH', `/api/checks/${check.id}`, { body: { vantages: ['central', 'svalbard-site'], quorum: null } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ vantages: ['central', 'svalbard-site'], quorum: null });
+    const [last] = rawClient(t.sqlite).prepare(`select type, data from events where subject_kind = 'check' order by id desc limit 1`).all() as { type: string; data: string }[];
+    expect(last).toEqual({ type: 'check.updated', data: JSON.stringify({ changed: ['vantages', 'quorum'] }) });
+  });
+});

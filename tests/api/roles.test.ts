@@ -122,6 +122,9 @@ beforeEach(async () => {
   const asset = await t.call('POST', '/api/assets', { body: { key: 'gs-fixture', kind: 'ground_station', name: 'Fixture' } });
   const fn = await t.call('POST', '/api/functions', { body: { key: 'fn-fixture', name: 'Fixture', tier: 'MEF', rtoSeconds: 60, mtdSeconds: 60 } });
   const spare = await mintToken(t.ctx, { name: 'spare', role: 'viewer' });
+  // A probe token speaks for an agent vantage: below viewer, it may call none of these routes.
+  await t.call('POST', '/api/vantages', { body: { name: 'site-fixture' } });
+  t.tokens.probe = (await mintToken(t.ctx, { name: 'probe', role: 'probe', vantage: 'site-fixture' })).secret;
   if (asset.status !== 201 || fn.status !== 201) throw new Error('setup failed');
   const secretHolders = await seedSecretRecords(t.ctx, asset.body.id);
   seededSecrets = storedSecrets(rawClient(t.sqlite));
@@ -131,7 +134,7 @@ afterEach(() => t.close());
 
 describe('role matrix', () => {
   it('covers every role, lowest first', () => {
-    expect(ROLES).toEqual(['viewer', 'officer', 'planner', 'admin']);
+    expect(ROLES).toEqual(['probe', 'viewer', 'officer', 'planner', 'admin']);
   });
 
   it.each(ROWS)('$label as $caller → $expected', async ({ route, caller, expected }) => {

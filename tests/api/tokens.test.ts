@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authenticateToken, mintToken } from '../../src/core/services/tokens.js';
 import { createTestApp, errorPaths, expectErrorShape, rawClient, tableCounts, type TestApp } from '../helpers.js';
@@ -163,5 +166,52 @@ describe('expiry and storage', () => {
     expect(events.some((e) => e.type === 'token.created')).toBe(true);
     const eventText = JSON.stringify(events);
     for (const secret of secrets) expect(eventText).not.toContain(secret);
+  });
+});
+
+describe('probe tokens', () => {
+  beforeEach(async () => {
+    expect((await t.call('POST', '/api/vantages', { body: { name: 'svalbard-site' } })).status).toBe(201);
+  });
+
+  it('are bound to the agent vantage they name, which every view of the token shows', async () => {
+    const res = await t.call('POST', '/api/tokens', { body: { name: 'sval-agent', role: 'probe', vantage: 'svalbard-site' } });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ name: 'sval-agent', role: 'probe', vantage: 'svalbard-site' });
+    const listed = (await t.call('GET', '/api/tokens')).body.items;
+    expect(listed.find((i: { name: string }) => i.name === 'sval-agent').vantage).toBe('svalbard-site');
+    expect(listed.find((i: { name: string }) => i.name === 'test-viewer').vantage).toBeNull();
+    expect((await t.call('DELETE', `/api/tokens/${res.body.id}`)).body).toMatchObject({ vantage: 'svalbard-site', revokedAt: expect.any(String) });
+  });
+
+  it.each([
+    [{ name: 'p', role: 'probe' }, 'a probe token without a vantage'],
+    [{ name: 'p', role: 'probe', vantage: 'nowhere' }, 'an unknown vantage'],
+    [{ name: 'p', role: 'probe', vantage: 'central' }, 'central'],
+    [{ name: 'v', role: 'viewer', vantage: 'svalbard-site' }, 'a vantage on a viewer token'],
+    [{ name: 'a', role: 'admin', vantage: 'svalbard-site' }, 'a vantage on an admin token'],
+  ])('refuses %j (%s) with 422 naming vantage and mints nothing', async (body, _case) => {
+    const before = tableCounts(t.sqlite);
+    const res = await t.call('POST', '/api/tokens', { body });
+    expectErrorShape(res, 422);
+    expect(errorPaths(res)).toEqual(['vantage']);
+    expect(tableCounts(t.sqlite)).toEqual(before);
+  });
+
+  it('read no inventory and are refused at once when revoked', async () => {
+    const minted = await mintToken(t.ctx, { name: 'sval-agent', role: 'probe', vantage: 'svalbard-site' });
+    expect((await t.call('GET', '/api/assets', { token: minted.secret })).status).toBe(403);
+    expect((await t.call('GET', '/api/checks', { token: minted.secret })).status).toBe(403);
+    expect((await t.call('GET', '/api/vantages/svalbard-site/assignment', { token: minted.secret })).status).toBe(200);
+    await t.call('DELETE', `/api/tokens/${minted.id}`);
+    expect((await t.call('GET', '/api/vantages/svalbard-site/assignment', { token: minted.secret })).status).toBe(401);
+  });
+
+  it('are minted by the command line with --vantage, which refuses one without it', async () => {
+    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COOPWATCH_'))), COOPWATCH_DB: path.join(t.dir, 'coopwatch.db') };
+    const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/hosts/node/cli.ts', 'token', 'create', ...args], { cwd: path.resolve(import.meta.dirname, '../..'), env });
+    const { stdout } = await cli('--name', 'sval-cli', '--role', 'probe', '--vantage', 'svalbard-site');
+    expect((await t.call('GET', '/api/vantages/svalbard-site/assignment', { token: stdout.trim() })).status).toBe(200);
+    await expect(cli('--name', 'no-site', '--role', 'probe')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('vantage: a probe token needs the vantage it speaks for') });
   });
 });

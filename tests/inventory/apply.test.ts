@@ -486,3 +486,51 @@ describe('seeds/demo.yaml', () => {
     }
   });
 });
+
+describe('checks run from vantages', () => {
+  const WITH_VANTAGES = `${FIXTURE.split('functions:')[0]}checks:
+  - key: sval-ssh
+    assetKey: gs-svalbard
+    kind: tcp
+    tcp: { host: svalbard.example, port: 22 }
+    vantages: [central, svalbard-site, tokyo-moc]
+    quorum: 2
+  - key: troll-ssh
+    assetKey: gs-troll
+    kind: tcp
+    tcp: { host: troll.example, port: 22 }
+`;
+
+  beforeEach(async () => {
+    for (const name of ['svalbard-site', 'tokyo-moc']) expect((await t.call('POST', '/api/vantages', { body: { name } })).status).toBe(201);
+  });
+
+  it('applies vantages and quorum, exports them, and applying the export changes nothing', async () => {
+    await applySource(WITH_VANTAGES);
+    const checks = (await t.call('GET', '/api/checks')).body.items;
+    expect(checks.map((c: { key: string; vantages: string[] | null; quorum: number | null }) => [c.key, c.vantages, c.quorum])).toEqual([
+      ['sval-ssh', ['central', 'svalbard-site', 'tokyo-moc'], 2],
+      ['troll-ssh', null, null],
+    ]);
+    const exported = await exportInventoryYaml(t.ctx);
+    expect(exported).toContain('vantages:\n      - central\n      - svalbard-site\n      - tokyo-moc\n    quorum: 2');
+    const again = await applySource(exported);
+    expect(again.updated.checks).toEqual([]);
+    expect(again.created.checks).toEqual([]);
+
+    const changed = await applySource(edit(WITH_VANTAGES, '    quorum: 2', '    quorum: 3'));
+    expect(changed.updated.checks).toEqual(['sval-ssh']);
+  });
+
+  it('refuses an unknown vantage or a quorum above the vantages with 422 at the line, writing nothing', async () => {
+    const source = edit(edit(WITH_VANTAGES, 'tokyo-moc]', 'osaka-moc]'), '    quorum: 2', '    quorum: 4');
+    const before = tableCounts(t.sqlite);
+    const err = await errorFrom(() => applySource(source));
+    expect(err.status).toBe(422);
+    expect(err.details.map((d) => [d.path, d.line])).toEqual([
+      ['checks.0.vantages.2', lineOf(source, 'osaka-moc')],
+      ['checks.0.quorum', lineOf(source, 'quorum: 4')],
+    ]);
+    expect(tableCounts(t.sqlite)).toEqual(before);
+  });
+});

@@ -80,7 +80,7 @@ describe('vantages on the pages', () => {
     await t.sqlite.db.update(vantages).set({ status: 'lost', since: lostAt, lastSeenAt: lostAt - 70_000 }).where(eq(vantages.name, 'tokyo-moc'));
     await recordEvent(t.ctx, {
       type: 'vantage.lost', subjectKind: 'vantage', subjectKey: 'tokyo-moc',
-      data: { lastSeenAt: lostAt - 70_000, graceSeconds: 60, checksWithoutQuorum: [] },
+      data: { lastSeenAt: lostAt - 70_000, graceSeconds: 60, checks: [], checksWithoutQuorum: [] },
     });
     await page.waitForFunction(() => document.querySelector('tr[data-vantage="tokyo-moc"]')?.getAttribute('data-status') === 'lost', null, { timeout: 10_000 });
     expect(await text('tr[data-vantage="tokyo-moc"]')).toContain('LOST: its votes do not count');

@@ -2,8 +2,10 @@
 // `{ key, assetKey, kind: http, intervalSeconds: 30, http: { url, method, expectStatus } }`.
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { CHECK_KINDS } from './enums.js';
+import { CHECK_KINDS, type CheckKind } from './enums.js';
+import type { ErrorDetail } from './errors.js';
 import { keySchema } from './inventory.js';
+import { CENTRAL_VANTAGE, VANTAGE_NAME } from './quorum.js';
 
 const host = z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9._:-]+$/, 'must be a host name or IP address');
 const port = z.number().int().min(1).max(65535);
@@ -162,6 +164,46 @@ const checkScheduleFields = {
   successThreshold: z.number().int().min(1).max(100).default(2),
 };
 
+/** Where a check runs from; whether the names exist and the quorum fits is `vantageProblems`'s job. */
+const checkVantageFields = {
+  /** The vantages that run the check, by name; null or left out: the central monitor alone. */
+  vantages: z
+    .array(z.string().regex(VANTAGE_NAME, 'must be a vantage name such as "svalbard-site"'))
+    .min(1)
+    .max(16)
+    .refine((names) => new Set(names).size === names.length, 'each vantage once')
+    .nullable(),
+  /** How many vantages must see the check down; null: a majority of them. */
+  quorum: z.number().int().min(1).max(16).nullable(),
+};
+
+const optionalVantageFields = { vantages: checkVantageFields.vantages.optional(), quorum: checkVantageFields.quorum.optional() };
+
+/** Kinds the central monitor alone can run: heartbeats and alerts arrive at the service, passes are computed there. */
+const CENTRAL_ONLY_KINDS: readonly CheckKind[] = ['push', 'external', 'contact'];
+
+/**
+ * Where a check runs from, against the vantages that exist: every name known, a quorum no larger
+ * than the vantages, and the central-only kinds run from central alone. Paths are relative to the check.
+ */
+export function vantageProblems(
+  check: { kind: CheckKind; vantages?: readonly string[] | null; quorum?: number | null },
+  known: ReadonlySet<string>,
+): ErrorDetail[] {
+  const names = check.vantages ?? [CENTRAL_VANTAGE];
+  const problems: ErrorDetail[] = [];
+  names.forEach((name, i) => {
+    if (!known.has(name)) problems.push({ path: `vantages.${i}`, message: `no vantage named "${name}"` });
+  });
+  if (CENTRAL_ONLY_KINDS.includes(check.kind) && names.some((name) => name !== CENTRAL_VANTAGE)) {
+    problems.push({ path: 'vantages', message: `a ${check.kind} check runs from ${CENTRAL_VANTAGE} alone` });
+  }
+  if (check.quorum != null && check.quorum > names.length) {
+    problems.push({ path: 'quorum', message: `quorum is ${check.quorum} but the check has ${names.length} vantage${names.length === 1 ? '' : 's'}` });
+  }
+  return problems;
+}
+
 /** Settings blocks, one per kind, all optional here; `checkKindRule` insists on the right one. */
 const settingsBlocks = Object.fromEntries(
   CHECK_KINDS.map((kind) => [kind, CHECK_SETTINGS[kind].optional()]),
@@ -192,6 +234,7 @@ export const checkCreateSchema = z
     assetId: z.number().int().positive(),
     kind: z.enum(CHECK_KINDS),
     ...checkScheduleFields,
+    ...optionalVantageFields,
     ...settingsBlocks,
   })
   .superRefine(checkKindRule);
@@ -203,6 +246,7 @@ export const checkDocumentSchema = z
     assetKey: keySchema,
     kind: z.enum(CHECK_KINDS),
     ...checkScheduleFields,
+    ...optionalVantageFields,
     ...settingsBlocks,
   })
   .superRefine(checkKindRule);
@@ -218,6 +262,7 @@ export const checkPatchSchema = z
     timeoutMs: z.number().int().min(100).max(120_000),
     failureThreshold: z.number().int().min(1).max(100),
     successThreshold: z.number().int().min(1).max(100),
+    ...checkVantageFields,
     ...settingsBlocks,
   })
   .partial()

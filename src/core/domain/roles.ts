@@ -17,6 +17,8 @@ export interface Actor {
   name: string;
   role: Role;
   tokenId: number | null;
+  /** A `probe` token's vantage (its id): the one assignment it reads and results it posts. */
+  vantageId?: number | null;
 }
 
 export const SYSTEM_ACTOR: Actor = { name: 'system', role: 'admin', tokenId: null };

@@ -2,7 +2,8 @@
 // scenario may take down.
 import { asc } from 'drizzle-orm';
 import type { Db } from '../store/client.js';
-import { checks, vantages } from '../store/schema/index.js';
+import { checks } from '../store/schema/index.js';
+import { vantageNames } from '../store/vantage-names.js';
 import { UnprocessableError } from '../domain/errors.js';
 import type { VisibilityCheck } from './visibility.js';
 
@@ -11,10 +12,6 @@ export async function readVisibilityChecks(db: Db): Promise<VisibilityCheck[]> {
     .select({ key: checks.key, assetId: checks.assetId, enabled: checks.enabled, vantages: checks.vantages, quorum: checks.quorum })
     .from(checks)
     .orderBy(asc(checks.id));
-}
-
-export async function vantageNames(db: Db): Promise<Set<string>> {
-  return new Set((await db.select({ name: vantages.name }).from(vantages)).map((v) => v.name));
 }
 
 /** 422 naming each of `names` that is not a stored vantage (`central` is one). */

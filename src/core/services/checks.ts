@@ -1,10 +1,12 @@
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { parseCondition } from '../../../checks/conditions.js';
 import { commitAtomically, type Db } from '../store/client.js';
-import { assets, checks, checkStates, type CheckRow } from '../store/schema/index.js';
+import { assets, checks, checkStates, checkVotes, vantages, type CheckRow } from '../store/schema/index.js';
 import { CHECK_KINDS, type CheckKind } from '../domain/enums.js';
 import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
-import type { CheckCreateInput, CheckPatchInput } from '../domain/checks.js';
+import { vantageProblems, type CheckCreateInput, type CheckPatchInput } from '../domain/checks.js';
+import { idsIn } from '../store/ids.js';
+import { vantageNames } from '../store/vantage-names.js';
 import { authorize } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
 import type { ServiceContext } from './context.js';
@@ -26,8 +28,47 @@ export function checkAttributes(row: CheckRow) {
     timeoutMs: row.timeoutMs,
     failureThreshold: row.failureThreshold,
     successThreshold: row.successThreshold,
+    vantages: row.vantages,
+    quorum: row.quorum,
     [row.kind]: row.settings,
   };
+}
+
+/** Each vantage's view of a check, as its state shows it. */
+export interface VoteView {
+  vantage: string;
+  status: (typeof checkVotes.$inferSelect)['status'];
+  at: string;
+}
+
+/** The votes of the vantages each check lists now (a vantage taken off a check no longer shows). */
+async function votesByCheck(db: Db, rows: readonly CheckRow[]): Promise<Map<number, VoteView[]>> {
+  const multi = rows.filter((r) => r.vantages);
+  const votes = new Map<number, VoteView[]>(rows.map((r) => [r.id, []]));
+  if (!multi.length) return votes;
+  const listed = new Map(multi.map((r) => [r.id, new Set(r.vantages)]));
+  const found = await db
+    .select({ checkId: checkVotes.checkId, vantage: vantages.name, status: checkVotes.status, at: checkVotes.at })
+    .from(checkVotes)
+    .innerJoin(vantages, eq(vantages.id, checkVotes.vantageId))
+    .where(idsIn(checkVotes.checkId, multi.map((r) => r.id)))
+    .orderBy(asc(vantages.name));
+  for (const v of found) {
+    if (listed.get(v.checkId)?.has(v.vantage)) votes.get(v.checkId)!.push({ vantage: v.vantage, status: v.status, at: isoTime(v.at) });
+  }
+  return votes;
+}
+
+/** A check's vantages and quorum as stored: null for central alone, and for a majority. */
+export function vantageColumns(input: { vantages?: string[] | null; quorum?: number | null }) {
+  return { vantages: input.vantages ?? null, quorum: input.quorum ?? null };
+}
+
+/** Refuses vantages that do not exist, a quorum larger than the vantages, and agents on central-only kinds. */
+async function assertVantagesFit(ctx: ServiceContext, check: Parameters<typeof vantageProblems>[0]): Promise<void> {
+  if (!check.vantages && check.quorum == null) return;
+  const problems = vantageProblems(check, await vantageNames(ctx.db));
+  if (problems.length) throw new UnprocessableError(problems.map((p) => ({ ...p, location: 'body' as const })));
 }
 
 /** A check's settings with its secrets (a push token, HTTP header values) masked. */
@@ -39,7 +80,7 @@ export function maskedSettings(settings: Record<string, unknown>): Record<string
 }
 
 /** The check as answers show it; its secrets only in the answer that created it. */
-export function checkView(row: CheckRow, state: StateRow, secrets: SecretsIn = 'masked') {
+export function checkView(row: CheckRow, state: StateRow, votes: VoteView[], secrets: SecretsIn = 'masked') {
   const settings = secrets === 'shown' ? row.settings : maskedSettings(row.settings);
   return {
     id: row.id,
@@ -50,6 +91,7 @@ export function checkView(row: CheckRow, state: StateRow, secrets: SecretsIn = '
     status: state?.status ?? 'unknown',
     statusSince: isoTime(state?.since ?? null),
     message: state?.message ?? null,
+    votes,
     createdAt: isoTime(row.createdAt),
     updatedAt: isoTime(row.updatedAt),
   };
@@ -122,7 +164,8 @@ export async function listChecks(ctx: ServiceContext, query: CheckListQuery): Pr
     .where(and(...filters))
     .orderBy(asc(checks.id))
     .limit(query.limit + 1);
-  return toPage(rows.map((r) => ({ ...r, id: r.check.id })), query.limit, (r) => checkView(r.check, r.state));
+  const votes = await votesByCheck(ctx.db, rows.slice(0, query.limit).map((r) => r.check));
+  return toPage(rows.map((r) => ({ ...r, id: r.check.id })), query.limit, (r) => checkView(r.check, r.state, votes.get(r.check.id) ?? []));
 }
 
 async function loadCheck(db: Db, id: number) {
@@ -138,7 +181,8 @@ async function loadCheck(db: Db, id: number) {
 export async function getCheck(ctx: ServiceContext, id: number): Promise<CheckView> {
   authorize(ctx.actor, 'read');
   const row = await loadCheck(ctx.db, id);
-  return checkView(row.check, row.state);
+  const votes = await votesByCheck(ctx.db, [row.check]);
+  return checkView(row.check, row.state, votes.get(id) ?? []);
 }
 
 export async function createCheck(ctx: ServiceContext, input: CheckCreateInput): Promise<CheckView> {
@@ -150,16 +194,18 @@ export async function createCheck(ctx: ServiceContext, input: CheckCreateInput):
   if (!asset) throw new UnprocessableError([{ path: 'assetId', message: `no asset with id ${input.assetId}` }]);
   const [taken] = await ctx.db.select({ id: checks.id }).from(checks).where(eq(checks.key, input.key));
   if (taken) throw new ConflictError(`A check with key "${input.key}" already exists (id ${taken.id})`, [{ path: 'key', message: 'already in use' }]);
+  await assertVantagesFit(ctx, input);
   const now = ctx.now();
   await commitAtomically(ctx.db, [
     ctx.db.insert(checks).values({
-      key: input.key, assetId: input.assetId, kind: input.kind, ...scheduleColumns(input), ...settingsColumns(settings), createdAt: now, updatedAt: now,
+      key: input.key, assetId: input.assetId, kind: input.kind, ...scheduleColumns(input), ...vantageColumns(input), ...settingsColumns(settings),
+      createdAt: now, updatedAt: now,
     }),
     recordEvent(ctx, { type: 'check.created', subjectKind: 'check', subjectId: sql`(select id from checks where key = ${input.key})`, subjectKey: input.key, data: { assetId: input.assetId, kind: input.kind } }),
   ]);
   const [row] = await ctx.db.select({ id: checks.id }).from(checks).where(eq(checks.key, input.key));
   const created = await loadCheck(ctx.db, row!.id);
-  return checkView(created.check, created.state, 'shown');
+  return checkView(created.check, created.state, [], 'shown');
 }
 
 export function scheduleColumns(input: {
@@ -195,8 +241,9 @@ export async function updateCheck(ctx: ServiceContext, id: number, patch: CheckP
     const field = patch.cron ? 'cron' : 'intervalSeconds';
     throw new InvalidInputError([{ path: field, message: 'give intervalSeconds or cron, not both (set the other to null)', location: 'body' }]);
   }
+  await assertVantagesFit(ctx, merged);
   await commitAtomically(ctx.db, [
-    ctx.db.update(checks).set({ ...scheduleColumns(merged), ...settingsColumns(settings), updatedAt: ctx.now() }).where(eq(checks.id, id)),
+    ctx.db.update(checks).set({ ...scheduleColumns(merged), ...vantageColumns(merged), ...settingsColumns(settings), updatedAt: ctx.now() }).where(eq(checks.id, id)),
     recordEvent(ctx, { type: 'check.updated', subjectKind: 'check', subjectId: id, subjectKey: check.key, data: { changed: Object.keys(patch) } }),
   ]);
   return getCheck(ctx, id);

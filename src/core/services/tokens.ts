@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, isNull, ne, or } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, ne, or, type SQL } from 'drizzle-orm';
 import { commitAtomically, type Db } from '../store/client.js';
-import { apiTokens, type ApiTokenRow } from '../store/schema/index.js';
+import { apiTokens, vantages, type ApiTokenRow } from '../store/schema/index.js';
 import type { Role } from '../domain/enums.js';
-import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../domain/errors.js';
 import { authorize, type Actor } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
 import type { ServiceContext } from './context.js';
@@ -12,11 +12,13 @@ import { randomBase64Url } from '../domain/random.js';
 const TOKEN_PREFIX = 'cw_';
 const LAST_USED_GRANULARITY_MS = 60_000;
 
-export function tokenView(row: ApiTokenRow) {
+/** `vantage`: the name of a probe token's vantage (null for other roles). */
+export function tokenView(row: ApiTokenRow, vantage: string | null) {
   return {
     id: row.id,
     name: row.name,
     role: row.role,
+    vantage,
     prefix: row.prefix,
     createdAt: isoTime(row.createdAt),
     expiresAt: isoTime(row.expiresAt),
@@ -48,11 +50,38 @@ export interface MintInput {
   expiresAt?: number | null;
   /** Only for the first admin token, taken from COOPWATCH_ADMIN_TOKEN. */
   secret?: string;
+  /** The agent vantage a `probe` token speaks for, by name: required for probe, refused for other roles. */
+  vantage?: string | null;
+}
+
+/** The vantage id a new token is bound to: a probe token names an agent vantage, no other token names one. */
+async function boundVantageId(db: Db, input: MintInput): Promise<number | null> {
+  const problem = (message: string) => new UnprocessableError([{ path: 'vantage', message, location: 'body' }]);
+  if (input.role !== 'probe') {
+    if (input.vantage) throw problem(`only a probe token names a vantage, not a ${input.role} token`);
+    return null;
+  }
+  if (!input.vantage) throw problem('a probe token needs the vantage it speaks for');
+  const [row] = await db.select({ id: vantages.id, kind: vantages.kind }).from(vantages).where(eq(vantages.name, input.vantage));
+  if (!row) throw problem(`no vantage named "${input.vantage}"`);
+  if (row.kind !== 'agent') throw problem(`"${input.vantage}" is the service itself; a probe token speaks for an agent vantage`);
+  return row.id;
+}
+
+/** Token rows with their vantage's name. */
+async function tokensWithVantage(db: Db, where?: SQL) {
+  return db
+    .select({ token: apiTokens, vantage: vantages.name })
+    .from(apiTokens)
+    .leftJoin(vantages, eq(vantages.id, apiTokens.vantageId))
+    .where(where)
+    .orderBy(asc(apiTokens.id));
 }
 
 /** Creates a token; the returned secret is the only time it is ever shown. */
 export async function mintToken(ctx: ServiceContext, input: MintInput): Promise<TokenView & { secret: string }> {
   authorize(ctx.actor, 'manageTokens');
+  const vantageId = await boundVantageId(ctx.db, input);
   const secret = input.secret ?? generateSecret();
   const tokenHash = await sha256Hex(secret);
   const now = ctx.now();
@@ -64,24 +93,25 @@ export async function mintToken(ctx: ServiceContext, input: MintInput): Promise<
       prefix: secret.slice(0, 10),
       createdAt: now,
       expiresAt: input.expiresAt ?? null,
+      vantageId,
     }),
     recordEvent(ctx, { type: 'token.created', subjectKind: 'token', subjectKey: input.name, data: { role: input.role } }),
   ]);
-  const [row] = await ctx.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash));
-  return { ...tokenView(row!), secret };
+  const [row] = await tokensWithVantage(ctx.db, eq(apiTokens.tokenHash, tokenHash));
+  return { ...tokenView(row!.token, row!.vantage), secret };
 }
 
 export async function listTokens(ctx: ServiceContext): Promise<TokenView[]> {
   authorize(ctx.actor, 'manageTokens');
-  const rows = await ctx.db.select().from(apiTokens).orderBy(asc(apiTokens.id));
-  return rows.map(tokenView);
+  const rows = await tokensWithVantage(ctx.db);
+  return rows.map((r) => tokenView(r.token, r.vantage));
 }
 
 export async function revokeToken(ctx: ServiceContext, id: number): Promise<TokenView> {
   authorize(ctx.actor, 'manageTokens');
   const [row] = await ctx.db.select().from(apiTokens).where(eq(apiTokens.id, id));
   if (!row) throw new NotFoundError('token', id);
-  if (row.revokedAt !== null) return tokenView(row);
+  if (row.revokedAt !== null) return viewOf(ctx.db, id);
   if (row.role === 'admin') {
     const [otherAdmin] = await ctx.db
       .select({ id: apiTokens.id })
@@ -94,8 +124,12 @@ export async function revokeToken(ctx: ServiceContext, id: number): Promise<Toke
     ctx.db.update(apiTokens).set({ revokedAt: ctx.now() }).where(eq(apiTokens.id, id)),
     recordEvent(ctx, { type: 'token.revoked', subjectKind: 'token', subjectId: id, subjectKey: row.name }),
   ]);
-  const [revoked] = await ctx.db.select().from(apiTokens).where(eq(apiTokens.id, id));
-  return tokenView(revoked!);
+  return viewOf(ctx.db, id);
+}
+
+async function viewOf(db: Db, id: number): Promise<TokenView> {
+  const [row] = await tokensWithVantage(db, eq(apiTokens.id, id));
+  return tokenView(row!.token, row!.vantage);
 }
 
 /** Admin tokens that still work: not revoked, not expired. */
@@ -116,7 +150,7 @@ export function tokenUsable(row: ApiTokenRow, now: number): boolean {
 }
 
 export function actorOf(row: ApiTokenRow): Actor {
-  return { name: `token:${row.name}`, role: row.role, tokenId: row.id };
+  return { name: `token:${row.name}`, role: row.role, tokenId: row.id, vantageId: row.vantageId };
 }
 
 /** The actor a bearer secret stands for, or null when it is unknown, revoked or expired. */
@@ -126,7 +160,7 @@ export async function authenticateToken(db: Db, secret: string, now: number): Pr
   if (row.lastUsedAt === null || now - row.lastUsedAt > LAST_USED_GRANULARITY_MS) {
     await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
   }
-  return { name: `token:${row.name}`, role: row.role, tokenId: row.id };
+  return actorOf(row);
 }
 
 /**

@@ -19,8 +19,9 @@ const USAGE = `usage:
   coopwatch export [-o FILE] [--include-secrets]
                                           write the inventory as YAML (stdout by default); push tokens and
                                           header values read "********" unless --include-secrets
-  coopwatch token create --name NAME --role ROLE
-                                          mint a token (e.g. when the admin token is lost)
+  coopwatch token create --name NAME --role ROLE [--vantage NAME]
+                                          mint a token (e.g. when the admin token is lost); a probe token
+                                          names the agent vantage it speaks for
   coopwatch backup FILE                   copy the database to FILE with SQLite's online backup (safe while the service runs)
   ${PROBE_USAGE}
                                           run a probe agent at a site (README: "Running a probe agent at a site")
@@ -39,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
       'include-secrets': { type: 'boolean' },
       name: { type: 'string' },
       role: { type: 'string' },
+      vantage: { type: 'string' },
     },
   });
   const config = loadConfig(process.env);
@@ -73,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
     case 'token': {
       if (positionals[0] !== 'create' || !values.name || !values.role) return usage('token create needs --name and --role');
       if (!ROLES.includes(values.role as Role)) return usage(`--role must be one of ${ROLES.join(', ')}`);
-      const minted = await withContext((ctx) => mintToken(ctx, { name: values.name!, role: values.role as Role }));
+      const minted = await withContext((ctx) => mintToken(ctx, { name: values.name!, role: values.role as Role, vantage: values.vantage }));
       console.log(minted.secret);
       return 0;
     }

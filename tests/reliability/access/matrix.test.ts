@@ -12,12 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../../src/core/domain/enums.js';
 import { SESSION_COOKIE } from '../../../src/core/services/sessions.js';
 import { mintToken, revokeToken } from '../../../src/core/services/tokens.js';
+import { createVantage } from '../../../src/core/services/vantages.js';
 import { rawClient } from '../../helpers.js';
 import { tally } from '../tally.js';
 import { leaks, SEEDED, seedSecretRecords, storedSecrets, type SecretRecords } from './stored-secrets.js';
 import { apiOperations, createHostileApp, DatabaseFingerprint, type HostileApp, type Operation } from '../hostile/harness.js';
 
-type Need = Role | 'public';
+/** 'own vantage': only the probe token bound to the vantage in the path, a caller the matrix does not have. */
+type Need = Role | 'public' | 'own vantage';
 
 /** The design's table, as rules over method and path. Returns undefined for a route the table does not place. */
 export function designedRole(method: string, path: string): Need | undefined {
@@ -25,10 +27,11 @@ export function designedRole(method: string, path: string): Need | undefined {
   if (path === '/healthz' || path === '/openapi.json' || path === '/docs') return 'public';
   if (method === 'POST' && path === '/api/push/{token}') return 'public';
   if (/^\/api\/(tokens|webhooks)(\/|$)/.test(path)) return 'admin';
+  if (/^\/api\/vantages\/\{name\}\/(assignment|results)$/.test(path)) return 'own vantage';
   if (read && path.startsWith('/api/')) return 'viewer';
   if (/^\/api\/incidents(\/|$)/.test(path) || path === '/api/ingest/alertmanager') return 'officer';
   if (/^\/api\/(scenarios|drills|findings)(\/|$)/.test(path)) return 'planner';
-  if (/^\/api\/(assets|functions|inventory|checks|maintenance|status-pages|demo)(\/|$)/.test(path)) return 'admin';
+  if (/^\/api\/(assets|functions|inventory|checks|vantages|maintenance|status-pages|demo)(\/|$)/.test(path)) return 'admin';
   return undefined;
 }
 
@@ -53,6 +56,8 @@ beforeAll(async () => {
   const revoked = await mintToken(h.ctx, { name: 'revoked', role: 'admin' });
   await revokeToken(h.ctx, revoked.id);
   const expired = await mintToken(h.ctx, { name: 'expired', role: 'admin', expiresAt: Date.now() - 1000 });
+  await createVantage(h.ctx, { name: 'matrix-site', graceSeconds: 60 });
+  h.tokens.probe = (await mintToken(h.ctx, { name: 'probe', role: 'probe', vantage: 'matrix-site' })).secret;
   Object.assign(secrets, { 'no token': null, 'unknown token': 'cw_neverMintedNeverMintedNeverMintedNeverMin', 'revoked token': revoked.secret, 'expired token': expired.secret, ...h.tokens });
   for (const role of ROLES) {
     const res = await h.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: h.tokens[role], next: '/' }) });
@@ -110,7 +115,7 @@ describe('role × route matrix', () => {
         const text = await res.text();
         const parsed = (() => { try { return JSON.parse(text); } catch { return null; } })() as any;
         const authenticated = ROLES.includes(caller as Role);
-        const allowed = need === 'public' || (authenticated && ROLES.indexOf(caller as Role) >= ROLES.indexOf(need));
+        const allowed = need === 'public' || (authenticated && need !== 'own vantage' && ROLES.indexOf(caller as Role) >= ROLES.indexOf(need));
         const label = `${op.method} ${op.path} as ${caller}`;
         wrong.push(...leaks(label, text, storedSecretValues));
         if (allowed) {
@@ -167,7 +172,7 @@ describe('secrets by role', () => {
   });
 
   it('shows each secret as ******** to every role, viewer to admin', async () => {
-    for (const role of ROLES) {
+    for (const role of ROLES.filter((r) => r !== 'probe')) {
       const get = async (url: string) => (await (await h.app.request(url, { headers: { authorization: `Bearer ${h.tokens[role]}` } })).json()) as any;
       const push = await get(`/api/checks/${records.pushCheckId}`);
       expect(push.push.token, role).toBe('********');
@@ -184,7 +189,7 @@ describe('secrets by role', () => {
 interface PageRoute {
   method: 'GET' | 'POST';
   path: string;
-  need: Need;
+  need: Exclude<Need, 'own vantage'>;
   /** Bearer token instead of a session (/metrics). */
   bearer?: boolean;
   /** Answer of a sufficient caller (default 200). */

@@ -3,13 +3,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawClient } from '../../helpers.js';
 import { SHAKEMAP_MAX_BYTES } from '../../../src/core/scenarios/shakemap-grid.js';
+import { mintToken } from '../../../src/core/services/tokens.js';
+import { createVantage } from '../../../src/core/services/vantages.js';
+import { RESULTS_MAX_BYTES } from '../../../src/http/api/vantages/agent.js';
 import { tally } from '../tally.js';
 import { apiOperations, createHostileApp, DatabaseFingerprint, HOSTILE_STRINGS, type HostileApp } from './harness.js';
 
 let h: HostileApp;
 let fingerprint: DatabaseFingerprint;
+/** Only the probe token of vantage "1" (the id every path below is filled with) gets to that vantage's results body. */
+let probeToken: string;
 beforeAll(async () => {
   h = await createHostileApp({ maxBodyBytes: 64 * 1024 });
+  await createVantage(h.ctx, { name: '1', graceSeconds: 60 });
+  probeToken = (await mintToken(h.ctx, { name: 'probe-1', role: 'probe', vantage: '1' })).secret;
   fingerprint = new DatabaseFingerprint(rawClient(h.sqlite));
 });
 afterAll(() => h?.close());
@@ -22,11 +29,13 @@ describe('request size', () => {
     for (const op of ops) {
       const before = fingerprint.current();
       const url = op.path.replace(/\{(\w+)\}/g, '1');
-      // A ShakeMap upload has a limit of its own, far above the API's.
-      const oversized = op.path.endsWith('/shakemap') ? 'x'.repeat(SHAKEMAP_MAX_BYTES + 1) : big;
+      // A ShakeMap upload and an agent's results batch have limits of their own, far above the API's.
+      const results = op.path.endsWith('/results');
+      const oversized = op.path.endsWith('/shakemap') ? 'x'.repeat(SHAKEMAP_MAX_BYTES + 1) : results ? 'x'.repeat(RESULTS_MAX_BYTES + 1) : big;
+      const token = results ? probeToken : h.tokens.admin;
       for (const chunked of [false, true]) {
         const body = chunked ? new Blob([oversized]).stream() : oversized;
-        const res = await h.app.request(url, { method: op.method, headers: { authorization: `Bearer ${h.tokens.admin}`, 'content-type': 'application/json' }, body, ...(chunked ? { duplex: 'half' } : {}) } as RequestInit);
+        const res = await h.app.request(url, { method: op.method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body, ...(chunked ? { duplex: 'half' } : {}) } as RequestInit);
         const parsed = (await res.json()) as any;
         cases++;
         expect(res.status, `${op.method} ${op.path}`).toBe(413);

@@ -8,7 +8,9 @@ import { UnprocessableError, type ErrorDetail } from '../../domain/errors.js';
 import { findCycle } from '../../domain/function-graph.js';
 import { authorize } from '../../domain/roles.js';
 import { assetColumns, linkDetailColumns } from '../assets.js';
-import { checkSettings, checkSettingsProblems, scheduleColumns, settingsColumns } from '../checks.js';
+import { checkSettings, checkSettingsProblems, scheduleColumns, settingsColumns, vantageColumns } from '../checks.js';
+import { vantageProblems } from '../../domain/checks.js';
+import { vantageNames } from '../../store/vantage-names.js';
 import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../../store/events.js';
 import { cycleError, functionColumns, loadFunctionEdges, writeGroups } from '../functions.js';
@@ -85,8 +87,9 @@ export async function applyInventory(
   // drills (exercises.ts) and status pages (status-pages.ts) are compared item by item, so one
   // stored before a rule cannot block.
   const current = storedForComparison(stored);
-  checkReferences(ctx, document, current, stored, options.locate);
-  const vantageProblems = await scenarioVantageProblems(ctx.db, document, options.locate);
+  const knownVantages = await vantageNames(ctx.db);
+  checkReferences(ctx, document, current, stored, knownVantages, options.locate);
+  const vantageProblems = scenarioVantageProblems(document, knownVantages, options.locate);
   if (vantageProblems.length) throw new UnprocessableError(vantageProblems);
   await refuseFunctionCycles(ctx.db, document);
 
@@ -187,6 +190,7 @@ function writeCheck(ctx: ServiceContext, check: CheckDocument, exists: boolean, 
     assetId: assetIdByKey(check.assetKey),
     kind: check.kind,
     ...scheduleColumns(check),
+    ...vantageColumns(check),
     ...settingsColumns(checkSettings(check.kind, check)),
     updatedAt: now,
   };
@@ -223,7 +227,9 @@ function dependencyLoop(document: InventoryDocument, current: InventoryDocument,
 }
 
 /** Every key the document refers to exists in the document or in the database. */
-function checkReferences(ctx: ServiceContext, document: InventoryDocument, current: InventoryDocument, stored: StoredExercises, locate: Locate | undefined) {
+function checkReferences(
+  ctx: ServiceContext, document: InventoryDocument, current: InventoryDocument, stored: StoredExercises, vantageNames: ReadonlySet<string>, locate: Locate | undefined,
+) {
   const assetKinds = new Map(current.assets.map((a) => [a.key, a.kind]));
   for (const a of document.assets) assetKinds.set(a.key, a.kind);
   const functionKeys = new Set([...current.functions, ...document.functions].map((f) => f.key));
@@ -261,7 +267,7 @@ function checkReferences(ctx: ServiceContext, document: InventoryDocument, curre
   );
   document.checks.forEach((check, i) => {
     if (!assetKinds.has(check.assetKey)) problems.push(withLocation(locate, ['checks', i, 'assetKey'], `no asset with key "${check.assetKey}"`));
-    for (const p of checkSettingsProblems(ctx, check.kind, checkSettings(check.kind, check))) {
+    for (const p of [...checkSettingsProblems(ctx, check.kind, checkSettings(check.kind, check)), ...vantageProblems(check, vantageNames)]) {
       problems.push(withLocation(locate, ['checks', i, ...pathSegments(p.path)], p.message));
     }
   });

@@ -12,7 +12,6 @@ import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../../store/events.js';
 import { withLocation, type Locate } from './document.js';
 import { canonical, compact } from './canonical.js';
-import { vantageNames } from '../../scenarios/visibility-inputs.js';
 
 /** The stored sections, in the file's spelling but not yet validated (see `planExercises`). */
 export interface StoredExercises {
@@ -179,9 +178,7 @@ export function exerciseReferenceProblems(
 }
 
 /** Scenarios take down vantages that exist (vantages are not in the file: the API makes them). */
-export async function scenarioVantageProblems(db: Db, document: InventoryDocument, locate: Locate | undefined): Promise<ErrorDetail[]> {
-  if (!document.scenarios.some((s) => s.vantagesDown?.length)) return [];
-  const known = await vantageNames(db);
+export function scenarioVantageProblems(document: InventoryDocument, known: ReadonlySet<string>, locate: Locate | undefined): ErrorDetail[] {
   return document.scenarios.flatMap((scenario, i) =>
     (scenario.vantagesDown ?? []).flatMap((name, j) => (known.has(name) ? [] : [withLocation(locate, ['scenarios', i, 'vantagesDown', j], `no vantage named "${name}"`)])),
   );

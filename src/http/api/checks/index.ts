@@ -22,10 +22,15 @@ const CheckSchema = z
     timeoutMs: z.number().int(),
     failureThreshold: z.number().int(),
     successThreshold: z.number().int(),
+    vantages: z.array(z.string()).nullable().openapi({ description: 'The vantages that run it, by name; null: central alone' }),
+    quorum: z.number().int().nullable().openapi({ description: 'How many vantages must see it down; null: a majority' }),
     pushUrl: z.string().optional().openapi({ description: 'push checks: where the asset sends heartbeats; its token is `********` except in the answer that created the check' }),
     status: z.enum(CHECK_STATUSES),
     statusSince: z.string().nullable(),
     message: z.string().nullable(),
+    votes: z
+      .array(z.object({ vantage: z.string(), status: z.enum(CHECK_STATUSES), at: z.string() }))
+      .openapi({ description: "Each listed vantage's own view (empty for a central-only check); below quorum, disagreement reads `disputed`" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -65,7 +70,8 @@ checkRoutes.openapi(
   createRoute({
     method: 'post', path: '/', tags, security, summary: 'Create a check',
     description:
-      'Runs every `intervalSeconds` (default 60) or on a `cron` schedule. Down or degraded after `failureThreshold` results in a row (default 3), up again after `successThreshold` (default 2).',
+      'Runs every `intervalSeconds` (default 60) or on a `cron` schedule. Down or degraded after `failureThreshold` results in a row (default 3), up again after `successThreshold` (default 2). ' +
+      '`vantages` lists where it runs from (default central alone; push, external and contact checks run from central only); it is down only when `quorum` of them (default a majority) see it down.',
     middleware: requires('manageInventory'),
     request: { body: jsonBody(checkCreateSchema) },
     responses: { 201: json(CheckSchema, 'The new check'), ...errorResponses(400, 409, 422) },

@@ -13,6 +13,7 @@ const TokenSchema = z
     id: z.number().int(),
     name: z.string(),
     role: z.enum(ROLES),
+    vantage: z.string().nullable().openapi({ description: "A probe token's vantage; null for other roles" }),
     prefix: z.string().openapi({ description: 'The first characters of the secret, to tell tokens apart' }),
     createdAt: z.string(),
     expiresAt: z.string().nullable(),
@@ -24,6 +25,7 @@ const TokenSchema = z
 const MintSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   role: z.enum(ROLES),
+  vantage: z.string().max(63).optional().openapi({ description: 'Required for role `probe` (and refused for other roles): the agent vantage the token speaks for' }),
   expiresAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'ISO 8601; the token stops working then' }),
 });
 
@@ -39,15 +41,16 @@ tokenRoutes.openapi(
 tokenRoutes.openapi(
   createRoute({
     method: 'post', path: '/', tags, security, summary: 'Mint a token',
-    description: 'The response carries the secret. It is shown this once and cannot be read again.',
+    description:
+      'The response carries the secret. It is shown this once and cannot be read again. A `probe` token names its agent `vantage`: it reads only that vantage\'s assignment and posts only its results, nothing else.',
     middleware: requires('manageTokens'),
     request: { body: jsonBody(MintSchema) },
-    responses: { 201: json(TokenSchema.extend({ secret: z.string() }), 'The new token and its secret'), ...errorResponses(400) },
+    responses: { 201: json(TokenSchema.extend({ secret: z.string() }), 'The new token and its secret'), ...errorResponses(400, 422) },
   }),
   async (c) => {
     const input = c.req.valid('json');
     const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
-    return c.json(await mintToken(serviceContext(c), { name: input.name, role: input.role, expiresAt }), 201);
+    return c.json(await mintToken(serviceContext(c), { name: input.name, role: input.role, vantage: input.vantage, expiresAt }), 201);
   },
 );
 

@@ -1,0 +1,21 @@
+// Vantage definitions as the API takes them. Only agents are created: `central` is the service itself.
+import { z } from 'zod';
+import { VANTAGE_NAME } from './quorum.js';
+
+const description = z.string().trim().min(1).max(2000).nullable();
+/** How long an agent may stay silent before it is lost and its votes stop counting. */
+const graceSeconds = z.number().int().min(10).max(86_400);
+
+export const vantageCreateSchema = z.strictObject({
+  name: z.string().regex(VANTAGE_NAME, 'must be 1–63 characters of a-z, 0-9 and "-", starting with a letter or digit, such as "svalbard-site"'),
+  description: description.optional(),
+  graceSeconds: graceSeconds.default(60),
+});
+export type VantageCreateInput = z.infer<typeof vantageCreateSchema>;
+
+/** PATCH: the name is fixed (checks list vantages by name). */
+export const vantagePatchSchema = z
+  .strictObject({ description, graceSeconds })
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, 'the patch changes nothing');
+export type VantagePatchInput = z.infer<typeof vantagePatchSchema>;
