@@ -20,6 +20,8 @@ import { SYSTEM_ACTOR } from '../../core/domain/roles.js';
 import { closeInterruptedRuns, DrillRunner } from '../../core/drills/runner.js';
 import { pruneHistory, rollUpHistory } from '../../core/monitor/history.js';
 import { LiveMonitor } from '../../core/monitor/live-monitor.js';
+import { AgentIntake } from '../../core/monitor/agent-intake.js';
+import { startDemoAgents } from './demo/site-agents.js';
 import { seedIfEmpty } from '../../core/services/bootstrap.js';
 import type { ServiceContext } from '../../core/services/context.js';
 import { refreshElementsFromFeed } from '../../core/services/satellites.js';
@@ -41,9 +43,14 @@ export async function startNode(config: AppConfig) {
   const outbox = writable ? startOutbox(db, config, log) : undefined;
   let fleet: DemoFleet | undefined;
   let runner: DrillRunner | undefined;
+  let intake: AgentIntake | undefined;
   const drillsOf = () => {
     if (!runner) throw new AppError(503, 'unavailable', 'The drill runner is still starting; try again in a moment');
     return runner;
+  };
+  const intakeOf = () => {
+    if (!intake) throw new AppError(503, 'unavailable', 'The monitor is still starting; send the batch again in a moment');
+    return intake;
   };
   const metrics = createNodeMetrics();
   const swaggerRoot = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -57,7 +64,10 @@ export async function startNode(config: AppConfig) {
     clientAddress: nodeClientAddress({ trustForwardedFor: config.trustForwardedFor }),
     metrics: metrics.exposition,
     swaggerAssets: serveStatic({ root: swaggerRoot, rewriteRequestPath: (p) => p.replace(/^\/vendor\/swagger-ui-dist/, '') }),
-    ...(monitoring ? { drills: { startRun: (c, id) => drillsOf().startRun(c, id), abortRun: (c, id, why) => drillsOf().abortRun(c, id, why) } } : {}),
+    ...(monitoring ? {
+      drills: { startRun: (c, id) => drillsOf().startRun(c, id), abortRun: (c, id, why) => drillsOf().abortRun(c, id, why) },
+      vantageIntake: { submitBatch: (batch) => intakeOf().submitBatch(batch) },
+    } : {}),
     ...(config.demo ? { demoFleet: { setFault: (key, mode) => fleet?.setFault(key, mode), faults: () => fleet?.faults() ?? {} } } : {}),
   });
   const statusPath = await statusPagePath(db);
@@ -80,6 +90,11 @@ export async function startNode(config: AppConfig) {
   const probes = createNodeProbeRuntime();
   const { live, runner: started } = monitoring ? await startMonitoring(db, config, probes, metrics) : {};
   runner = started;
+  if (live) intake = new AgentIntake(live, Date.now);
+  const agents = config.demo && monitoring
+    ? await startDemoAgents(ctx, `http://127.0.0.1:${apiPort}`, path.dirname(path.resolve(config.databaseFile)), log)
+    : undefined;
+  if (agents?.names.length) log(`demo probe agents ${agents.names.join(', ')} running on this machine (see "Running a probe agent at a site" in the README)`);
 
   const housekeeping = writable ? startHousekeeping(ctx, config) : undefined;
 
@@ -90,6 +105,7 @@ export async function startNode(config: AppConfig) {
     setTimeout(() => process.exit(0), 5000).unref();
     housekeeping?.stop();
     runner?.stop();
+    await agents?.stop();
     await outbox?.stop();
     await live?.stop();
     await probes.close();
