@@ -138,7 +138,9 @@ describe('a check voted on by the central monitor and two probe agents', () => {
     svalbard.child.kill('SIGCONT');
     const partitioned = await tokyo.stop();
     tokyoRuns.push(partitioned);
+    // Restarted during the partition, it ran the assignment kept from its last fetch (readable by its user only).
     expect(partitioned.spooled).toBeGreaterThan(0);
+    expect(fs.statSync(path.join(dir, 'spool-tokyo-moc', 'assignment.json')).mode & 0o777).toBe(0o600);
     tokyo = startAgent(service.base, tokens.tokyo, 'tokyo-moc');
     await waitFor('both live and up', async () => (await vantage('svalbard-site'))?.status === 'live' && (await vantage('tokyo-moc'))?.status === 'live' && (await check()).status === 'up', 20_000);
     // The backlog from the partition was filed without replaying alerts: still one incident.

@@ -1,6 +1,11 @@
 // The agent's assignment: the checks the server gives this vantage and the facts of their
-// assets. Fetched with If-None-Match, so an unchanged assignment costs a 304.
+// assets. Fetched with If-None-Match, so an unchanged assignment costs a 304. The last one
+// fetched is kept beside the spool (readable by the agent's user only: settings may hold
+// credentials), so an agent restarted while its site is cut off from the server goes on probing
+// and spooling, as a site's monitoring should during a backhaul outage.
+import fs from 'node:fs/promises';
 import { z } from 'zod';
+import { writeDurably } from './spool.js';
 import { CHECK_KINDS, type CheckKind } from '../../../core/domain/enums.js';
 import type { CheckDefinition } from '../../../core/monitor/check-definition.js';
 import type { AssetFacts } from '../../../core/monitor/check-runner.js';
@@ -34,6 +39,9 @@ const assignmentSchema = z.object({
   })),
 });
 
+/** The kept assignment's name in the spool folder (the spool reads only its batch files). */
+export const ASSIGNMENT_FILE = 'assignment.json';
+
 /** Kinds that need the server's own data (heartbeats, alerts, pass predictions): never run by an agent. */
 const CENTRAL_ONLY_KINDS: ReadonlySet<CheckKind> = new Set(['push', 'external', 'contact']);
 
@@ -46,6 +54,8 @@ export interface AssignmentOptions {
   log: (line: string) => void;
   /** Shared with the uploader, so a refused token is said once. */
   refusals: ChangeLog;
+  /** Where the last assignment fetched is kept. */
+  cacheFile: string;
 }
 
 export class AssignmentFollower {
@@ -65,6 +75,20 @@ export class AssignmentFollower {
     return this.assets.get(id);
   }
 
+  /** Applies the assignment kept from the last fetch, if there is one (before the server is reached). */
+  async loadKept(): Promise<void> {
+    let kept: { etag: string; body: unknown };
+    try {
+      kept = JSON.parse(await fs.readFile(this.options.cacheFile, 'utf8'));
+      this.applyBody(kept.body);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.options.log(`ignoring the kept assignment: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    this.etag = kept.etag;
+    this.options.log(`running the assignment kept from the last fetch until the server answers`);
+  }
+
   /** Fetches the assignment and applies it if it changed; null when that worked, else why not. */
   async refresh(signal?: AbortSignal): Promise<Failure | null> {
     let failure: Failure;
@@ -72,8 +96,10 @@ export class AssignmentFollower {
       const answer = await this.options.link.get(this.options.path, this.etag ? { 'if-none-match': this.etag } : {}, signal);
       if (answer.status === 200) {
         const etag = answer.headers['etag'];
-        this.applyBody(JSON.parse(answer.text));
+        const body: unknown = JSON.parse(answer.text);
+        this.applyBody(body);
         this.etag = (Array.isArray(etag) ? etag[0] : etag) ?? `"${this.version}"`;
+        await writeDurably(this.options.cacheFile, JSON.stringify({ etag: this.etag, body }), 0o600);
       }
       if (answer.status === 200 || answer.status === 304) {
         this.problems.clear();

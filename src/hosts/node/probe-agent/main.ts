@@ -1,10 +1,11 @@
 // The probe agent: runs the checks its vantage is assigned with the same scheduler, runner and
 // probes as the central monitor, spools the results to disk in batches and uploads them in order.
+import path from 'node:path';
 import { createCheckRunner } from '../../../core/monitor/check-runner.js';
 import { PassCalendar } from '../../../core/monitor/pass-calendar.js';
 import { CheckScheduler } from '../../../core/monitor/scheduler.js';
 import { agentUserAgent, createNodeProbeRuntime } from '../probes.js';
-import { AssignmentFollower } from './assignment.js';
+import { ASSIGNMENT_FILE, AssignmentFollower } from './assignment.js';
 import { MAX_BATCH_RESULTS, ResultBatcher } from './batcher.js';
 import { parseProbeOptions, PROBE_USAGE, ProbeOptionsError, type ProbeOptions } from './options.js';
 import { Backoff, createChangeLog, createServerLink } from './server-link.js';
@@ -78,7 +79,10 @@ export async function runProbeAgent(options: ProbeOptions, log: (line: string) =
     now: Date.now,
   });
   const scheduler = new CheckScheduler({ concurrency: options.concurrency, now: Date.now, runCheck, onResult: (record) => batcher.add(record) });
-  follower = new AssignmentFollower({ link, path: `${base}/assignment`, apply: (defs) => scheduler.sync(defs), log, refusals });
+  follower = new AssignmentFollower({
+    link, path: `${base}/assignment`, apply: (defs) => scheduler.sync(defs), log, refusals, cacheFile: path.join(options.spoolDir, ASSIGNMENT_FILE),
+  });
+  await follower.loadKept();
 
   uploader.start();
   scheduler.start();

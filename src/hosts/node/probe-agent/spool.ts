@@ -136,10 +136,13 @@ export class Spool {
   }
 }
 
-/** Write beside, flush, rename, flush the directory: after a crash the file is whole or absent. */
-async function writeDurably(file: string, text: string): Promise<void> {
+/**
+ * Write beside, flush, rename, flush the directory: after a crash the file is whole or absent.
+ * `mode`: the file's permissions (0o600 for one holding credentials).
+ */
+export async function writeDurably(file: string, text: string, mode = 0o644): Promise<void> {
   const tmp = file + TMP_SUFFIX;
-  const handle = await fs.open(tmp, 'w');
+  const handle = await fs.open(tmp, 'w', mode);
   try {
     await handle.writeFile(text, 'utf8');
     await handle.datasync();
