@@ -140,8 +140,8 @@ describe('applying through the services', () => {
     const summary = await applySource(FIXTURE);
     expect(summary).toEqual({
       dryRun: false,
-      created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] },
-      updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] },
+      created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] },
+      updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] },
       unchanged: 0,
     });
     // What is stored reads back as the file says.
@@ -168,8 +168,8 @@ describe('applying through the services', () => {
     const before = tableCounts(t.sqlite);
     const stamps = rawClient(t.sqlite).prepare('select key, updated_at from assets order by id').all();
     const summary = await applySource(FIXTURE);
-    expect(summary.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
-    expect(summary.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
+    expect(summary.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] });
+    expect(summary.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] });
     expect(summary.unchanged).toBe(ASSET_KEYS.length + FUNCTION_KEYS.length);
     expect(tableCounts(t.sqlite)).toEqual(before);
     expect(rawClient(t.sqlite).prepare('select key, updated_at from assets order by id').all()).toEqual(stamps);
@@ -179,7 +179,7 @@ describe('applying through the services', () => {
     await applySource(FIXTURE);
     const spelled = edit(edit(FIXTURE, '    name: TrollSat\n', '    criticality: medium\n    name: TrollSat\n    tags: []\n'), '    name: Oslo MOC\n', '    name: Oslo MOC\n    description: null\n');
     const summary = await applySource(spelled);
-    expect(summary.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
+    expect(summary.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] });
     expect(summary.unchanged).toBe(7);
   });
 
@@ -188,8 +188,8 @@ describe('applying through the services', () => {
     const stampsBefore = new Map((rawClient(t.sqlite).prepare('select key, updated_at as u from assets').all() as { key: string; u: number }[]).map((r) => [r.key, r.u]));
     await new Promise((r) => setTimeout(r, 5));
     const summary = await applySource(edit(FIXTURE, 'firmware: 4.2.1', 'firmware: 4.3.0'));
-    expect(summary.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
-    expect(summary.updated).toEqual({ assets: ['gs-svalbard'], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
+    expect(summary.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] });
+    expect(summary.updated).toEqual({ assets: ['gs-svalbard'], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] });
     expect(summary.unchanged).toBe(6);
 
     const rows = rawClient(t.sqlite).prepare('select key, firmware, updated_at as u from assets').all() as { key: string; firmware: string | null; u: number }[];
@@ -207,7 +207,7 @@ describe('applying through the services', () => {
     await applySource(FIXTURE);
     const changed = edit(FIXTURE, '      - name: stations\n        k: 1', '      - name: stations\n        k: 2');
     const summary = await applySource(changed);
-    expect(summary.updated).toEqual({ assets: [], functions: ['ground-contact'], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
+    expect(summary.updated).toEqual({ assets: [], functions: ['ground-contact'], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] });
     const doc = await readInventoryDocument(t.sqlite.db);
     expect(doc.functions.find((f) => f.key === 'ground-contact')!.groups[0]).toEqual({
       name: 'stations',
@@ -228,13 +228,13 @@ describe('applying through the services', () => {
   it('reports on a dry run what would change and writes nothing', async () => {
     const before = tableCounts(t.sqlite);
     const first = await applySource(FIXTURE, true);
-    expect(first).toEqual({ dryRun: true, created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] }, updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] }, unchanged: 0 });
+    expect(first).toEqual({ dryRun: true, created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] }, updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] }, unchanged: 0 });
     expect(tableCounts(t.sqlite)).toEqual(before);
 
     await applySource(FIXTURE);
     const afterApply = tableCounts(t.sqlite);
     const second = await applySource(edit(FIXTURE, 'name: Oslo MOC', 'name: Oslo MOC (primary)'), true);
-    expect(second.updated).toEqual({ assets: ['moc-oslo'], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
+    expect(second.updated).toEqual({ assets: ['moc-oslo'], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] });
     expect(tableCounts(t.sqlite)).toEqual(afterApply);
     expect((await readInventoryDocument(t.sqlite.db)).assets.find((a) => a.key === 'moc-oslo')!.name).toBe('Oslo MOC');
   });
@@ -333,7 +333,7 @@ describe('export round trip', () => {
     try {
       const { document, locate } = parseInventoryDocument(first);
       const summary = await applyInventory(other.ctx, document, { locate });
-      expect(summary.created).toEqual({ assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
+      expect(summary.created).toEqual({ assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] });
       const second = await exportInventoryYaml(other.ctx);
       expect(withoutHeader(second)).toBe(withoutHeader(first));
     } finally {
@@ -345,8 +345,8 @@ describe('export round trip', () => {
     await applySource(FIXTURE);
     const before = tableCounts(t.sqlite);
     const summary = await applySource(await exportInventoryYaml(t.ctx));
-    expect(summary.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
-    expect(summary.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
+    expect(summary.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] });
+    expect(summary.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] });
     expect(tableCounts(t.sqlite)).toEqual(before);
   });
 
@@ -364,13 +364,13 @@ describe('POST /api/inventory/apply', () => {
   it('creates everything from a YAML body, then reports all unchanged and writes no events on a second apply', async () => {
     const res = await applyViaApi(FIXTURE);
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toEqual({ dryRun: false, created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] }, updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] }, unchanged: 0 });
+    expect(res.body).toEqual({ dryRun: false, created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] }, updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] }, unchanged: 0 });
     expect((await t.call('GET', '/api/assets')).body.items).toHaveLength(5);
 
     const before = tableCounts(t.sqlite);
     const again = await applyViaApi(FIXTURE);
     expect(again.status).toBe(200);
-    expect(again.body).toEqual({ dryRun: false, created: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] }, updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] }, unchanged: 7 });
+    expect(again.body).toEqual({ dryRun: false, created: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] }, updated: { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] }, unchanged: 7 });
     expect(tableCounts(t.sqlite).events).toBe(before.events);
     expect(tableCounts(t.sqlite)).toEqual(before);
   });
@@ -379,14 +379,14 @@ describe('POST /api/inventory/apply', () => {
     const json = JSON.stringify(parseInventoryDocument(FIXTURE).document);
     const res = await t.call('POST', '/api/inventory/apply', { raw: json, headers: { 'content-type': 'application/json' } });
     expect(res.status, res.text).toBe(200);
-    expect(res.body.created).toEqual({ assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
+    expect(res.body.created).toEqual({ assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] });
   });
 
   it('updates exactly the changed item', async () => {
     await applySource(FIXTURE);
     const res = await applyViaApi(edit(FIXTURE, 'owner: Flight operations', 'owner: Mission control'));
     expect(res.status, res.text).toBe(200);
-    expect(res.body.updated).toEqual({ assets: [], functions: ['tt-and-c'], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
+    expect(res.body.updated).toEqual({ assets: [], functions: ['tt-and-c'], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] });
     expect(res.body.unchanged).toBe(6);
   });
 
@@ -394,7 +394,7 @@ describe('POST /api/inventory/apply', () => {
     const before = tableCounts(t.sqlite);
     const res = await applyViaApi(FIXTURE, '?dryRun=true');
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toMatchObject({ dryRun: true, created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] } });
+    expect(res.body).toMatchObject({ dryRun: true, created: { assets: ASSET_KEYS, functions: FUNCTION_KEYS, checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] } });
     expect(tableCounts(t.sqlite)).toEqual(before);
   });
 
@@ -445,11 +445,11 @@ describe('seeds/demo.yaml', () => {
     expect(first.created.statusPages).toHaveLength(document.statusPages.length);
     const before = tableCounts(t.sqlite);
     const second = await applySource(source);
-    expect(second.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
-    expect(second.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] });
+    expect(second.created).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] });
+    expect(second.updated).toEqual({ assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] });
     expect(second.unchanged).toBe(
       document.assets.length + document.functions.length + document.satellites.length + document.checks.length + document.scenarios.length + document.drills.length +
-        document.statusPages.length,
+        document.statusPages.length + document.vantages.length,
     );
     expect(tableCounts(t.sqlite)).toEqual(before);
   });
@@ -520,6 +520,25 @@ describe('checks run from vantages', () => {
 
     const changed = await applySource(edit(WITH_VANTAGES, '    quorum: 2', '    quorum: 3'));
     expect(changed.updated.checks).toEqual(['sval-ssh']);
+  });
+
+  it('declares agents\' vantages in the file itself, before the checks that list them, and exports them', async () => {
+    const source = `vantages:
+  - key: osaka-moc
+    description: Probe agent at the Osaka backup MOC
+    graceSeconds: 45
+${edit(WITH_VANTAGES, 'tokyo-moc]', 'osaka-moc]')}`;
+    const first = await applySource(source);
+    expect(first.created.vantages).toEqual(['osaka-moc']);
+    expect((await t.call('GET', '/api/vantages/osaka-moc')).body).toMatchObject({ name: 'osaka-moc', kind: 'agent', status: 'pending', graceSeconds: 45 });
+    const again = await applySource(source);
+    expect([again.created.vantages, again.updated.vantages]).toEqual([[], []]);
+    const exported = await exportInventoryYaml(t.ctx);
+    expect(exported).toContain('vantages:\n  - key: svalbard-site\n    graceSeconds: 60\n  - key: tokyo-moc\n    graceSeconds: 60\n  - key: osaka-moc\n    description: Probe agent at the Osaka backup MOC\n    graceSeconds: 45');
+    expect((await applySource(edit(source, 'graceSeconds: 45', 'graceSeconds: 90'))).updated.vantages).toEqual(['osaka-moc']);
+    // central is the service itself: not an agent the file declares.
+    const err = await errorFrom(() => applySource(`vantages:\n  - key: central\n`));
+    expect(err.details.map((d) => d.path)).toEqual(['vantages.0.key']);
   });
 
   it('refuses an unknown vantage or a quorum above the vantages with 422 at the line, writing nothing', async () => {

@@ -77,7 +77,7 @@ drills:
     blastRadius: { type: COUNT, value: 1 }
 `;
 
-const NONE = { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] };
+const NONE = { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] };
 
 let t: TestApp;
 beforeEach(async () => {

@@ -73,7 +73,7 @@ checks:
       url: http://127.0.0.1:9/contact
 `;
 const SAT_KEYS = ['iss', 'helios-2a', 'sso-700'];
-const NONE = { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [] };
+const NONE = { assets: [], functions: [], checks: [], satellites: [], scenarios: [], drills: [], statusPages: [], vantages: [] };
 
 let t: TestApp;
 let clock: number;
@@ -131,7 +131,7 @@ async function errorFrom(fn: () => unknown): Promise<AppError> {
 describe('satellites in the apply file', () => {
   it('stores each spelling: TLE and OMM as given (source file), an orbit as synthetic elements with epoch = now (source orbit)', async () => {
     const summary = await apply(FIXTURE);
-    expect(summary.created).toEqual({ assets: ['gs-svalbard'], functions: [], checks: ['svalbard-contact'], satellites: SAT_KEYS, scenarios: [], drills: [], statusPages: [] });
+    expect(summary.created).toEqual({ assets: ['gs-svalbard'], functions: [], checks: ['svalbard-contact'], satellites: SAT_KEYS, scenarios: [], drills: [], statusPages: [], vantages: [] });
     expect(summary.updated).toEqual(NONE);
 
     const stored = rows();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { vantageDocumentSchema } from './vantages.js';
 import { EARTH_RADIUS_KM, ommSchema, sunSynchronousInclinationDeg, tleLine1Schema, tleLine2Schema } from './orbits/elements.js';
 import { drillDocumentSchema, type DrillDocument } from './drills.js';
 import { scenarioBodySchema, scenarioMetaSchema } from './scenarios.js';
@@ -180,6 +181,7 @@ export const inventoryDocumentSchema = z.strictObject({
   assets: z.array(assetDocumentSchema).default([]),
   functions: z.array(functionDocumentSchema).default([]),
   satellites: keyedList('satellites', satelliteDocumentSchema).default([]),
+  vantages: keyedList('vantages', vantageDocumentSchema).default([]),
   checks: z.array(checkDocumentSchema).default([]),
   scenarios: keyedList('scenarios', scenarioDocumentSchema).default([]),
   drills: keyedList('drills', drillDocumentSchema).default([]),

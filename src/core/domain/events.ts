@@ -80,6 +80,8 @@ const satelliteElements = z.strictObject({
 });
 const applyLists = z.strictObject({
   assets: keys(), functions: keys(), checks: keys(), satellites: keys(), scenarios: keys(), drills: keys(), statusPages: keys(),
+  /** Since issue 18. */
+  vantages: keys().optional(),
 });
 const vantageSilence = z.strictObject({
   lastSeenAt: int().nullable(),

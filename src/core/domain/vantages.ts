@@ -1,16 +1,25 @@
 // Vantage definitions as the API takes them. Only agents are created: `central` is the service itself.
 import { z } from 'zod';
-import { VANTAGE_NAME } from './quorum.js';
+import { CENTRAL_VANTAGE, VANTAGE_NAME } from './quorum.js';
 
 const description = z.string().trim().min(1).max(2000).nullable();
 /** How long an agent may stay silent before it is lost and its votes stop counting. */
 const graceSeconds = z.number().int().min(10).max(86_400);
+const vantageName = z.string().regex(VANTAGE_NAME, 'must be 1–63 characters of a-z, 0-9 and "-", starting with a letter or digit, such as "svalbard-site"');
 
 export const vantageCreateSchema = z.strictObject({
-  name: z.string().regex(VANTAGE_NAME, 'must be 1–63 characters of a-z, 0-9 and "-", starting with a letter or digit, such as "svalbard-site"'),
+  name: vantageName,
   description: description.optional(),
   graceSeconds: graceSeconds.default(60),
 });
+
+/** A probe agent's vantage in the apply file: its name is its key. */
+export const vantageDocumentSchema = z.strictObject({
+  key: vantageName.refine((name) => name !== CENTRAL_VANTAGE, `"${CENTRAL_VANTAGE}" is the service itself, not an agent to declare`),
+  description: description.optional(),
+  graceSeconds: graceSeconds.default(60),
+});
+export type VantageDocument = z.infer<typeof vantageDocumentSchema>;
 export type VantageCreateInput = z.infer<typeof vantageCreateSchema>;
 
 /** PATCH: the name is fixed (checks list vantages by name). */

@@ -88,23 +88,32 @@ export async function createVantage(ctx: ServiceContext, input: VantageCreateInp
     const why = taken.kind === 'central' ? `"${CENTRAL_VANTAGE}" is the service itself` : `A vantage named "${input.name}" already exists`;
     throw new ConflictError(why, [{ path: 'name', message: 'already in use' }]);
   }
-  const now = ctx.now();
-  await commitAtomically(ctx.db, [
+  await commitAtomically(ctx.db, vantageCreateStatements(ctx, input, ctx.now()));
+  return vantageView(await findVantage(ctx.db, input.name), 0);
+}
+
+/** An agent's vantage and its event (the API's create and the apply file's). */
+export function vantageCreateStatements(ctx: ServiceContext, input: { name: string; description?: string | null; graceSeconds: number }, now: number): Statement[] {
+  return [
     ctx.db.insert(vantages).values({
       name: input.name, kind: 'agent', description: input.description ?? null, graceSeconds: input.graceSeconds, status: 'pending', since: now, createdAt: now,
     }),
     recordEvent(ctx, { type: 'vantage.created', subjectKind: 'vantage', subjectId: vantageIdByName(input.name), subjectKey: input.name, data: { kind: 'agent' } }),
-  ]);
-  return vantageView(await findVantage(ctx.db, input.name), 0);
+  ];
+}
+
+/** A change to an agent's vantage and its event, naming the fields changed. */
+export function vantageUpdateStatements(ctx: ServiceContext, name: string, patch: { description?: string | null; graceSeconds?: number }): Statement[] {
+  return [
+    ctx.db.update(vantages).set(patch).where(eq(vantages.name, name)),
+    recordEvent(ctx, { type: 'vantage.updated', subjectKind: 'vantage', subjectId: vantageIdByName(name), subjectKey: name, data: { changed: Object.keys(patch) } }),
+  ];
 }
 
 export async function updateVantage(ctx: ServiceContext, name: string, patch: VantagePatchInput): Promise<VantageView> {
   authorize(ctx.actor, 'manageInventory');
-  const row = await findVantage(ctx.db, name);
-  await commitAtomically(ctx.db, [
-    ctx.db.update(vantages).set(patch).where(eq(vantages.id, row.id)),
-    recordEvent(ctx, { type: 'vantage.updated', subjectKind: 'vantage', subjectId: row.id, subjectKey: name, data: { changed: Object.keys(patch) } }),
-  ]);
+  await findVantage(ctx.db, name);
+  await commitAtomically(ctx.db, vantageUpdateStatements(ctx, name, patch));
   return vantageView(await findVantage(ctx.db, name), (await checkKeysListing(ctx.db, name)).length);
 }
 

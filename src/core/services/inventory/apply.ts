@@ -20,13 +20,16 @@ import { canonical } from './canonical.js';
 import { readInventoryDocument } from './export.js';
 import { planSatellites, satelliteReferenceProblems } from './satellites.js';
 import { keepStoredSecrets } from './secrets.js';
+import { planVantages } from './vantages.js';
 import { planStatusPages, statusPageReferenceProblems } from './status-pages.js';
 import { upstreamGraph } from '../../domain/incident-cause.js';
 
+type ApplyLists = Record<'assets' | 'functions' | 'checks' | 'satellites' | 'scenarios' | 'drills' | 'statusPages' | 'vantages', string[]>;
+
 export interface ApplySummary {
   dryRun: boolean;
-  created: { assets: string[]; functions: string[]; checks: string[]; satellites: string[]; scenarios: string[]; drills: string[]; statusPages: string[] };
-  updated: { assets: string[]; functions: string[]; checks: string[]; satellites: string[]; scenarios: string[]; drills: string[]; statusPages: string[] };
+  created: ApplyLists;
+  updated: ApplyLists;
   unchanged: number;
 }
 
@@ -42,7 +45,7 @@ const functionIdByKey = (key: string) => sql`(select id from mission_functions w
  * replaces them and a file that does not leaves them alone, instead of failing the whole apply.
  */
 function storedForComparison(stored: InventoryDocument): InventoryDocument {
-  const sections = { ...stored, scenarios: [], drills: [], statusPages: [] };
+  const sections = { ...stored, scenarios: [], drills: [], statusPages: [], vantages: [] };
   const whole = inventoryDocumentSchema.safeParse(sections);
   if (whole.success) return whole.data;
   const itemwise = <T>(items: T[], schema: { safeParse(v: unknown): { success: boolean; data?: unknown } }): T[] =>
@@ -87,7 +90,7 @@ export async function applyInventory(
   // drills (exercises.ts) and status pages (status-pages.ts) are compared item by item, so one
   // stored before a rule cannot block.
   const current = storedForComparison(stored);
-  const knownVantages = await vantageNames(ctx.db);
+  const knownVantages = new Set([...(await vantageNames(ctx.db)), ...document.vantages.map((v) => v.key)]);
   checkReferences(ctx, document, current, stored, knownVantages, options.locate);
   const vantageProblems = scenarioVantageProblems(document, knownVantages, options.locate);
   if (vantageProblems.length) throw new UnprocessableError(vantageProblems);
@@ -102,22 +105,24 @@ export async function applyInventory(
   const exercisePlan = planExercises(document, stored);
   const statusPagePlan = planStatusPages(document.statusPages, stored.statusPages);
   const statusPagesChanged = statusPagePlan.created.length + statusPagePlan.updated.length;
+  const vantagePlan = planVantages(document.vantages, stored.vantages);
+  const vantagesChanged = vantagePlan.created.length + vantagePlan.updated.length;
   const total =
     document.assets.length + document.functions.length + document.checks.length + document.satellites.length + document.scenarios.length + document.drills.length +
-    document.statusPages.length;
+    document.statusPages.length + document.vantages.length;
   const summary: ApplySummary = {
     dryRun: options.dryRun ?? false,
     created: {
       assets: assetChanges.created, functions: functionChanges.created, checks: checkChanges.created, satellites: satellitePlan.created,
-      ...exercisePlan.created, statusPages: statusPagePlan.created,
+      ...exercisePlan.created, statusPages: statusPagePlan.created, vantages: vantagePlan.created,
     },
     updated: {
       assets: assetChanges.updated, functions: functionChanges.updated, checks: checkChanges.updated, satellites: satellitePlan.updated,
-      ...exercisePlan.updated, statusPages: statusPagePlan.updated,
+      ...exercisePlan.updated, statusPages: statusPagePlan.updated, vantages: vantagePlan.updated,
     },
     unchanged:
       total - assetChanges.items.length - functionChanges.items.length - checkChanges.items.length - satellitesChanged - exercisePlan.changes -
-      statusPagesChanged,
+      statusPagesChanged - vantagesChanged,
   };
   if (summary.dryRun || summary.unchanged === total) return summary;
 
@@ -143,7 +148,7 @@ export async function applyInventory(
       ),
     );
   }
-  statements.push(...satellitePlan.statements(ctx, now));
+  statements.push(...satellitePlan.statements(ctx, now), ...vantagePlan.statements(ctx, now));
   for (const check of checkChanges.items) statements.push(...writeCheck(ctx, check, checkChanges.exists(check.key), now));
   statements.push(...exercisePlan.statements(ctx, now));
   statements.push(...statusPagePlan.statements(ctx, now));

@@ -12,6 +12,7 @@ import { loadGroups, type GroupView } from '../../store/function-groups.js';
 import { functionAttributes } from '../functions.js';
 import { readExerciseDocuments } from './exercises.js';
 import { readSatelliteDocuments } from './satellites.js';
+import { readVantageDocuments } from './vantages.js';
 import { readStatusPageDocuments } from './status-pages.js';
 import { compact } from './canonical.js';
 import { maskInventorySecrets } from './secrets.js';
@@ -69,6 +70,7 @@ export async function readInventoryDocument(db: Db): Promise<InventoryDocument> 
     assets: assetRows.map((row) => assetDocument(row, assetKey)),
     functions: functionRows.map((row) => functionDocument(row, groups.get(row.id) ?? [], assetKey, functionKey)),
     satellites: await readSatelliteDocuments(db),
+    vantages: await readVantageDocuments(db),
     checks: checkRows.map((row) => checkDocument(row, assetKey)),
     ...(await readExerciseDocuments(db)),
     statusPages: await readStatusPageDocuments(db),

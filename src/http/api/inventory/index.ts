@@ -18,6 +18,7 @@ const SectionKeys = z.object({
   scenarios: z.array(z.string()),
   drills: z.array(z.string()),
   statusPages: z.array(z.string()),
+  vantages: z.array(z.string()),
 });
 
 const SummarySchema = z
