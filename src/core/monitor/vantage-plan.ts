@@ -21,7 +21,10 @@ import { copyState } from './monitor-records.js';
 export function planVantageLiveness(fleet: FleetState, ctx: WriteContext, now: number, heardSince: number, changes: ResultChanges): Statement[] {
   const statements: Statement[] = [];
   for (const vantage of fleet.vantages.values()) {
-    if (vantage.kind !== 'agent') continue;
+    if (vantage.kind === 'central') {
+      statements.push(...noteCentralRunning(ctx, vantage, now, heardSince));
+      continue;
+    }
     if (vantage.seen) {
       vantage.seen = false;
       const back = vantage.status !== 'live';
@@ -40,6 +43,18 @@ export function planVantageLiveness(fleet: FleetState, ctx: WriteContext, now: n
     }
   }
   return statements;
+}
+
+/** How often the central monitor's own last-seen time is written while it runs. */
+const CENTRAL_SEEN_EVERY_MS = 10_000;
+
+/** The central monitor is heard from while it runs: live since this monitor started, last seen now. */
+function noteCentralRunning(ctx: WriteContext, central: VantageNode, now: number, startedAt: number): Statement[] {
+  if (central.lastSeenAt !== null && now - central.lastSeenAt < CENTRAL_SEEN_EVERY_MS && central.lastSeenAt >= startedAt) return [];
+  const fresh = central.lastSeenAt === null || central.lastSeenAt < startedAt;
+  central.lastSeenAt = now;
+  if (fresh) central.since = startedAt;
+  return [ctx.db.update(vantages).set({ lastSeenAt: now, ...(fresh && { status: 'live', since: startedAt }) }).where(eq(vantages.id, central.id))];
 }
 
 /**
