@@ -4,9 +4,7 @@
 // navigation to "start run", no console errors (CSP violations land there), axe-core, screenshots.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
@@ -21,7 +19,8 @@ import { applyInventory } from '../../src/core/services/inventory/apply.js';
 import { parseInventoryDocument } from '../../src/core/services/inventory/document.js';
 import { createTestApp, ok, type TestApp } from '../helpers.js';
 import { shakemapGridXml } from '../scenarios/shakemap-fixture.js';
-import { openBrowser, screenshot, seriousAccessibilityViolations, type TestBrowser } from '../support/browser.js';
+import { screenshot, seriousAccessibilityViolations, type TestBrowser } from '../support/browser.js';
+import { servePages, type ServedPages } from '../support/page-server.js';
 
 const S = 1_000;
 const DAY = 86_400_000;
@@ -485,7 +484,7 @@ const DEMO = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../seed
 
 describe('planner pages in a real browser', () => {
   let t: TestApp;
-  let server: ReturnType<typeof serve>;
+  let served: ServedPages | undefined;
   let base: string;
   let b: TestBrowser;
   let app: ReturnType<typeof createApp>;
@@ -527,15 +526,12 @@ describe('planner pages in a real browser', () => {
       },
     };
     app = createApp({ database: () => t.sqlite.db, drills: control });
-    server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    b = await openBrowser({ width: 1920, height: 1080 });
+    served = await servePages(app.fetch);
+    ({ base, b } = served);
   }, 60_000);
 
   afterAll(async () => {
-    await b?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await served?.close();
     t?.close();
   });
 

@@ -2,18 +2,17 @@
 // loopback HTTP: the watch floor's Vantages panel (a lost vantage said in words), disputed and
 // not-enough-vantages checks beneath their assets, an asset page's table of votes with each
 // vantage's health, and the planner's functions that lose visibility. axe-core on each page.
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vantages } from '../../src/core/store/schema/index.js';
 import { recordEvent } from '../../src/core/store/events.js';
 import { createTestApp, ok, type TestApp } from '../helpers.js';
-import { openBrowser, screenshot, seriousAccessibilityViolations, type TestBrowser } from '../support/browser.js';
+import { screenshot, seriousAccessibilityViolations, type TestBrowser } from '../support/browser.js';
+import { servePages, type ServedPages } from '../support/page-server.js';
 import { DISAGREEMENT, NOT_ENOUGH, seedVantageFleet } from '../support/vantage-fleet.js';
 
 let t: TestApp;
-let server: ReturnType<typeof serve>;
+let served: ServedPages | undefined;
 let base: string;
 let b: TestBrowser;
 let scenarioId: number;
@@ -34,15 +33,12 @@ beforeAll(async () => {
     token: t.tokens.planner,
     body: { key: 'backhaul-cut', name: 'Arctic and Tokyo backhaul cut', kind: 'power', params: { gridRegion: 'nowhere', outageHours: 4 }, vantagesDown: ['svalbard-site', 'tokyo-moc'] },
   }), 201)).id;
-  server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  b = await openBrowser({ width: 1920, height: 1080 });
+  served = await servePages(t.app.fetch);
+  ({ base, b } = served);
 }, 60_000);
 
 afterAll(async () => {
-  await b?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await served?.close();
   t?.close();
 });
 

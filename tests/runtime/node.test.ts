@@ -39,6 +39,8 @@ const children = new Set<ChildProcess>();
 /** The seed the server loads: the demo when it exists (the default), else a small fixture. */
 const seedEnv: Record<string, string> = fs.existsSync(DEMO) ? {} : { COOPWATCH_SEED: path.join(dir, 'seed.yaml') };
 const seedSource = (fs.existsSync(DEMO) ? fs.readFileSync(DEMO, 'utf8') : FALLBACK_SEED).replaceAll('${DEMO_FLEET_URL}', 'http://127.0.0.1:1');
+/** The probe agents' vantages the seed declares: the demo starts an agent, with its own token, for each. */
+const DEMO_AGENTS = parseInventoryDocument(seedSource).document.vantages.map((v) => v.key);
 const seededAssets = parseInventoryDocument(seedSource).document.assets.length;
 
 
@@ -135,7 +137,11 @@ describe('node server: first start, restart on the same database', () => {
     token = printed[0]!;
     const tokens = await get(first.base, '/api/tokens', token);
     expect(tokens.status).toBe(200);
-    expect(tokens.body.items).toEqual([expect.objectContaining({ role: 'admin', revokedAt: null })]);
+    // Beside it, the demo's probe agents' tokens, each bound to its vantage.
+    expect(tokens.body.items).toEqual([
+      expect.objectContaining({ role: 'admin', revokedAt: null }),
+      ...DEMO_AGENTS.map((vantage) => expect.objectContaining({ name: `demo-agent-${vantage}`, role: 'probe', vantage, revokedAt: null })),
+    ]);
   });
 
   it('logs where to sign in and the status page, as full URLs', async () => {
@@ -171,7 +177,9 @@ describe('node server: first start, restart on the same database', () => {
       expect(second.output().match(TOKEN_PATTERN)).toBeNull();
       expect(second.output()).not.toContain('admin token');
       expect(await assetKeys(second.base, token)).toHaveLength(seededAssets);
-      expect((await get(second.base, '/api/tokens', token)).body.items).toHaveLength(1);
+      // The demo agents' kept tokens are used again: no new ones, none revoked.
+      expect((await get(second.base, '/api/tokens', token)).body.items).toHaveLength(1 + DEMO_AGENTS.length);
+      expect((await get(second.base, '/api/tokens', token)).body.items.every((t: { revokedAt: string | null }) => t.revokedAt === null)).toBe(true);
     } finally {
       expect(await second.stop()).toBe(0);
     }
@@ -186,7 +194,7 @@ describe('node server with COOPWATCH_ADMIN_TOKEN', () => {
       expect(server.output()).not.toContain(configured);
       expect(server.output().match(TOKEN_PATTERN)).toBeNull();
       expect((await get(server.base, '/api/assets', configured)).status).toBe(200);
-      expect((await get(server.base, '/api/tokens', configured)).body.items).toEqual([expect.objectContaining({ role: 'admin' })]);
+      expect((await get(server.base, '/api/tokens', configured)).body.items.filter((t: { role: string }) => t.role !== 'probe')).toEqual([expect.objectContaining({ role: 'admin' })]);
       expect((await get(server.base, '/api/assets', 'cw_some_other_secret_that_is_long')).status).toBe(401);
     } finally {
       await server.stop();
