@@ -6,7 +6,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Cron } from 'croner';
-import { createApp } from '../../http/app.js';
+import { createApp, type AppDeps } from '../../http/app.js';
 import { loadConfig, type AppConfig } from '../config.js';
 import { asc } from 'drizzle-orm';
 import type { Db } from '../../core/store/client.js';
@@ -42,16 +42,7 @@ export async function startNode(config: AppConfig) {
 
   const outbox = writable ? startOutbox(db, config, log) : undefined;
   let fleet: DemoFleet | undefined;
-  let runner: DrillRunner | undefined;
-  let intake: AgentIntake | undefined;
-  const drillsOf = () => {
-    if (!runner) throw new AppError(503, 'unavailable', 'The drill runner is still starting; try again in a moment');
-    return runner;
-  };
-  const intakeOf = () => {
-    if (!intake) throw new AppError(503, 'unavailable', 'The monitor is still starting; send the batch again in a moment');
-    return intake;
-  };
+  const ports = monitorPorts();
   const metrics = createNodeMetrics();
   const swaggerRoot = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const app = createApp({
@@ -64,10 +55,7 @@ export async function startNode(config: AppConfig) {
     clientAddress: nodeClientAddress({ trustForwardedFor: config.trustForwardedFor }),
     metrics: metrics.exposition,
     swaggerAssets: serveStatic({ root: swaggerRoot, rewriteRequestPath: (p) => p.replace(/^\/vendor\/swagger-ui-dist/, '') }),
-    ...(monitoring ? {
-      drills: { startRun: (c, id) => drillsOf().startRun(c, id), abortRun: (c, id, why) => drillsOf().abortRun(c, id, why) },
-      vantageIntake: { submitBatch: (batch) => intakeOf().submitBatch(batch) },
-    } : {}),
+    ...(monitoring ? ports.deps : {}),
     ...(config.demo ? { demoFleet: { setFault: (key, mode) => fleet?.setFault(key, mode), faults: () => fleet?.faults() ?? {} } } : {}),
   });
   const statusPath = await statusPagePath(db);
@@ -88,9 +76,9 @@ export async function startNode(config: AppConfig) {
   }
 
   const probes = createNodeProbeRuntime();
-  const { live, runner: started } = monitoring ? await startMonitoring(db, config, probes, metrics) : {};
-  runner = started;
-  if (live) intake = new AgentIntake(live, Date.now);
+  const { live, runner } = monitoring ? await startMonitoring(db, config, probes, metrics) : {};
+  ports.started.runner = runner;
+  if (live) ports.started.intake = new AgentIntake(live, Date.now);
   const agents = config.demo && monitoring
     ? await startDemoAgents(ctx, `http://127.0.0.1:${apiPort}`, path.dirname(path.resolve(config.databaseFile)), log)
     : undefined;
@@ -154,6 +142,23 @@ async function prepareData(ctx: ServiceContext, config: AppConfig, demoUrl: stri
       log(`empty database: loaded ${config.seedFile} (${a.length} assets, ${f.length} mission functions, ${c.length} checks)`);
     }
   }
+}
+
+/** The monitor's ports for the app, built before the monitor starts: they answer 503 until it has. */
+function monitorPorts() {
+  const started: { runner?: DrillRunner; intake?: AgentIntake } = {};
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (!value) throw new AppError(503, 'unavailable', `${what} is still starting; try again in a moment`);
+    return value;
+  };
+  const deps: Pick<AppDeps, 'drills' | 'vantageIntake'> = {
+    drills: {
+      startRun: (c, id) => ready(started.runner, 'The drill runner').startRun(c, id),
+      abortRun: (c, id, why) => ready(started.runner, 'The drill runner').abortRun(c, id, why),
+    },
+    vantageIntake: { submitBatch: (batch) => ready(started.intake, 'The monitor').submitBatch(batch) },
+  };
+  return { started, deps };
 }
 
 /** Drills cut short by the last stop are rolled back, then the monitor and the drill runner start. */

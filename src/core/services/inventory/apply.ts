@@ -24,7 +24,18 @@ import { planVantages } from './vantages.js';
 import { planStatusPages, statusPageReferenceProblems } from './status-pages.js';
 import { upstreamGraph } from '../../domain/incident-cause.js';
 
-type ApplyLists = Record<'assets' | 'functions' | 'checks' | 'satellites' | 'scenarios' | 'drills' | 'statusPages' | 'vantages', string[]>;
+const SECTIONS = ['assets', 'functions', 'checks', 'satellites', 'scenarios', 'drills', 'statusPages', 'vantages'] as const;
+type ApplyLists = Record<(typeof SECTIONS)[number], string[]>;
+
+function countItems(document: InventoryDocument): number {
+  return SECTIONS.reduce((n, section) => n + document[section].length, 0);
+}
+
+/** What an apply creates and changes; every other item of the file is unchanged. */
+function summarize(document: InventoryDocument, dryRun: boolean, changes: Pick<ApplySummary, 'created' | 'updated'>): ApplySummary {
+  const changed = SECTIONS.reduce((n, section) => n + changes.created[section].length + changes.updated[section].length, 0);
+  return { dryRun, ...changes, unchanged: countItems(document) - changed };
+}
 
 export interface ApplySummary {
   dryRun: boolean;
@@ -101,17 +112,10 @@ export async function applyInventory(
   const functionChanges = changed(document.functions, current.functions);
   const checkChanges = changed(document.checks, current.checks);
   const satellitePlan = await planSatellites(ctx.db, document.satellites);
-  const satellitesChanged = satellitePlan.created.length + satellitePlan.updated.length;
   const exercisePlan = planExercises(document, stored);
   const statusPagePlan = planStatusPages(document.statusPages, stored.statusPages);
-  const statusPagesChanged = statusPagePlan.created.length + statusPagePlan.updated.length;
   const vantagePlan = planVantages(document.vantages, stored.vantages);
-  const vantagesChanged = vantagePlan.created.length + vantagePlan.updated.length;
-  const total =
-    document.assets.length + document.functions.length + document.checks.length + document.satellites.length + document.scenarios.length + document.drills.length +
-    document.statusPages.length + document.vantages.length;
-  const summary: ApplySummary = {
-    dryRun: options.dryRun ?? false,
+  const summary = summarize(document, options.dryRun ?? false, {
     created: {
       assets: assetChanges.created, functions: functionChanges.created, checks: checkChanges.created, satellites: satellitePlan.created,
       ...exercisePlan.created, statusPages: statusPagePlan.created, vantages: vantagePlan.created,
@@ -120,11 +124,8 @@ export async function applyInventory(
       assets: assetChanges.updated, functions: functionChanges.updated, checks: checkChanges.updated, satellites: satellitePlan.updated,
       ...exercisePlan.updated, statusPages: statusPagePlan.updated, vantages: vantagePlan.updated,
     },
-    unchanged:
-      total - assetChanges.items.length - functionChanges.items.length - checkChanges.items.length - satellitesChanged - exercisePlan.changes -
-      statusPagesChanged - vantagesChanged,
-  };
-  if (summary.dryRun || summary.unchanged === total) return summary;
+  });
+  if (summary.dryRun || summary.unchanged === countItems(document)) return summary;
 
   const now = ctx.now();
   const statements: Statement[] = [];

@@ -38,8 +38,6 @@ function changed<T extends { key: string }>(items: T[], stored: T[], schema: { s
 export interface ExercisePlan {
   created: { scenarios: string[]; drills: string[] };
   updated: { scenarios: string[]; drills: string[] };
-  /** How many items of the two sections change. */
-  changes: number;
   /** The writes, each with its event. Put them after assets and functions: drills refer to both. */
   statements(ctx: ServiceContext, now: number): Statement[];
 }
@@ -53,7 +51,6 @@ export function planExercises(document: InventoryDocument, stored: StoredExercis
   return {
     created: { scenarios: split(scenarioChanges, false), drills: split(drillChanges, false) },
     updated: { scenarios: split(scenarioChanges, true), drills: split(drillChanges, true) },
-    changes: scenarioChanges.items.length + drillChanges.items.length,
     statements: (ctx, now) => [
       // Scenarios first: a drill may name one created in this batch.
       ...scenarioChanges.items.flatMap((s) => writeScenario(ctx, s, scenarioChanges.exists(s.key), now)),
