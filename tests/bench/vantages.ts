@@ -89,7 +89,8 @@ async function ingest(ctx: BenchContext, targets: Targets): Promise<Figure[]> {
   const n = 20_000;
   // Agent-only checks, so the central monitor probes nothing: the service only ingests.
   const fleet = prepareFleet(ctx, targets, 'vantage-ingest', n, agents, (i) => [agents[i % agents.length]!]);
-  const service = await startService({ NODE_ENV: 'production', COOPWATCH_DB: fleet.file });
+  const execArgv = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const service = await startService({ NODE_ENV: 'production', COOPWATCH_DB: fleet.file }, { execArgv });
   const dispatcher = new Agent({ connections: 8 });
   const batchSize = 5_000;
   const seconds = ctx.quick ? 6 : 12;
@@ -195,6 +196,7 @@ export async function vantages(ctx: BenchContext, targets: Targets): Promise<{ f
   const figures: Figure[] = [];
   ctx.log('vantages: ingest');
   figures.push(...(await ingest(ctx, targets)));
+  if (process.env.BENCH_ONLY_INGEST) return { figures };
   ctx.log('vantages: one agent, 5,000 checks/s');
   figures.push(...(await oneAgent(ctx, targets)));
   ctx.log('vantages: 10,000 checks from 3 vantages');

@@ -47,15 +47,30 @@ export function createNodeMetrics() {
     },
   });
 
+  const latencyByKind = new Map<string, client.Histogram.Internal<'kind'>>();
+  const latencyOf = (kind: string) => {
+    let child = latencyByKind.get(kind);
+    if (!child) latencyByKind.set(kind, (child = latency.labels({ kind })));
+    return child;
+  };
+
   const hooks: Pick<LiveMonitorOptions, 'onStart' | 'onFlush'> = {
     onStart: (lagMs) => lag.observe(lagMs / 1000),
+    // Thousands of results a flush: counted per label pair first, and observed through one child
+    // histogram per kind, so prom-client hashes labels a few times a flush, not per result.
     onFlush: (records, durationMs) => {
       flush.observe(durationMs / 1000);
+      const counts = new Map<string, { kind: string; status: string; n: number }>();
       for (const record of records) {
         const kind = live?.monitor.checkKind(record.checkId) ?? 'unknown';
-        results.inc({ kind, status: record.observation.status });
-        if (record.observation.latencyMs !== null) latency.observe({ kind }, record.observation.latencyMs / 1000);
+        const { status, latencyMs } = record.observation;
+        const key = `${kind} ${status}`;
+        const count = counts.get(key);
+        if (count) count.n++;
+        else counts.set(key, { kind, status, n: 1 });
+        if (latencyMs !== null) latencyOf(kind).observe(latencyMs / 1000);
       }
+      for (const { kind, status, n } of counts.values()) results.inc({ kind, status }, n);
     },
   };
 
