@@ -27,15 +27,17 @@ describe('the Node metrics', () => {
       await failing.close();
       t.close();
     });
-    for (const [key, url] of [['gs-a', healthy.url], ['gs-b', failing.url]] as const) {
+    // Several checks per kind and status, and flushes a second apart, so a flush holds many results of each.
+    const fleet = [...['a', 'b', 'c', 'd'].map((k) => [`gs-${k}`, healthy.url] as const), ...['e', 'f'].map((k) => [`gs-${k}`, failing.url] as const)];
+    for (const [key, url] of fleet) {
       const asset = await ok(t.call('POST', '/api/assets', { body: { key, kind: 'ground_station', name: key } }), 201);
       await ok(t.call('POST', '/api/checks', { body: { key: `${key}-http`, assetId: asset.id, kind: 'http', intervalSeconds: 1, timeoutMs: 500, http: { url } } }), 201);
     }
     const metrics = createNodeMetrics();
-    live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, ...metrics.hooks });
+    live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 1_000, ...metrics.hooks });
     metrics.attach(live);
     const stored = (status: number) => (rawClient(t.sqlite).prepare('select count(*) as n from check_results where status = ?').get(status) as { n: number }).n;
-    await waitFor('a few results of each', () => stored(0) >= 3 && stored(2) >= 3, 8_000);
+    await waitFor('a few flushes of results', () => stored(0) >= 12 && stored(2) >= 6, 10_000);
     await live.stop();
 
     const { body } = await metrics.exposition();
