@@ -1,7 +1,7 @@
 // Webhook delivery through Cloudflare Queues: the API and the tick enqueue delivery ids, the
 // queue consumer sends each to a real receiver on 127.0.0.1 and retries on the Standard Webhooks
 // schedule, and what the queue gives up on shows as failed in the API, ready to redeliver.
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import worker from '../../src/hosts/workers/main.js';
 import { DELIVERIES_DLQ, DELIVERIES_QUEUE } from '../../src/hosts/workers/deliveries-queue.js';
@@ -124,5 +124,18 @@ describe('webhook deliveries through the queue', () => {
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     const got = await receivedAt('/hook/q-dead');
     expect(got.map((r) => r.headers['webhook-id'])).toEqual([ping.messageId, ping.messageId]);
+  });
+
+  it('enqueues again, at the next tick, a pending delivery whose message was lost', async () => {
+    const id = await subscribe('/hook/q-lost');
+    // A row written without its message (an enqueue that failed after the write), due two hours ago.
+    const dueAt = Date.now() - 2 * 3_600_000;
+    await env.DB.prepare("insert into webhook_deliveries (webhook_id, event_id, message_id, ordering_key, status, next_attempt_at, created_at) values (?, null, 'msg_lost', 'msg_lost', 'pending', ?, ?)")
+      .bind(id, dueAt, dueAt).run();
+    const [lost] = (await expectStatus(call('GET', `/api/webhooks/${id}/deliveries`), 200)).items;
+
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '* * * * *' }), env);
+    expect(await eventually(() => delivery(id, lost.id), (d) => d.status !== 'pending')).toMatchObject({ status: 'succeeded', lastStatusCode: 200 });
+    expect((await receivedAt('/hook/q-lost')).map((r) => r.headers['webhook-id'])).toEqual(['msg_lost']);
   });
 });

@@ -188,6 +188,22 @@ export class WebhookDispatcher {
     return nextRetryAt === null ? { done: true } : { done: false, retryInMs: Math.max(0, nextRetryAt - this.now()) };
   }
 
+  /**
+   * Pending deliveries due longer ago than `graceMs`, for a host whose queue carries the ids: their
+   * message was lost (an enqueue that failed after the row was written). Each is due again now, so
+   * the next call finds it only if this message goes missing too.
+   */
+  async takeOverdue(graceMs: number, limit = 100): Promise<number[]> {
+    const { db } = this.options;
+    const now = this.now();
+    const rows = await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now - graceMs)))
+      .orderBy(asc(webhookDeliveries.id)).limit(limit);
+    const ids = rows.map((r) => r.id);
+    if (ids.length) await db.update(webhookDeliveries).set({ nextAttemptAt: now }).where(idsIn(webhookDeliveries.id, ids));
+    return ids;
+  }
+
   /** Gives up on a delivery still pending (a host's dead-letter queue): it reads as failed, to redeliver by hand. */
   async giveUp(deliveryId: number, reason: string): Promise<void> {
     const { db } = this.options;

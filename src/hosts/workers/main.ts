@@ -26,6 +26,8 @@ export interface Env {
 /** The cron (in wrangler.toml) that also prunes history past retention; every other one only ticks. */
 const DAILY_CRON = '17 3 * * *';
 const TICK_PERIOD_MS = 60_000;
+/** A pending delivery this long past due has lost its queue message (the consumer takes one within seconds): the tick enqueues it again. */
+const LOST_MESSAGE_GRACE_MS = 3_600_000;
 /** Workers allow six simultaneous open connections per invocation. */
 const PROBE_CONCURRENCY = 6;
 
@@ -100,7 +102,8 @@ export default {
       periodMs: TICK_PERIOD_MS,
       probeContext: createWorkerProbeContext,
       queueDeliveries: async () => {
-        const ids = await dispatcherFor(env).fanOut();
+        const dispatcher = dispatcherFor(env);
+        const ids = [...(await dispatcher.fanOut()), ...(await dispatcher.takeOverdue(LOST_MESSAGE_GRACE_MS))];
         await enqueueDeliveries(env.DELIVERIES, ids);
         return ids.length;
       },
