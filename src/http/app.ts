@@ -45,7 +45,7 @@ export interface AppDeps {
   /** Prometheus exposition for /metrics, when the runtime keeps metrics. */
   metrics?: () => Promise<{ body: string; contentType: string }>;
   /** Outbound webhook policy and a nudge for the dispatcher. */
-  webhooks?: { allowPrivate: boolean; wake?: () => void };
+  webhooks?: { allowPrivate: boolean; wake?: (deliveryId: number, bindings: Record<string, unknown>) => void | Promise<void> };
   /** The Alertmanager label that names the asset (default `asset`). */
   alertmanagerLabel?: string;
   /** Starts and aborts drill runs; absent on an instance that runs no monitor. */

@@ -98,6 +98,6 @@ describe('the worker module', () => {
   it('exports only the handler object: workerd refuses any other export of the main module', async () => {
     const module = await import('../../src/hosts/workers/main.js');
     expect(Object.keys(module)).toEqual(['default']);
-    expect(Object.keys(module.default).sort()).toEqual(['fetch', 'scheduled']);
+    expect(Object.keys(module.default).sort()).toEqual(['fetch', 'queue', 'scheduled']);
   });
 });

@@ -5,5 +5,6 @@ declare namespace Cloudflare {
     DB: D1Database;
     TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
     COOPWATCH_ADMIN_TOKEN: string;
+    DELIVERIES: Queue<{ deliveryId: number }>;
   }
 }

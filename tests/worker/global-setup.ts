@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
 
 interface Received {
+  path: string;
   headers: Record<string, string>;
   body: string;
 }
@@ -12,6 +13,8 @@ interface Received {
 export default async function setup(project: TestProject) {
   let failing = false;
   const received: Received[] = [];
+  /** What each /hook… path answers (200 unless set by /control?hook=<path>&status=<code>). */
+  const hookStatus = new Map<string, number>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const chunks: Buffer[] = [];
@@ -23,13 +26,19 @@ export default async function setup(project: TestProject) {
       };
       if (url.pathname === '/target') return reply(failing ? 503 : 200, { ok: !failing });
       if (url.pathname === '/control' && req.method === 'POST') {
+        const hook = url.searchParams.get('hook');
+        if (hook) {
+          hookStatus.set(hook, Number(url.searchParams.get('status') ?? 200));
+          return reply(200, { hook, status: hookStatus.get(hook) });
+        }
         failing = url.searchParams.get('mode') === 'failing';
         if (url.searchParams.get('reset') === '1') received.length = 0;
         return reply(200, { failing });
       }
-      if (url.pathname === '/hook' && req.method === 'POST') {
-        received.push({ headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString('utf8') });
-        return reply(200, { ok: true });
+      if (url.pathname.startsWith('/hook') && req.method === 'POST') {
+        received.push({ path: url.pathname, headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString('utf8') });
+        const status = hookStatus.get(url.pathname) ?? 200;
+        return reply(status, { ok: status < 300 });
       }
       if (url.pathname === '/received') return reply(200, received);
       reply(404, { error: 'not found' });

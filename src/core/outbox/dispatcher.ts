@@ -16,6 +16,8 @@ export interface SendResult {
   bodySnippet: string;
   latencyMs: number;
 }
+/** What became of one attempt: done (delivered, failed for good or skipped), or to retry after a wait. */
+export type AttemptOutcome = { done: true } | { done: false; retryInMs: number };
 export type Send = (request: { url: string; headers: Record<string, string>; body: string }) => Promise<SendResult>;
 
 export interface DispatcherOptions {
@@ -73,10 +75,11 @@ export class WebhookDispatcher {
     this.schedule = options.retryScheduleSeconds ?? DEFAULT_RETRY_SCHEDULE_SECONDS;
   }
 
-  async fanOut(): Promise<number> {
+  /** Queues the deliveries of new events; answers their ids. */
+  async fanOut(): Promise<number[]> {
     const { db } = this.options;
     const subscriptions = await db.select().from(webhooks).where(eq(webhooks.enabled, true));
-    let queued = 0;
+    const queued: number[] = [];
     for (const sub of subscriptions) {
       const batch = await db.select().from(events).where(gt(events.id, sub.cursorEventId)).orderBy(asc(events.id)).limit(FAN_OUT_BATCH);
       if (!batch.length) continue;
@@ -91,7 +94,10 @@ export class WebhookDispatcher {
       );
       statements.push(db.update(webhooks).set({ cursorEventId: batch[batch.length - 1]!.id }).where(and(eq(webhooks.id, sub.id), eq(webhooks.cursorEventId, sub.cursorEventId))));
       await commitAtomically(db, statements);
-      queued += matching.length;
+      if (!matching.length) continue;
+      const rows = await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries)
+        .where(and(eq(webhookDeliveries.webhookId, sub.id), idsIn(webhookDeliveries.eventId, matching.map((e) => e.id))));
+      queued.push(...rows.map((r) => r.id));
     }
     return queued;
   }
@@ -165,7 +171,49 @@ export class WebhookDispatcher {
     return due.length;
   }
 
-  private async attempt(delivery: typeof webhookDeliveries.$inferSelect, sub: WebhookRow, event: EventRow | null): Promise<void> {
+  /**
+   * One attempt at one delivery, by id, for a host whose queue carries the ids (Workers). A row
+   * no longer pending is done (nothing is sent twice); one not yet due answers how long to wait.
+   */
+  async attemptById(deliveryId: number): Promise<AttemptOutcome> {
+    const { db } = this.options;
+    const [delivery] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId));
+    if (!delivery || delivery.status !== 'pending') return { done: true };
+    const early = (delivery.nextAttemptAt ?? 0) - this.now();
+    if (early > 0) return { done: false, retryInMs: early };
+    const [sub] = await db.select().from(webhooks).where(eq(webhooks.id, delivery.webhookId));
+    if (!sub) return { done: true };
+    const [event] = delivery.eventId === null ? [] : await db.select().from(events).where(eq(events.id, delivery.eventId));
+    const nextRetryAt = await this.attempt(delivery, sub, event ?? null);
+    return nextRetryAt === null ? { done: true } : { done: false, retryInMs: Math.max(0, nextRetryAt - this.now()) };
+  }
+
+  /**
+   * Pending deliveries due longer ago than `graceMs`, for a host whose queue carries the ids: their
+   * message was lost (an enqueue that failed after the row was written). Each is due again now, so
+   * the next call finds it only if this message goes missing too.
+   */
+  async takeOverdue(graceMs: number, limit = 100): Promise<number[]> {
+    const { db } = this.options;
+    const now = this.now();
+    const rows = await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now - graceMs)))
+      .orderBy(asc(webhookDeliveries.id)).limit(limit);
+    const ids = rows.map((r) => r.id);
+    if (ids.length) await db.update(webhookDeliveries).set({ nextAttemptAt: now }).where(idsIn(webhookDeliveries.id, ids));
+    return ids;
+  }
+
+  /** Gives up on a delivery still pending (a host's dead-letter queue): it reads as failed, to redeliver by hand. */
+  async giveUp(deliveryId: number, reason: string): Promise<void> {
+    const { db } = this.options;
+    await db.update(webhookDeliveries)
+      .set({ status: 'failed', completedAt: this.now(), nextAttemptAt: null, lastError: reason })
+      .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.status, 'pending')));
+  }
+
+  /** Sends, records the attempt and the delivery's new state; answers when to retry, or null when done. */
+  private async attempt(delivery: typeof webhookDeliveries.$inferSelect, sub: WebhookRow, event: EventRow | null): Promise<number | null> {
     const { db } = this.options;
     const now = this.now();
     const complete = (status: 'succeeded' | 'failed' | 'skipped', extra: Partial<typeof webhookDeliveries.$inferInsert> = {}) =>
@@ -173,14 +221,14 @@ export class WebhookDispatcher {
 
     if (!sub.enabled) {
       await commitAtomically(db, [complete('failed', { lastError: `subscription disabled: ${sub.disabledReason ?? 'by an admin'}` })]);
-      return;
+      return null;
     }
     // A delivery of no event is a test ping: a message of the subscription's own format that says it is a test.
     const message = delivery.eventId === null ? pingEvent(sub.id, delivery.messageId, now) : event;
     const payload = message && formatEvent(sub.format, message, { publicUrl: this.options.publicUrl, routingKey: sub.routingKey ?? undefined });
     if (!payload) {
       await commitAtomically(db, [complete('skipped', { lastError: `nothing to send for ${message?.type ?? `the missing event ${delivery.eventId}`} in the ${sub.format} format` })]);
-      return;
+      return null;
     }
     const secrets = sub.previousSecret && (sub.previousSecretExpiresAt ?? 0) > now ? [sub.secret, sub.previousSecret] : [sub.secret];
     const headers = { ...(await standardWebhookHeaders(delivery.messageId, Math.floor(now / 1000), payload.body, secrets)), 'content-type': payload.contentType };
@@ -224,6 +272,7 @@ export class WebhookDispatcher {
     } else if (exhausted) statements.push(complete('failed', common));
     else statements.push(db.update(webhookDeliveries).set({ ...common, nextAttemptAt: nextRetryAt }).where(eq(webhookDeliveries.id, delivery.id)));
     await commitAtomically(db, statements);
+    return nextRetryAt;
   }
 
   /** The wait before attempt n+1: the schedule with ±10 % jitter, or what the receiver asked for. */

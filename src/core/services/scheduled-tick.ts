@@ -1,11 +1,10 @@
 // One scheduled pass of the whole engine, for a host that keeps nothing in memory between runs
 // (Workers: every Cron Trigger starts afresh). It loads the monitor from the database, takes up
 // drills in progress, runs the checks that are due, records what they saw in one batch, advances
-// the drills, rolls history up and delivers webhooks — the same services the Node host runs
-// continuously.
+// the drills, rolls history up and hands new webhook deliveries to the host (Workers: a Queue)
+// — the same services the Node host runs continuously.
 import { eq } from 'drizzle-orm';
 import type { ProbeContext } from '../../../checks/types.js';
-import { WebhookDispatcher, type Send } from '../outbox/dispatcher.js';
 import { commitAtomically, type Db } from '../store/client.js';
 import { externalAlerts, pushHeartbeats, satellites } from '../store/schema/index.js';
 import { DrillRunner } from '../drills/runner.js';
@@ -26,12 +25,11 @@ export interface ScheduledTickOptions {
   /** How often ticks come; a check due before the next one runs in this one. */
   periodMs: number;
   probeContext: (signal: AbortSignal) => ProbeContext;
-  send: Send;
+  /** Fans new events out into deliveries and hands them to the host's delivery queue; answers how many. */
+  queueDeliveries: () => Promise<number>;
   /** Checks probed at once (Workers allow six open connections per invocation). */
   concurrency: number;
   retentionDays: number;
-  retryScheduleSeconds?: number[];
-  publicUrl?: string;
   /** Also prune history past retention (once a day is enough). */
   prune?: boolean;
   log?: (message: string) => void;
@@ -41,10 +39,7 @@ export interface TickSummary {
   checksRun: number;
   drillsInProgress: number;
   deliveriesQueued: number;
-  deliveriesAttempted: number;
 }
-
-const MAX_DELIVERY_PASSES = 20;
 
 /**
  * The monitor as the database has it, with the drills in progress taken up (their marks set
@@ -94,20 +89,8 @@ export async function runScheduledTick(options: ScheduledTickOptions): Promise<T
   await rollUpHistory(db, clock());
   if (options.prune) await pruneHistory(db, clock(), options.retentionDays);
 
-  const dispatcher = new WebhookDispatcher({
-    db, send: options.send, now: clock, concurrency: options.concurrency,
-    retryScheduleSeconds: options.retryScheduleSeconds, publicUrl: options.publicUrl,
-  });
-  const deliveriesQueued = await dispatcher.fanOut();
-  // One pass sends the oldest due delivery of each ordering key; the next tick is a minute away,
-  // so passes repeat while they find work (failures wait for their retry time and stop the loop).
-  let deliveriesAttempted = 0;
-  for (let pass = 0; pass < MAX_DELIVERY_PASSES; pass++) {
-    const attempted = await dispatcher.deliverDue();
-    if (!attempted) break;
-    deliveriesAttempted += attempted;
-  }
-  return { checksRun: records.length, drillsInProgress: runner.activeRuns(), deliveriesQueued, deliveriesAttempted };
+  const deliveriesQueued = await options.queueDeliveries();
+  return { checksRun: records.length, drillsInProgress: runner.activeRuns(), deliveriesQueued };
 }
 
 /**

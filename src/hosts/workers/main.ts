@@ -1,7 +1,10 @@
 /// <reference types="@cloudflare/workers-types" />
-// The Workers host: the same app with its database built per request from the D1 binding, and a
-// scheduled handler that runs the engine once per Cron Trigger (see scheduled-tick.ts).
+// The Workers host: the same app with its database built per request from the D1 binding, a
+// scheduled handler that runs the engine once per Cron Trigger (see scheduled-tick.ts), and a
+// queue handler that delivers webhooks (see deliveries-queue.ts).
 import { createFetchSender } from './webhook-sender.js';
+import { consumeDeadLetters, consumeDeliveries, DELIVERIES_DLQ, enqueueDeliveries, type DeliveryMessage } from './deliveries-queue.js';
+import { WebhookDispatcher } from '../../core/outbox/dispatcher.js';
 import { workersClientAddress } from './client-address.js';
 import { openD1 } from './d1.js';
 import { createApp } from '../../http/app.js';
@@ -16,11 +19,15 @@ export interface Env {
   DB: D1Database;
   /** A Workers secret: the first admin token, minted when no usable admin token exists. */
   COOPWATCH_ADMIN_TOKEN?: string;
+  /** Webhook deliveries to attempt, by id (wrangler.toml's deliveries queue). */
+  DELIVERIES: Queue<DeliveryMessage>;
 }
 
 /** The cron (in wrangler.toml) that also prunes history past retention; every other one only ticks. */
 const DAILY_CRON = '17 3 * * *';
 const TICK_PERIOD_MS = 60_000;
+/** A pending delivery this long past due has lost its queue message (the consumer takes one within seconds): the tick enqueues it again. */
+const LOST_MESSAGE_GRACE_MS = 3_600_000;
 /** Workers allow six simultaneous open connections per invocation. */
 const PROBE_CONCURRENCY = 6;
 
@@ -45,6 +52,18 @@ function bootstrap(env: Env): Promise<unknown> {
   return bootstrapped;
 }
 
+const log = (message: string) => console.log(`[coopwatch] ${message}`);
+
+function dispatcherFor(env: Env): WebhookDispatcher {
+  const cfg = configFrom(env);
+  return new WebhookDispatcher({
+    db: database(env),
+    send: createFetchSender({ allowPrivate: cfg.webhooks.allowPrivate, timeoutMs: cfg.webhooks.timeoutMs }),
+    retryScheduleSeconds: cfg.webhooks.retryScheduleSeconds,
+    publicUrl: cfg.publicUrl,
+  });
+}
+
 let app: ReturnType<typeof createApp> | undefined;
 
 function appFor(env: Env) {
@@ -53,7 +72,7 @@ function appFor(env: Env) {
     database: (bindings) => database(bindings as unknown as Env),
     maxBodyBytes: cfg.maxBodyBytes,
     elementsMaxAgeDays: cfg.elementsMaxAgeDays,
-    webhooks: { allowPrivate: cfg.webhooks.allowPrivate },
+    webhooks: { allowPrivate: cfg.webhooks.allowPrivate, wake: (deliveryId, bindings) => enqueueDeliveries((bindings as unknown as Env).DELIVERIES, [deliveryId]) },
     alertmanagerLabel: cfg.alertmanagerLabel,
     // Counted per isolate: a guess spread over many isolates is limited less tightly than on Node.
     failedAttempts: cfg.failedAttempts,
@@ -82,13 +101,16 @@ export default {
       now: controller.scheduledTime,
       periodMs: TICK_PERIOD_MS,
       probeContext: createWorkerProbeContext,
-      send: createFetchSender({ allowPrivate: cfg.webhooks.allowPrivate, timeoutMs: cfg.webhooks.timeoutMs }),
+      queueDeliveries: async () => {
+        const dispatcher = dispatcherFor(env);
+        const ids = [...(await dispatcher.fanOut()), ...(await dispatcher.takeOverdue(LOST_MESSAGE_GRACE_MS))];
+        await enqueueDeliveries(env.DELIVERIES, ids);
+        return ids.length;
+      },
       concurrency: PROBE_CONCURRENCY,
       retentionDays: cfg.retentionDays,
-      retryScheduleSeconds: cfg.webhooks.retryScheduleSeconds,
-      publicUrl: cfg.publicUrl,
       prune: controller.cron === DAILY_CRON,
-      log: (message) => console.log(`[coopwatch] ${message}`),
+      log,
     });
     console.log(`[coopwatch] tick ${new Date(controller.scheduledTime).toISOString()}: ${JSON.stringify(summary)}`);
     if (controller.cron === DAILY_CRON && cfg.elementsUrl) {
@@ -96,4 +118,9 @@ export default {
       console.log(`[coopwatch] orbital elements refreshed from ${cfg.elementsUrl}: ${JSON.stringify(refreshed)}`);
     }
   },
-} satisfies ExportedHandler<Env>;
+
+  async queue(batch, env) {
+    if (batch.queue === DELIVERIES_DLQ) await consumeDeadLetters(batch, dispatcherFor(env));
+    else await consumeDeliveries(batch, dispatcherFor(env), log);
+  },
+} satisfies ExportedHandler<Env, DeliveryMessage>;

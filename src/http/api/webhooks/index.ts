@@ -22,8 +22,8 @@ const DeliverySchema = z
   .passthrough()
   .openapi('WebhookDelivery');
 
-/** `/api/webhooks` (admin). `wake` nudges the dispatcher so a ping or redelivery goes out at once. */
-export function webhookRoutes(policy: WebhookPolicy, wake: () => void) {
+/** `/api/webhooks` (admin). `wake` nudges the dispatcher (Workers: enqueues the delivery) so a ping or redelivery goes out at once. */
+export function webhookRoutes(policy: WebhookPolicy, wake: (deliveryId: number, bindings: Record<string, unknown>) => void | Promise<void>) {
   const routes = createRouter();
   routes.openapi(
     createRoute({ method: 'get', path: '/', tags, security, summary: 'List subscriptions (secrets masked)', middleware: requires('manageIntegrations'),
@@ -67,7 +67,7 @@ export function webhookRoutes(policy: WebhookPolicy, wake: () => void) {
       request: { params: IdParam }, responses: { 202: json(z.object({ deliveryId: z.number().int(), messageId: z.string() }), 'Queued; see its deliveries for the result'), ...errorResponses(400, 404) } }),
     async (c) => {
       const row = await queuePing(serviceContext(c), c.req.valid('param').id);
-      wake();
+      await wake(row.id, c.env);
       return c.json({ deliveryId: row.id, messageId: row.messageId }, 202);
     },
   );
@@ -86,7 +86,7 @@ export function webhookRoutes(policy: WebhookPolicy, wake: () => void) {
     async (c) => {
       const { id, deliveryId } = c.req.valid('param');
       const view = await redeliver(serviceContext(c), id, deliveryId);
-      wake();
+      await wake(deliveryId, c.env);
       return c.json(view, 202);
     },
   );
