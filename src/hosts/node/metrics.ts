@@ -2,6 +2,7 @@
 import client from 'prom-client';
 import type { LiveMonitorOptions } from '../../core/monitor/live-monitor.js';
 import type { LiveMonitor } from '../../core/monitor/live-monitor.js';
+import type { ObservationRecord } from '../../core/monitor/check-definition.js';
 
 export function createNodeMetrics() {
   const registry = new client.Registry();
@@ -47,30 +48,12 @@ export function createNodeMetrics() {
     },
   });
 
-  const latencyByKind = new Map<string, client.Histogram.Internal<'kind'>>();
-  const latencyOf = (kind: string) => {
-    let child = latencyByKind.get(kind);
-    if (!child) latencyByKind.set(kind, (child = latency.labels({ kind })));
-    return child;
-  };
-
+  const countResults = resultCounter(results, latency);
   const hooks: Pick<LiveMonitorOptions, 'onStart' | 'onFlush'> = {
     onStart: (lagMs) => lag.observe(lagMs / 1000),
-    // Thousands of results a flush: counted per label pair first, and observed through one child
-    // histogram per kind, so prom-client hashes labels a few times a flush, not per result.
     onFlush: (records, durationMs) => {
       flush.observe(durationMs / 1000);
-      const counts = new Map<string, { kind: string; status: string; n: number }>();
-      for (const record of records) {
-        const kind = live?.monitor.checkKind(record.checkId) ?? 'unknown';
-        const { status, latencyMs } = record.observation;
-        const key = `${kind} ${status}`;
-        const count = counts.get(key);
-        if (count) count.n++;
-        else counts.set(key, { kind, status, n: 1 });
-        if (latencyMs !== null) latencyOf(kind).observe(latencyMs / 1000);
-      }
-      for (const { kind, status, n } of counts.values()) results.inc({ kind, status }, n);
+      countResults(records, (checkId) => live?.monitor.checkKind(checkId) ?? 'unknown');
     },
   };
 
@@ -82,5 +65,31 @@ export function createNodeMetrics() {
     async exposition(): Promise<{ body: string; contentType: string }> {
       return { body: await registry.metrics(), contentType: registry.contentType };
     },
+  };
+}
+
+/**
+ * Thousands of results a flush: counted per label pair first, and observed through one child
+ * histogram per kind, so prom-client hashes labels a few times a flush, not per result.
+ */
+function resultCounter(results: client.Counter<'kind' | 'status'>, latency: client.Histogram<'kind'>) {
+  const latencyByKind = new Map<string, client.Histogram.Internal<'kind'>>();
+  const latencyOf = (kind: string) => {
+    let child = latencyByKind.get(kind);
+    if (!child) latencyByKind.set(kind, (child = latency.labels({ kind })));
+    return child;
+  };
+  return (records: readonly ObservationRecord[], kindOf: (checkId: number) => string) => {
+    const counts = new Map<string, { kind: string; status: string; n: number }>();
+    for (const record of records) {
+      const kind = kindOf(record.checkId);
+      const { status, latencyMs } = record.observation;
+      const key = `${kind} ${status}`;
+      const count = counts.get(key);
+      if (count) count.n++;
+      else counts.set(key, { kind, status, n: 1 });
+      if (latencyMs !== null) latencyOf(kind).observe(latencyMs / 1000);
+    }
+    for (const { kind, status, n } of counts.values()) results.inc({ kind, status }, n);
   };
 }
