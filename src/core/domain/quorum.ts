@@ -15,6 +15,14 @@ export function majority(n: number): number {
   return Math.floor(n / 2) + 1;
 }
 
+/** A check's quorum: as set, else a majority of the vantages it lists (null: central alone). */
+export function quorumOf(check: { vantages: readonly string[] | null; quorum: number | null }): number {
+  return check.quorum ?? majority(check.vantages?.length ?? 1);
+}
+
+/** How the message of a check with too few live vantages begins. */
+export const NOT_ENOUGH_VANTAGES = 'not enough vantages';
+
 export interface Vote {
   vantage: string;
   /** The vantage's own confirmed view (after its thresholds); unknown before its first result. */
@@ -39,7 +47,7 @@ export function quorumStatus(votes: readonly Vote[], quorum: number): { status: 
     const silent = votes.filter((v) => !counted.includes(v)).map((v) => `${v.vantage} ${v.vantageStatus === 'lost' ? 'lost' : 'has no result'}`);
     return {
       status: 'unknown',
-      message: `not enough vantages: ${counted.length} of ${quorum} needed${silent.length ? ` (${silent.join(', ')})` : ''}`,
+      message: `${NOT_ENOUGH_VANTAGES}: ${counted.length} of ${quorum} needed${silent.length ? ` (${silent.join(', ')})` : ''}`,
     };
   }
   const worstFirst = [...counted].sort((a, b) => SEVERITY[b.status]! - SEVERITY[a.status]!);

@@ -70,7 +70,7 @@ export class LiveMonitor {
       runCheck,
       onResult: (record) => {
         this.buffer.push(record);
-        if (this.buffer.length >= (options.maxBatch ?? 5000)) void this.flush();
+        this.flushIfFull();
       },
       onStart: options.onStart ? (lag) => options.onStart!(lag) : undefined,
     });
@@ -104,8 +104,13 @@ export class LiveMonitor {
     for (const record of records) this.buffer.push(record);
     this.companions.push(companion);
     const committed = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (this.buffer.length >= (this.options.maxBatch ?? 5000)) void this.flush();
+    this.flushIfFull();
     return committed;
+  }
+
+  /** Results waiting beyond `maxBatch` are written now rather than at the next tick. */
+  private flushIfFull(): void {
+    if (this.buffer.length >= (this.options.maxBatch ?? 5000)) void this.flush();
   }
 
   /** Writes the results gathered so far; flushes never overlap. */

@@ -30,7 +30,7 @@ export function planVantageLiveness(fleet: FleetState, ctx: WriteContext, now: n
       const back = vantage.status !== 'live';
       if (back) {
         // Its votes were cleared when it was lost; the results that brought it back fill them.
-        if (vantage.status === 'lost') changes.events.push(silenceEvent(fleet, vantage, 'vantage.restored', undefined));
+        if (vantage.status === 'lost') changes.events.push(silenceEvent(vantage, 'vantage.restored', votingChecks(fleet, vantage), undefined));
         vantage.status = 'live';
         vantage.since = now;
       }
@@ -38,7 +38,8 @@ export function planVantageLiveness(fleet: FleetState, ctx: WriteContext, now: n
     } else if (vantage.status === 'live' && now - Math.max(vantage.lastSeenAt ?? 0, heardSince) > vantage.graceMs) {
       vantage.status = 'lost';
       vantage.since = now;
-      changes.events.push(silenceEvent(fleet, vantage, 'vantage.lost', clearVotes(fleet, vantage, now, changes)));
+      const voting = votingChecks(fleet, vantage);
+      changes.events.push(silenceEvent(vantage, 'vantage.lost', voting, clearVotes(voting, vantage, now, changes)));
       statements.push(ctx.db.update(vantages).set({ status: 'lost', since: now }).where(eq(vantages.id, vantage.id)));
     }
   }
@@ -61,9 +62,9 @@ function noteCentralRunning(ctx: WriteContext, central: VantageNode, now: number
  * Clears a lost vantage's votes and re-derives the checks it votes on; returns the keys of those
  * left without a quorum of live vantages.
  */
-function clearVotes(fleet: FleetState, vantage: VantageNode, now: number, changes: ResultChanges): string[] {
+function clearVotes(voting: readonly CheckRecord[], vantage: VantageNode, now: number, changes: ResultChanges): string[] {
   const withoutQuorum: string[] = [];
-  for (const check of votingChecks(fleet, vantage)) {
+  for (const check of voting) {
     const member = check.votes!.find((m) => m.vantage === vantage)!;
     if (member.state.status !== 'unknown') {
       copyState(initialCheckState(now), member.state);
@@ -75,14 +76,13 @@ function clearVotes(fleet: FleetState, vantage: VantageNode, now: number, change
   return withoutQuorum;
 }
 
-function* votingChecks(fleet: FleetState, vantage: VantageNode): Generator<CheckRecord> {
-  for (const check of fleet.checks.values()) {
-    if (check.votes?.some((m) => m.vantage === vantage)) yield check;
-  }
+/** The checks the vantage votes on. */
+function votingChecks(fleet: FleetState, vantage: VantageNode): CheckRecord[] {
+  return [...fleet.checks.values()].filter((check) => check.votes?.some((m) => m.vantage === vantage));
 }
 
-function silenceEvent(fleet: FleetState, vantage: VantageNode, type: 'vantage.lost' | 'vantage.restored', checksWithoutQuorum: string[] | undefined): EventSpec {
-  const checks = [...votingChecks(fleet, vantage)].map((c) => c.key);
+function silenceEvent(vantage: VantageNode, type: 'vantage.lost' | 'vantage.restored', voting: readonly CheckRecord[], checksWithoutQuorum: string[] | undefined): EventSpec {
+  const checks = voting.map((c) => c.key);
   return {
     type, subjectKind: 'vantage', subjectId: vantage.id, subjectKey: vantage.name,
     severity: type === 'vantage.lost' ? 'major' : 'info',

@@ -1,7 +1,7 @@
 // Loading a multi-vantage check's votes: from memory for a check already held (a reload), else
 // from the views stored in check_votes (a start).
 import type { checks, checkVotes } from '../store/schema/index.js';
-import { CENTRAL_VANTAGE, majority } from '../domain/quorum.js';
+import { CENTRAL_VANTAGE, quorumOf } from '../domain/quorum.js';
 import type { IdIndex } from './id-index.js';
 import { copyState } from './monitor-records.js';
 import type { CheckRecord } from './monitor-records.js';
@@ -27,7 +27,7 @@ export function attachVotes(
       const vantage = byName.get(name);
       return vantage ? [memberOf(vantage, record, held, stored, now)] : [];
     });
-    record.quorum = Math.min(row.quorum ?? majority(names.length), Math.max(record.votes.length, 1));
+    record.quorum = Math.min(quorumOf(row), Math.max(record.votes.length, 1));
   }
 }
 

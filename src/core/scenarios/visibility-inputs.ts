@@ -3,7 +3,7 @@
 import { asc } from 'drizzle-orm';
 import type { Db } from '../store/client.js';
 import { checks } from '../store/schema/index.js';
-import { vantageNames } from '../store/vantage-names.js';
+import { vantageNames } from '../store/vantage-reads.js';
 import { UnprocessableError } from '../domain/errors.js';
 import type { VisibilityCheck } from './visibility.js';
 

@@ -4,7 +4,7 @@
 // blind is unseen, and a function that cannot be shown to hold on the assets still seen loses
 // visibility: whether it works cannot be told, which is not the same as knowing it is lost.
 import { assessFunctions, type FunctionGraphNode } from '../domain/impact.js';
-import { CENTRAL_VANTAGE, majority } from '../domain/quorum.js';
+import { CENTRAL_VANTAGE, quorumOf } from '../domain/quorum.js';
 
 /** A check as visibility needs it: who runs it and how many must agree. */
 export interface VisibilityCheck {
@@ -26,8 +26,7 @@ export interface Visibility {
 /** Whether a check keeps at least its quorum of vantages with `down` taken away. */
 export function checkKeepsQuorum(check: Pick<VisibilityCheck, 'vantages' | 'quorum'>, down: ReadonlySet<string>): boolean {
   const vantages = check.vantages ?? [CENTRAL_VANTAGE];
-  const quorum = check.quorum ?? majority(vantages.length);
-  return vantages.filter((v) => !down.has(v)).length >= quorum;
+  return vantages.filter((v) => !down.has(v)).length >= quorumOf(check);
 }
 
 /**

@@ -6,7 +6,7 @@ import { CHECK_KINDS, type CheckKind } from '../domain/enums.js';
 import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
 import { vantageProblems, type CheckCreateInput, type CheckPatchInput } from '../domain/checks.js';
 import { idsIn } from '../store/ids.js';
-import { vantageNames } from '../store/vantage-names.js';
+import { vantageNames } from '../store/vantage-reads.js';
 import { authorize } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
 import type { ServiceContext } from './context.js';

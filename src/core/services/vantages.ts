@@ -11,6 +11,7 @@ import { authorize } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
 import type { VantageCreateInput, VantagePatchInput } from '../domain/vantages.js';
 import { idsIn } from '../store/ids.js';
+import { checksPerVantage } from '../store/vantage-reads.js';
 import { recordEvent } from '../store/events.js';
 import type { ServiceContext } from './context.js';
 
@@ -41,15 +42,6 @@ async function checkKeysListing(db: Db, name: string): Promise<string[]> {
   return rows.map((r) => r.key);
 }
 
-/** How many checks each vantage runs, by name. */
-async function checkCounts(db: Db): Promise<Map<string, number>> {
-  const rows = await db.all<{ name: string; n: number }>(sql`
-    select coalesce(listed.value, ${CENTRAL_VANTAGE}) as name, count(*) as n
-    from checks left join json_each(checks.vantages) as listed
-    group by 1`);
-  return new Map(rows.map((r) => [r.name, r.n]));
-}
-
 /** The names of every vantage: what a check's `vantages` may list. */
 export async function findVantage(db: Db, name: string): Promise<VantageRow> {
   const [row] = await db.select().from(vantages).where(eq(vantages.name, name));
@@ -59,7 +51,7 @@ export async function findVantage(db: Db, name: string): Promise<VantageRow> {
 
 export async function listVantages(ctx: ServiceContext): Promise<VantageView[]> {
   authorize(ctx.actor, 'read');
-  const [rows, counts] = await Promise.all([ctx.db.select().from(vantages).orderBy(asc(vantages.id)), checkCounts(ctx.db)]);
+  const [rows, counts] = await Promise.all([ctx.db.select().from(vantages).orderBy(asc(vantages.id)), checksPerVantage(ctx.db, { enabled: false })]);
   return rows.map((row) => vantageView(row, counts.get(row.name) ?? 0));
 }
 

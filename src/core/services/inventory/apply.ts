@@ -10,7 +10,7 @@ import { authorize } from '../../domain/roles.js';
 import { assetColumns, linkDetailColumns } from '../assets.js';
 import { checkSettings, checkSettingsProblems, scheduleColumns, settingsColumns, vantageColumns } from '../checks.js';
 import { vantageProblems } from '../../domain/checks.js';
-import { vantageNames } from '../../store/vantage-names.js';
+import { vantageNames } from '../../store/vantage-reads.js';
 import type { ServiceContext } from '../context.js';
 import { recordEvent } from '../../store/events.js';
 import { cycleError, functionColumns, loadFunctionEdges, writeGroups } from '../functions.js';

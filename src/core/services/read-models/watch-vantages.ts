@@ -4,7 +4,8 @@ import { and, asc, eq, inArray, like, or, sql } from 'drizzle-orm';
 import type { Db } from '../../store/client.js';
 import { checks, checkStates, checkVotes, vantages } from '../../store/schema/index.js';
 import type { CheckStatus, VantageKind, VantageStatus } from '../../domain/enums.js';
-import { CENTRAL_VANTAGE } from '../../domain/quorum.js';
+import { CENTRAL_VANTAGE, NOT_ENOUGH_VANTAGES } from '../../domain/quorum.js';
+import { checksPerVantage } from '../../store/vantage-reads.js';
 
 export interface WatchVantage {
   name: string;
@@ -27,11 +28,7 @@ export interface CheckNote {
 
 /** Central first, then by name. The checks each runs are counted in one pass over the checks. */
 export async function readVantages(db: Db): Promise<WatchVantage[]> {
-  const listed = await db.values<[string, number]>(sql`
-    select j.value, count(*) from ${checks} c, json_each(c.vantages) j where c.enabled = 1 group by j.value`);
-  const [[centralOnly] = [0]] = await db.values<[number]>(sql`select count(*) from ${checks} where enabled = 1 and vantages is null`);
-  const runs = new Map(listed.map(([name, n]) => [name, Number(n)]));
-  runs.set(CENTRAL_VANTAGE, (runs.get(CENTRAL_VANTAGE) ?? 0) + Number(centralOnly));
+  const runs = await checksPerVantage(db, { enabled: true });
   const rows = await db
     .select({
       name: vantages.name, kind: vantages.kind, status: vantages.status, since: vantages.since, lastSeenAt: vantages.lastSeenAt, graceSeconds: vantages.graceSeconds,
@@ -47,7 +44,7 @@ export async function readCheckNotes(db: Db): Promise<Map<number, CheckNote[]>> 
     .select({ assetId: checks.assetId, checkKey: checks.key, status: checkStates.status, message: checkStates.message })
     .from(checkStates)
     .innerJoin(checks, eq(checks.id, checkStates.checkId))
-    .where(or(eq(checkStates.status, 'disputed'), and(eq(checkStates.status, 'unknown'), like(checkStates.message, 'not enough vantages%'))))
+    .where(or(eq(checkStates.status, 'disputed'), and(eq(checkStates.status, 'unknown'), like(checkStates.message, `${NOT_ENOUGH_VANTAGES}%`))))
     .orderBy(asc(checks.key));
   const byAsset = new Map<number, CheckNote[]>();
   for (const { assetId, ...note } of rows) byAsset.set(assetId, [...(byAsset.get(assetId) ?? []), note]);
@@ -79,7 +76,8 @@ export async function readAssetVotes(db: Db, assetId: number): Promise<AssetChec
     .from(checkVotes)
     .innerJoin(vantages, eq(vantages.id, checkVotes.vantageId))
     .where(inArray(checkVotes.checkId, multi.map((r) => r.id)));
-  const health = new Map((await readVantages(db)).map((v) => [v.name, { kind: v.kind, status: v.status, lastSeenAt: v.lastSeenAt }]));
+  const health = new Map((await db.select({ name: vantages.name, kind: vantages.kind, status: vantages.status, lastSeenAt: vantages.lastSeenAt }).from(vantages))
+    .map(({ name, ...v }) => [name, v]));
   return multi.map((r) => ({
     checkKey: r.key, kind: r.kind, vantages: r.vantages!, quorum: r.quorum, status: r.status, message: r.message,
     votes: r.vantages!.map((name) => {
