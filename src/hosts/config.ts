@@ -26,6 +26,7 @@ const configSchema = z.object({
   COOPWATCH_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
   COOPWATCH_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   COOPWATCH_TRUST_FORWARDED_FOR: z.enum(['0', '1']).default('0'),
+  COOPWATCH_SHARDS: z.coerce.number().int().min(1).max(256).default(4),
 });
 
 export interface AppConfig {
@@ -63,6 +64,8 @@ export interface AppConfig {
   failedAttempts: { maxFailures: number; windowMs: number };
   /** Node: take the client's address from the last X-Forwarded-For entry (only behind a proxy you run). */
   trustForwardedFor: boolean;
+  /** Workers: check shards per vantage (central and each region). */
+  shardsPerVantage: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -101,5 +104,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       windowMs: c.COOPWATCH_AUTH_FAILURE_WINDOW_SECONDS * 1000,
     },
     trustForwardedFor: c.COOPWATCH_TRUST_FORWARDED_FOR === '1',
+    shardsPerVantage: c.COOPWATCH_SHARDS,
   };
 }

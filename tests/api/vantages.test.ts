@@ -33,14 +33,14 @@ describe('the registry', () => {
     const res = await t.call('GET', '/api/vantages', { token: t.tokens.viewer });
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
-      { name: 'central', kind: 'central', status: 'live', lastSeenAt: null, since: expect.any(String), graceSeconds: 60, description: null, checks: 0 },
+      { name: 'central', kind: 'central', locationHint: null, status: 'live', lastSeenAt: null, since: expect.any(String), graceSeconds: 60, description: null, checks: 0 },
     ]);
   });
 
   it('registers an agent as pending, records the event, and counts the checks that list it', async () => {
     const created = await ok('POST', '/api/vantages', { name: 'svalbard-site', description: 'Rack B', graceSeconds: 120 });
     expect(created).toMatchObject({ name: 'svalbard-site', kind: 'agent', status: 'pending', lastSeenAt: null, graceSeconds: 120, description: 'Rack B', checks: 0 });
-    expect(vantageEvents()).toEqual([{ type: 'vantage.created', subject_key: 'svalbard-site', data: JSON.stringify({ kind: 'agent' }) }]);
+    expect(vantageEvents()).toEqual([{ type: 'vantage.created', subject_key: 'svalbard-site', data: JSON.stringify({ kind: 'agent', locationHint: null }) }]);
 
     await ok('POST', '/api/checks', { key: 'sval-tcp', assetId, kind: 'tcp', tcp: { host: 'svalbard.example', port: 22 }, vantages: ['central', 'svalbard-site'] });
     await ok('POST', '/api/checks', { key: 'sval-push', assetId, kind: 'push' });
@@ -57,8 +57,19 @@ describe('the registry', () => {
     expect((await ok('GET', '/api/vantages/tokyo-moc')).votes).toEqual([{ checkKey: 'sval-tcp', assetKey: 'gs-svalbard', status: 'down', at: new Date(at).toISOString() }]);
   });
 
-  it('refuses a bad name or grace with 400 naming the field, and writes nothing', async () => {
-    for (const [body, field] of [[{ name: 'Svalbard Site' }, 'name'], [{ name: 'ok-site', graceSeconds: 5 }, 'graceSeconds'], [{ name: 'ok-site', kind: 'central' }, 'kind']] as const) {
+  it('registers a region by its location hint: probed by the Workers shards placed there, pending on Node', async () => {
+    const created = await ok('POST', '/api/vantages', { name: 'weur', locationHint: 'weur' });
+    expect(created).toMatchObject({ name: 'weur', kind: 'region', locationHint: 'weur', status: 'pending' });
+    expect(vantageEvents()).toEqual([{ type: 'vantage.created', subject_key: 'weur', data: JSON.stringify({ kind: 'region', locationHint: 'weur' }) }]);
+    // A region cannot be handed a probe token: nothing but its shards speaks for it.
+    const token = await t.call('POST', '/api/tokens', { body: { name: 'weur-probe', role: 'probe', vantage: 'weur' } });
+    expect(token.status).toBe(422);
+  });
+
+  it('refuses a bad name, grace or location hint with 400 naming the field, and writes nothing', async () => {
+    for (const [body, field] of [
+      [{ name: 'Svalbard Site' }, 'name'], [{ name: 'ok-site', graceSeconds: 5 }, 'graceSeconds'], [{ name: 'ok-site', kind: 'central' }, 'kind'], [{ name: 'ok-site', locationHint: 'mars' }, 'locationHint'],
+    ] as const) {
       const { paths } = await refusedWithoutWrites(t, 'POST', '/api/vantages', { body }, 400);
       expect(paths).toContain(field);
     }

@@ -95,9 +95,9 @@ describe('the API on Workers + D1', () => {
 });
 
 describe('the worker module', () => {
-  it('exports only the handler object: workerd refuses any other export of the main module', async () => {
+  it('exports only the handler object and the Durable Object classes wrangler.toml binds: workerd refuses any other export', async () => {
     const module = await import('../../src/hosts/workers/main.js');
-    expect(Object.keys(module)).toEqual(['default']);
+    expect(Object.keys(module).sort()).toEqual(['CheckShard', 'Coordinator', 'default']);
     expect(Object.keys(module.default).sort()).toEqual(['fetch', 'queue', 'scheduled']);
   });
 });

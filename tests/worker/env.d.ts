@@ -6,5 +6,7 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
     COOPWATCH_ADMIN_TOKEN: string;
     DELIVERIES: Queue<{ deliveryId: number }>;
+    COORDINATOR: DurableObjectNamespace<import('../../src/hosts/workers/coordinator.js').Coordinator>;
+    SHARDS: DurableObjectNamespace<import('../../src/hosts/workers/check-shard.js').CheckShard>;
   }
 }

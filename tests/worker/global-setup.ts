@@ -15,6 +15,10 @@ export default async function setup(project: TestProject) {
   const received: Received[] = [];
   /** What each /hook… path answers (200 unless set by /control?hook=<path>&status=<code>). */
   const hookStatus = new Map<string, number>();
+  /** Every probe of /probe/<key>: which check, when it arrived, and which vantage sent it (its user agent). */
+  const probes: Array<{ key: string; at: number; ua: string }> = [];
+  /** User agents /probe/… answers 503 (a target unreachable from one vantage only). */
+  const failingFor = new Set<string>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const chunks: Buffer[] = [];
@@ -25,6 +29,21 @@ export default async function setup(project: TestProject) {
         res.end(JSON.stringify(body));
       };
       if (url.pathname === '/target') return reply(failing ? 503 : 200, { ok: !failing });
+      if (url.pathname.startsWith('/probe/')) {
+        const ua = String(req.headers['user-agent'] ?? '');
+        probes.push({ key: url.pathname.slice('/probe/'.length), at: Date.now(), ua });
+        return reply(failingFor.has(ua) ? 503 : 200, {});
+      }
+      if (url.pathname === '/probes') {
+        const since = Number(url.searchParams.get('since') ?? 0);
+        return reply(200, probes.filter((p) => p.at >= since));
+      }
+      if (url.pathname === '/control' && req.method === 'POST' && url.searchParams.has('failFor')) {
+        const ua = url.searchParams.get('failFor')!;
+        if (url.searchParams.get('on') === '1') failingFor.add(ua);
+        else failingFor.delete(ua);
+        return reply(200, { failingFor: [...failingFor] });
+      }
       if (url.pathname === '/control' && req.method === 'POST') {
         const hook = url.searchParams.get('hook');
         if (hook) {

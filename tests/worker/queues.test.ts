@@ -1,7 +1,7 @@
 // Webhook delivery through Cloudflare Queues: the API and the tick enqueue delivery ids, the
 // queue consumer sends each to a real receiver on 127.0.0.1 and retries on the Standard Webhooks
 // schedule, and what the queue gives up on shows as failed in the API, ready to redeliver.
-import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import worker from '../../src/hosts/workers/main.js';
 import { DELIVERIES_DLQ, DELIVERIES_QUEUE } from '../../src/hosts/workers/deliveries-queue.js';
@@ -134,7 +134,9 @@ describe('webhook deliveries through the queue', () => {
       .bind(id, dueAt, dueAt).run();
     const [lost] = (await expectStatus(call('GET', `/api/webhooks/${id}/deliveries`), 200)).items;
 
-    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '* * * * *' }), env);
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '* * * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
     expect(await eventually(() => delivery(id, lost.id), (d) => d.status !== 'pending')).toMatchObject({ status: 'succeeded', lastStatusCode: 200 });
     expect((await receivedAt('/hook/q-lost')).map((r) => r.headers['webhook-id'])).toEqual(['msg_lost']);
   });

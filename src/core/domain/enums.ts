@@ -38,8 +38,16 @@ export const CHECK_KINDS = ['http', 'tcp', 'dns', 'tls', 'push', 'link', 'contac
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
 /** `central`: the service's own monitor; `agent`: a probe agent at a site (`coopwatch probe`). */
-export const VANTAGE_KINDS = ['central', 'agent'] as const;
+/** `region`: probed by the Workers host's shards placed in a Cloudflare region (its location hint). */
+export const VANTAGE_KINDS = ['central', 'agent', 'region'] as const;
 export type VantageKind = (typeof VANTAGE_KINDS)[number];
+
+/**
+ * Cloudflare's Durable Object location hints, where a region vantage's shards are created
+ * (developers.cloudflare.com/durable-objects/reference/data-location/, read 2026-12).
+ */
+export const LOCATION_HINTS = ['wnam', 'enam', 'sam', 'weur', 'eeur', 'apac', 'oc', 'afr', 'me'] as const;
+export type LocationHint = (typeof LOCATION_HINTS)[number];
 
 /** `pending`: an agent that has never reported; `lost`: silent past its grace, its votes do not count. */
 export const VANTAGE_STATUSES = ['live', 'lost', 'pending'] as const;

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { DRILL_VERDICTS } from './drills.js';
 import {
-  ASSET_STATUSES, CHECK_KINDS, FUNCTION_STATUSES, FUNCTION_TIERS, INCIDENT_UPDATE_STATUSES, REDUNDANCY_STATES, ROLES, SEVERITIES, UPDATE_VISIBILITIES, VANTAGE_KINDS,
+  ASSET_STATUSES, CHECK_KINDS, FUNCTION_STATUSES, FUNCTION_TIERS, INCIDENT_UPDATE_STATUSES, REDUNDANCY_STATES, ROLES, SEVERITIES, UPDATE_VISIBILITIES, LOCATION_HINTS, VANTAGE_KINDS,
 } from './enums.js';
 import { SCENARIO_KINDS } from './scenarios.js';
 
@@ -240,7 +240,7 @@ export const EVENT_CATALOG = {
   'webhook.deleted': { subject: 'webhook', payload: nothing },
   'webhook.redelivery_requested': { subject: 'webhook', payload: z.strictObject({ deliveryId: int() }) },
   'webhook.disabled': { subject: 'webhook', payload: z.strictObject({ reason: z.string(), url: z.string() }) },
-  'vantage.created': { subject: 'vantage', payload: z.strictObject({ kind: z.enum(VANTAGE_KINDS) }), ...definitionChange },
+  'vantage.created': { subject: 'vantage', payload: z.strictObject({ kind: z.enum(VANTAGE_KINDS), locationHint: z.enum(LOCATION_HINTS).nullable().optional() }), ...definitionChange },
   'vantage.updated': { subject: 'vantage', payload: edited, ...definitionChange },
   'vantage.deleted': { subject: 'vantage', payload: z.strictObject({ tokensRevoked: int() }), ...definitionChange },
   /** An agent silent past its grace: its votes stop counting until it reports again. */

@@ -32,11 +32,29 @@ export interface CheckRunnerDeps {
   asset(assetId: number): AssetFacts | undefined;
   passes: PassCalendar;
   now(): number;
+  /**
+   * Each contact check's current pass and whether contact was made in it (default: in memory). A
+   * host whose process may be evicted mid-pass (a Workers shard) keeps it in durable storage, so
+   * the pass still reports missed after the restart.
+   */
+  contacts?: ContactLog;
+}
+
+export interface TrackedPass {
+  pass: contact.ContactTarget['pass'];
+  contacted: boolean;
+}
+
+/** Satisfied by a Map. */
+export interface ContactLog {
+  get(checkId: number): TrackedPass | undefined;
+  set(checkId: number, tracked: TrackedPass): unknown;
+  delete(checkId: number): unknown;
 }
 
 /** Runs one check of any kind: picks its probe and gives it its target. */
 export function createCheckRunner(deps: CheckRunnerDeps) {
-  const contacts = new Map<number, { pass: contact.ContactTarget['pass']; contacted: boolean }>();
+  const contacts: ContactLog = deps.contacts ?? new Map<number, TrackedPass>();
 
   const runContact = async (def: CheckDefinition, settings: ContactSettings, ctx: ProbeContext): Promise<CheckOutcome> => {
     const station = deps.asset(def.assetId);
@@ -55,9 +73,9 @@ export function createCheckRunner(deps: CheckRunnerDeps) {
     }
     const current = { satelliteKey: pass.satelliteKey, aosMs: pass.aosMs, losMs: pass.losMs };
     const entry = tracked && tracked.pass.aosMs === pass.aosMs && tracked.pass.satelliteKey === pass.satelliteKey ? tracked : { pass: current, contacted: false };
-    contacts.set(def.id, entry);
+    if (entry !== tracked) contacts.set(def.id, entry);
     const observation = await contact.run({ url: settings.url, pass: current }, ctx);
-    if (observation.status === 'up') entry.contacted = true;
+    if (observation.status === 'up' && !entry.contacted) contacts.set(def.id, { ...entry, contacted: true });
     return observation;
   };
 

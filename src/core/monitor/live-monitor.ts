@@ -23,6 +23,15 @@ export interface LiveMonitorOptions {
   maxBatch?: number;
   /** Drill marks to hold from the first assessment on (runs a restart closed; see SettlingRun). */
   drillMarks?: ReadonlyArray<{ runId: number; marks: DrillMarks }>;
+  /** false: probe nothing here, only take results from elsewhere (the Workers coordinator, whose shards probe). */
+  runsChecks?: boolean;
+  /**
+   * Takes up what the last process left running (the Workers coordinator: drills in progress)
+   * before anything is assessed, so a drill's simulated outage never reads as a real recovery.
+   */
+  takeUp?: (monitor: Monitor) => Promise<void>;
+  /** Called after definitions were (re)loaded: at start and after each change. */
+  onDefinitions?: (monitor: Monitor) => void;
   onStart?: (lagMs: number) => void;
   onFlush?: (records: readonly ObservationRecord[], durationMs: number) => void;
   log?: (message: string) => void;
@@ -84,13 +93,14 @@ export class LiveMonitor {
     const now = (options.now ?? Date.now)();
     const monitor = await Monitor.load(options.db, now);
     for (const { runId, marks } of options.drillMarks ?? []) monitor.setDrill(runId, marks);
+    await options.takeUp?.(monitor);
     const live = new LiveMonitor(options, monitor);
     const [latest] = await options.db.select({ id: max(events.id) }).from(events);
     live.lastConfigEventId = latest?.id ?? 0;
     await live.loadSatellites();
     await commitAtomically(options.db, monitor.planReassessment(options.db, now));
-    live.scheduler.sync(monitor.centralDefinitions());
-    live.scheduler.start();
+    live.definitionsLoaded();
+    if (options.runsChecks !== false) live.scheduler.start();
     live.timers.push(setInterval(() => void live.flush(), options.flushIntervalMs ?? 250));
     live.timers.push(setInterval(() => void live.syncDefinitions(), options.syncIntervalMs ?? 1000));
     return live;
@@ -176,7 +186,12 @@ export class LiveMonitor {
     await this.monitor.reload(db, now);
     await this.loadSatellites();
     await commitAtomically(db, this.monitor.planReassessment(db, now));
-    this.scheduler.sync(this.monitor.centralDefinitions());
+    this.definitionsLoaded();
+  }
+
+  private definitionsLoaded(): void {
+    if (this.options.runsChecks !== false) this.scheduler.sync(this.monitor.centralDefinitions());
+    this.options.onDefinitions?.(this.monitor);
   }
 
   private async loadSatellites(): Promise<void> {

@@ -64,14 +64,26 @@ export class Monitor {
     return [...this.fleet.checks.values()].filter((check) => check.runsCentrally);
   }
 
+  /** The checks a vantage runs: central's, or those that list an agent or region. */
+  definitionsRunFrom(vantage: VantageNode): CheckDefinition[] {
+    return vantage.kind === 'central' ? this.centralDefinitions() : this.definitions().filter((def) => this.runsFrom(def.id, vantage));
+  }
+
+  vantages(): VantageNode[] {
+    return [...this.fleet.vantages.values()];
+  }
+
   vantage(vantageId: number): VantageNode | undefined {
     return this.fleet.vantages.get(vantageId);
   }
 
-  /** Whether the check lists the vantage (so a result from it counts). */
-  votesFrom(checkId: number, vantageId: number): boolean {
+  /** Whether the check runs from the vantage (so a result from it counts). */
+  runsFrom(checkId: number, vantage: VantageNode): boolean {
     const check = this.fleet.checks.get(checkId);
-    return !!check?.votes && memberFor(check, vantageId) !== undefined;
+    if (!check) return false;
+    const central = vantage.kind === 'central';
+    if (!check.votes) return central && check.runsCentrally;
+    return memberFor(check, central ? undefined : vantage.id) !== undefined;
   }
 
   /** An agent was heard from: the next flush writes when, and takes it back if it was lost. */

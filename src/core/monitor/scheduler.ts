@@ -254,7 +254,10 @@ export function firstDueTime(def: CheckDefinition, now: number): number {
   const interval = intervalMs(def);
   // A pushing asset gets one full window after a (re)start before its silence counts.
   if (def.kind === 'push') return now + interval;
-  return now + Math.floor(phase(def.id) * interval);
+  // On a grid fixed to the epoch, not to the start: a restarted scheduler (a Workers shard
+  // evicted and woken again) runs each check at the times it would have anyway.
+  const offset = Math.floor(phase(def.id) * interval);
+  return now + ((((offset - now) % interval) + interval) % interval);
 }
 
 /** The next due time; a check that fell behind skips the runs it missed rather than bursting. */

@@ -1,6 +1,8 @@
 // How a probe agent's results reach the monitor. The Node host's live monitor fills this port; a
-// host without one (Workers, for now) leaves it out and the results route says so.
+// host without one (Workers, whose shards hand results to their coordinator instead) leaves it
+// out and the results route says so.
 import type { ObservedStatus } from '../../../checks/types.js';
+import type { CheckOutcome } from './check-definition.js';
 
 /** One result as an agent reports it: the same fields as an Observation, dated by the probe's start. */
 export interface AgentResult {
@@ -19,6 +21,19 @@ export interface AgentBatch {
   /** The agent's clock when it sent the batch. */
   sentAt: number;
   results: AgentResult[];
+}
+
+/** One run of a check as a Workers shard hands it over: any outcome, an idle contact check's included. */
+export interface OutcomeRecord {
+  checkId: number;
+  at: number;
+  observation: CheckOutcome;
+}
+
+export interface OutcomeBatch {
+  vantageId: number;
+  batchId: string;
+  results: OutcomeRecord[];
 }
 
 export interface BatchReceipt {

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { insertChunks, type Db, type Statement } from '../store/client.js';
 import { checkVotes, type vantages } from '../store/schema/index.js';
 import { rowStatements } from '../store/prepared-rows.js';
-import type { VantageKind, VantageStatus } from '../domain/enums.js';
+import type { LocationHint, VantageKind, VantageStatus } from '../domain/enums.js';
 import { quorumStatus, type Vote } from '../domain/quorum.js';
 import { initialCheckState, type CheckState } from './check-state.js';
 import type { CheckRecord } from './monitor-records.js';
@@ -16,6 +16,7 @@ export class VantageNode {
   readonly id: number;
   readonly name: string;
   readonly kind: VantageKind;
+  readonly locationHint: LocationHint | null;
   readonly graceMs: number;
   status: VantageStatus;
   since: number;
@@ -26,6 +27,7 @@ export class VantageNode {
     this.id = row.id;
     this.name = row.name;
     this.kind = row.kind;
+    this.locationHint = row.locationHint;
     this.graceMs = row.graceSeconds * 1000;
     this.status = row.kind === 'central' ? 'live' : row.status;
     this.since = row.since;

@@ -80,7 +80,7 @@ export function planCheckResults(fleet: FleetState, db: Db, records: readonly Ob
     );
     const observed = { status: observation.status, message: observation.message, at: record.at };
     if (check.votes) applyVote(check, record, observed, changes);
-    else if (record.vantageId === undefined && applyObservation(check, observed, check)) noteCheckChanged(changes, check);
+    else if (record.vantageId === undefined && !record.late && applyObservation(check, observed, check)) noteCheckChanged(changes, check);
   }
   return resultInsertStatements(db, resultValues);
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, lte, sql } from 'drizzle-orm';
 import { commitAtomically, type Db, type Statement } from '../store/client.js';
 import { assets, events, incidents, missionFunctions, webhookAttempts, webhookDeliveries, webhooks, type EventRow, type WebhookRow } from '../store/schema/index.js';
 import { SYSTEM_ACTOR } from '../domain/roles.js';
@@ -34,6 +34,8 @@ export interface DispatcherOptions {
 export const DEFAULT_RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 50_400, 72_000, 86_400];
 const FAN_OUT_BATCH = 1000;
 const MAX_RETRY_AFTER_SECONDS = 86_400;
+/** How long a delivery waits, past the one before it for the same subject, before it is tried again. */
+const IN_LINE_WAIT_MS = 1_000;
 const ACTOR = { ...SYSTEM_ACTOR, name: 'webhooks' };
 
 /** Parses a schedule like "5s,5m,30m,2h" into seconds. */
@@ -181,6 +183,17 @@ export class WebhookDispatcher {
     if (!delivery || delivery.status !== 'pending') return { done: true };
     const early = (delivery.nextAttemptAt ?? 0) - this.now();
     if (early > 0) return { done: false, retryInMs: early };
+    // Second in line for its subject: it waits until the one before it is done, as deliverDue's do.
+    const [earlier] = await db
+      .select({ nextAttemptAt: webhookDeliveries.nextAttemptAt })
+      .from(webhookDeliveries)
+      .where(and(
+        eq(webhookDeliveries.webhookId, delivery.webhookId), eq(webhookDeliveries.orderingKey, delivery.orderingKey),
+        eq(webhookDeliveries.status, 'pending'), lt(webhookDeliveries.id, delivery.id),
+      ))
+      .orderBy(asc(webhookDeliveries.id))
+      .limit(1);
+    if (earlier) return { done: false, retryInMs: Math.max(IN_LINE_WAIT_MS, (earlier.nextAttemptAt ?? 0) - this.now() + IN_LINE_WAIT_MS) };
     const [sub] = await db.select().from(webhooks).where(eq(webhooks.id, delivery.webhookId));
     if (!sub) return { done: true };
     const [event] = delivery.eventId === null ? [] : await db.select().from(events).where(eq(events.id, delivery.eventId));

@@ -64,7 +64,10 @@ async function boundVantageId(db: Db, input: MintInput): Promise<number | null> 
   if (!input.vantage) throw problem('a probe token needs the vantage it speaks for');
   const [row] = await db.select({ id: vantages.id, kind: vantages.kind }).from(vantages).where(eq(vantages.name, input.vantage));
   if (!row) throw problem(`no vantage named "${input.vantage}"`);
-  if (row.kind !== 'agent') throw problem(`"${input.vantage}" is the service itself; a probe token speaks for an agent vantage`);
+  if (row.kind !== 'agent') {
+    const what = row.kind === 'central' ? 'the service itself' : "a region, probed by the Workers host's shards";
+    throw problem(`"${input.vantage}" is ${what}; a probe token speaks for an agent vantage`);
+  }
   return row.id;
 }
 

@@ -1,6 +1,6 @@
-// The vantages a check can run from: `central` (the service itself) and the probe agents at the
-// sites. Agents are created, changed and deleted here; their status (live, lost, pending) is the
-// monitor's to write.
+// The vantages a check can run from: `central` (the service itself), the probe agents at the
+// sites and the regions the Workers host probes from. Agents and regions are created, changed and
+// deleted here; their status (live, lost, pending) is the monitor's to write.
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { commitAtomically, type Db, type Statement } from '../store/client.js';
 import { apiTokens, assets, checks, checkVotes, vantages } from '../store/schema/index.js';
@@ -21,6 +21,7 @@ export function vantageView(row: VantageRow, checkCount: number) {
   return {
     name: row.name,
     kind: row.kind,
+    locationHint: row.locationHint,
     status: row.status,
     lastSeenAt: isoTime(row.lastSeenAt),
     since: isoTime(row.since),
@@ -72,7 +73,7 @@ export async function getVantage(ctx: ServiceContext, name: string) {
   return { ...vantageView(row, keys.length), votes: votes.map((v) => ({ ...v, at: isoTime(v.at) })) };
 }
 
-/** Registers a probe agent's vantage; it is pending until the agent first reports. */
+/** Registers a probe agent's or a region's vantage; it is pending until its first results. */
 export async function createVantage(ctx: ServiceContext, input: VantageCreateInput): Promise<VantageView> {
   authorize(ctx.actor, 'manageInventory');
   const [taken] = await ctx.db.select({ kind: vantages.kind }).from(vantages).where(eq(vantages.name, input.name));
@@ -84,13 +85,15 @@ export async function createVantage(ctx: ServiceContext, input: VantageCreateInp
   return vantageView(await findVantage(ctx.db, input.name), 0);
 }
 
-/** An agent's vantage and its event (the API's create and the apply file's). */
-export function vantageCreateStatements(ctx: ServiceContext, input: { name: string; description?: string | null; graceSeconds: number }, now: number): Statement[] {
+/** An agent's or a region's vantage and its event (the API's create and the apply file's). */
+export function vantageCreateStatements(ctx: ServiceContext, input: VantageCreateInput, now: number): Statement[] {
+  const kind = input.locationHint ? 'region' : 'agent';
+  const locationHint = input.locationHint ?? null;
   return [
     ctx.db.insert(vantages).values({
-      name: input.name, kind: 'agent', description: input.description ?? null, graceSeconds: input.graceSeconds, status: 'pending', since: now, createdAt: now,
+      name: input.name, kind, locationHint, description: input.description ?? null, graceSeconds: input.graceSeconds, status: 'pending', since: now, createdAt: now,
     }),
-    recordEvent(ctx, { type: 'vantage.created', subjectKind: 'vantage', subjectId: vantageIdByName(input.name), subjectKey: input.name, data: { kind: 'agent' } }),
+    recordEvent(ctx, { type: 'vantage.created', subjectKind: 'vantage', subjectId: vantageIdByName(input.name), subjectKey: input.name, data: { kind, locationHint } }),
   ];
 }
 

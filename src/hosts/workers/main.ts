@@ -1,47 +1,26 @@
 /// <reference types="@cloudflare/workers-types" />
-// The Workers host: the same app with its database built per request from the D1 binding, a
-// scheduled handler that runs the engine once per Cron Trigger (see scheduled-tick.ts), and a
-// queue handler that delivers webhooks (see deliveries-queue.ts).
-import { createFetchSender } from './webhook-sender.js';
+// The Workers host: the same app with its database built per request from the D1 binding; the
+// monitor in Durable Objects (coordinator.ts holds its state, check-shard.ts probes, each shard on
+// its own alarm); a queue handler that delivers webhooks (deliveries-queue.ts); and Cron Triggers
+// for housekeeping only (rollups, pruning, orbital elements, lost queue messages).
 import { consumeDeadLetters, consumeDeliveries, DELIVERIES_DLQ, enqueueDeliveries, type DeliveryMessage } from './deliveries-queue.js';
-import { WebhookDispatcher } from '../../core/outbox/dispatcher.js';
 import { workersClientAddress } from './client-address.js';
-import { openD1 } from './d1.js';
 import { createApp } from '../../http/app.js';
-import { loadConfig, type AppConfig } from '../config.js';
 import { SYSTEM_ACTOR } from '../../core/domain/roles.js';
 import { refreshElementsFromFeed } from '../../core/services/satellites.js';
 import { ensureAdminToken } from '../../core/services/tokens.js';
-import { loadEngine, runScheduledTick } from '../../core/services/scheduled-tick.js';
-import { createWorkerProbeContext, UNSUPPORTED_ON_WORKERS } from './probes.js';
+import { runHousekeeping } from '../../core/services/housekeeping.js';
+import { UNSUPPORTED_ON_WORKERS } from './probes.js';
+import { configFrom, coordinatorOf, database, dispatcherFor, log, type Env } from './env.js';
 
-export interface Env {
-  DB: D1Database;
-  /** A Workers secret: the first admin token, minted when no usable admin token exists. */
-  COOPWATCH_ADMIN_TOKEN?: string;
-  /** Webhook deliveries to attempt, by id (wrangler.toml's deliveries queue). */
-  DELIVERIES: Queue<DeliveryMessage>;
-}
+export { CheckShard } from './check-shard.js';
+export { Coordinator } from './coordinator.js';
 
-/** The cron (in wrangler.toml) that also prunes history past retention; every other one only ticks. */
+/** The cron (in wrangler.toml) that also prunes history and refreshes elements; every other one rolls up. */
 const DAILY_CRON = '17 3 * * *';
-const TICK_PERIOD_MS = 60_000;
-/** A pending delivery this long past due has lost its queue message (the consumer takes one within seconds): the tick enqueues it again. */
-const LOST_MESSAGE_GRACE_MS = 3_600_000;
-/** Workers allow six simultaneous open connections per invocation. */
-const PROBE_CONCURRENCY = 6;
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const database = (env: Env) => openD1(env.DB);
-
-let config: AppConfig | undefined;
 let bootstrapped: Promise<unknown> | undefined;
-
-/** Configuration from the Worker's vars and secrets (the same COOPWATCH_* names), read once per isolate. */
-function configFrom(env: Env): AppConfig {
-  const strings = Object.fromEntries(Object.entries(env as object).filter((e): e is [string, string] => typeof e[1] === 'string'));
-  config ??= loadConfig(strings);
-  return config;
-}
 
 /** Mints the admin token from the secret once per isolate (a no-op while an admin token exists). */
 function bootstrap(env: Env): Promise<unknown> {
@@ -50,18 +29,6 @@ function bootstrap(env: Env): Promise<unknown> {
     throw err;
   });
   return bootstrapped;
-}
-
-const log = (message: string) => console.log(`[coopwatch] ${message}`);
-
-function dispatcherFor(env: Env): WebhookDispatcher {
-  const cfg = configFrom(env);
-  return new WebhookDispatcher({
-    db: database(env),
-    send: createFetchSender({ allowPrivate: cfg.webhooks.allowPrivate, timeoutMs: cfg.webhooks.timeoutMs }),
-    retryScheduleSeconds: cfg.webhooks.retryScheduleSeconds,
-    publicUrl: cfg.publicUrl,
-  });
 }
 
 let app: ReturnType<typeof createApp> | undefined;
@@ -78,10 +45,10 @@ function appFor(env: Env) {
     failedAttempts: cfg.failedAttempts,
     clientAddress: workersClientAddress,
     unsupportedCheckKinds: UNSUPPORTED_ON_WORKERS,
-    // Nothing runs between requests: each call loads the engine, acts, and the next tick goes on.
+    // The coordinator runs the drills, beside the monitor whose marks they set.
     drills: {
-      startRun: async (ctx, drillId) => (await loadEngine(ctx.db, ctx.now)).runner.startRun(ctx, drillId),
-      abortRun: async (ctx, runId, reason) => (await loadEngine(ctx.db, ctx.now)).runner.abortRun(ctx, runId, reason),
+      startRun: (ctx, drillId) => coordinatorOf(env).startDrill(ctx.actor, drillId),
+      abortRun: (ctx, runId, reason) => coordinatorOf(env).abortDrill(ctx.actor, runId, reason),
     },
   });
   return app;
@@ -90,32 +57,29 @@ function appFor(env: Env) {
 export default {
   async fetch(request, env, ctx) {
     if (configFrom(env).adminToken) await bootstrap(env);
-    return appFor(env).fetch(request, env, ctx);
+    const response = await appFor(env).fetch(request, env, ctx);
+    // A write may have changed what is monitored: the coordinator reloads and reassigns its shards now.
+    if (!READS.has(request.method) && response.status < 400) ctx.waitUntil(coordinatorOf(env).definitionsChanged());
+    return response;
   },
 
-  async scheduled(controller, env) {
+  async scheduled(controller, env, ctx) {
     const cfg = configFrom(env);
     if (cfg.adminToken) await bootstrap(env);
-    const summary = await runScheduledTick({
-      db: database(env),
+    // The monitor runs in the coordinator; the trigger only makes sure it is awake.
+    ctx.waitUntil(coordinatorOf(env).wake());
+    const daily = controller.cron === DAILY_CRON;
+    const summary = await runHousekeeping(database(env), {
       now: controller.scheduledTime,
-      periodMs: TICK_PERIOD_MS,
-      probeContext: createWorkerProbeContext,
-      queueDeliveries: async () => {
-        const dispatcher = dispatcherFor(env);
-        const ids = [...(await dispatcher.fanOut()), ...(await dispatcher.takeOverdue(LOST_MESSAGE_GRACE_MS))];
-        await enqueueDeliveries(env.DELIVERIES, ids);
-        return ids.length;
-      },
-      concurrency: PROBE_CONCURRENCY,
       retentionDays: cfg.retentionDays,
-      prune: controller.cron === DAILY_CRON,
-      log,
+      prune: daily,
+      dispatcher: dispatcherFor(env),
+      requeue: (ids) => enqueueDeliveries(env.DELIVERIES, ids),
     });
-    console.log(`[coopwatch] tick ${new Date(controller.scheduledTime).toISOString()}: ${JSON.stringify(summary)}`);
-    if (controller.cron === DAILY_CRON && cfg.elementsUrl) {
+    log(`housekeeping ${new Date(controller.scheduledTime).toISOString()}: ${JSON.stringify(summary)}`);
+    if (daily && cfg.elementsUrl) {
       const refreshed = await refreshElementsFromFeed({ db: database(env), actor: SYSTEM_ACTOR, now: Date.now }, cfg.elementsUrl);
-      console.log(`[coopwatch] orbital elements refreshed from ${cfg.elementsUrl}: ${JSON.stringify(refreshed)}`);
+      log(`orbital elements refreshed from ${cfg.elementsUrl}: ${JSON.stringify(refreshed)}`);
     }
   },
 

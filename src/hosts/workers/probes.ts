@@ -14,12 +14,13 @@ export const UNSUPPORTED_ON_WORKERS: Partial<Record<CheckKind, string>> = {
   tls: 'TLS checks read the peer certificate, which Workers sockets do not expose; run them on the Node runtime',
 };
 
-export function createWorkerProbeContext(signal: AbortSignal): ProbeContext {
+/** `userAgent`: how HTTP probes name themselves (a region's shards name their vantage). */
+export function createWorkerProbeContext(signal: AbortSignal, userAgent = 'coopwatch'): ProbeContext {
   return {
     signal,
     now: Date.now,
     monotonic: () => performance.now(),
-    http: httpRequest,
+    http: (req) => httpRequest(req, userAgent),
     tcpConnect,
     tlsCertificate: () => Promise.reject(new Error(UNSUPPORTED_ON_WORKERS.tls)),
     dnsResolve: () => Promise.reject(new Error(UNSUPPORTED_ON_WORKERS.dns)),
@@ -39,8 +40,8 @@ export function createWorkerProbeContext(signal: AbortSignal): ProbeContext {
   };
 }
 
-async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
-  let next: OutgoingRequest = { url: req.url, method: req.method.toUpperCase(), headers: { 'user-agent': 'coopwatch', ...req.headers }, body: req.body };
+async function httpRequest(req: HttpRequest, userAgent: string): Promise<HttpResponse> {
+  let next: OutgoingRequest = { url: req.url, method: req.method.toUpperCase(), headers: { 'user-agent': userAgent, ...req.headers }, body: req.body };
   for (let redirects = 0; ; redirects++) {
     const { url, method, headers, body } = next;
     const response = await fetch(url, { method, headers, body, redirect: 'manual', signal: req.signal });

@@ -1,7 +1,7 @@
-// Probe agents' vantages in the apply file: declared before the checks that list them. Applying
+// Probe agents' and regions' vantages in the apply file: declared before the checks that list them. Applying
 // creates or changes them; it never deletes one (checks or tokens may still use it), as the file
 // never deletes assets either.
-import { asc, eq } from 'drizzle-orm';
+import { asc, ne } from 'drizzle-orm';
 import type { Db, Statement } from '../../store/client.js';
 import { vantages } from '../../store/schema/index.js';
 import { vantageDocumentSchema, type VantageDocument } from '../../domain/vantages.js';
@@ -25,13 +25,13 @@ export function planVantages(items: VantageDocument[], stored: VantageDocument[]
     statements: (ctx, now) =>
       differing.flatMap((v) => {
         const fields = { description: v.description ?? null, graceSeconds: v.graceSeconds };
-        return before.has(v.key) ? vantageUpdateStatements(ctx, v.key, fields) : vantageCreateStatements(ctx, { name: v.key, ...fields }, now);
+        return before.has(v.key) ? vantageUpdateStatements(ctx, v.key, fields) : vantageCreateStatements(ctx, { name: v.key, locationHint: v.locationHint, ...fields }, now);
       }),
   };
 }
 
-/** The agents' vantages in the apply file's spelling (central is the service, not declared). */
+/** The agents' and regions' vantages in the apply file's spelling (central is the service, not declared). */
 export async function readVantageDocuments(db: Db): Promise<VantageDocument[]> {
-  const rows = await db.select().from(vantages).where(eq(vantages.kind, 'agent')).orderBy(asc(vantages.id));
-  return rows.map((row) => compact({ key: row.name, description: row.description, graceSeconds: row.graceSeconds }) as VantageDocument);
+  const rows = await db.select().from(vantages).where(ne(vantages.kind, 'central')).orderBy(asc(vantages.id));
+  return rows.map((row) => compact({ key: row.name, description: row.description, graceSeconds: row.graceSeconds, locationHint: row.locationHint }) as VantageDocument);
 }

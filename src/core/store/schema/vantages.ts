@@ -1,10 +1,11 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { CHECK_STATUSES, VANTAGE_KINDS, VANTAGE_STATUSES } from '../../domain/enums.js';
+import { CHECK_STATUSES, LOCATION_HINTS, VANTAGE_KINDS, VANTAGE_STATUSES } from '../../domain/enums.js';
 import { checks } from './checks.js';
 
 /**
- * The places that probe: `central` (the service itself; created by the migration) and probe
- * agents at the sites. An agent silent for longer than `graceSeconds` is lost.
+ * The places that probe: `central` (the service itself; created by the migration), probe agents
+ * at the sites, and regions (the Workers host's shards, placed by `locationHint`). An agent or
+ * region silent for longer than `graceSeconds` is lost.
  */
 export const vantages = sqliteTable('vantages', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -12,6 +13,8 @@ export const vantages = sqliteTable('vantages', {
   kind: text('kind', { enum: VANTAGE_KINDS }).notNull(),
   description: text('description'),
   graceSeconds: integer('grace_seconds').notNull().default(60),
+  /** A region's Cloudflare location hint (null for central and agents). */
+  locationHint: text('location_hint', { enum: LOCATION_HINTS }),
   status: text('status', { enum: VANTAGE_STATUSES }).notNull().default('pending'),
   /** When the status last changed. */
   since: integer('since').notNull(),

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { CHECK_STATUSES, VANTAGE_KINDS, VANTAGE_STATUSES } from '../../../core/domain/enums.js';
+import { CHECK_STATUSES, LOCATION_HINTS, VANTAGE_KINDS, VANTAGE_STATUSES } from '../../../core/domain/enums.js';
 import { vantageCreateSchema, vantagePatchSchema } from '../../../core/domain/vantages.js';
 import type { VantageIntake } from '../../../core/monitor/vantage-intake.js';
 import { createVantage, deleteVantage, getVantage, listVantages, updateVantage } from '../../../core/services/vantages.js';
@@ -13,7 +13,8 @@ const tags = ['Vantages'];
 const VantageSchema = z
   .object({
     name: z.string(),
-    kind: z.enum(VANTAGE_KINDS),
+    kind: z.enum(VANTAGE_KINDS).openapi({ description: 'central (this service); agent (a probe agent at a site); region (the Workers host probes it from shards placed by locationHint)' }),
+    locationHint: z.enum(LOCATION_HINTS).nullable().openapi({ description: "A region's Cloudflare location hint (null for central and agents)" }),
     status: z.enum(VANTAGE_STATUSES).openapi({ description: 'live; lost (silent past its grace: its votes stop counting); pending (an agent that never reported)' }),
     lastSeenAt: z.string().nullable().openapi({ description: "The agent's last batch of results" }),
     since: z.string().openapi({ description: 'When the status last changed' }),
@@ -56,8 +57,10 @@ export function vantageRoutes(intake: VantageIntake | undefined) {
 
   routes.openapi(
     createRoute({
-      method: 'post', path: '/', tags, security, summary: 'Register a probe agent vantage',
-      description: 'It is `pending` until its agent first reports. Mint the agent a token with role `probe` and this `vantage`.',
+      method: 'post', path: '/', tags, security, summary: 'Register a probe agent or region vantage',
+      description:
+        'It is `pending` until its first results. Without `locationHint` it is a probe agent: mint the agent a token with role `probe` and this `vantage`. ' +
+        'With `locationHint` it is a region: the Workers host probes its checks from shards created with that hint (the Node host has no regions; there it stays pending).',
       middleware: requires('manageInventory'),
       request: { body: jsonBody(vantageCreateSchema) },
       responses: { 201: json(VantageSchema, 'The new vantage'), ...errorResponses(400, 409) },

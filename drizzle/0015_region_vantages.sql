@@ -1,0 +1,1 @@
+ALTER TABLE `vantages` ADD `location_hint` text;

@@ -1,0 +1,199 @@
+// The monitor on Workers: check shards (Durable Objects on their alarms) probe real sockets on
+// 127.0.0.1 and hand their results to the coordinator, which records state, opens and resolves
+// incidents, runs drills and fans out signed webhooks through the queue.
+import { abortAllDurableObjects, env, runInDurableObject } from 'cloudflare:test';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { call, eventually, expectStatus } from './client.js';
+
+const fixture = inject('fixtureUrl');
+
+async function setTarget(mode: 'healthy' | 'failing'): Promise<void> {
+  await (await fetch(`${fixture}/control?mode=${mode}`, { method: 'POST' })).text();
+}
+
+/** What the receiver's /hook got. */
+async function received(): Promise<Array<{ headers: Record<string, string>; body: string }>> {
+  return ((await (await fetch(`${fixture}/received`)).json()) as Array<{ path: string; headers: Record<string, string>; body: string }>).filter((r) => r.path === '/hook');
+}
+
+async function count(query: string, ...bindings: unknown[]): Promise<number> {
+  return (await env.DB.prepare(query).bind(...bindings).first<{ n: number }>())!.n;
+}
+
+async function assetStatus(id: number): Promise<string> {
+  return (await expectStatus(call('GET', `/api/assets/${id}`), 200)).status;
+}
+
+async function becomes(id: number, status: string): Promise<void> {
+  expect(await eventually(() => assetStatus(id), (s) => s === status, 20_000)).toBe(status);
+}
+
+const shard = (name: string) => env.SHARDS.get(env.SHARDS.idFromName(name));
+const coordinator = () => env.COORDINATOR.get(env.COORDINATOR.idFromName('coordinator'));
+
+async function shardStatuses(vantage: string, shards: number) {
+  return Promise.all(Array.from({ length: shards }, (_, i) => shard(`${vantage}/${i}`).status()));
+}
+
+const station = async (key: string) => (await expectStatus(call('POST', '/api/assets', { body: { key, kind: 'ground_station', name: key } }), 201)).id as number;
+
+describe('the monitor in Durable Objects', () => {
+  let stationId: number;
+  let checkId: number;
+
+  beforeAll(async () => {
+    await (await fetch(`${fixture}/control?mode=healthy&reset=1`, { method: 'POST' })).text();
+    stationId = await station('gs-kiruna');
+    checkId = (await expectStatus(call('POST', '/api/checks', {
+      body: { key: 'kiruna-health', assetId: stationId, kind: 'http', intervalSeconds: 1, failureThreshold: 1, successThreshold: 1, http: { url: `${fixture}/target` } },
+    }), 201)).id;
+    await expectStatus(call('POST', '/api/webhooks', { body: { url: `${fixture}/hook`, events: ['asset.down', 'incident.opened', 'incident.resolved'] } }), 201);
+  });
+
+  it('probes from a shard on its alarm and marks the asset up, with the result in D1 and the raw result in the shard', async () => {
+    await becomes(stationId, 'up');
+    expect(await count('select count(*) as n from check_results where check_id = ? and status = 0', checkId)).toBeGreaterThan(0);
+    const statuses = await shardStatuses('central', 4);
+    expect(statuses.reduce((n, s) => n + s.checks, 0)).toBe(1);
+    expect(statuses.find((s) => s.checks === 1)!.sent).toBeGreaterThan(0);
+  });
+
+  it('sees the target fail: asset down, incident opened, signed webhooks delivered in order', async () => {
+    await setTarget('failing');
+    await becomes(stationId, 'down');
+    const incidents = await expectStatus(call('GET', '/api/incidents'), 200);
+    expect(incidents.items).toEqual([expect.objectContaining({ state: 'open', title: expect.stringContaining('gs-kiruna is down') })]);
+    const got = await eventually(received, (all) => all.length >= 2);
+    expect(got.map((r) => JSON.parse(r.body).type)).toEqual(['asset.down', 'incident.opened']);
+    for (const r of got) expect(r.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/=]+$/);
+  });
+
+  it('resolves the incident when the target recovers', async () => {
+    await setTarget('healthy');
+    await becomes(stationId, 'up');
+    expect((await expectStatus(call('GET', '/api/incidents'), 200)).items[0]).toMatchObject({ state: 'resolved' });
+    const got = await eventually(received, (all) => all.some((r) => JSON.parse(r.body).type === 'incident.resolved'));
+    expect(got.map((r) => JSON.parse(r.body).type)).toEqual(['asset.down', 'incident.opened', 'incident.resolved']);
+  });
+
+  it('judges a push check by the heartbeats in D1', async () => {
+    const terminal = await station('vsat-terminal-7');
+    const push = await expectStatus(call('POST', '/api/checks', {
+      body: { key: 'terminal-7-heartbeat', assetId: terminal, kind: 'push', intervalSeconds: 1, failureThreshold: 1, successThreshold: 1, push: { graceSeconds: 0 } },
+    }), 201);
+    // The terminal pushes every 300 ms until the shard's push check has judged it up.
+    const pushing = setInterval(() => void call('POST', push.pushUrl, { token: null }), 300);
+    try {
+      await becomes(terminal, 'up');
+    } finally {
+      clearInterval(pushing);
+    }
+    // No heartbeat for longer than interval + grace: down.
+    await becomes(terminal, 'down');
+    await expectStatus(call('DELETE', `/api/checks/${push.id}`), 204);
+  });
+
+  it('loses no state and no event when every object is evicted mid-run', async () => {
+    await setTarget('failing');
+    await becomes(stationId, 'down');
+    const downEvents = () => count("select count(*) as n from events where type = 'asset.down' and subject_key = 'gs-kiruna'");
+    const before = { downs: await downEvents(), results: await count('select count(*) as n from check_results where check_id = ?', checkId) };
+
+    await abortAllDurableObjects();
+
+    // The shard's next alarm wakes it with its checks; its results wake the coordinator, which loads from D1.
+    await eventually(() => count('select count(*) as n from check_results where check_id = ?', checkId), (n) => n >= before.results + 3);
+    expect(await assetStatus(stationId)).toBe('down');
+    expect(await downEvents()).toBe(before.downs);
+    const kiruna = async () => ((await expectStatus(call('GET', '/api/incidents?state=open'), 200)).items as Array<{ title: string }>).filter((i) => i.title.includes('gs-kiruna'));
+    expect(await kiruna()).toHaveLength(1);
+
+    await setTarget('healthy');
+    await becomes(stationId, 'up');
+    expect(await kiruna()).toHaveLength(0);
+  });
+
+  it('moves checks when the shard count changes, keeping their state', async () => {
+    const assets = await Promise.all(Array.from({ length: 12 }, (_, i) => station(`gs-reshard-${i}`)));
+    for (const [i, assetId] of assets.entries()) {
+      await expectStatus(call('POST', '/api/checks', {
+        body: { key: `reshard-${i}`, assetId, kind: 'http', intervalSeconds: 1, failureThreshold: 1, successThreshold: 1, http: { url: `${fixture}/probe/reshard-${i}` } },
+      }), 201);
+    }
+    for (const id of assets) await becomes(id, 'up');
+    const upEvents = await count("select count(*) as n from events where type = 'asset.up' and subject_key like 'gs-reshard-%'");
+
+    await coordinator().reshard(6);
+    const statuses = await eventually(() => shardStatuses('central', 6), (all) => all[4]!.checks + all[5]!.checks > 0);
+    expect(statuses.reduce((n, s) => n + s.checks, 0)).toBe(14 - 1); // the 12, kiruna and nothing twice (the push check was deleted)
+
+    // Every moved check is probed from its new shard; no asset changed state on the way.
+    const since = Date.now();
+    const probed = await eventually(
+      async () => new Set(((await (await fetch(`${fixture}/probes?since=${since}`)).json()) as Array<{ key: string }>).map((p) => p.key)),
+      (keys) => keys.size === 12,
+    );
+    expect(probed.size).toBe(12);
+    for (const id of assets) expect(await assetStatus(id)).toBe('up');
+    expect(await count("select count(*) as n from events where type = 'asset.up' and subject_key like 'gs-reshard-%'")).toBe(upEvents);
+    await coordinator().reshard(null);
+  });
+
+  it('runs a simulated drill in the coordinator: detected, failed over, restored — with no incident and no page', async () => {
+    const [a, b] = [await station('gs-awarua'), await station('gs-hartebeesthoek')];
+    for (const [key, assetId] of [['awarua-health', a], ['hartebeesthoek-health', b]] as const) {
+      await expectStatus(call('POST', '/api/checks', { body: { key, assetId, kind: 'http', intervalSeconds: 1, failureThreshold: 1, successThreshold: 1, http: { url: `${fixture}/target` } } }), 201);
+    }
+    const fn = await expectStatus(call('POST', '/api/functions', {
+      body: { key: 'tt-and-c-south', name: 'TT&C south', tier: 'MEF', rtoSeconds: 900, mtdSeconds: 3600, groups: [{ name: 'stations', k: 1, members: [{ assetId: a }, { assetId: b }] }] },
+    }), 201);
+    await becomes(a, 'up');
+    await becomes(b, 'up');
+    const incidentsBefore = (await expectStatus(call('GET', '/api/incidents'), 200)).items.length;
+    const deliveriesBefore = await count('select count(*) as n from webhook_deliveries');
+
+    const drill = await expectStatus(call('POST', '/api/drills', {
+      body: { key: 'awarua-loss', name: 'Awarua loss', targetAssetIds: [a], mode: 'simulated', hypothesis: { functionIds: [fn.id] }, guardrails: { maxDurationSeconds: 3600 } },
+    }), 201);
+    const run = await expectStatus(call('POST', `/api/drills/${drill.id}/runs`), 201);
+    expect(run.status).toBe('running');
+    const done = await eventually(() => expectStatus(call('GET', `/api/drills/${drill.id}/runs/${run.id}`), 200), (r) => r.status !== 'running', 30_000);
+    expect(done).toMatchObject({ status: 'completed', verdict: 'pass' });
+    expect(done.steps.map((s: { step: string }) => s.step)).toEqual(['resolve_targets', 'inject', 'detected', 'failed_over', 'rollback', 'restored']);
+    await becomes(a, 'up');
+    expect((await expectStatus(call('GET', '/api/incidents'), 200)).items).toHaveLength(incidentsBefore);
+    expect(await count('select count(*) as n from webhook_deliveries')).toBe(deliveriesBefore);
+    expect(await count("select count(*) as n from events where type = 'asset.down' and subject_key = 'gs-awarua' and drill_run_id = ?", run.id)).toBe(1);
+  });
+});
+
+describe('vantages in several regions', () => {
+  it('applies the quorum of three location-hinted vantages: one failing view is disputed, two are down', async () => {
+    for (const [name, locationHint] of [['apac', 'apac'], ['wnam', 'wnam'], ['weur', 'weur']] as const) {
+      const created = await expectStatus(call('POST', '/api/vantages', { body: { name, locationHint, graceSeconds: 30 } }), 201);
+      expect(created).toMatchObject({ kind: 'region', locationHint, status: 'pending' });
+    }
+    const relay = await station('mw-relay');
+    await expectStatus(call('POST', '/api/checks', {
+      body: { key: 'relay-health', assetId: relay, kind: 'http', intervalSeconds: 1, failureThreshold: 1, successThreshold: 1, vantages: ['apac', 'wnam', 'weur'], quorum: 2, http: { url: `${fixture}/probe/relay` } },
+    }), 201);
+    await becomes(relay, 'up');
+    const regions = async () => ((await expectStatus(call('GET', '/api/vantages'), 200)).items as Array<{ kind: string; status: string }>).filter((v) => v.kind === 'region');
+    expect((await eventually(regions, (all) => all.every((v) => v.status === 'live'))).map((v) => v.status)).toEqual(['live', 'live', 'live']);
+
+    const failFrom = (vantage: string, on: boolean) => fetch(`${fixture}/control?failFor=coopwatch-region/${vantage}&on=${on ? 1 : 0}`, { method: 'POST' }).then((r) => r.text());
+    await failFrom('apac', true);
+    await becomes(relay, 'degraded');
+    const check = await eventually(() => expectStatus(call('GET', '/api/checks?assetId=' + relay), 200), (c) => c.items[0].status === 'disputed');
+    expect(check.items[0].message).toMatch(/down from apac, up from wnam and weur/);
+    expect((await expectStatus(call('GET', '/api/incidents?state=open'), 200)).items.filter((i: { title: string }) => i.title.includes('mw-relay'))).toHaveLength(0);
+
+    await failFrom('wnam', true);
+    await becomes(relay, 'down');
+    expect((await expectStatus(call('GET', '/api/incidents?state=open'), 200)).items.filter((i: { title: string }) => i.title.includes('mw-relay'))).toHaveLength(1);
+
+    await failFrom('apac', false);
+    await failFrom('wnam', false);
+    await becomes(relay, 'up');
+  });
+});
