@@ -15,6 +15,9 @@ export default defineConfig(async () => ({
           COOPWATCH_ADMIN_TOKEN: WORKER_TEST_ADMIN_TOKEN,
           // The test's target and receiver listen on 127.0.0.1.
           COOPWATCH_WEBHOOK_ALLOW_PRIVATE: '1',
+          // The Standard Webhooks schedule's first delay (5 s) every time: a receiver down for seconds
+          // is retried within a test, not after the schedule's 5 minutes.
+          COOPWATCH_WEBHOOK_RETRY_SCHEDULE: '5s,5s,5s,5s,5s,5s,5s,5s,5s',
         },
       },
     }),

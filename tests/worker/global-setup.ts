@@ -8,6 +8,8 @@ interface Received {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** What the receiver answered. */
+  status: number;
 }
 
 export default async function setup(project: TestProject) {
@@ -19,6 +21,8 @@ export default async function setup(project: TestProject) {
   const probes: Array<{ key: string; at: number; ua: string }> = [];
   /** User agents /probe/… answers 503 (a target unreachable from one vantage only). */
   const failingFor = new Set<string>();
+  /** Checks (by key) /probe/… answers 503 whoever asks. */
+  const failingKeys = new Set<string>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const chunks: Buffer[] = [];
@@ -31,12 +35,19 @@ export default async function setup(project: TestProject) {
       if (url.pathname === '/target') return reply(failing ? 503 : 200, { ok: !failing });
       if (url.pathname.startsWith('/probe/')) {
         const ua = String(req.headers['user-agent'] ?? '');
-        probes.push({ key: url.pathname.slice('/probe/'.length), at: Date.now(), ua });
-        return reply(failingFor.has(ua) ? 503 : 200, {});
+        const key = url.pathname.slice('/probe/'.length);
+        probes.push({ key, at: Date.now(), ua });
+        return reply(failingFor.has(ua) || failingKeys.has(key) ? 503 : 200, {});
       }
       if (url.pathname === '/probes') {
         const since = Number(url.searchParams.get('since') ?? 0);
         return reply(200, probes.filter((p) => p.at >= since));
+      }
+      if (url.pathname === '/control' && req.method === 'POST' && url.searchParams.has('failKey')) {
+        const key = url.searchParams.get('failKey')!;
+        if (url.searchParams.get('on') === '1') failingKeys.add(key);
+        else failingKeys.delete(key);
+        return reply(200, { failingKeys: [...failingKeys] });
       }
       if (url.pathname === '/control' && req.method === 'POST' && url.searchParams.has('failFor')) {
         const ua = url.searchParams.get('failFor')!;
@@ -55,8 +66,8 @@ export default async function setup(project: TestProject) {
         return reply(200, { failing });
       }
       if (url.pathname.startsWith('/hook') && req.method === 'POST') {
-        received.push({ path: url.pathname, headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString('utf8') });
         const status = hookStatus.get(url.pathname) ?? 200;
+        received.push({ path: url.pathname, headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks).toString('utf8'), status });
         return reply(status, { ok: status < 300 });
       }
       if (url.pathname === '/received') return reply(200, received);

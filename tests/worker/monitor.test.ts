@@ -1,8 +1,11 @@
 // The monitor on Workers: check shards (Durable Objects on their alarms) probe real sockets on
 // 127.0.0.1 and hand their results to the coordinator, which records state, opens and resolves
 // incidents, runs drills and fans out signed webhooks through the queue.
-import { abortAllDurableObjects, env, runInDurableObject } from 'cloudflare:test';
+import { abortAllDurableObjects, env } from 'cloudflare:test';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { degreesLat, degreesLong, eciToGeodetic, gstime, propagate } from 'satellite.js';
+import { parseOrbitalElements, toSatrec } from '../../src/core/domain/orbits/elements.js';
+import { predictPasses } from '../../src/core/domain/orbits/passes.js';
 import { call, eventually, expectStatus } from './client.js';
 
 const fixture = inject('fixtureUrl');
@@ -195,5 +198,85 @@ describe('vantages in several regions', () => {
     await failFrom('apac', false);
     await failFrom('wnam', false);
     await becomes(relay, 'up');
+  });
+});
+
+describe('a webhook receiver down, then up', () => {
+  it('gets every delivery once, in order for each subject, through the queue', { timeout: 120_000 }, async () => {
+    const hook = '/hook/order';
+    const control = (query: string) => fetch(`${fixture}/control?${query}`, { method: 'POST' }).then((r) => r.text());
+    await control(`hook=${encodeURIComponent(hook)}&status=503`);
+    const webhook = await expectStatus(call('POST', '/api/webhooks', { body: { url: `${fixture}${hook}`, events: ['asset.down', 'asset.up'] } }), 201);
+    const stations = [['order-a', await station('gs-order-a')], ['order-b', await station('gs-order-b')]] as const;
+    for (const [key, assetId] of stations) {
+      await expectStatus(call('POST', '/api/checks', { body: { key, assetId, kind: 'http', intervalSeconds: 1, failureThreshold: 1, successThreshold: 1, http: { url: `${fixture}/probe/${key}` } } }), 201);
+      await becomes(assetId, 'up');
+    }
+    // While the receiver answers 503, each station goes down and comes back twice.
+    for (let round = 0; round < 2; round++) {
+      for (const down of [true, false]) {
+        for (const [key, assetId] of stations) {
+          await control(`failKey=${key}&on=${down ? 1 : 0}`);
+          await becomes(assetId, down ? 'down' : 'up');
+        }
+      }
+    }
+    await control(`hook=${encodeURIComponent(hook)}&status=200`);
+
+    // Each station's first `up`, then two downs and two ups: ten events, each a delivery.
+    const stored = async (subject: string) =>
+      (await env.DB.prepare("select type from events where subject_key = ? and type in ('asset.down', 'asset.up') order by id").bind(subject).all<{ type: string }>()).results.map((e) => e.type);
+    expect([...(await stored('gs-order-a')), ...(await stored('gs-order-b'))]).toHaveLength(10);
+    const deliveries = async () => (await expectStatus(call('GET', `/api/webhooks/${webhook.id}/deliveries?limit=100`), 200)).items as Array<{ status: string }>;
+    const settled = await eventually(deliveries, (all) => all.length === 10 && all.every((d) => d.status === 'succeeded'), 90_000);
+    expect(settled.map((d) => d.status)).toEqual(Array(10).fill('succeeded'));
+
+    const got = ((await (await fetch(`${fixture}/received`)).json()) as Array<{ path: string; headers: Record<string, string>; body: string; status: number }>)
+      .filter((r) => r.path === hook && r.status === 200)
+      .map((r) => ({ id: r.headers['webhook-id'], ...(JSON.parse(r.body) as { type: string; data: { assetKey: string } }) }));
+    expect(new Set(got.map((r) => r.id)).size).toBe(10);
+    expect(got).toHaveLength(10);
+    for (const subject of ['gs-order-a', 'gs-order-b']) {
+      expect(got.filter((r) => r.data.assetKey === subject).map((r) => r.type)).toEqual(await stored(subject));
+    }
+  });
+});
+
+describe('contact checks on a shard', () => {
+  it('report a pass without contact as missed, once, and one with contact not at all, though every object was evicted during the pass', { timeout: 120_000 }, async () => {
+    await expectStatus(call('POST', '/api/inventory/apply', { body: { satellites: [{ key: 'leo-test', name: 'LEO-TEST', noradId: 99077, orbit: { altitudeKm: 300, raanDeg: 40, meanAnomalyDeg: 10 } }] } }), 200);
+    const row = await env.DB.prepare("select elements from satellites where key = 'leo-test'").first<{ elements: string }>();
+    const satrec = toSatrec(parseOrbitalElements(JSON.parse(row!.elements)));
+    // Stations under a low satellite's track 50 s from now, with a high mask: a pass of under a minute, soon.
+    const overhead = new Date(Date.now() + 50_000);
+    const position = propagate(satrec, overhead);
+    if (!position || typeof position.position === 'boolean') throw new Error('no position from the elements');
+    const ground = eciToGeodetic(position.position, gstime(overhead));
+    const location = { lat: degreesLat(ground.latitude), lon: degreesLong(ground.longitude), altM: 0 };
+    const mask = 60;
+    const [pass] = predictPasses({ satelliteKey: 'leo-test', satrec }, location, Date.now(), Date.now() + 600_000, mask);
+    expect(pass!.aosMs).toBeGreaterThan(Date.now());
+
+    // Two stations side by side: one never answers its contact endpoint; the other answers once, early in the pass.
+    const control = (key: string, failing: boolean) => fetch(`${fixture}/control?failKey=${key}&on=${failing ? 1 : 0}`, { method: 'POST' });
+    await control('contact-silent', true);
+    for (const key of ['silent', 'contacted']) {
+      const stationId = (await expectStatus(call('POST', '/api/assets', { body: { key: `gs-${key}`, kind: 'ground_station', name: key, ...location } }), 201)).id;
+      await expectStatus(call('POST', '/api/checks', {
+        body: { key: `${key}-contact`, assetId: stationId, kind: 'contact', intervalSeconds: 1, contact: { satellites: ['leo-test'], elevationMaskDeg: mask, url: `${fixture}/probe/contact-${key}` } },
+      }), 201);
+    }
+    const contacts = (key: string) => count("select count(*) as n from check_results r join checks c on c.id = r.check_id where c.key = ? and r.status = 0", `${key}-contact`);
+    await eventually(() => contacts('contacted'), (n) => n > 0, pass!.losMs - Date.now());
+    await control('contact-contacted', true);
+    // With the contact made and nothing more answering, every object is evicted mid-pass.
+    await abortAllDurableObjects();
+
+    const missed = (key: string) => count("select count(*) as n from events where type = 'contact.missed' and subject_key = ?", `gs-${key}`);
+    expect(await eventually(() => missed('silent'), (n) => n > 0, pass!.losMs - Date.now() + 15_000)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await missed('silent')).toBe(1);
+    expect(await missed('contacted')).toBe(0);
+    expect(await contacts('contacted')).toBeGreaterThan(0);
   });
 });

@@ -72,7 +72,10 @@ export function createCheckRunner(deps: CheckRunnerDeps) {
       return { status: 'idle', latencyMs: null, missed: ended && { ...ended, message: missedContactMessage(ended) } };
     }
     const current = { satelliteKey: pass.satelliteKey, aosMs: pass.aosMs, losMs: pass.losMs };
-    const entry = tracked && tracked.pass.aosMs === pass.aosMs && tracked.pass.satelliteKey === pass.satelliteKey ? tracked : { pass: current, contacted: false };
+    // The same pass if it overlaps the tracked one: a pass predicted again (another process, a
+    // refreshed calendar) has its AOS a few ms off.
+    const same = tracked && tracked.pass.satelliteKey === pass.satelliteKey && tracked.pass.aosMs < pass.losMs && pass.aosMs < tracked.pass.losMs;
+    const entry = same ? tracked : { pass: current, contacted: false };
     if (entry !== tracked) contacts.set(def.id, entry);
     const observation = await contact.run({ url: settings.url, pass: current }, ctx);
     if (observation.status === 'up' && !entry.contacted) contacts.set(def.id, { ...entry, contacted: true });
