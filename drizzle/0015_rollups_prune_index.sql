@@ -1,0 +1,1 @@
+CREATE INDEX `rollups_granularity_bucket_idx` ON `rollups` (`granularity`,`bucket_start`);
