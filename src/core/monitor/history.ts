@@ -80,11 +80,16 @@ async function rollupStart(db: Db, span: RowidSpan): Promise<{ mark: number; leg
 
 /** The upserts for rows (after, until]: per check and per asset, hourly and daily. */
 function rollupStatements(db: Db, after: number, until: number, legacyFrom: number | null): Statement[] {
-  const range = sql`r.rowid > ${rowidLiteral(after)} and r.rowid <= ${rowidLiteral(until)}${legacyFrom === null ? sql`` : sql` and r.ts >= ${legacyFrom}`}`;
-  return BUCKETS.flatMap(({ granularity, ms }) => (['check', 'asset'] as const).map((subject) => upsertBuckets(db, subject, granularity, ms, range)));
+  return rollupChunkSql(after, until, legacyFrom).map((query) => deferredSql(db, query));
 }
 
-function upsertBuckets(db: Db, subject: 'check' | 'asset', granularity: string, msValue: number, range: SQL): Statement {
+/** The SQL of rollupStatements, exported so tests can ask SQLite how it reads the rows. */
+export function rollupChunkSql(after: number, until: number, legacyFrom: number | null = null): SQL[] {
+  const range = sql`r.rowid > ${rowidLiteral(after)} and r.rowid <= ${rowidLiteral(until)}${legacyFrom === null ? sql`` : sql` and r.ts >= ${legacyFrom}`}`;
+  return BUCKETS.flatMap(({ granularity, ms }) => (['check', 'asset'] as const).map((subject) => bucketUpsertSql(subject, granularity, ms, range)));
+}
+
+function bucketUpsertSql(subject: 'check' | 'asset', granularity: string, msValue: number, range: SQL): SQL {
   // Inlined, not bound: a bound JS number is a REAL in SQLite, and `ts / 3600000.0` is not
   // integer division, so every result would land in a bucket of its own.
   const ms = sql.raw(String(msValue));
@@ -92,7 +97,7 @@ function upsertBuckets(db: Db, subject: 'check' | 'asset', granularity: string, 
   // CROSS JOIN keeps check_results the outer loop, read by its rowid range; a plain join lets
   // the planner walk every check and search its results through (check_id, ts) instead.
   const join = subject === 'check' ? sql`` : sql` cross join checks c on c.id = r.check_id`;
-  return deferredSql(db, sql`
+  return sql`
     insert into rollups (subject_kind, subject_id, granularity, bucket_start, samples, up_samples, degraded_samples, latency_sum_ms, latency_samples)
     select ${subject}, ${subjectId}, ${granularity}, (r.ts / ${ms}) * ${ms}, count(*), sum(r.status = 0), sum(r.status = 1), coalesce(sum(r.latency_ms), 0), count(r.latency_ms)
     from check_results r${join}
@@ -101,7 +106,7 @@ function upsertBuckets(db: Db, subject: 'check' | 'asset', granularity: string, 
     on conflict (subject_kind, subject_id, granularity, bucket_start) do update set
       samples = samples + excluded.samples, up_samples = up_samples + excluded.up_samples,
       degraded_samples = degraded_samples + excluded.degraded_samples,
-      latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms, latency_samples = latency_samples + excluded.latency_samples`);
+      latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms, latency_samples = latency_samples + excluded.latency_samples`;
 }
 
 /** Every function's status, once a minute at most, into its hourly and daily rows. */
