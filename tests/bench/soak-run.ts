@@ -65,6 +65,23 @@ function legacyMinuteScanMs(client: Database.Database, until: number): number {
   return performance.now() - started;
 }
 
+/** Every time the event loop was held more than 50 ms: when, how long, and whether housekeeping was running. */
+function traceStalls(t0: number) {
+  const seen: Array<{ at: number; ms: number; housekeeping: boolean }> = [];
+  let last = performance.now();
+  const state = {
+    housekeeping: false,
+    seen,
+    stop: () => clearInterval(timer),
+  };
+  const timer = setInterval(() => {
+    const now = performance.now();
+    if (now - last > 55) seen.push({ at: Math.round((now - t0) / 100) / 10, ms: Math.round(now - last - 5), housekeeping: state.housekeeping });
+    last = now;
+  }, 5);
+  return state;
+}
+
 async function soak(req: SoakRequest, log: (m: string) => void) {
   const handle = tempDatabase(req.tmp, 'soak');
   const client = rawClient(handle);
@@ -107,9 +124,13 @@ async function soak(req: SoakRequest, log: (m: string) => void) {
   const runs: Array<HousekeepingRun & { at: number }> = [];
   const runHousekeeping = historyHousekeeping(handle.db, { retentionDays, retentionMaxBytes: undefined, log });
   const t0 = performance.now();
+  const stalls = traceStalls(t0);
   // As the Node host schedules it (src/hosts/node/main.ts): every minute, never overlapping.
   const cron = new Cron('* * * * *', { protect: true }, async () => {
+    if (process.env.BENCH_SOAK_NO_HOUSEKEEPING) return;
+    stalls.housekeeping = true;
     const run = await runHousekeeping();
+    stalls.housekeeping = false;
     runs.push({ ...run, at: (performance.now() - t0) / 1000 });
     log(`soak: housekeeping at ${((performance.now() - t0) / 1000).toFixed(0)} s: rollup ${run.rolledUpRows.toLocaleString('en')} rows in ${run.rollupMs.toFixed(0)} ms, prune ${run.expiredRows.toLocaleString('en')} rows in ${run.pruneMs.toFixed(0)} ms`);
   });
@@ -123,6 +144,7 @@ async function soak(req: SoakRequest, log: (m: string) => void) {
   const lastSecond = Math.floor(performance.now() / 1000) - 1;
   const elapsed = (performance.now() - t0) / 1000;
   loopDelay.disable();
+  stalls.stop();
   cron.stop();
   while (cron.isBusy()) await sleep(100);
   await live.stop();
@@ -145,6 +167,7 @@ async function soak(req: SoakRequest, log: (m: string) => void) {
     flushP99Ms: pct(flushMs, 99),
     flushMaxMs: flushMs.length ? Math.max(...flushMs) : null,
     runs,
+    stalls: stalls.seen,
     prefillRows,
     prefillHours: (prefillUntil - prefillFrom) / HOUR,
     prefillSeconds,

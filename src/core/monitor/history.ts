@@ -1,17 +1,23 @@
-import { and, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
-import { commitAtomically, deferredSql, type Db, type Statement } from '../store/client.js';
-import { engineMarks, rollups } from '../store/schema/index.js';
+import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { commitAtomically, deferredSql, insertChunks, type Db, type Statement } from '../store/client.js';
+import { checks, engineMarks, rollups } from '../store/schema/index.js';
 import { DAY_MS } from '../domain/time.js';
-import { ChunkSizer, firstRowidAtOrAfter, resultRowidSpan, ROLLUP_ROWID_MARK, rowidLiteral, setMark, yieldToEventLoop, type RowidSpan } from './result-rowids.js';
+import { ChunkSizer, firstRowidAtOrAfter, resultRowidSpan, ROLLUP_ROWID_MARK, setMark, yieldToEventLoop, type RowidSpan } from './result-rowids.js';
+import { HOUR_MS, HourSums, hourGroupsSql, type RollupRow } from './rollup-buckets.js';
 
-const HOUR_MS = 3_600_000;
 /** The mark of releases that rolled up by ts (everything dated before it is counted). */
 const LEGACY_ROLLUP_MARK = 'rollup_until';
 /** Those releases left results this long to land before counting them; rowids need no wait. */
 const LEGACY_SETTLE_MS = 150_000;
+/** The rowid a run started is rolling up to, until it has finished: a crashed run is redone to the same end. */
+const PENDING_MARK = 'rollup_pending_rowid';
+/** How many runs have finished; each rollup row carries the run that last added to it. */
+const RUNS_MARK = 'rollup_runs';
 const FUNCTION_SAMPLE_MARK = 'function_sampled_at';
-/** Each chunk is one transaction the monitor's writes may wait behind: keep it well under 50 ms. */
+/** Each statement is one the monitor's writes may wait behind: keep it well under 50 ms. */
 const CHUNK_TARGET_MS = 20;
+/** At most this many results per run (memory and, on Workers, time); the next run carries on. */
+const MAX_ROWS_PER_RUN = 2_000_000;
 
 const BUCKETS = [
   { granularity: 'hour', ms: HOUR_MS },
@@ -19,49 +25,57 @@ const BUCKETS = [
 ] as const;
 
 export interface RollupRun {
-  /** Rowids counted in this run (rows, less any gaps left by pruning). */
+  /** Rowids counted in this run (results, less any gaps left by pruning). */
   rows: number;
-  chunks: number;
-  /** false when the run stopped at its time budget; the next one carries on from the mark. */
+  /** Rollup rows written. */
+  written: number;
+  /** false when the run stopped at MAX_ROWS_PER_RUN; the next one carries on from the mark. */
   caughtUp: boolean;
+}
+
+interface RollupStart {
+  mark: number;
+  pending: number | null;
+  run: number;
+  legacyFrom: number | null;
 }
 
 /**
  * Folds the results written since the last run into hourly and daily rollups for each check and
  * each asset (counts and sums, merged by UPSERT), and samples every function's status once a
- * minute. Results are read by rowid, in chunks sized to take about CHUNK_TARGET_MS each, so a run
- * costs what was written since the last one, not what is stored; the mark moves in the same
- * transaction as each chunk's upserts, so a crash between chunks never counts a row twice. A
- * result written late (a probe that ran into a long timeout) is counted when it lands.
+ * minute. Results are read by rowid, so a run costs what was written since the last one, not
+ * what is stored, and a result written late (a probe that ran into a long timeout) counts when
+ * it lands. Reads and writes go in chunks of about CHUNK_TARGET_MS with the event loop free in
+ * between. Exact across crashes: the run's end is recorded before its first write and its
+ * number is written into each row it adds to, so a run redone after a crash adds to the rows
+ * it had not reached and to no other; the mark moves when every row is written.
  */
-export async function rollUpHistory(db: Db, now: number, options: { budgetMs?: number } = {}): Promise<RollupRun> {
-  const started = Date.now();
+export async function rollUpHistory(db: Db, now: number): Promise<RollupRun> {
   const span = await resultRowidSpan(db);
-  const { mark: initial, legacyFrom } = await rollupStart(db, span);
-  const sizer = new ChunkSizer(4_096, CHUNK_TARGET_MS, 256, 1 << 20);
-  let mark = initial;
-  let chunks = 0;
-  while (mark < span.last) {
-    const until = Math.min(span.last, mark + sizer.rows);
-    const last = until === span.last;
-    const chunkStarted = Date.now();
-    await commitAtomically(db, [
-      ...rollupStatements(db, mark, until, legacyFrom),
-      setMark(db, ROLLUP_ROWID_MARK, until),
-      ...(last && legacyFrom !== null ? [db.delete(engineMarks).where(eq(engineMarks.name, LEGACY_ROLLUP_MARK))] : []),
-    ]);
-    sizer.took(Date.now() - chunkStarted);
-    mark = until;
-    chunks++;
-    if (last) break;
-    if (options.budgetMs !== undefined && Date.now() - started >= options.budgetMs) break;
-    await yieldToEventLoop();
+  const start = await rollupStart(db, span);
+  let result: RollupRun = { rows: 0, written: 0, caughtUp: true };
+  if (start.pending === null && start.mark > span.last) {
+    // Rowids went backwards (the table emptied or rebuilt outside housekeeping): carry on from
+    // where they are now rather than skip what comes next.
+    await commitAtomically(db, [setMark(db, ROLLUP_ROWID_MARK, span.last)]);
+  } else {
+    const until = start.pending ?? Math.min(span.last, start.mark + MAX_ROWS_PER_RUN);
+    if (until > start.mark) {
+      if (start.pending === null) await commitAtomically(db, [setMark(db, PENDING_MARK, until)]);
+      const sums = await readHourSums(db, start.mark, until, start.legacyFrom);
+      const assetOf = new Map((await db.select({ id: checks.id, assetId: checks.assetId }).from(checks)).map((c) => [c.id, c.assetId] as const));
+      const written = await writeRollupRows(db, sums.rollupRows(assetOf), start.run);
+      const caughtUp = until >= span.last;
+      await commitAtomically(db, [
+        setMark(db, ROLLUP_ROWID_MARK, until),
+        setMark(db, RUNS_MARK, start.run),
+        db.delete(engineMarks).where(inArray(engineMarks.name, caughtUp ? [PENDING_MARK, LEGACY_ROLLUP_MARK] : [PENDING_MARK])),
+      ]);
+      result = { rows: until - start.mark, written, caughtUp };
+    }
   }
-  // Rowids went backwards (the table was emptied or rebuilt outside housekeeping): carry on from
-  // where they are now rather than skip what comes next.
-  if (mark > span.last) await commitAtomically(db, [setMark(db, ROLLUP_ROWID_MARK, span.last)]);
   await sampleFunctions(db, now);
-  return { rows: Math.max(0, mark - initial), chunks, caughtUp: mark >= span.last };
+  return result;
 }
 
 /**
@@ -69,44 +83,56 @@ export async function rollUpHistory(db: Db, now: number, options: { budgetMs?: n
  * mark, and counts only those (legacyFrom) until it has caught up; a new one starts at the
  * beginning, so nothing stored before the first run is left out.
  */
-async function rollupStart(db: Db, span: RowidSpan): Promise<{ mark: number; legacyFrom: number | null }> {
-  const marks = await db.select().from(engineMarks).where(inArray(engineMarks.name, [ROLLUP_ROWID_MARK, LEGACY_ROLLUP_MARK]));
-  const legacy = marks.find((m) => m.name === LEGACY_ROLLUP_MARK)?.value ?? null;
-  const current = marks.find((m) => m.name === ROLLUP_ROWID_MARK)?.value;
-  if (current !== undefined) return { mark: current, legacyFrom: legacy };
-  if (legacy === null) return { mark: 0, legacyFrom: null };
-  return { mark: (await firstRowidAtOrAfter(db, span, legacy - LEGACY_SETTLE_MS)) - 1, legacyFrom: legacy };
+async function rollupStart(db: Db, span: RowidSpan): Promise<RollupStart> {
+  const marks = new Map(
+    (await db.select().from(engineMarks).where(inArray(engineMarks.name, [ROLLUP_ROWID_MARK, LEGACY_ROLLUP_MARK, PENDING_MARK, RUNS_MARK]))).map((m) => [m.name, m.value]),
+  );
+  const legacyFrom = marks.get(LEGACY_ROLLUP_MARK) ?? null;
+  const current = marks.get(ROLLUP_ROWID_MARK);
+  const mark = current !== undefined ? current : legacyFrom === null ? 0 : (await firstRowidAtOrAfter(db, span, legacyFrom - LEGACY_SETTLE_MS)) - 1;
+  return { mark, pending: marks.get(PENDING_MARK) ?? null, run: (marks.get(RUNS_MARK) ?? 0) + 1, legacyFrom };
 }
 
-/** The upserts for rows (after, until]: per check and per asset, hourly and daily. */
-function rollupStatements(db: Db, after: number, until: number, legacyFrom: number | null): Statement[] {
-  return rollupChunkSql(after, until, legacyFrom).map((query) => deferredSql(db, query));
+/** Rows (after, until] grouped per check and hour, chunk by chunk. */
+async function readHourSums(db: Db, after: number, until: number, legacyFrom: number | null): Promise<HourSums> {
+  const sums = new HourSums();
+  const sizer = new ChunkSizer(8_192, CHUNK_TARGET_MS, 512, 1 << 20);
+  for (let from = after; from < until; ) {
+    const to = Math.min(until, from + sizer.rows);
+    const started = Date.now();
+    sums.add(await db.all(hourGroupsSql(from, to, legacyFrom)));
+    sizer.took(Date.now() - started);
+    from = to;
+    await yieldToEventLoop();
+  }
+  return sums;
 }
 
-/** The SQL of rollupStatements, exported so tests can ask SQLite how it reads the rows. */
-export function rollupChunkSql(after: number, until: number, legacyFrom: number | null = null): SQL[] {
-  const range = sql`r.rowid > ${rowidLiteral(after)} and r.rowid <= ${rowidLiteral(until)}${legacyFrom === null ? sql`` : sql` and r.ts >= ${legacyFrom}`}`;
-  return BUCKETS.flatMap(({ granularity, ms }) => (['check', 'asset'] as const).map((subject) => bucketUpsertSql(subject, granularity, ms, range)));
-}
-
-function bucketUpsertSql(subject: 'check' | 'asset', granularity: string, msValue: number, range: SQL): SQL {
-  // Inlined, not bound: a bound JS number is a REAL in SQLite, and `ts / 3600000.0` is not
-  // integer division, so every result would land in a bucket of its own.
-  const ms = sql.raw(String(msValue));
-  const subjectId = subject === 'check' ? sql`r.check_id` : sql`c.asset_id`;
-  // CROSS JOIN keeps check_results the outer loop, read by its rowid range; a plain join lets
-  // the planner walk every check and search its results through (check_id, ts) instead.
-  const join = subject === 'check' ? sql`` : sql` cross join checks c on c.id = r.check_id`;
-  return sql`
-    insert into rollups (subject_kind, subject_id, granularity, bucket_start, samples, up_samples, degraded_samples, latency_sum_ms, latency_samples)
-    select ${subject}, ${subjectId}, ${granularity}, (r.ts / ${ms}) * ${ms}, count(*), sum(r.status = 0), sum(r.status = 1), coalesce(sum(r.latency_ms), 0), count(r.latency_ms)
-    from check_results r${join}
-    where ${range}
-    group by ${subjectId}, r.ts / ${ms}
-    on conflict (subject_kind, subject_id, granularity, bucket_start) do update set
-      samples = samples + excluded.samples, up_samples = up_samples + excluded.up_samples,
-      degraded_samples = degraded_samples + excluded.degraded_samples,
-      latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms, latency_samples = latency_samples + excluded.latency_samples`;
+/** Upserts the rows in chunks; a row this run already reached (a run redone) is left as it is. */
+async function writeRollupRows(db: Db, rows: RollupRow[], run: number): Promise<number> {
+  const sizer = new ChunkSizer(256, CHUNK_TARGET_MS, 64, 16_384);
+  for (let i = 0; i < rows.length; ) {
+    const batch = rows.slice(i, i + sizer.rows);
+    const started = Date.now();
+    const values = batch.map((row) => ({
+      subjectKind: row.subjectKind, subjectId: row.subjectId, granularity: row.granularity, bucketStart: row.bucketStart, samples: row.samples,
+      upSamples: row.up, degradedSamples: row.degraded, latencySumMs: row.latencySum, latencySamples: row.latencySamples, rollupRun: run,
+    }));
+    await commitAtomically(db, insertChunks(db, values, 10).map((chunk) =>
+      db.insert(rollups).values(chunk).onConflictDoUpdate({
+        target: [rollups.subjectKind, rollups.subjectId, rollups.granularity, rollups.bucketStart],
+        set: {
+          samples: sql`samples + excluded.samples`, upSamples: sql`up_samples + excluded.up_samples`, degradedSamples: sql`degraded_samples + excluded.degraded_samples`,
+          latencySumMs: sql`latency_sum_ms + excluded.latency_sum_ms`, latencySamples: sql`latency_samples + excluded.latency_samples`, rollupRun: sql`excluded.rollup_run`,
+        },
+        setWhere: sql`${rollups.rollupRun} < excluded.rollup_run`,
+      }),
+    ));
+    sizer.took(Date.now() - started);
+    i += batch.length;
+    await yieldToEventLoop();
+  }
+  return rows.length;
 }
 
 /** Every function's status, once a minute at most, into its hourly and daily rows. */

@@ -68,6 +68,8 @@ export const rollups = sqliteTable(
     degradedSamples: integer('degraded_samples').notNull(),
     latencySumMs: real('latency_sum_ms').notNull(),
     latencySamples: integer('latency_samples').notNull(),
+    /** The rollup run that last added to this row; a run redone after a crash skips rows it already reached. */
+    rollupRun: integer('rollup_run').notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.subjectKind, t.subjectId, t.granularity, t.bucketStart] }),

@@ -1,1 +1,0 @@
-CREATE INDEX `rollups_granularity_bucket_idx` ON `rollups` (`granularity`,`bucket_start`);
