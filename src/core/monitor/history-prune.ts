@@ -10,7 +10,6 @@ import { ChunkSizer, firstRowidAtOrAfter, resultRowidSpan, ROLLUP_ROWID_MARK, ro
 
 const HOURLY_KEEP_DAYS = 35;
 const DAILY_KEEP_DAYS = 400;
-const CHUNK_TARGET_MS = 20;
 const ROLLUP_DELETE_CHUNK = 5_000;
 /** Over the cap, the oldest results go until the database is back under this share of it. */
 const SIZE_CAP_TRIGGER = 0.95;
@@ -39,7 +38,7 @@ export interface PruneRun {
 export async function pruneHistory(db: Db, now: number, retentionDays: number, sizeCap?: SizeCap): Promise<PruneRun> {
   const rolledUp = await rolledUpRowid(db);
   const span = await resultRowidSpan(db);
-  const sizer = new ChunkSizer(4_096, CHUNK_TARGET_MS, 256, 1 << 20);
+  const sizer = new ChunkSizer(1_024, 128, 1 << 20);
   const keepFrom = Math.min(rolledUp + 1, await firstRowidAtOrAfter(db, span, now - retentionDays * DAY_MS));
   const expired = await deleteResults(db, span.first, keepFrom, sizer, async () => true);
   let droppedForSize = 0;

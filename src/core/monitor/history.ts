@@ -1,9 +1,10 @@
 import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import { commitAtomically, deferredSql, insertChunks, type Db, type Statement } from '../store/client.js';
-import { checks, engineMarks, rollups } from '../store/schema/index.js';
+import { engineMarks, rollups } from '../store/schema/index.js';
 import { DAY_MS } from '../domain/time.js';
 import { ChunkSizer, firstRowidAtOrAfter, resultRowidSpan, ROLLUP_ROWID_MARK, setMark, yieldToEventLoop, type RowidSpan } from './result-rowids.js';
-import { HOUR_MS, HourSums, hourGroupsSql, type RollupRow } from './rollup-buckets.js';
+import { rowStatements } from '../store/prepared-rows.js';
+import { HOUR_MS, hourGroupsSql, RollupSums, type HourGroup, type RollupRow } from './rollup-buckets.js';
 
 /** The mark of releases that rolled up by ts (everything dated before it is counted). */
 const LEGACY_ROLLUP_MARK = 'rollup_until';
@@ -14,8 +15,6 @@ const PENDING_MARK = 'rollup_pending_rowid';
 /** How many runs have finished; each rollup row carries the run that last added to it. */
 const RUNS_MARK = 'rollup_runs';
 const FUNCTION_SAMPLE_MARK = 'function_sampled_at';
-/** Each statement is one the monitor's writes may wait behind: keep it well under 50 ms. */
-const CHUNK_TARGET_MS = 20;
 /** At most this many results per run (memory and, on Workers, time); the next run carries on. */
 const MAX_ROWS_PER_RUN = 2_000_000;
 
@@ -45,7 +44,7 @@ interface RollupStart {
  * each asset (counts and sums, merged by UPSERT), and samples every function's status once a
  * minute. Results are read by rowid, so a run costs what was written since the last one, not
  * what is stored, and a result written late (a probe that ran into a long timeout) counts when
- * it lands. Reads and writes go in chunks of about CHUNK_TARGET_MS with the event loop free in
+ * it lands. Reads and writes go in chunks of about 10 ms with the event loop free in
  * between. Exact across crashes: the run's end is recorded before its first write and its
  * number is written into each row it adds to, so a run redone after a crash adds to the rows
  * it had not reached and to no other; the mark moves when every row is written.
@@ -62,9 +61,8 @@ export async function rollUpHistory(db: Db, now: number): Promise<RollupRun> {
     const until = start.pending ?? Math.min(span.last, start.mark + MAX_ROWS_PER_RUN);
     if (until > start.mark) {
       if (start.pending === null) await commitAtomically(db, [setMark(db, PENDING_MARK, until)]);
-      const sums = await readHourSums(db, start.mark, until, start.legacyFrom);
-      const assetOf = new Map((await db.select({ id: checks.id, assetId: checks.assetId }).from(checks)).map((c) => [c.id, c.assetId] as const));
-      const written = await writeRollupRows(db, sums.rollupRows(assetOf), start.run);
+      const sums = await readRollupSums(db, new RollupSums(), start.mark, until, start.legacyFrom);
+      const written = await writeRollupRows(db, sums.rows(), start.run);
       const caughtUp = until >= span.last;
       await commitAtomically(db, [
         setMark(db, ROLLUP_ROWID_MARK, until),
@@ -93,14 +91,13 @@ async function rollupStart(db: Db, span: RowidSpan): Promise<RollupStart> {
   return { mark, pending: marks.get(PENDING_MARK) ?? null, run: (marks.get(RUNS_MARK) ?? 0) + 1, legacyFrom };
 }
 
-/** Rows (after, until] grouped per check and hour, chunk by chunk. */
-async function readHourSums(db: Db, after: number, until: number, legacyFrom: number | null): Promise<HourSums> {
-  const sums = new HourSums();
-  const sizer = new ChunkSizer(8_192, CHUNK_TARGET_MS, 512, 1 << 20);
+/** Adds rows (after, until] to `sums`, chunk by chunk. */
+async function readRollupSums(db: Db, sums: RollupSums, after: number, until: number, legacyFrom: number | null): Promise<RollupSums> {
+  const sizer = new ChunkSizer(2_048, 256, 1 << 20);
   for (let from = after; from < until; ) {
     const to = Math.min(until, from + sizer.rows);
     const started = Date.now();
-    sums.add(await db.all(hourGroupsSql(from, to, legacyFrom)));
+    sums.add(await db.all<HourGroup>(hourGroupsSql(from, to, legacyFrom)));
     sizer.took(Date.now() - started);
     from = to;
     await yieldToEventLoop();
@@ -108,25 +105,31 @@ async function readHourSums(db: Db, after: number, until: number, legacyFrom: nu
   return sums;
 }
 
+const UPSERT_ROLLUP_SQL = `insert into rollups (subject_kind, subject_id, granularity, bucket_start, samples, up_samples, degraded_samples, latency_sum_ms, latency_samples, rollup_run)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict (subject_kind, subject_id, granularity, bucket_start) do update set
+    samples = samples + excluded.samples, up_samples = up_samples + excluded.up_samples, degraded_samples = degraded_samples + excluded.degraded_samples,
+    latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms, latency_samples = latency_samples + excluded.latency_samples, rollup_run = excluded.rollup_run
+  where rollup_run < excluded.rollup_run`;
+
 /** Upserts the rows in chunks; a row this run already reached (a run redone) is left as it is. */
 async function writeRollupRows(db: Db, rows: RollupRow[], run: number): Promise<number> {
-  const sizer = new ChunkSizer(256, CHUNK_TARGET_MS, 64, 16_384);
+  const sizer = new ChunkSizer(512, 64, 65_536);
   for (let i = 0; i < rows.length; ) {
     const batch = rows.slice(i, i + sizer.rows);
     const started = Date.now();
-    const values = batch.map((row) => ({
-      subjectKind: row.subjectKind, subjectId: row.subjectId, granularity: row.granularity, bucketStart: row.bucketStart, samples: row.samples,
-      upSamples: row.up, degradedSamples: row.degraded, latencySumMs: row.latencySum, latencySamples: row.latencySamples, rollupRun: run,
-    }));
-    await commitAtomically(db, insertChunks(db, values, 10).map((chunk) =>
-      db.insert(rollups).values(chunk).onConflictDoUpdate({
+    await commitAtomically(db, rowStatements(db, UPSERT_ROLLUP_SQL, batch, (r) => [r.subjectKind, r.subjectId, r.granularity, r.bucketStart, r.samples, r.up, r.degraded, r.latencySum, r.latencySamples, run], (some) =>
+      insertChunks(db, some, 10).map((chunk) => db.insert(rollups).values(chunk.map((r) => ({
+        subjectKind: r.subjectKind, subjectId: r.subjectId, granularity: r.granularity, bucketStart: r.bucketStart, samples: r.samples,
+        upSamples: r.up, degradedSamples: r.degraded, latencySumMs: r.latencySum, latencySamples: r.latencySamples, rollupRun: run,
+      }))).onConflictDoUpdate({
         target: [rollups.subjectKind, rollups.subjectId, rollups.granularity, rollups.bucketStart],
         set: {
           samples: sql`samples + excluded.samples`, upSamples: sql`up_samples + excluded.up_samples`, degradedSamples: sql`degraded_samples + excluded.degraded_samples`,
           latencySumMs: sql`latency_sum_ms + excluded.latency_sum_ms`, latencySamples: sql`latency_samples + excluded.latency_samples`, rollupRun: sql`excluded.rollup_run`,
         },
         setWhere: sql`${rollups.rollupRun} < excluded.rollup_run`,
-      }),
+      })),
     ));
     sizer.took(Date.now() - started);
     i += batch.length;

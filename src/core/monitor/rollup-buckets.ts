@@ -22,59 +22,59 @@ export interface RollupRow extends BucketSums {
   bucketStart: number;
 }
 
-type HourGroup = BucketSums & { checkId: number; hour: number };
+/** One check's results in one hour, and the asset the check belongs to (null: the check is gone). */
+export type HourGroup = BucketSums & { checkId: number; hour: number; assetId: number | null };
 
 /**
- * One chunk of results, (after, until] by rowid, grouped per check and hour: a seek on the
- * table's own key, never a scan. `legacyFrom` keeps rows dated before it out (see history.ts).
+ * One chunk of results, (after, until] by rowid, grouped per check and hour, with each check's
+ * asset: a seek on the table's own key, never a scan. `legacyFrom` keeps rows dated before it out (see history.ts).
  */
 export function hourGroupsSql(after: number, until: number, legacyFrom: number | null = null): SQL {
   // The hour is inlined, not bound: a bound JS number is a REAL in SQLite, and `ts / 3600000.0`
   // is not integer division, so every result would land in a bucket of its own.
+  const hour = sql.raw(String(HOUR_MS));
   return sql`
-    select check_id as checkId, ts / ${sql.raw(String(HOUR_MS))} as hour, count(*) as samples, sum(status = 0) as up,
-      sum(status = 1) as degraded, coalesce(sum(latency_ms), 0) as latencySum, count(latency_ms) as latencySamples
-    from check_results
-    where rowid > ${rowidLiteral(after)} and rowid <= ${rowidLiteral(until)}${legacyFrom === null ? sql`` : sql` and ts >= ${legacyFrom}`}
-    group by check_id, ts / ${sql.raw(String(HOUR_MS))}`;
+    select g.*, (select asset_id from checks where id = g.checkId) as assetId from (
+      select check_id as checkId, ts / ${hour} as hour, count(*) as samples, sum(status = 0) as up,
+        sum(status = 1) as degraded, coalesce(sum(latency_ms), 0) as latencySum, count(latency_ms) as latencySamples
+      from check_results
+      where rowid > ${rowidLiteral(after)} and rowid <= ${rowidLiteral(until)}${legacyFrom === null ? sql`` : sql` and ts >= ${legacyFrom}`}
+      group by check_id, ts / ${hour}
+    ) g`;
 }
 
-/** Sums per check and hour, merged across chunks. */
-export class HourSums {
-  private readonly groups = new Map<string, HourGroup>();
+/** Hour indexes stay below this until 2084: a subject and an hour (or day) make one number key. */
+const BUCKET_KEY_SPAN = 1_000_000;
 
-  add(rows: readonly HourGroup[]): void {
-    for (const row of rows) {
-      const key = `${row.checkId}:${row.hour}`;
-      const sums = this.groups.get(key);
-      if (sums) addSums(sums, row);
-      else this.groups.set(key, { checkId: Number(row.checkId), hour: Number(row.hour), ...numbers(row) });
+/**
+ * The rollup rows a run's results add to, summed as each chunk's groups arrive: per check and
+ * per asset, hourly and daily. Results of a check no longer configured count for the check but,
+ * with no asset to belong to, for no asset.
+ */
+export class RollupSums {
+  private readonly buckets = (['check', 'asset'] as const).flatMap((subjectKind) =>
+    (['hour', 'day'] as const).map((granularity) => ({ subjectKind, granularity, ms: granularity === 'hour' ? HOUR_MS : DAY_MS, rows: new Map<number, RollupRow>() })),
+  );
+
+  add(groups: readonly HourGroup[]): void {
+    for (const group of groups) {
+      const checkId = Number(group.checkId);
+      const hourStart = Number(group.hour) * HOUR_MS;
+      const assetId = group.assetId === null ? undefined : Number(group.assetId);
+      for (const bucket of this.buckets) {
+        const subjectId = bucket.subjectKind === 'check' ? checkId : assetId;
+        if (subjectId === undefined) continue;
+        const index = Math.floor(hourStart / bucket.ms);
+        const key = subjectId * BUCKET_KEY_SPAN + index;
+        const row = bucket.rows.get(key);
+        if (row) addSums(row, group);
+        else bucket.rows.set(key, { subjectKind: bucket.subjectKind, subjectId, granularity: bucket.granularity, bucketStart: index * bucket.ms, ...numbers(group) });
+      }
     }
   }
 
-  /**
-   * Every rollup row these sums touch: per check and per asset, hourly and daily. Results of a
-   * check no longer configured count for the check but, with no asset to belong to, for no asset.
-   */
-  rollupRows(assetOf: ReadonlyMap<number, number>): RollupRow[] {
-    const rows = new Map<string, RollupRow>();
-    const add = (subjectKind: RollupRow['subjectKind'], subjectId: number, granularity: RollupRow['granularity'], bucketStart: number, sums: BucketSums) => {
-      const key = `${subjectKind}:${subjectId}:${granularity}:${bucketStart}`;
-      const row = rows.get(key);
-      if (row) addSums(row, sums);
-      else rows.set(key, { subjectKind, subjectId, granularity, bucketStart, ...numbers(sums) });
-    };
-    for (const group of this.groups.values()) {
-      const hourStart = group.hour * HOUR_MS;
-      const dayStart = Math.floor(hourStart / DAY_MS) * DAY_MS;
-      const assetId = assetOf.get(group.checkId);
-      for (const [subjectKind, subjectId] of [['check', group.checkId], ['asset', assetId]] as const) {
-        if (subjectId === undefined) continue;
-        add(subjectKind, subjectId, 'hour', hourStart, group);
-        add(subjectKind, subjectId, 'day', dayStart, group);
-      }
-    }
-    return [...rows.values()];
+  rows(): RollupRow[] {
+    return this.buckets.flatMap((bucket) => [...bucket.rows.values()]);
   }
 }
 
