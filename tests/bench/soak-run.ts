@@ -9,12 +9,12 @@ import { Cron } from 'croner';
 import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { historyHousekeeping, type HousekeepingRun } from '../../src/hosts/node/history-housekeeping.js';
-import { fileBytes, pct, rawClient, seedFleet, serveParent, sleep, tempDatabase } from './common.js';
+import { fileBytes, pct, rawClient, seedFleet, serveParent, sleep, tableBytes, tempDatabase } from './common.js';
 import type Database from 'better-sqlite3';
 
 export interface SoakRequest {
   checks: number;
-  /** Raw history at 1,000 checks/s written before the soak: this many days (the retention) and 10 minutes. */
+  /** Raw history at 1,000 checks/s written before the soak: this many days (the retention) and 2 minutes. */
   prefillDays: number;
   soakSeconds: number;
   concurrency: number;
@@ -26,7 +26,7 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const PREFILL_CHECKS = 1_000;
 /** The pre-fill reaches this far past the retention window, so the first prune has a backlog. */
-const PREFILL_OVERHANG_MS = 10 * 60_000;
+const PREFILL_OVERHANG_MS = 2 * 60_000;
 
 /** Raw results for the first 1,000 checks, one a second each, in time order, an hour per statement. */
 function prefillResults(client: Database.Database, from: number, until: number, log: (m: string) => void): number {
@@ -152,6 +152,8 @@ async function soak(req: SoakRequest, log: (m: string) => void) {
 
   const resultsAfter = (client.prepare('select max(rowid) as n from check_results').get() as { n: number }).n;
   const endBytes = fileBytes(handle.file);
+  const rollupCount = (client.prepare('select count(*) as n from rollups').get() as { n: number }).n;
+  const rollupBytesPerRow = tableBytes(client, 'rollups') / rollupCount;
   handle.close();
   const rates = Array.from({ length: Math.max(0, lastSecond - firstSecond + 1) }, (_, i) => perSecond.get(firstSecond + i) ?? 0);
   const results = rates.reduce((a, b) => a + b, 0);
@@ -172,6 +174,7 @@ async function soak(req: SoakRequest, log: (m: string) => void) {
     prefillHours: (prefillUntil - prefillFrom) / HOUR,
     prefillSeconds,
     rollupRows,
+    rollupBytesPerRow,
     retentionDays,
     legacyScanMs,
     startBytes,
