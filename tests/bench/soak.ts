@@ -1,6 +1,7 @@
 // Benchmark: the soak. History that holds at full rate: a database pre-filled with a long raw
 // history, then 10,000 checks every second for minutes across rollups and prunes (soak-run.ts, in
-// a child process). BENCH_SOAK_DAYS and BENCH_SOAK_SECONDS size it; --quick shortens it.
+// a child process). BENCH_SOAK_DAYS and BENCH_SOAK_SECONDS size it; --quick shortens it;
+// BENCH_SOAK_NO_HOUSEKEEPING=1 runs the same load with housekeeping off, for comparison.
 import type { BenchContext, Figure } from './common.js';
 import { forkModule, round } from './common.js';
 import type { Targets } from './check-throughput.js';
