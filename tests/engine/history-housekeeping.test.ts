@@ -6,6 +6,7 @@ import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { pruneHistory, rollUpHistory } from '../../src/core/monitor/history.js';
 import { hourGroupsSql } from '../../src/core/monitor/rollup-buckets.js';
 import { historyHousekeeping, sqliteUsedBytes } from '../../src/hosts/node/history-housekeeping.js';
+import { registerStoreCapabilities, storeCapabilitiesOf } from '../../src/core/store/capabilities.js';
 import { createTestApp, rawClient, type TestApp } from '../helpers.js';
 
 const MINUTE = 60_000;
@@ -127,6 +128,29 @@ describe('a run that dies between chunks', () => {
     expect(hours.every((r) => r.samples === 60)).toBe(true);
     // the ts mark is gone once caught up, and no run is left pending
     expect(all(`select name from engine_marks where name like 'rollup%' order by name`).map((r) => r.name)).toEqual(['rollup_rowid', 'rollup_runs']);
+  });
+});
+
+describe('on a driver that prepares no statements and binds 100 parameters at most (D1)', () => {
+  it('writes the same exact rollups through multi-row upserts, and a redone run still counts once', async () => {
+    const sqliteCapabilities = storeCapabilitiesOf(t.sqlite.db);
+    registerStoreCapabilities(t.sqlite.db, { ...sqliteCapabilities, prepare: undefined, maxBoundParameters: 100 });
+    for (let i = 0; i < 20; i++) checkIds.push(await addCheck(`kiruna-rx-${i}`));
+    writeResults(T, T + 2 * DAY, 10 * MINUTE); // ~1,200 rollup rows: several transactions
+    rawClient(t.sqlite).exec(`create trigger crash_late_in_the_run before insert on rollups
+      when new.subject_kind = 'check' and new.subject_id = ${checkIds.at(-1)} and new.granularity = 'hour' and new.bucket_start = ${T + 2 * DAY - HOUR}
+      begin select raise(abort, 'power lost'); end`);
+    await expect(rollUpHistory(t.sqlite.db, T + 2 * DAY)).rejects.toThrow();
+    expect(all(`select count(*) as n from rollups where subject_kind = 'check'`)[0].n).toBeGreaterThan(0);
+    rawClient(t.sqlite).exec('drop trigger crash_late_in_the_run');
+    await rollUpHistory(t.sqlite.db, T + 2 * DAY);
+    const checks = rollups().filter((r) => r.subject_kind === 'check');
+    expect(checks.filter((r) => r.granularity === 'hour')).toEqual(expectedCheckRollups('hour'));
+    expect(checks.filter((r) => r.granularity === 'day')).toEqual(expectedCheckRollups('day'));
+
+    await pruneHistory(t.sqlite.db, T + 3 * DAY, 2);
+    expect(all('select min(ts) as ts from check_results')[0].ts).toBe(T + DAY);
+    expect(rollups().filter((r) => r.subject_kind === 'check')).toEqual(checks);
   });
 });
 
