@@ -7,6 +7,7 @@ import { pruneHistory, rollUpHistory } from '../../src/core/monitor/history.js';
 import { hourGroupsSql } from '../../src/core/monitor/rollup-buckets.js';
 import { historyHousekeeping, sqliteUsedBytes } from '../../src/hosts/node/history-housekeeping.js';
 import { registerStoreCapabilities, storeCapabilitiesOf } from '../../src/core/store/capabilities.js';
+import { loadConfig } from '../../src/hosts/config.js';
 import { createTestApp, rawClient, type TestApp } from '../helpers.js';
 
 const MINUTE = 60_000;
@@ -213,5 +214,13 @@ describe('pruning', () => {
 
     // back under the cap: the next run drops nothing more
     expect((await run()).droppedForSize).toBe(0);
+  });
+});
+
+describe('COOPWATCH_RETENTION_MAX_MB', () => {
+  it('is read in MiB, unset means no cap, and a value too small to hold anything is refused by name', () => {
+    expect(loadConfig({ COOPWATCH_RETENTION_MAX_MB: '2048' }).retentionMaxBytes).toBe(2048 * 2 ** 20);
+    expect(loadConfig({}).retentionMaxBytes).toBeUndefined();
+    expect(() => loadConfig({ COOPWATCH_RETENTION_MAX_MB: '10' })).toThrow(/COOPWATCH_RETENTION_MAX_MB/);
   });
 });
