@@ -14,6 +14,7 @@ const configSchema = z.object({
   COOPWATCH_DEMO_FAILOVER_SECONDS: z.coerce.number().min(0).max(3600).default(20),
   COOPWATCH_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(256),
   COOPWATCH_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  COOPWATCH_RETENTION_MAX_MB: z.coerce.number().int().min(64).max(16 * 1024 * 1024).optional(),
   COOPWATCH_MONITOR: z.enum(['0', '1']).default('1'),
   COOPWATCH_ELEMENTS_MAX_AGE_DAYS: z.coerce.number().min(0.1).max(365).default(3),
   COOPWATCH_ELEMENTS_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -44,6 +45,8 @@ export interface AppConfig {
   demoFailoverSeconds: number;
   checkConcurrency: number;
   retentionDays: number;
+  /** Node: past this database size the oldest raw results go first, whatever their age; none: no cap. */
+  retentionMaxBytes: number | undefined;
   /** Run checks at all (off: an API-only instance). */
   monitor: boolean;
   /** Orbital elements older than this are flagged on the stations that use them. */
@@ -88,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     demoFailoverSeconds: c.COOPWATCH_DEMO_FAILOVER_SECONDS,
     checkConcurrency: c.COOPWATCH_CHECK_CONCURRENCY,
     retentionDays: c.COOPWATCH_RETENTION_DAYS,
+    retentionMaxBytes: c.COOPWATCH_RETENTION_MAX_MB === undefined ? undefined : c.COOPWATCH_RETENTION_MAX_MB * 2 ** 20,
     monitor: c.COOPWATCH_MONITOR === '1',
     elementsMaxAgeDays: c.COOPWATCH_ELEMENTS_MAX_AGE_DAYS,
     elementsUrl: c.COOPWATCH_ELEMENTS_URL,

@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick] [-- --only checks,restart,read,history,vantages,drill]`: the benchmark suite. Loopback
-// only, bounded in time; prints one table and writes bench-results/<timestamp>.json. Every
-// figure that has a ceiling is shown beside the ceiling measured in the same run.
+// `npm run bench [-- --quick] [-- --only checks,restart,read,history,vantages,drill,soak]`: the benchmark
+// suite (the soak only when named: it takes minutes and gigabytes). Loopback only, bounded in time;
+// prints one table and writes bench-results/<timestamp>.json. Every figure that has a ceiling is
+// shown beside the ceiling measured in the same run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,6 +54,12 @@ try {
     const { vantages } = await import('./vantages.js');
     const r = await vantages(ctx, targets);
     figures.push(...r.figures);
+  }
+  if (only?.includes('soak')) {
+    const { soak } = await import('./soak.js');
+    const r = await soak(ctx, targets);
+    figures.push(...r.figures);
+    raw.soak = r.raw;
   }
   if (wants('drill')) {
     const { drillTiming } = await import('./drill-timing.js');

@@ -1,96 +1,158 @@
-import { and, eq, gte, lt, min, sql } from 'drizzle-orm';
-import { commitAtomically, deferredSql, type Db, type Statement } from '../store/client.js';
-import { checkResults, engineMarks, rollups } from '../store/schema/index.js';
+import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { commitAtomically, deferredSql, insertChunks, type Db, type Statement } from '../store/client.js';
+import { engineMarks, rollups } from '../store/schema/index.js';
 import { DAY_MS } from '../domain/time.js';
+import { ChunkSizer, firstRowidAtOrAfter, resultRowidSpan, ROLLUP_ROWID_MARK, setMark, yieldToEventLoop, type RowidSpan } from './result-rowids.js';
+import { rowStatements } from '../store/prepared-rows.js';
+import { HOUR_MS, hourGroupsSql, RollupSums, type HourGroup, type RollupRow } from './rollup-buckets.js';
 
-const HOUR_MS = 3_600_000;
-/**
- * Results are dated by when their probe started and written in batches after it ends, which can
- * be up to the longest timeout (120 s) plus the scheduler's abort grace later; leave them time
- * to land, or a slow failure (a black-holed target) would never be counted.
- */
-const SETTLE_MS = 150_000;
-const ROLLUP_MARK = 'rollup_until';
+/** The mark of releases that rolled up by ts (everything dated before it is counted). */
+const LEGACY_ROLLUP_MARK = 'rollup_until';
+/** Those releases left results this long to land before counting them; rowids need no wait. */
+const LEGACY_SETTLE_MS = 150_000;
+/** The rowid a run started is rolling up to, until it has finished: a crashed run is redone to the same end. */
+const PENDING_MARK = 'rollup_pending_rowid';
+/** How many runs have finished; each rollup row carries the run that last added to it. */
+const RUNS_MARK = 'rollup_runs';
 const FUNCTION_SAMPLE_MARK = 'function_sampled_at';
-const HOURLY_KEEP_DAYS = 35;
-const DAILY_KEEP_DAYS = 400;
+/** At most this many results per run (memory and, on Workers, time); the next run carries on. */
+const MAX_ROWS_PER_RUN = 2_000_000;
 
 const BUCKETS = [
   { granularity: 'hour', ms: HOUR_MS },
   { granularity: 'day', ms: DAY_MS },
 ] as const;
 
+export interface RollupRun {
+  /** Rowids counted in this run (results, less any gaps left by pruning). */
+  rows: number;
+  /** Rollup rows written. */
+  written: number;
+  /** false when the run stopped at MAX_ROWS_PER_RUN; the next one carries on from the mark. */
+  caughtUp: boolean;
+}
+
+interface RollupStart {
+  mark: number;
+  pending: number | null;
+  run: number;
+  legacyFrom: number | null;
+}
+
 /**
- * Folds raw results taken since the last run into hourly and daily rollups for each check and
+ * Folds the results written since the last run into hourly and daily rollups for each check and
  * each asset (counts and sums, merged by UPSERT), and samples every function's status once a
- * minute. The high-water mark moves in the same transaction, so a crash never counts twice.
+ * minute. Results are read by rowid, so a run costs what was written since the last one, not
+ * what is stored, and a result written late (a probe that ran into a long timeout) counts when
+ * it lands. Reads and writes go in chunks of about 10 ms with the event loop free in
+ * between. Exact across crashes: the run's end is recorded before its first write and its
+ * number is written into each row it adds to, so a run redone after a crash adds to the rows
+ * it had not reached and to no other; the mark moves when every row is written.
  */
-export async function rollUpHistory(db: Db, now: number): Promise<{ from: number; until: number }> {
-  const until = now - SETTLE_MS;
-  const [mark] = await db.select().from(engineMarks).where(eq(engineMarks.name, ROLLUP_MARK));
-  // The first run starts from the oldest result kept, so nothing stored before it is left out.
-  const [oldest] = mark ? [] : await db.select({ ts: min(checkResults.ts) }).from(checkResults);
-  const from = mark?.value ?? oldest?.ts ?? until - 60_000;
-  const statements: Statement[] = [];
-  if (until > from) {
-    for (const { granularity, ms: msValue } of BUCKETS) {
-      // Inlined, not bound: a bound JS number is a REAL in SQLite, and `ts / 3600000.0` is not
-      // integer division, so every result would land in a bucket of its own.
-      const ms = sql.raw(String(msValue));
-      statements.push(
-        deferredSql(db, sql`
-          insert into rollups (subject_kind, subject_id, granularity, bucket_start, samples, up_samples, degraded_samples, latency_sum_ms, latency_samples)
-          select 'check', check_id, ${granularity}, (ts / ${ms}) * ${ms}, count(*), sum(status = 0), sum(status = 1), coalesce(sum(latency_ms), 0), count(latency_ms)
-          from check_results where ts >= ${from} and ts < ${until}
-          group by check_id, ts / ${ms}
-          on conflict (subject_kind, subject_id, granularity, bucket_start) do update set
-            samples = samples + excluded.samples, up_samples = up_samples + excluded.up_samples,
-            degraded_samples = degraded_samples + excluded.degraded_samples,
-            latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms, latency_samples = latency_samples + excluded.latency_samples`),
-        deferredSql(db, sql`
-          insert into rollups (subject_kind, subject_id, granularity, bucket_start, samples, up_samples, degraded_samples, latency_sum_ms, latency_samples)
-          select 'asset', c.asset_id, ${granularity}, (r.ts / ${ms}) * ${ms}, count(*), sum(r.status = 0), sum(r.status = 1), coalesce(sum(r.latency_ms), 0), count(r.latency_ms)
-          from check_results r join checks c on c.id = r.check_id
-          where r.ts >= ${from} and r.ts < ${until}
-          group by c.asset_id, r.ts / ${ms}
-          on conflict (subject_kind, subject_id, granularity, bucket_start) do update set
-            samples = samples + excluded.samples, up_samples = up_samples + excluded.up_samples,
-            degraded_samples = degraded_samples + excluded.degraded_samples,
-            latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms, latency_samples = latency_samples + excluded.latency_samples`),
-      );
+export async function rollUpHistory(db: Db, now: number): Promise<RollupRun> {
+  const span = await resultRowidSpan(db);
+  const start = await rollupStart(db, span);
+  let result: RollupRun = { rows: 0, written: 0, caughtUp: true };
+  if (start.pending === null && start.mark > span.last) {
+    // Rowids went backwards (the table emptied or rebuilt outside housekeeping): carry on from
+    // where they are now rather than skip what comes next.
+    await commitAtomically(db, [setMark(db, ROLLUP_ROWID_MARK, span.last)]);
+  } else {
+    const until = start.pending ?? Math.min(span.last, start.mark + MAX_ROWS_PER_RUN);
+    if (until > start.mark) {
+      if (start.pending === null) await commitAtomically(db, [setMark(db, PENDING_MARK, until)]);
+      const sums = await readRollupSums(db, new RollupSums(), start.mark, until, start.legacyFrom);
+      const written = await writeRollupRows(db, sums.rows(), start.run);
+      const caughtUp = until >= span.last;
+      await commitAtomically(db, [
+        setMark(db, ROLLUP_ROWID_MARK, until),
+        setMark(db, RUNS_MARK, start.run),
+        db.delete(engineMarks).where(inArray(engineMarks.name, caughtUp ? [PENDING_MARK, LEGACY_ROLLUP_MARK] : [PENDING_MARK])),
+      ]);
+      result = { rows: until - start.mark, written, caughtUp };
     }
-    statements.push(setMark(db, ROLLUP_MARK, until));
   }
+  await sampleFunctions(db, now);
+  return result;
+}
+
+/**
+ * Where this run starts. A database rolled up by ts carries on from the rows dated at the old
+ * mark, and counts only those (legacyFrom) until it has caught up; a new one starts at the
+ * beginning, so nothing stored before the first run is left out.
+ */
+async function rollupStart(db: Db, span: RowidSpan): Promise<RollupStart> {
+  const marks = new Map(
+    (await db.select().from(engineMarks).where(inArray(engineMarks.name, [ROLLUP_ROWID_MARK, LEGACY_ROLLUP_MARK, PENDING_MARK, RUNS_MARK]))).map((m) => [m.name, m.value]),
+  );
+  const legacyFrom = marks.get(LEGACY_ROLLUP_MARK) ?? null;
+  const current = marks.get(ROLLUP_ROWID_MARK);
+  const mark = current !== undefined ? current : legacyFrom === null ? 0 : (await firstRowidAtOrAfter(db, span, legacyFrom - LEGACY_SETTLE_MS)) - 1;
+  return { mark, pending: marks.get(PENDING_MARK) ?? null, run: (marks.get(RUNS_MARK) ?? 0) + 1, legacyFrom };
+}
+
+/** Adds rows (after, until] to `sums`, chunk by chunk. */
+async function readRollupSums(db: Db, sums: RollupSums, after: number, until: number, legacyFrom: number | null): Promise<RollupSums> {
+  const sizer = new ChunkSizer(2_048, 256, 1 << 20);
+  for (let from = after; from < until; ) {
+    const to = Math.min(until, from + sizer.rows);
+    const started = Date.now();
+    sums.add(await db.all<HourGroup>(hourGroupsSql(from, to, legacyFrom)));
+    sizer.took(Date.now() - started);
+    from = to;
+    await yieldToEventLoop();
+  }
+  return sums;
+}
+
+const UPSERT_ROLLUP_SQL = `insert into rollups (subject_kind, subject_id, granularity, bucket_start, samples, up_samples, degraded_samples, latency_sum_ms, latency_samples, rollup_run)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict (subject_kind, subject_id, granularity, bucket_start) do update set
+    samples = samples + excluded.samples, up_samples = up_samples + excluded.up_samples, degraded_samples = degraded_samples + excluded.degraded_samples,
+    latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms, latency_samples = latency_samples + excluded.latency_samples, rollup_run = excluded.rollup_run
+  where rollup_run < excluded.rollup_run`;
+
+/** Upserts the rows in chunks; a row this run already reached (a run redone) is left as it is. */
+async function writeRollupRows(db: Db, rows: RollupRow[], run: number): Promise<number> {
+  const sizer = new ChunkSizer(512, 64, 65_536);
+  for (let i = 0; i < rows.length; ) {
+    const batch = rows.slice(i, i + sizer.rows);
+    const started = Date.now();
+    await commitAtomically(db, rowStatements(db, UPSERT_ROLLUP_SQL, batch, (r) => [r.subjectKind, r.subjectId, r.granularity, r.bucketStart, r.samples, r.up, r.degraded, r.latencySum, r.latencySamples, run], (some) =>
+      insertChunks(db, some, 10).map((chunk) => db.insert(rollups).values(chunk.map((r) => ({
+        subjectKind: r.subjectKind, subjectId: r.subjectId, granularity: r.granularity, bucketStart: r.bucketStart, samples: r.samples,
+        upSamples: r.up, degradedSamples: r.degraded, latencySumMs: r.latencySum, latencySamples: r.latencySamples, rollupRun: run,
+      }))).onConflictDoUpdate({
+        target: [rollups.subjectKind, rollups.subjectId, rollups.granularity, rollups.bucketStart],
+        set: {
+          samples: sql`samples + excluded.samples`, upSamples: sql`up_samples + excluded.up_samples`, degradedSamples: sql`degraded_samples + excluded.degraded_samples`,
+          latencySumMs: sql`latency_sum_ms + excluded.latency_sum_ms`, latencySamples: sql`latency_samples + excluded.latency_samples`, rollupRun: sql`excluded.rollup_run`,
+        },
+        setWhere: sql`${rollups.rollupRun} < excluded.rollup_run`,
+      })),
+    ));
+    sizer.took(Date.now() - started);
+    i += batch.length;
+    await yieldToEventLoop();
+  }
+  return rows.length;
+}
+
+/** Every function's status, once a minute at most, into its hourly and daily rows. */
+async function sampleFunctions(db: Db, now: number): Promise<void> {
   const [sampled] = await db.select().from(engineMarks).where(eq(engineMarks.name, FUNCTION_SAMPLE_MARK));
-  if (!sampled || now - sampled.value >= 60_000) {
-    for (const { granularity, ms } of BUCKETS) {
-      const bucket = Math.floor(now / ms) * ms;
-      statements.push(
-        deferredSql(db, sql`
-          insert into rollups (subject_kind, subject_id, granularity, bucket_start, samples, up_samples, degraded_samples, latency_sum_ms, latency_samples)
-          select 'function', function_id, ${granularity}, ${bucket}, 1, status = 'operational', status = 'degraded', 0, 0 from function_states where true
-          on conflict (subject_kind, subject_id, granularity, bucket_start) do update set
-            samples = samples + 1, up_samples = up_samples + excluded.up_samples, degraded_samples = degraded_samples + excluded.degraded_samples`),
-      );
-    }
-    statements.push(setMark(db, FUNCTION_SAMPLE_MARK, now));
-  }
-  await commitAtomically(db, statements);
-  return { from, until: Math.max(from, until) };
+  if (sampled && now - sampled.value < 60_000) return;
+  const statements: Statement[] = BUCKETS.map(({ granularity, ms }) =>
+    deferredSql(db, sql`
+      insert into rollups (subject_kind, subject_id, granularity, bucket_start, samples, up_samples, degraded_samples, latency_sum_ms, latency_samples)
+      select 'function', function_id, ${granularity}, ${Math.floor(now / ms) * ms}, 1, status = 'operational', status = 'degraded', 0, 0 from function_states where true
+      on conflict (subject_kind, subject_id, granularity, bucket_start) do update set
+        samples = samples + 1, up_samples = up_samples + excluded.up_samples, degraded_samples = degraded_samples + excluded.degraded_samples`),
+  );
+  await commitAtomically(db, [...statements, setMark(db, FUNCTION_SAMPLE_MARK, now)]);
 }
 
-function setMark(db: Db, name: string, value: number): Statement {
-  return db.insert(engineMarks).values({ name, value }).onConflictDoUpdate({ target: engineMarks.name, set: { value } });
-}
-
-/** Deletes raw results past the retention window and rollups past theirs: disk stays bounded. */
-export async function pruneHistory(db: Db, now: number, retentionDays: number): Promise<void> {
-  await commitAtomically(db, [
-    db.delete(checkResults).where(lt(checkResults.ts, now - retentionDays * DAY_MS)),
-    db.delete(rollups).where(and(eq(rollups.granularity, 'hour'), lt(rollups.bucketStart, now - HOURLY_KEEP_DAYS * DAY_MS))),
-    db.delete(rollups).where(and(eq(rollups.granularity, 'day'), lt(rollups.bucketStart, now - DAILY_KEEP_DAYS * DAY_MS))),
-  ]);
-}
+export { pruneHistory, type PruneRun, type SizeCap } from './history-prune.js';
 
 export interface Availability {
   /** Share of samples that were up (degraded counts as available), null without samples. */

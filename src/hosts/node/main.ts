@@ -18,7 +18,6 @@ import { startOutbox } from './outbox-loop.js';
 import { AppError } from '../../core/domain/errors.js';
 import { SYSTEM_ACTOR } from '../../core/domain/roles.js';
 import { closeInterruptedRuns, DrillRunner } from '../../core/drills/runner.js';
-import { pruneHistory, rollUpHistory } from '../../core/monitor/history.js';
 import { LiveMonitor } from '../../core/monitor/live-monitor.js';
 import { AgentIntake } from '../../core/monitor/agent-intake.js';
 import { startDemoAgents } from './demo/site-agents.js';
@@ -27,6 +26,7 @@ import type { ServiceContext } from '../../core/services/context.js';
 import { refreshElementsFromFeed } from '../../core/services/satellites.js';
 import { ensureAdminToken } from '../../core/services/tokens.js';
 import { createNodeMetrics } from './metrics.js';
+import { historyHousekeeping } from './history-housekeeping.js';
 import { createNodeProbeRuntime } from './probes.js';
 import { nodeClientAddress } from './client-address.js';
 import { closeAfterRefusedBody } from './refused-body.js';
@@ -174,12 +174,11 @@ async function startMonitoring(db: Db, config: AppConfig, probes: ReturnType<typ
 
 /** Rollups and pruning every minute; orbital elements from their feed every six hours, if one is set. */
 function startHousekeeping(ctx: ServiceContext, config: AppConfig): { stop(): void } {
-  const { db } = ctx;
+  const runHistory = historyHousekeeping(ctx.db, { retentionDays: config.retentionDays, retentionMaxBytes: config.retentionMaxBytes, log });
   // protect: a run still going when the next is due makes that one skip, not overlap.
   const history = new Cron('* * * * *', { protect: true }, async () => {
     try {
-      await rollUpHistory(db, Date.now());
-      await pruneHistory(db, Date.now(), config.retentionDays);
+      await runHistory();
     } catch (err) {
       log(`housekeeping failed: ${err instanceof Error ? err.message : String(err)}`);
     }

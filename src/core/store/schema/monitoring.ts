@@ -6,7 +6,8 @@ import { missionFunctions } from './functions.js';
 
 /**
  * Raw probe results, kept for the retention window. Deliberately narrow (no message, no text):
- * a row costs a few dozen bytes on disk. status: 0 up, 1 degraded, 2 down.
+ * a row costs a few dozen bytes on disk. status: 0 up, 1 degraded, 2 down. Housekeeping reads
+ * and deletes them by rowid (insertion order, monitor/result-rowids.ts), so no index on ts.
  */
 export const checkResults = sqliteTable(
   'check_results',
@@ -67,8 +68,14 @@ export const rollups = sqliteTable(
     degradedSamples: integer('degraded_samples').notNull(),
     latencySumMs: real('latency_sum_ms').notNull(),
     latencySamples: integer('latency_samples').notNull(),
+    /** The rollup run that last added to this row; a run redone after a crash skips rows it already reached. */
+    rollupRun: integer('rollup_run').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.subjectKind, t.subjectId, t.granularity, t.bucketStart] })],
+  (t) => [
+    primaryKey({ columns: [t.subjectKind, t.subjectId, t.granularity, t.bucketStart] }),
+    // Pruning finds the rows past their window through this, not by reading every subject's.
+    index('rollups_granularity_bucket_idx').on(t.granularity, t.bucketStart),
+  ],
 );
 
 /** The last heartbeat a pushing asset sent. */

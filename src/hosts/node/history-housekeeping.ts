@@ -1,0 +1,48 @@
+// The Node host's history housekeeping, once a minute: roll up what was written since the last
+// run, then prune by age and, when a cap is set, by size. Both run in short chunks on this
+// connection with the event loop free between them (core/monitor/history.ts), so the monitor's
+// batched writes never wait long behind them.
+import { sql } from 'drizzle-orm';
+import { performance } from 'node:perf_hooks';
+import type { Db } from '../../core/store/client.js';
+import { pruneHistory, rollUpHistory, type SizeCap } from '../../core/monitor/history.js';
+
+export interface HistoryHousekeepingOptions {
+  retentionDays: number;
+  retentionMaxBytes: number | undefined;
+  log(message: string): void;
+}
+
+export interface HousekeepingRun {
+  rollupMs: number;
+  rolledUpRows: number;
+  pruneMs: number;
+  expiredRows: number;
+  droppedForSize: number;
+}
+
+/** What the database's pages hold: its size on disk, less the free pages SQLite will reuse. */
+export function sqliteUsedBytes(db: Db): SizeCap['usedBytes'] {
+  return async () => {
+    const [row] = await db.all<{ bytes: number }>(
+      sql`select (p.page_count - f.freelist_count) * s.page_size as bytes from pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s`,
+    );
+    return Number(row?.bytes ?? 0);
+  };
+}
+
+export function historyHousekeeping(db: Db, options: HistoryHousekeepingOptions): () => Promise<HousekeepingRun> {
+  const sizeCap: SizeCap | undefined = options.retentionMaxBytes === undefined ? undefined : { maxBytes: options.retentionMaxBytes, usedBytes: sqliteUsedBytes(db) };
+  return async () => {
+    const rollupStarted = performance.now();
+    const rollup = await rollUpHistory(db, Date.now());
+    const pruneStarted = performance.now();
+    const pruned = await pruneHistory(db, Date.now(), options.retentionDays, sizeCap);
+    const done = performance.now();
+    if (pruned.droppedForSize > 0 && sizeCap) {
+      const since = pruned.oldestKeptTs === null ? 'none left' : `raw results now start ${new Date(pruned.oldestKeptTs).toISOString()}`;
+      options.log(`history: the database reached its size cap (COOPWATCH_RETENTION_MAX_MB=${Math.round(sizeCap.maxBytes / 2 ** 20)}): dropped about ${pruned.droppedForSize.toLocaleString('en')} of the oldest raw results, already rolled up; ${since}`);
+    }
+    return { rollupMs: pruneStarted - rollupStarted, rolledUpRows: rollup.rows, pruneMs: done - pruneStarted, expiredRows: pruned.expired, droppedForSize: pruned.droppedForSize };
+  };
+}
