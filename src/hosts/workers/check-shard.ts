@@ -51,6 +51,7 @@ export class CheckShard extends DurableObject<Env> {
   private started = false;
   private uploading: Promise<void> | null = null;
   private lastError: string | null = null;
+  private keepFailure: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -96,8 +97,13 @@ export class CheckShard extends DurableObject<Env> {
     // the runtime's retry back-off.
     const busy = (this.assignment?.definitions.length ?? 0) > 0 || this.unsent() > 0;
     if (busy) await this.ctx.storage.setAlarm(Date.now() + TICK_MS);
-    await this.upload();
-    this.prune();
+    try {
+      await this.upload();
+      this.prune();
+    } catch (err) {
+      // The next alarm is set and tries again; a throw here would only add the runtime's retry.
+      this.lastError = err instanceof Error ? err.message : String(err);
+    }
   }
 
   async status(): Promise<ShardStatus> {
@@ -122,8 +128,16 @@ export class CheckShard extends DurableObject<Env> {
     return vantage && vantage.kind === 'region' ? `coopwatch-region/${vantage.name}` : 'coopwatch';
   }
 
+  /** Stores a result to send. A failure (storage gone: the object is being reset) loses this one result, said once. */
   private keep(record: ObservationRecord): void {
-    this.ctx.storage.sql.exec('insert into results (check_id, at, outcome) values (?, ?, ?)', record.checkId, record.at, JSON.stringify(record.observation));
+    try {
+      this.ctx.storage.sql.exec('insert into results (check_id, at, outcome) values (?, ?, ?)', record.checkId, record.at, JSON.stringify(record.observation));
+      this.keepFailure = null;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (message !== this.keepFailure) log(`${this.assignment?.shard}: a result could not be stored (${message})`);
+      this.keepFailure = message;
+    }
   }
 
   private unsent(): number {
