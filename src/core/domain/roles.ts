@@ -9,6 +9,7 @@ export const PERMISSIONS = {
   manageInventory: 'admin',
   manageTokens: 'admin',
   manageIntegrations: 'admin',
+  manageSharing: 'admin',
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -19,6 +20,8 @@ export interface Actor {
   tokenId: number | null;
   /** A `probe` token's vantage (its id): the one assignment it reads and results it posts. */
   vantageId?: number | null;
+  /** A `partner` token's partner (its id): what it reads is released to that partner's country. */
+  partnerId?: number | null;
 }
 
 export const SYSTEM_ACTOR: Actor = { name: 'system', role: 'admin', tokenId: null };

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, isNull, ne, or, type SQL } from 'drizzle-orm';
 import { commitAtomically, type Db } from '../store/client.js';
-import { apiTokens, vantages, type ApiTokenRow } from '../store/schema/index.js';
+import { apiTokens, partners, vantages, type ApiTokenRow } from '../store/schema/index.js';
 import type { Role } from '../domain/enums.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../domain/errors.js';
 import { authorize, type Actor } from '../domain/roles.js';
@@ -12,13 +12,14 @@ import { randomBase64Url } from '../domain/random.js';
 const TOKEN_PREFIX = 'cw_';
 const LAST_USED_GRANULARITY_MS = 60_000;
 
-/** `vantage`: the name of a probe token's vantage (null for other roles). */
-export function tokenView(row: ApiTokenRow, vantage: string | null) {
+/** `vantage`: the name of a probe token's vantage; `partner`: the key of a partner token's partner (null for other roles). */
+export function tokenView(row: ApiTokenRow, vantage: string | null, partner: string | null) {
   return {
     id: row.id,
     name: row.name,
     role: row.role,
     vantage,
+    partner,
     prefix: row.prefix,
     createdAt: isoTime(row.createdAt),
     expiresAt: isoTime(row.expiresAt),
@@ -52,6 +53,8 @@ export interface MintInput {
   secret?: string;
   /** The agent vantage a `probe` token speaks for, by name: required for probe, refused for other roles. */
   vantage?: string | null;
+  /** The partner a `partner` token reads for, by key: required for partner, refused for other roles. */
+  partner?: string | null;
 }
 
 /** The vantage id a new token is bound to: a probe token names an agent vantage, no other token names one. */
@@ -68,12 +71,27 @@ async function boundVantageId(db: Db, input: MintInput): Promise<number | null> 
   return row.id;
 }
 
-/** Token rows with their vantage's name. */
+/** The partner id a new token is bound to: a partner token names a partner that is not revoked, no other token names one. */
+async function boundPartnerId(db: Db, input: MintInput): Promise<number | null> {
+  const problem = (message: string) => new UnprocessableError([{ path: 'partner', message, location: 'body' }]);
+  if (input.role !== 'partner') {
+    if (input.partner) throw problem(`only a partner token names a partner, not a ${input.role} token`);
+    return null;
+  }
+  if (!input.partner) throw problem('a partner token needs the partner it reads for');
+  const [row] = await db.select({ id: partners.id, revokedAt: partners.revokedAt }).from(partners).where(eq(partners.key, input.partner));
+  if (!row) throw problem(`no partner with key "${input.partner}"`);
+  if (row.revokedAt !== null) throw problem(`partner "${input.partner}" is revoked`);
+  return row.id;
+}
+
+/** Token rows with their vantage's name and their partner's key. */
 async function tokensWithVantage(db: Db, where?: SQL) {
   return db
-    .select({ token: apiTokens, vantage: vantages.name })
+    .select({ token: apiTokens, vantage: vantages.name, partner: partners.key })
     .from(apiTokens)
     .leftJoin(vantages, eq(vantages.id, apiTokens.vantageId))
+    .leftJoin(partners, eq(partners.id, apiTokens.partnerId))
     .where(where)
     .orderBy(asc(apiTokens.id));
 }
@@ -82,6 +100,7 @@ async function tokensWithVantage(db: Db, where?: SQL) {
 export async function mintToken(ctx: ServiceContext, input: MintInput): Promise<TokenView & { secret: string }> {
   authorize(ctx.actor, 'manageTokens');
   const vantageId = await boundVantageId(ctx.db, input);
+  const partnerId = await boundPartnerId(ctx.db, input);
   const secret = input.secret ?? generateSecret();
   const tokenHash = await sha256Hex(secret);
   const now = ctx.now();
@@ -94,17 +113,18 @@ export async function mintToken(ctx: ServiceContext, input: MintInput): Promise<
       createdAt: now,
       expiresAt: input.expiresAt ?? null,
       vantageId,
+      partnerId,
     }),
     recordEvent(ctx, { type: 'token.created', subjectKind: 'token', subjectKey: input.name, data: { role: input.role } }),
   ]);
   const [row] = await tokensWithVantage(ctx.db, eq(apiTokens.tokenHash, tokenHash));
-  return { ...tokenView(row!.token, row!.vantage), secret };
+  return { ...tokenView(row!.token, row!.vantage, row!.partner), secret };
 }
 
 export async function listTokens(ctx: ServiceContext): Promise<TokenView[]> {
   authorize(ctx.actor, 'manageTokens');
   const rows = await tokensWithVantage(ctx.db);
-  return rows.map((r) => tokenView(r.token, r.vantage));
+  return rows.map((r) => tokenView(r.token, r.vantage, r.partner));
 }
 
 export async function revokeToken(ctx: ServiceContext, id: number): Promise<TokenView> {
@@ -129,7 +149,7 @@ export async function revokeToken(ctx: ServiceContext, id: number): Promise<Toke
 
 async function viewOf(db: Db, id: number): Promise<TokenView> {
   const [row] = await tokensWithVantage(db, eq(apiTokens.id, id));
-  return tokenView(row!.token, row!.vantage);
+  return tokenView(row!.token, row!.vantage, row!.partner);
 }
 
 /** Admin tokens that still work: not revoked, not expired. */
@@ -150,7 +170,7 @@ export function tokenUsable(row: ApiTokenRow, now: number): boolean {
 }
 
 export function actorOf(row: ApiTokenRow): Actor {
-  return { name: `token:${row.name}`, role: row.role, tokenId: row.id, vantageId: row.vantageId };
+  return { name: `token:${row.name}`, role: row.role, tokenId: row.id, vantageId: row.vantageId, partnerId: row.partnerId };
 }
 
 /** The actor a bearer secret stands for, or null when it is unknown, revoked or expired. */
