@@ -30,6 +30,8 @@ import { healthRoutes, VERSION } from './api/system/health.js';
 import { SECURITY_HEADERS, securityHeaders } from './middleware/security-headers.js';
 import { tokenRoutes } from './api/tokens/index.js';
 import { vantageRoutes } from './api/vantages/index.js';
+import { partnerRoutes } from './api/partners/index.js';
+import { sharingRoutes } from './api/sharing/index.js';
 import { VANTAGE_RESULTS_PATH } from './api/vantages/agent.js';
 import type { VantageIntake } from '../core/monitor/vantage-intake.js';
 
@@ -104,6 +106,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/inventory', inventoryRoutes);
   app.route('/api/checks', checkRoutes);
   app.route('/api/vantages', vantageRoutes(deps.vantageIntake));
+  app.route('/api/partners', partnerRoutes);
+  app.route('/api/sharing', sharingRoutes);
   app.route('/api/push', pushRoutes);
   app.route('/api/incidents', incidentRoutes);
   app.route('/api/reports', reportRoutes);

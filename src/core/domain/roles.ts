@@ -4,6 +4,8 @@ import { ForbiddenError } from './errors.js';
 /** Who may do what. One table: routes and services both consult it. */
 export const PERMISSIONS = {
   read: 'viewer',
+  /** The sharing feed and TAXII: partner tokens only (services/partners.ts partnerOfActor refuses the others). */
+  readShared: 'partner',
   handleIncidents: 'officer',
   planExercises: 'planner',
   manageInventory: 'admin',

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, isNull, ne, or, type SQL } from 'drizzle-orm';
-import { commitAtomically, type Db } from '../store/client.js';
+import { commitAtomically, type Db, type Statement } from '../store/client.js';
 import { apiTokens, partners, vantages, type ApiTokenRow } from '../store/schema/index.js';
 import type { Role } from '../domain/enums.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../domain/errors.js';
@@ -145,6 +145,17 @@ export async function revokeToken(ctx: ServiceContext, id: number): Promise<Toke
     recordEvent(ctx, { type: 'token.revoked', subjectKind: 'token', subjectId: id, subjectKey: row.name }),
   ]);
   return viewOf(ctx.db, id);
+}
+
+/** Revokes every live token matching `which` (a vantage's or a partner's), each with its event; returns the statements and how many. */
+export async function tokenRevocations(ctx: ServiceContext, which: SQL): Promise<{ statements: Statement[]; count: number }> {
+  const tokens = await ctx.db.select({ id: apiTokens.id, name: apiTokens.name }).from(apiTokens).where(and(which, isNull(apiTokens.revokedAt)));
+  const now = ctx.now();
+  const statements = tokens.flatMap((token) => [
+    ctx.db.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, token.id)),
+    recordEvent(ctx, { type: 'token.revoked', subjectKind: 'token', subjectId: token.id, subjectKey: token.name }),
+  ]);
+  return { statements, count: tokens.length };
 }
 
 async function viewOf(db: Db, id: number): Promise<TokenView> {
