@@ -69,7 +69,7 @@ describe('redaction over random inventories', () => {
         const made = await ok(env.t.call('POST', '/api/functions', { body }), 201);
         functions.push({ key, name: made.name, marking, owner });
       }
-      const incidents: Array<{ title: string; update: string }> = [];
+      const incidents: Array<{ title: string; update: string; touched: Marking[] }> = [];
       for (let i = 0; i < 3; i++) {
         const touched = assets.filter(() => rng.next() < 0.3);
         const title = rng.word('title');
@@ -79,7 +79,7 @@ describe('redaction over random inventories', () => {
           body: { title, severity: 'major', update: { status: 'investigating', message: update } },
         }), 201);
         if (touched.length) await ok(env.t.call('PATCH', `/api/incidents/${opened.id}`, { token: env.t.tokens.officer, body: { affected: { assets: touched.map((a) => a.id), functions: [] } } }));
-        incidents.push({ title, update });
+        incidents.push({ title, update, touched: touched.map((a) => a.marking) });
       }
       const tokens = Object.fromEntries(await Promise.all(COUNTRIES.map(async (c) => [c, await env.partner(`p-${c.toLowerCase()}`, c)] as const)));
       await env.startMonitor();
@@ -90,6 +90,8 @@ describe('redaction over random inventories', () => {
         const withheld = [
           ...assets.filter((a) => !releasable(a.marking, country)).flatMap((a) => [a.key, a.name]),
           ...functions.filter((f) => !releasable(f.marking, country)).flatMap((f) => [f.key, f.name]),
+          // An incident is as releasable as the least releasable thing it touches; touching nothing, it is unmarked.
+          ...incidents.filter((i) => i.touched.length === 0 || !i.touched.every((m) => releasable(m, country))).map((i) => i.title),
         ];
         const redacted = [...assets.flatMap((a) => a.redacted), ...functions.map((f) => f.owner), ...incidents.map((i) => i.update), env.target.url, failing.url];
         for (const value of [...withheld, ...redacted]) expect(seen, `${country} must not see ${value}`).not.toContain(value);
