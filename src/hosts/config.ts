@@ -26,6 +26,8 @@ const configSchema = z.object({
   COOPWATCH_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30),
   COOPWATCH_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   COOPWATCH_TRUST_FORWARDED_FOR: z.enum(['0', '1']).default('0'),
+  COOPWATCH_ORG_NAME: z.string().trim().min(1).max(200).default('coopwatch'),
+  COOPWATCH_FOLLOW_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(500),
 });
 
 export interface AppConfig {
@@ -63,6 +65,10 @@ export interface AppConfig {
   failedAttempts: { maxFailures: number; windowMs: number };
   /** Node: take the client's address from the last X-Forwarded-For entry (only behind a proxy you run). */
   trustForwardedFor: boolean;
+  /** This organisation, as partners see it (TAXII identity, discovery title). */
+  organisation: string;
+  /** How often the Node host reads the allied feeds it follows. */
+  followIntervalMs: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -101,5 +107,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       windowMs: c.COOPWATCH_AUTH_FAILURE_WINDOW_SECONDS * 1000,
     },
     trustForwardedFor: c.COOPWATCH_TRUST_FORWARDED_FOR === '1',
+    organisation: c.COOPWATCH_ORG_NAME,
+    followIntervalMs: c.COOPWATCH_FOLLOW_INTERVAL_MS,
   };
 }

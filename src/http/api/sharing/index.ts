@@ -4,6 +4,7 @@ import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
 import { errorResponses, json, security } from '../openapi.js';
 import { MarkingSchema } from './marking-schema.js';
+import { registerAlliedRoutes } from './allied.js';
 
 const tags = ['Sharing'];
 export const sharingRoutes = createRouter();
@@ -95,3 +96,5 @@ sharingRoutes.openapi(
   }),
   async (c) => c.json(await listSharingAudit(serviceContext(c), c.req.valid('query')), 200),
 );
+
+registerAlliedRoutes(sharingRoutes);
