@@ -104,7 +104,7 @@ describe('a JPN coopwatch following a US one', () => {
     const usFeed: number[] = [];
     for (let cursor = '0'; ;) {
       const res = await fetch(`${us.base}/api/sharing/feed?cursor=${cursor}&limit=500`, { headers: { authorization: `Bearer ${partnerToken}` } });
-      const page = await res.json();
+      const page: any = await res.json();
       usFeed.push(...page.items.map((e: { id: number }) => e.id));
       cursor = page.nextCursor;
       if (!page.hasMore) break;

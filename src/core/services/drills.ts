@@ -121,7 +121,7 @@ export async function updateDrill(ctx: ServiceContext, id: number, patch: Record
       .set({ ...cleared, ...input, timezone: input.cron ? (input.timezone ?? null) : null, updatedAt: ctx.now() })
       .where(eq(drills.id, id)),
     recordEvent(ctx, { type: 'drill.updated', subjectKind: 'drill', subjectId: id, subjectKey: row.key, data: { changed: Object.keys(patch) } }),
-    ...(await retractionStatements(ctx, { kind: 'drill', key: row.key, before: row.marking, after: input.marking })),
+    ...(await retractionStatements(ctx, [{ kind: 'drill', key: row.key, before: row.marking, after: input.marking }])),
   ]);
   return drillView(await loadDrill(ctx.db, id));
 }

@@ -172,7 +172,7 @@ export async function editIncident(ctx: ServiceContext, id: number, input: EditI
     await requireExisting(ctx, set.affectedAssetIds, set.functionIds, (list) => `affected.${list}`);
   }
   const markings = await incidentMarkings(ctx.db, [row, { ...row, ...set, id: -1 }]);
-  const retraction = await retractionStatements(ctx, { kind: 'incident', key: row.ref, before: markings.get(row.id), after: markings.get(-1) });
+  const retraction = await retractionStatements(ctx, [{ kind: 'incident', key: row.ref, before: markings.get(row.id), after: markings.get(-1) }]);
   await commitAtomically(ctx.db, [
     ctx.db.update(incidents).set(set).where(eq(incidents.id, id)),
     ...retraction,

@@ -14,19 +14,28 @@ export interface MarkingChange {
 
 /**
  * A marking made more restrictive stops the item crossing at once (every feed reads the current
- * marking); the partners' countries that held it are also told to drop it, by this event, which
- * commits with the change.
+ * marking); the partners' countries that held it are also told to drop it, by these events, which
+ * commit with the change.
  */
-export async function retractionStatements(ctx: WriteContext, change: MarkingChange): Promise<Statement[]> {
+export async function retractionStatements(ctx: WriteContext, changes: readonly MarkingChange[]): Promise<Statement[]> {
+  if (changes.length === 0) return [];
   const rows = await ctx.db.selectDistinct({ country: partners.country }).from(partners).where(isNull(partners.revokedAt));
-  const countries = countriesLost(change.before, change.after, rows.map((r) => r.country));
-  if (countries.length === 0) return [];
-  return [
-    recordEvent(ctx, {
-      type: 'sharing.retracted',
-      subjectKind: 'sharing',
-      subjectKey: change.key,
-      data: { itemKind: change.kind, itemKey: change.key, countries: countries.sort() },
-    }),
-  ];
+  return changes.flatMap((change) => {
+    const countries = countriesLost(change.before, change.after, rows.map((r) => r.country));
+    if (countries.length === 0) return [];
+    return [
+      recordEvent(ctx, {
+        type: 'sharing.retracted',
+        subjectKind: 'sharing',
+        subjectKey: change.key,
+        data: { itemKind: change.kind, itemKey: change.key, countries: countries.sort() },
+      }),
+    ];
+  });
+}
+
+/** The marking changes between stored items and a file's items of the same keys (the apply file). */
+export function markingChanges(kind: SharedKind, before: ReadonlyArray<{ key: string; marking?: MaybeMarking }>, after: ReadonlyArray<{ key: string; marking?: MaybeMarking }>): MarkingChange[] {
+  const stored = new Map(before.map((item) => [item.key, item.marking]));
+  return after.flatMap((item) => (stored.has(item.key) ? [{ kind, key: item.key, before: stored.get(item.key), after: item.marking }] : []));
 }
