@@ -1,13 +1,13 @@
 // Two real coopwatch processes on 127.0.0.1, a US one and a JPN one: JPN follows US. A fault on
 // a shared asset reaches JPN's watch floor within 2 s of US recording it; an unshared asset's
 // fault never shows; kill -9 of either side loses no shared event; revoking the partner gets
-// its next request a 401.
+// its next request a 401, and JPN's tiles go stale.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { api, freePort, killAll, peek, sleep, startService, waitFor, type Service } from '../reliability/faults/harness.js';
+import { ADMIN, api, freePort, killAll, peek, sleep, startService, waitFor, type Service } from '../reliability/faults/harness.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coopwatch-allies-'));
 afterAll(async () => {
@@ -69,7 +69,7 @@ describe('a JPN coopwatch following a US one', () => {
     expect(jpDown - usDown).toBeLessThanOrEqual(2_000);
 
     // On JPN's watch floor page, as an allied tile naming its owner.
-    const signIn = await fetch(`${jp.base}/login`, { method: 'POST', body: new URLSearchParams({ token: 'cw_reliability_faults_admin_secret_0123456789', next: '/' }), redirect: 'manual' });
+    const signIn = await fetch(`${jp.base}/login`, { method: 'POST', body: new URLSearchParams({ token: ADMIN, next: '/' }), redirect: 'manual' });
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
     const floor = await (await fetch(`${jp.base}/`, { headers: { cookie } })).text();
     expect(floor).toContain('Allied (read-only)');
@@ -121,6 +121,11 @@ describe('a JPN coopwatch following a US one', () => {
     expect((await api(us.base)('DELETE', '/api/partners/jp')).status).toBe(200);
     expect((await fetch(`${us.base}/api/sharing/feed`, { headers: { authorization: `Bearer ${partnerToken}` } })).status).toBe(401);
     await waitFor('JPN records the 401', async () => JSON.stringify((await jpApi('GET', '/api/sharing/allied')).body).includes('answered 401'));
+    // With the feed quiet past 15 s, JPN's tiles say the picture is stale.
+    await waitFor('JPN marks the feed stale', async () => (await jpApi('GET', '/api/sharing/allied')).body.sources[0].stale === true, 25_000);
+    const signedIn = await fetch(`${jp.base}/login`, { method: 'POST', body: new URLSearchParams({ token: ADMIN, next: '/' }), redirect: 'manual' });
+    const stalePage = await (await fetch(`${jp.base}/`, { headers: { cookie: signedIn.headers.get('set-cookie')!.split(';')[0]! } })).text();
+    expect(stalePage).toMatch(/data-role="stale">STALE: no news since/);
     await target.close();
   }, 120_000);
 });

@@ -254,6 +254,8 @@ export const EVENT_CATALOG = {
     subject: 'sharing',
     payload: z.strictObject({ itemKind: z.enum(SHARED_KINDS), itemKey: z.string(), countries: keys() }),
   },
+  /** An ally's feed changed what its tiles show here (the watch floor re-reads them). */
+  'allied.updated': { subject: 'sharing', payload: z.strictObject({ source: z.string(), events: int() }), stream: true },
   'ingest.alertmanager': {
     subject: 'ingest',
     // stale, clipped and sender since issue 17 (older events lack them)

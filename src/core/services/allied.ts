@@ -90,12 +90,12 @@ async function followSource(ctx: ServiceContext, source: typeof alliedSources.$i
   let cursor = String(source.cursor);
   if (source.lastSuccessAt === null) {
     const snapshot = await read('/api/sharing/objects', alliedSnapshotSchema);
-    await commitAtomically(ctx.db, snapshotStatements(ctx.db, source.id, snapshot, ctx.now()));
+    await commitAtomically(ctx.db, snapshotStatements(ctx, source, snapshot, ctx.now()));
     cursor = snapshot.cursor;
   }
   for (let i = 0; i < PAGES_PER_STEP; i++) {
     const page = await read(`/api/sharing/feed?cursor=${cursor}&limit=500`, alliedFeedPageSchema);
-    await commitAtomically(ctx.db, feedStatements(ctx.db, source.id, page, ctx.now()));
+    await commitAtomically(ctx.db, feedStatements(ctx, source, page, ctx.now()));
     cursor = page.nextCursor;
     if (!page.hasMore) return;
   }

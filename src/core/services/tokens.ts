@@ -57,31 +57,38 @@ export interface MintInput {
   partner?: string | null;
 }
 
-/** The vantage id a new token is bound to: a probe token names an agent vantage, no other token names one. */
-async function boundVantageId(db: Db, input: MintInput): Promise<number | null> {
-  const problem = (message: string) => new UnprocessableError([{ path: 'vantage', message, location: 'body' }]);
-  if (input.role !== 'probe') {
-    if (input.vantage) throw problem(`only a probe token names a vantage, not a ${input.role} token`);
-    return null;
+/**
+ * The record a new token is bound to: a `probe` token names its agent vantage, a `partner` token
+ * its partner; no other token names either. Answers the record's name (null when unbound) and
+ * the refusal to throw about that field.
+ */
+function binding(input: MintInput, field: 'vantage' | 'partner', role: 'probe' | 'partner', purpose: string) {
+  const problem = (message: string) => new UnprocessableError([{ path: field, message, location: 'body' }]);
+  const named = input[field];
+  if (input.role !== role) {
+    if (named) throw problem(`only a ${role} token names a ${field}, not a ${input.role} token`);
+    return { named: null, problem };
   }
-  if (!input.vantage) throw problem('a probe token needs the vantage it speaks for');
-  const [row] = await db.select({ id: vantages.id, kind: vantages.kind }).from(vantages).where(eq(vantages.name, input.vantage));
-  if (!row) throw problem(`no vantage named "${input.vantage}"`);
-  if (row.kind !== 'agent') throw problem(`"${input.vantage}" is the service itself; a probe token speaks for an agent vantage`);
+  if (!named) throw problem(`a ${role} token needs the ${field} it ${purpose}`);
+  return { named, problem };
+}
+
+async function boundVantageId(db: Db, input: MintInput): Promise<number | null> {
+  const { named, problem } = binding(input, 'vantage', 'probe', 'speaks for');
+  if (named === null) return null;
+  const [row] = await db.select({ id: vantages.id, kind: vantages.kind }).from(vantages).where(eq(vantages.name, named));
+  if (!row) throw problem(`no vantage named "${named}"`);
+  if (row.kind !== 'agent') throw problem(`"${named}" is the service itself; a probe token speaks for an agent vantage`);
   return row.id;
 }
 
-/** The partner id a new token is bound to: a partner token names a partner that is not revoked, no other token names one. */
+/** A partner token's partner must not be revoked. */
 async function boundPartnerId(db: Db, input: MintInput): Promise<number | null> {
-  const problem = (message: string) => new UnprocessableError([{ path: 'partner', message, location: 'body' }]);
-  if (input.role !== 'partner') {
-    if (input.partner) throw problem(`only a partner token names a partner, not a ${input.role} token`);
-    return null;
-  }
-  if (!input.partner) throw problem('a partner token needs the partner it reads for');
-  const [row] = await db.select({ id: partners.id, revokedAt: partners.revokedAt }).from(partners).where(eq(partners.key, input.partner));
-  if (!row) throw problem(`no partner with key "${input.partner}"`);
-  if (row.revokedAt !== null) throw problem(`partner "${input.partner}" is revoked`);
+  const { named, problem } = binding(input, 'partner', 'partner', 'reads for');
+  if (named === null) return null;
+  const [row] = await db.select({ id: partners.id, revokedAt: partners.revokedAt }).from(partners).where(eq(partners.key, named));
+  if (!row) throw problem(`no partner with key "${named}"`);
+  if (row.revokedAt !== null) throw problem(`partner "${named}" is revoked`);
   return row.id;
 }
 

@@ -5,6 +5,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Statement } from '../store/client.js';
+import type { WriteContext } from '../store/context.js';
+import { recordEvent } from '../store/events.js';
 import { alliedEvents, alliedItems, alliedSources } from '../store/schema/index.js';
 import { markingSchema, SHARED_KINDS } from '../domain/marking.js';
 
@@ -49,9 +51,16 @@ function upsertItem(db: Db, sourceId: number, item: { kind: string; key: string;
 const passCursor = (db: Db, sourceId: number, cursor: string, now: number) =>
   db.update(alliedSources).set({ cursor: Number(cursor), lastSuccessAt: now, lastError: null }).where(eq(alliedSources.id, sourceId));
 
+/** Tells the watch floor (on the live stream) that an ally's tiles changed. */
+const announce = (ctx: WriteContext, source: { id: number; name: string }, events: number) =>
+  recordEvent(ctx, { type: 'allied.updated', subjectKind: 'sharing', subjectId: source.id, subjectKey: source.name, data: { source: source.name, events } });
+
 /** The ally's whole current picture replaces ours of it; the feed then follows from its cursor. */
-export function snapshotStatements(db: Db, sourceId: number, snapshot: AlliedSnapshot, now: number): Statement[] {
+export function snapshotStatements(ctx: WriteContext, source: { id: number; name: string }, snapshot: AlliedSnapshot, now: number): Statement[] {
+  const { db } = ctx;
+  const sourceId = source.id;
   return [
+    announce(ctx, source, 0),
     db.delete(alliedItems).where(eq(alliedItems.sourceId, sourceId)),
     ...snapshot.assets.map((a) => upsertItem(db, sourceId, { kind: 'asset', ...a, drill: false }, now)),
     ...snapshot.functions.map((f) => upsertItem(db, sourceId, { kind: 'function', ...f, drill: false }, now)),
@@ -71,8 +80,11 @@ function itemChange(db: Db, sourceId: number, e: FeedItem, now: number): Stateme
   return [upsertItem(db, sourceId, { kind, key: itemKey, name: typeof itemName === 'string' ? itemName : itemKey, status, marking: e.marking, drill: e.drill }, now)];
 }
 
-export function feedStatements(db: Db, sourceId: number, page: AlliedFeedPage, now: number): Statement[] {
+export function feedStatements(ctx: WriteContext, source: { id: number; name: string }, page: AlliedFeedPage, now: number): Statement[] {
+  const { db } = ctx;
+  const sourceId = source.id;
   return [
+    ...(page.items.length ? [announce(ctx, source, page.items.length)] : []),
     ...page.items.flatMap((e) => [
       db.insert(alliedEvents).values({ sourceId, remoteId: e.id, type: e.type, at: Date.parse(e.at) || now, drill: e.drill, data: { subject: e.subject, ...e.data }, receivedAt: now }).onConflictDoNothing(),
       ...itemChange(db, sourceId, e, now),
