@@ -96,7 +96,7 @@ const scenarioKind = z.strictObject({ kind: z.enum(SCENARIO_KINDS) });
 
 const EVENT_SUBJECTS = [
   'asset', 'function', 'incident', 'drill', 'drill_run', 'check', 'maintenance', 'inventory', 'satellite', 'scenario',
-  'status_page', 'token', 'webhook', 'ingest', 'vantage', 'partner', 'sharing',
+  'status_page', 'token', 'webhook', 'ingest', 'vantage', 'partner', 'sharing', 'allied',
 ] as const;
 type EventSubject = (typeof EVENT_SUBJECTS)[number];
 
@@ -255,7 +255,7 @@ export const EVENT_CATALOG = {
     payload: z.strictObject({ itemKind: z.enum(SHARED_KINDS), itemKey: z.string(), countries: keys() }),
   },
   /** An ally's feed changed what its tiles show here (the watch floor re-reads them). */
-  'allied.updated': { subject: 'sharing', payload: z.strictObject({ source: z.string(), events: int() }), stream: true },
+  'allied.updated': { subject: 'allied', payload: z.strictObject({ source: z.string(), events: int() }), stream: true },
   'ingest.alertmanager': {
     subject: 'ingest',
     // stale, clipped and sender since issue 17 (older events lack them)

@@ -53,7 +53,7 @@ const passCursor = (db: Db, sourceId: number, cursor: string, now: number) =>
 
 /** Tells the watch floor (on the live stream) that an ally's tiles changed. */
 const announce = (ctx: WriteContext, source: { id: number; name: string }, events: number) =>
-  recordEvent(ctx, { type: 'allied.updated', subjectKind: 'sharing', subjectId: source.id, subjectKey: source.name, data: { source: source.name, events } });
+  recordEvent(ctx, { type: 'allied.updated', subjectKind: 'allied', subjectId: source.id, subjectKey: source.name, data: { source: source.name, events } });
 
 /** The ally's whole current picture replaces ours of it; the feed then follows from its cursor. */
 export function snapshotStatements(ctx: WriteContext, source: { id: number; name: string }, snapshot: AlliedSnapshot, now: number): Statement[] {
