@@ -29,11 +29,12 @@ async function setup() {
   const relay = await asset('relay', { tlp: 'GREEN', relTo: ['JPN'] });
   const secret = await asset('secret-site', null);
   const cyber = await incident('Intrusion on the uplink', [uplink]);
+  const assetIds = { uplink, relay, secret };
   const continuity = await incident('Relay power loss', [relay]);
   const hidden = await incident('Hidden outage', [secret]);
   await ok(t.call('POST', '/api/partners', { body: { key: 'jp', name: 'JP ops', country: 'JPN' } }), 201);
   const token = (await mintToken(t.ctx, { name: 'jp-cti', role: 'partner', partner: 'jp' })).secret;
-  return { t, token, cyber, continuity, hidden, close: () => base.close() };
+  return { t, token, cyber, continuity, hidden, assetIds, close: () => base.close() };
 }
 
 describe('TAXII 2.1', () => {
@@ -122,5 +123,21 @@ describe('TAXII 2.1', () => {
     expect(JSON.stringify(all)).not.toContain('Intrusion on the uplink');
     await ok(env.t.call('DELETE', '/api/partners/jp'));
     expectErrorShape(await taxiiGet(env.t, `/taxii2/api/collections/${allId}/objects/`, env.token), 401);
+  });
+
+  it('an asset marked more restrictively revokes the incidents whose marking followed it, and the feed retracts both', async (ctx) => {
+    const { expect } = ctx;
+    const env = await setup();
+    ctx.onTestFinished(env.close);
+    const [cyberId] = await collectionIds(env.t, env.token);
+    await ok(env.t.call('PATCH', `/api/assets/${env.assetIds.uplink}`, { body: { marking: { tlp: 'AMBER', relTo: ['USA'] } } }));
+    const objects = await allObjects(env.t, env.token, cyberId!);
+    expect(objects.find((o) => o.id === `incident--${env.cyber.ref}`)).toMatchObject({ revoked: true });
+    expect(JSON.stringify(objects)).not.toContain('Station uplink');
+    const feed = (await ok(env.t.call('GET', '/api/sharing/feed', { token: env.token }))).items;
+    expect(feed.filter((e: any) => e.subject.key !== env.continuity.ref).map((e: any) => [e.type, e.subject.kind, e.subject.key])).toEqual([
+      ['sharing.retracted', 'asset', 'uplink'],
+      ['sharing.retracted', 'incident', env.cyber.ref],
+    ]);
   });
 });

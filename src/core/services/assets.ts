@@ -15,7 +15,7 @@ import { updateStatements } from './incident-lifecycle.js';
 import { idsIn } from '../store/ids.js';
 import { upstreamGraph } from '../domain/incident-cause.js';
 import { findCycle } from '../domain/function-graph.js';
-import { retractionStatements } from '../sharing/retraction.js';
+import { itemRetractions } from '../sharing/retraction.js';
 
 type AssetStateRow = typeof assetStates.$inferSelect;
 
@@ -239,7 +239,7 @@ export async function updateAsset(ctx: ServiceContext, id: number, patch: AssetP
       })
       .where(eq(assets.id, id)),
     recordEvent(ctx, { type: 'asset.updated', subjectKind: 'asset', subjectId: id, subjectKey: current.key, data: { changed } }),
-    ...(await retractionStatements(ctx, [{ kind: 'asset', key: current.key, before: current.marking, after: merged.marking }])),
+    ...(await itemRetractions(ctx, { kind: 'asset', id, key: current.key, before: current.marking, after: merged.marking })),
   ]);
   return getAsset(ctx, id);
 }

@@ -2,11 +2,9 @@ import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../store/client.js';
 import { idsIn } from '../store/ids.js';
 import { assets, assetStates, drillRuns, drills, functionStates, incidents, missionFunctions, type IncidentRow } from '../store/schema/index.js';
-import { incidentMarkings, touchedBy } from './incident-marking.js';
+import { incidentMarkings, SHARED_INCIDENT_WINDOW, touchedBy } from './incident-marking.js';
 import type { SharingDirectory } from './release.js';
 
-/** How many incidents, newest first, the directory holds (the feed and TAXII look no further back). */
-export const SHARED_INCIDENT_WINDOW = 500;
 
 /** Words in an incident's title that make it a cyber incident, besides a cyber-tagged asset. */
 const CYBER_WORDS = /\b(cyber|intrusion|malware|ransomware|ddos|phishing|compromise[ds]?)\b/i;

@@ -4,6 +4,7 @@ import type { WriteContext } from '../store/context.js';
 import { recordEvent } from '../store/events.js';
 import { partners } from '../store/schema/index.js';
 import { countriesLost, type MaybeMarking, type SharedKind } from '../domain/marking.js';
+import { derivedIncidentChanges } from './incident-marking.js';
 
 export interface MarkingChange {
   kind: SharedKind;
@@ -38,4 +39,11 @@ export async function retractionStatements(ctx: WriteContext, changes: readonly 
 export function markingChanges(kind: SharedKind, before: ReadonlyArray<{ key: string; marking?: MaybeMarking }>, after: ReadonlyArray<{ key: string; marking?: MaybeMarking }>): MarkingChange[] {
   const stored = new Map(before.map((item) => [item.key, item.marking]));
   return after.flatMap((item) => (stored.has(item.key) ? [{ kind, key: item.key, before: stored.get(item.key), after: item.marking }] : []));
+}
+
+/** An asset's or function's marking change, with the incidents whose derived marking follows it. */
+export async function itemRetractions(ctx: WriteContext, item: { kind: 'asset' | 'function'; id: number; key: string; before: MaybeMarking; after: MaybeMarking }): Promise<Statement[]> {
+  if (JSON.stringify(item.before ?? null) === JSON.stringify(item.after ?? null)) return [];
+  const incidents = await derivedIncidentChanges(ctx.db, { kind: item.kind, id: item.id, marking: item.after });
+  return retractionStatements(ctx, [{ kind: item.kind, key: item.key, before: item.before, after: item.after }, ...incidents]);
 }
