@@ -28,6 +28,8 @@ const configSchema = z.object({
   COOPWATCH_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   COOPWATCH_TRUST_FORWARDED_FOR: z.enum(['0', '1']).default('0'),
   COOPWATCH_SHARDS: z.coerce.number().int().min(1).max(256).default(4),
+  COOPWATCH_ORG_NAME: z.string().trim().min(1).max(200).default('coopwatch'),
+  COOPWATCH_FOLLOW_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(500),
 });
 
 export interface AppConfig {
@@ -69,6 +71,10 @@ export interface AppConfig {
   trustForwardedFor: boolean;
   /** Workers: check shards per vantage (central and each region). */
   shardsPerVantage: number;
+  /** This organisation, as partners see it (TAXII identity, discovery title). */
+  organisation: string;
+  /** How often the Node host reads the allied feeds it follows. */
+  followIntervalMs: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -109,5 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     trustForwardedFor: c.COOPWATCH_TRUST_FORWARDED_FOR === '1',
     shardsPerVantage: c.COOPWATCH_SHARDS,
+    organisation: c.COOPWATCH_ORG_NAME,
+    followIntervalMs: c.COOPWATCH_FOLLOW_INTERVAL_MS,
   };
 }

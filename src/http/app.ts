@@ -30,6 +30,9 @@ import { healthRoutes, VERSION } from './api/system/health.js';
 import { SECURITY_HEADERS, securityHeaders } from './middleware/security-headers.js';
 import { tokenRoutes } from './api/tokens/index.js';
 import { vantageRoutes } from './api/vantages/index.js';
+import { partnerRoutes } from './api/partners/index.js';
+import { sharingRoutes } from './api/sharing/index.js';
+import { taxiiRoutes } from './taxii/index.js';
 import { VANTAGE_RESULTS_PATH } from './api/vantages/agent.js';
 import type { VantageIntake } from '../core/monitor/vantage-intake.js';
 
@@ -61,6 +64,8 @@ export interface AppDeps {
   clientAddress?: ClientAddressLookup;
   /** Takes probe agents' result batches (the Node host's monitor); absent: the results route answers 501. */
   vantageIntake?: VantageIntake;
+  /** This organisation's name: the owner partners see on allied tiles, and the STIX identity in TAXII (default coopwatch). */
+  organisation?: string;
   /** Serves the Swagger UI files under /vendor/swagger-ui-dist/, so /docs works offline. */
   swaggerAssets?: MiddlewareHandler;
 }
@@ -104,7 +109,11 @@ export function createApp(deps: AppDeps) {
   app.route('/api/inventory', inventoryRoutes);
   app.route('/api/checks', checkRoutes);
   app.route('/api/vantages', vantageRoutes(deps.vantageIntake));
+  app.route('/api/partners', partnerRoutes);
+  app.route('/api/sharing', sharingRoutes);
   app.route('/api/push', pushRoutes);
+  app.use('/taxii2/*', authenticate);
+  app.route('/', taxiiRoutes(deps.organisation ?? 'coopwatch'));
   app.route('/api/incidents', incidentRoutes);
   app.route('/api/reports', reportRoutes);
   app.route('/api/maintenance', maintenanceRoutes);

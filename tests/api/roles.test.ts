@@ -125,6 +125,9 @@ beforeEach(async () => {
   // A probe token speaks for an agent vantage: below viewer, it may call none of these routes.
   await t.call('POST', '/api/vantages', { body: { name: 'site-fixture' } });
   t.tokens.probe = (await mintToken(t.ctx, { name: 'probe', role: 'probe', vantage: 'site-fixture' })).secret;
+  // A partner token reads only the sharing feed and TAXII: none of these routes either.
+  await t.call('POST', '/api/partners', { body: { key: 'partner-fixture', name: 'Fixture ally', country: 'JPN' } });
+  t.tokens.partner = (await mintToken(t.ctx, { name: 'partner', role: 'partner', partner: 'partner-fixture' })).secret;
   if (asset.status !== 201 || fn.status !== 201) throw new Error('setup failed');
   const secretHolders = await seedSecretRecords(t.ctx, asset.body.id);
   seededSecrets = storedSecrets(rawClient(t.sqlite));
@@ -134,7 +137,7 @@ afterEach(() => t.close());
 
 describe('role matrix', () => {
   it('covers every role, lowest first', () => {
-    expect(ROLES).toEqual(['probe', 'viewer', 'officer', 'planner', 'admin']);
+    expect(ROLES).toEqual(['probe', 'partner', 'viewer', 'officer', 'planner', 'admin']);
   });
 
   it.each(ROWS)('$label as $caller → $expected', async ({ route, caller, expected }) => {

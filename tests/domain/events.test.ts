@@ -304,7 +304,7 @@ describe('the derived lists', () => {
   });
 
   it('the stream sends the watch floor subjects (vantages among them), not tokens or webhooks', ({ expect }) => {
-    expect([...STREAMED_SUBJECTS].sort()).toEqual(['asset', 'check', 'drill', 'drill_run', 'function', 'incident', 'inventory', 'maintenance', 'satellite', 'scenario', 'vantage']);
+    expect([...STREAMED_SUBJECTS].sort()).toEqual(['allied', 'asset', 'check', 'drill', 'drill_run', 'function', 'incident', 'inventory', 'maintenance', 'satellite', 'scenario', 'vantage']);
   });
 
   it('webhooks can subscribe to every state change and drill step, drill.failed included, and to nothing else', ({ expect }) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { markingSchema } from './marking.js';
 import { vantageDocumentSchema } from './vantages.js';
 import { EARTH_RADIUS_KM, ommSchema, sunSynchronousInclinationDeg, tleLine1Schema, tleLine2Schema } from './orbits/elements.js';
 import { drillDocumentSchema, type DrillDocument } from './drills.js';
@@ -125,6 +126,7 @@ export const statusPageAttributes = {
   showIncidents: z.boolean().default(true),
   /** Scheduled and in-progress maintenance of the page's assets. */
   showMaintenance: z.boolean().default(true),
+  marking: markingSchema.nullish(),
 };
 
 /** A component's public name and optional group; the page shows these, never the asset's own name. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { markingSchema } from './marking.js';
 import { cronSchema, timezoneSchema } from './checks.js';
 import { keySchema } from './inventory.js';
 
@@ -41,6 +42,8 @@ const drillAttributes = {
   cron: cronSchema.optional(),
   timezone: timezoneSchema.optional(),
   enabled: z.boolean().default(true),
+  /** Sharing marking: a drill's events cross to partners only when it is marked (and shown there as a drill). */
+  marking: markingSchema.nullish(),
 };
 
 type DrillShape = { mode: string; exerciseType: string; injectHook?: unknown; rollbackHook?: unknown; cron?: unknown; timezone?: unknown };

@@ -29,8 +29,10 @@ export type FunctionTier = (typeof FUNCTION_TIERS)[number];
 /**
  * Ordered from least to most privileged. `probe`: a probe agent's token, below viewer: it reads
  * only its own vantage's assignment and posts only its own results (services/vantages.ts).
+ * `partner`: an allied organisation's token: it reads only the sharing feed and TAXII, and only
+ * what is released to its partner's country (core/sharing).
  */
-export const ROLES = ['probe', 'viewer', 'officer', 'planner', 'admin'] as const;
+export const ROLES = ['probe', 'partner', 'viewer', 'officer', 'planner', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** `external`: fed by another monitor (Prometheus Alertmanager) rather than probed. */

@@ -7,6 +7,7 @@ import {
   ASSET_STATUSES, CHECK_KINDS, FUNCTION_STATUSES, FUNCTION_TIERS, INCIDENT_UPDATE_STATUSES, REDUNDANCY_STATES, ROLES, SEVERITIES, UPDATE_VISIBILITIES, LOCATION_HINTS, VANTAGE_KINDS,
 } from './enums.js';
 import { SCENARIO_KINDS } from './scenarios.js';
+import { SHARED_KINDS } from './marking.js';
 
 const int = () => z.number().int();
 const keys = () => z.array(z.string());
@@ -95,7 +96,7 @@ const scenarioKind = z.strictObject({ kind: z.enum(SCENARIO_KINDS) });
 
 const EVENT_SUBJECTS = [
   'asset', 'function', 'incident', 'drill', 'drill_run', 'check', 'maintenance', 'inventory', 'satellite', 'scenario',
-  'status_page', 'token', 'webhook', 'ingest', 'vantage',
+  'status_page', 'token', 'webhook', 'ingest', 'vantage', 'partner', 'sharing', 'allied',
 ] as const;
 type EventSubject = (typeof EVENT_SUBJECTS)[number];
 
@@ -246,6 +247,15 @@ export const EVENT_CATALOG = {
   /** An agent silent past its grace: its votes stop counting until it reports again. */
   'vantage.lost': { subject: 'vantage', payload: vantageSilence, ...stateChange },
   'vantage.restored': { subject: 'vantage', payload: vantageSilence, ...stateChange },
+  'partner.created': { subject: 'partner', payload: z.strictObject({ country: z.string() }) },
+  'partner.revoked': { subject: 'partner', payload: z.strictObject({ tokensRevoked: int() }) },
+  /** An item's marking got more restrictive: the partners' countries that may no longer hold it are told to drop it. */
+  'sharing.retracted': {
+    subject: 'sharing',
+    payload: z.strictObject({ itemKind: z.enum(SHARED_KINDS), itemKey: z.string(), countries: keys() }),
+  },
+  /** An ally's feed changed what its tiles show here (the watch floor re-reads them). */
+  'allied.updated': { subject: 'allied', payload: z.strictObject({ source: z.string(), events: int() }), stream: true },
   'ingest.alertmanager': {
     subject: 'ingest',
     // stale, clipped and sender since issue 17 (older events lack them)

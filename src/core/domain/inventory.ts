@@ -2,6 +2,7 @@
 // which refers to other records by id, and the apply file's, which refers to them by key.
 import { z } from 'zod';
 import { ASSET_KINDS, CRITICALITIES, FUNCTION_TIERS, LINK_MEDIA } from './enums.js';
+import { markingSchema } from './marking.js';
 
 export const keySchema = z
   .string()
@@ -44,6 +45,8 @@ const assetAttributes = {
   avs30: z.number().min(100).max(3000).nullish(),
   criticality: z.enum(CRITICALITIES),
   tags: tagsSchema,
+  /** Sharing marking; left out or null: not releasable. */
+  marking: markingSchema.nullish(),
 };
 
 /** Defaults for a new asset; a PATCH has none, so fields it leaves out stay as they are. */
@@ -154,6 +157,7 @@ const functionAttributes = {
   rpoSeconds: z.number().int().nonnegative().max(31_536_000).nullish(),
   mtdSeconds: z.number().int().nonnegative().max(31_536_000),
   owner: optionalText(200),
+  marking: markingSchema.nullish(),
 };
 
 type Objectives = { rtoSeconds?: number; mtdSeconds?: number };

@@ -4,11 +4,14 @@ import { ForbiddenError } from './errors.js';
 /** Who may do what. One table: routes and services both consult it. */
 export const PERMISSIONS = {
   read: 'viewer',
+  /** The sharing feed and TAXII: partner tokens only (services/partners.ts partnerOfActor refuses the others). */
+  readShared: 'partner',
   handleIncidents: 'officer',
   planExercises: 'planner',
   manageInventory: 'admin',
   manageTokens: 'admin',
   manageIntegrations: 'admin',
+  manageSharing: 'admin',
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -19,6 +22,8 @@ export interface Actor {
   tokenId: number | null;
   /** A `probe` token's vantage (its id): the one assignment it reads and results it posts. */
   vantageId?: number | null;
+  /** A `partner` token's partner (its id): what it reads is released to that partner's country. */
+  partnerId?: number | null;
 }
 
 export const SYSTEM_ACTOR: Actor = { name: 'system', role: 'admin', tokenId: null };

@@ -1,6 +1,7 @@
 // Outage scenarios: what happens, to which assets, for how long. Each kind has its own
 // validated parameters; `assess` turns any of them into per-asset impacts.
 import { z } from 'zod';
+import { markingSchema } from './marking.js';
 import { ASSET_KINDS } from './enums.js';
 import { keySchema, tagsSchema } from './inventory.js';
 import { VANTAGE_NAME } from './quorum.js';
@@ -140,4 +141,5 @@ export const scenarioMetaSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   description: z.string().trim().max(4000).optional(),
   vantagesDown: vantagesDownSchema.optional(),
+  marking: markingSchema.nullish(),
 });

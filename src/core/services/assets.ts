@@ -15,6 +15,7 @@ import { updateStatements } from './incident-lifecycle.js';
 import { idsIn } from '../store/ids.js';
 import { upstreamGraph } from '../domain/incident-cause.js';
 import { findCycle } from '../domain/function-graph.js';
+import { itemRetractions } from '../sharing/retraction.js';
 
 type AssetStateRow = typeof assetStates.$inferSelect;
 
@@ -38,6 +39,7 @@ export function assetAttributes(row: AssetRow) {
     avs30: row.avs30,
     criticality: row.criticality,
     tags: row.tags,
+    marking: row.marking,
   };
 }
 
@@ -129,6 +131,7 @@ export function assetColumns(input: Omit<AssetCreateInput, 'key' | 'link' | 'dep
     avs30: input.avs30 ?? null,
     criticality: input.criticality,
     tags: input.tags,
+    marking: input.marking ?? null,
   };
 }
 
@@ -236,6 +239,7 @@ export async function updateAsset(ctx: ServiceContext, id: number, patch: AssetP
       })
       .where(eq(assets.id, id)),
     recordEvent(ctx, { type: 'asset.updated', subjectKind: 'asset', subjectId: id, subjectKey: current.key, data: { changed } }),
+    ...(await itemRetractions(ctx, { kind: 'asset', id, key: current.key, before: current.marking, after: merged.marking })),
   ]);
   return getAsset(ctx, id);
 }

@@ -12,6 +12,7 @@ import { idsIn } from '../store/ids.js';
 import { loadDrill } from '../drills/drill-queries.js';
 import { runView, type RunView } from '../drills/run-view.js';
 import { maskHeaders, restoreMaskedHeaders, type SecretsIn } from './secrets.js';
+import { retractionStatements } from '../sharing/retraction.js';
 
 /** A hook with its header values masked: they usually carry the credential the hook needs. */
 function maskedHook(hook: HookSpec | null): HookSpec | null {
@@ -38,6 +39,7 @@ export function drillView(row: DrillRow, secrets: SecretsIn = 'masked') {
     cron: row.cron,
     timezone: row.timezone,
     enabled: row.enabled,
+    marking: row.marking,
     createdAt: isoTime(row.createdAt),
     updatedAt: isoTime(row.updatedAt),
     /** Set once the drill is retired: never scheduled or run again; its runs stay and still count. */
@@ -86,7 +88,7 @@ export async function createDrill(ctx: ServiceContext, input: DrillInput) {
       key: input.key, name: input.name, description: input.description ?? null, scenarioId: input.scenarioId ?? null,
       targetAssetIds: input.targetAssetIds ?? null, blastRadius: input.blastRadius, exerciseType: input.exerciseType, mode: input.mode,
       injectHook: input.injectHook ?? null, rollbackHook: input.rollbackHook ?? null, hypothesis: input.hypothesis, guardrails: input.guardrails,
-      cron: input.cron ?? null, timezone: input.cron ? (input.timezone ?? null) : null, enabled: input.enabled, createdAt: now, updatedAt: now,
+      cron: input.cron ?? null, timezone: input.cron ? (input.timezone ?? null) : null, enabled: input.enabled, marking: input.marking ?? null, createdAt: now, updatedAt: now,
     }),
     recordEvent(ctx, { type: 'drill.created', subjectKind: 'drill', subjectId: sql`(select id from drills where key = ${input.key})`, subjectKey: input.key }),
   ]);
@@ -112,13 +114,14 @@ export async function updateDrill(ctx: ServiceContext, id: number, patch: Record
   const { key: _key, ...patched } = applyPatch(drillInputSchema, current, patch);
   const input = keepStoredHookHeaders(patched, row);
   await checkReferences(ctx.db, { key: row.key, ...input });
-  const cleared = { description: null, scenarioId: null, targetAssetIds: null, injectHook: null, rollbackHook: null, cron: null, timezone: null };
+  const cleared = { marking: null, description: null, scenarioId: null, targetAssetIds: null, injectHook: null, rollbackHook: null, cron: null, timezone: null };
   await commitAtomically(ctx.db, [
     ctx.db
       .update(drills)
       .set({ ...cleared, ...input, timezone: input.cron ? (input.timezone ?? null) : null, updatedAt: ctx.now() })
       .where(eq(drills.id, id)),
     recordEvent(ctx, { type: 'drill.updated', subjectKind: 'drill', subjectId: id, subjectKey: row.key, data: { changed: Object.keys(patch) } }),
+    ...(await retractionStatements(ctx, [{ kind: 'drill', key: row.key, before: row.marking, after: input.marking }])),
   ]);
   return drillView(await loadDrill(ctx.db, id));
 }

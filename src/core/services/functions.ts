@@ -14,6 +14,7 @@ import { recordEvent } from '../store/events.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 import { idsIn } from '../store/ids.js';
 import { loadGroups, type GroupView } from '../store/function-groups.js';
+import { itemRetractions } from '../sharing/retraction.js';
 
 type FunctionStateRow = typeof functionStates.$inferSelect;
 
@@ -27,6 +28,7 @@ export function functionAttributes(row: MissionFunctionRow) {
     rpoSeconds: row.rpoSeconds,
     mtdSeconds: row.mtdSeconds,
     owner: row.owner,
+    marking: row.marking,
   };
 }
 
@@ -270,6 +272,7 @@ export function functionColumns(input: Omit<FunctionCreateInput, 'key' | 'groups
     rpoSeconds: input.rpoSeconds ?? null,
     mtdSeconds: input.mtdSeconds,
     owner: input.owner ?? null,
+    marking: input.marking ?? null,
   };
 }
 
@@ -304,6 +307,7 @@ export async function updateFunction(ctx: ServiceContext, id: number, patch: Fun
   await commitAtomically(ctx.db, [
     ctx.db.update(missionFunctions).set({ ...functionColumns(merged), updatedAt: ctx.now() }).where(eq(missionFunctions.id, id)),
     ...(patch.groups ? writeGroups(ctx.db, current.key, membersById(patch.groups)) : []),
+    ...(await itemRetractions(ctx, { kind: 'function', id, key: current.key, before: current.marking, after: merged.marking })),
     recordEvent(ctx, { type: 'function.updated', subjectKind: 'function', subjectId: id, subjectKey: current.key, data: { changed: Object.keys(patch) } }),
   ]);
   return getFunction(ctx, id);

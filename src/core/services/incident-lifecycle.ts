@@ -11,6 +11,9 @@ import { idsIn } from '../store/ids.js';
 import type { WriteContext } from '../store/context.js';
 import type { ServiceContext } from './context.js';
 import { getIncident, loadIncident } from './incidents.js';
+import type { Marking } from '../domain/marking.js';
+import { incidentMarkings } from '../sharing/incident-marking.js';
+import { retractionStatements } from '../sharing/retraction.js';
 
 export interface IncidentUpdateInput {
   status: IncidentUpdateStatus;
@@ -153,6 +156,8 @@ export interface EditIncidentInput {
   title?: string;
   severity?: Severity;
   affected?: { assets: number[]; functions: number[] };
+  /** null: back to the most restrictive marking of what it touches. */
+  marking?: Marking | null;
 }
 
 /** An officer's judgement of the incident: its title, severity (the impact status pages show) and affected components. */
@@ -166,8 +171,11 @@ export async function editIncident(ctx: ServiceContext, id: number, input: EditI
     set.functionIds = [...new Set(affected.functions)];
     await requireExisting(ctx, set.affectedAssetIds, set.functionIds, (list) => `affected.${list}`);
   }
+  const markings = await incidentMarkings(ctx.db, [row, { ...row, ...set, id: -1 }]);
+  const retraction = await retractionStatements(ctx, [{ kind: 'incident', key: row.ref, before: markings.get(row.id), after: markings.get(-1) }]);
   await commitAtomically(ctx.db, [
     ctx.db.update(incidents).set(set).where(eq(incidents.id, id)),
+    ...retraction,
     recordEvent(ctx, {
       type: 'incident.edited',
       subjectKind: 'incident',

@@ -11,12 +11,17 @@ import { decodeCursor, toPage, type Page } from './pagination.js';
 import { percentile } from '../domain/stats.js';
 import { idsIn } from '../store/ids.js';
 import type { IncidentCause } from '../domain/incident-cause.js';
+import type { Marking } from '../domain/marking.js';
+import { incidentMarkings } from '../sharing/incident-marking.js';
 
 /** TTD, TTA and TTR (DOMAIN.md): detected − started, acknowledged − detected, resolved − started. */
-export function incidentView(row: IncidentRow) {
+/** `marking`: the one set on it, else the most restrictive of what it touches (sharing/incident-marking.ts). */
+export function incidentView(row: IncidentRow, marking: Marking | null) {
   return {
     id: row.id,
     ref: row.ref,
+    marking,
+    markingDerived: row.marking === null,
     assetId: row.assetId,
     functionIds: row.functionIds,
     cause: incidentCause(row),
@@ -36,6 +41,13 @@ export function incidentView(row: IncidentRow) {
   };
 }
 export type IncidentView = ReturnType<typeof incidentView>;
+
+export async function incidentViews(db: Db, rows: IncidentRow[]): Promise<IncidentView[]> {
+  const markings = await incidentMarkings(db, rows);
+  return rows.map((row) => incidentView(row, markings.get(row.id) ?? null));
+}
+
+const viewOf = async (db: Db, row: IncidentRow) => (await incidentViews(db, [row]))[0]!;
 
 /** The most upstream failed element (null for an incident opened by hand about nothing in the inventory). */
 function incidentCause(row: IncidentRow): IncidentCause | null {
@@ -60,7 +72,8 @@ export async function listIncidents(ctx: ServiceContext, query: IncidentListQuer
   if (query.state) filters.push(eq(incidents.state, query.state));
   if (query.assetId) filters.push(eq(incidents.assetId, query.assetId));
   const rows = await ctx.db.select().from(incidents).where(and(...filters)).orderBy(desc(incidents.id)).limit(query.limit + 1);
-  return toPage(rows, query.limit, incidentView);
+  const page = toPage(rows, query.limit, (row) => row);
+  return { ...page, items: await incidentViews(ctx.db, page.items) };
 }
 
 export async function loadIncident(db: Db, id: number): Promise<IncidentRow> {
@@ -86,7 +99,7 @@ export async function getIncident(ctx: ServiceContext, id: number) {
     .orderBy(asc(events.id))
     .limit(500);
   return {
-    ...incidentView(row),
+    ...(await viewOf(ctx.db, row)),
     updates: updates.map((u) => ({ id: u.id, at: isoTime(u.ts), author: u.author, status: u.status, visibility: u.visibility, message: u.message })),
     timeline: timeline.map((e) => ({ id: e.id, at: isoTime(e.ts), type: e.type, severity: e.severity, subjectKey: e.subjectKey, actor: e.actor, data: e.data })),
   };
@@ -95,7 +108,7 @@ export async function getIncident(ctx: ServiceContext, id: number) {
 export async function acknowledgeIncident(ctx: ServiceContext, id: number): Promise<IncidentView> {
   authorize(ctx.actor, 'handleIncidents');
   const row = await loadIncident(ctx.db, id);
-  if (row.acknowledgedAt !== null) return incidentView(row);
+  if (row.acknowledgedAt !== null) return viewOf(ctx.db, row);
   const now = ctx.now();
   await commitAtomically(ctx.db, [
     ctx.db.update(incidents).set({ acknowledgedAt: now, acknowledgedBy: ctx.actor.name }).where(eq(incidents.id, id)),
@@ -108,7 +121,7 @@ export async function acknowledgeIncident(ctx: ServiceContext, id: number): Prom
       data: { incidentRef: row.ref, title: row.title, acknowledgedBy: ctx.actor.name, ttaMs: now - row.openedAt },
     }),
   ]);
-  return incidentView(await loadIncident(ctx.db, id));
+  return viewOf(ctx.db, await loadIncident(ctx.db, id));
 }
 
 function summarise(values: number[]) {
@@ -120,7 +133,7 @@ function summarise(values: number[]) {
 export async function recoveryReport(ctx: ServiceContext, from: number, to: number) {
   authorize(ctx.actor, 'read');
   const rows = await ctx.db.select().from(incidents).where(and(gte(incidents.openedAt, from), lt(incidents.openedAt, to)));
-  const views = rows.map(incidentView);
+  const views = await incidentViews(ctx.db, rows);
   return {
     from: isoTime(from),
     to: isoTime(to),

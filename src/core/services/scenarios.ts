@@ -5,6 +5,7 @@ import { scenarios, type ScenarioRow } from '../store/schema/index.js';
 import { ConflictError } from '../domain/errors.js';
 import { authorize } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
+import { markingSchema, type Marking } from '../domain/marking.js';
 import { scenarioBodySchema, SCENARIO_KINDS, vantagesDownSchema, type ScenarioBody } from '../domain/scenarios.js';
 import { applyPatch, patchSchemaOf } from '../domain/patch.js';
 import { loadScenario, scenarioBody } from '../scenarios/saved-scenarios.js';
@@ -19,6 +20,7 @@ export interface ScenarioInput {
   name: string;
   description?: string;
   vantagesDown?: string[];
+  marking?: Marking | null;
   body: ScenarioBody;
 }
 
@@ -28,6 +30,7 @@ export const scenarioAttributes = {
   description: z.string().trim().max(4000).optional(),
   /** Vantages the scenario takes down (a site's backhaul cut), by name. */
   vantagesDown: vantagesDownSchema.optional(),
+  marking: markingSchema.nullish(),
 };
 
 /** PATCH: name, description, and kind and params (checked together); the key is fixed. */
@@ -42,6 +45,7 @@ export function scenarioView(row: ScenarioRow) {
     kind: row.kind as ScenarioBody['kind'],
     params: row.params,
     vantagesDown: row.vantagesDown ?? [],
+    marking: row.marking,
     createdAt: isoTime(row.createdAt),
     updatedAt: isoTime(row.updatedAt),
   };
@@ -66,7 +70,7 @@ export async function createScenario(ctx: ServiceContext, input: ScenarioInput) 
   await commitAtomically(ctx.db, [
     ctx.db.insert(scenarios).values({
       key: input.key, name: input.name, description: input.description ?? null, kind: input.body.kind, params: input.body.params,
-      vantagesDown: input.vantagesDown?.length ? input.vantagesDown : null, createdAt: now, updatedAt: now,
+      vantagesDown: input.vantagesDown?.length ? input.vantagesDown : null, marking: input.marking ?? null, createdAt: now, updatedAt: now,
     }),
     recordEvent(ctx, { type: 'scenario.created', subjectKind: 'scenario', subjectId: sql`(select id from scenarios where key = ${input.key})`, subjectKey: input.key, data: { kind: input.body.kind } }),
   ]);
@@ -79,7 +83,7 @@ export async function updateScenario(ctx: ServiceContext, id: number, patch: Rec
   authorize(ctx.actor, 'planExercises');
   const row = await loadScenario(ctx.db, id);
   const { kind, params, ...attributes } = patch;
-  const fields = applyPatch(z.object(scenarioAttributes), { name: row.name, description: row.description, vantagesDown: row.vantagesDown }, attributes);
+  const fields = applyPatch(z.object(scenarioAttributes), { name: row.name, description: row.description, vantagesDown: row.vantagesDown, marking: row.marking }, attributes);
   const body = applyPatch(scenarioBodySchema, { kind: row.kind, params: row.params }, { kind, params });
   await requireVantages(ctx.db, fields.vantagesDown);
   await commitAtomically(ctx.db, [
@@ -87,7 +91,7 @@ export async function updateScenario(ctx: ServiceContext, id: number, patch: Rec
       .update(scenarios)
       .set({
         name: fields.name, description: fields.description ?? null, kind: body.kind, params: body.params,
-        vantagesDown: fields.vantagesDown?.length ? fields.vantagesDown : null, updatedAt: ctx.now(),
+        vantagesDown: fields.vantagesDown?.length ? fields.vantagesDown : null, marking: fields.marking ?? null, updatedAt: ctx.now(),
       })
       .where(eq(scenarios.id, id)),
     recordEvent(ctx, { type: 'scenario.updated', subjectKind: 'scenario', subjectId: id, subjectKey: row.key, data: { kind: body.kind, changed: Object.keys(patch) } }),

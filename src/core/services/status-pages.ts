@@ -14,6 +14,7 @@ import {
 } from '../domain/document.js';
 import { ConflictError, NotFoundError, UnprocessableError, type ErrorDetail } from '../domain/errors.js';
 import { authorize } from '../domain/roles.js';
+import type { Marking } from '../domain/marking.js';
 import { isoTime } from '../domain/time.js';
 import type { ServiceContext } from './context.js';
 import { recordEvent } from '../store/events.js';
@@ -44,6 +45,7 @@ export const statusPagePatchSchema = z
     description: statusPageAttributes.description,
     showIncidents: z.boolean(),
     showMaintenance: z.boolean(),
+    marking: statusPageAttributes.marking,
     components: componentsInputSchema,
   })
   .partial()
@@ -58,6 +60,7 @@ export function statusPageView(row: StatusPageRow, components: StatusPageCompone
     description: row.description,
     showIncidents: row.showIncidents,
     showMaintenance: row.showMaintenance,
+    marking: row.marking,
     url: `/status/${row.slug}`,
     components: components.map((c) => ({ name: c.name, group: c.groupName, assetId: c.assetId, functionId: c.functionId })),
     createdAt: isoTime(row.createdAt),
@@ -130,6 +133,7 @@ export interface PageWrite {
   description?: string | null;
   showIncidents?: boolean;
   showMaintenance?: boolean;
+  marking?: Marking | null;
   /** Replaces every component when given. */
   components?: ComponentWrite[];
 }
@@ -145,6 +149,7 @@ export function statusPageStatements(ctx: ServiceContext, page: PageWrite, exist
     ...(page.description !== undefined ? { description: page.description } : {}),
     ...(page.showIncidents !== undefined ? { showIncidents: page.showIncidents } : {}),
     ...(page.showMaintenance !== undefined ? { showMaintenance: page.showMaintenance } : {}),
+    ...(page.marking !== undefined ? { marking: page.marking } : {}),
     updatedAt: now,
   };
   const statements: Statement[] = [

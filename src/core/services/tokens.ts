@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, isNull, ne, or, type SQL } from 'drizzle-orm';
-import { commitAtomically, type Db } from '../store/client.js';
-import { apiTokens, vantages, type ApiTokenRow } from '../store/schema/index.js';
+import { commitAtomically, type Db, type Statement } from '../store/client.js';
+import { apiTokens, partners, vantages, type ApiTokenRow } from '../store/schema/index.js';
 import type { Role } from '../domain/enums.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../domain/errors.js';
 import { authorize, type Actor } from '../domain/roles.js';
@@ -12,13 +12,14 @@ import { randomBase64Url } from '../domain/random.js';
 const TOKEN_PREFIX = 'cw_';
 const LAST_USED_GRANULARITY_MS = 60_000;
 
-/** `vantage`: the name of a probe token's vantage (null for other roles). */
-export function tokenView(row: ApiTokenRow, vantage: string | null) {
+/** `vantage`: the name of a probe token's vantage; `partner`: the key of a partner token's partner (null for other roles). */
+export function tokenView(row: ApiTokenRow, vantage: string | null, partner: string | null) {
   return {
     id: row.id,
     name: row.name,
     role: row.role,
     vantage,
+    partner,
     prefix: row.prefix,
     createdAt: isoTime(row.createdAt),
     expiresAt: isoTime(row.expiresAt),
@@ -52,31 +53,55 @@ export interface MintInput {
   secret?: string;
   /** The agent vantage a `probe` token speaks for, by name: required for probe, refused for other roles. */
   vantage?: string | null;
+  /** The partner a `partner` token reads for, by key: required for partner, refused for other roles. */
+  partner?: string | null;
 }
 
-/** The vantage id a new token is bound to: a probe token names an agent vantage, no other token names one. */
-async function boundVantageId(db: Db, input: MintInput): Promise<number | null> {
-  const problem = (message: string) => new UnprocessableError([{ path: 'vantage', message, location: 'body' }]);
-  if (input.role !== 'probe') {
-    if (input.vantage) throw problem(`only a probe token names a vantage, not a ${input.role} token`);
-    return null;
+/**
+ * The record a new token is bound to: a `probe` token names its agent vantage, a `partner` token
+ * its partner; no other token names either. Answers the record's name (null when unbound) and
+ * the refusal to throw about that field.
+ */
+function binding(input: MintInput, field: 'vantage' | 'partner', role: 'probe' | 'partner', purpose: string) {
+  const problem = (message: string) => new UnprocessableError([{ path: field, message, location: 'body' }]);
+  const named = input[field];
+  if (input.role !== role) {
+    if (named) throw problem(`only a ${role} token names a ${field}, not a ${input.role} token`);
+    return { named: null, problem };
   }
-  if (!input.vantage) throw problem('a probe token needs the vantage it speaks for');
-  const [row] = await db.select({ id: vantages.id, kind: vantages.kind }).from(vantages).where(eq(vantages.name, input.vantage));
-  if (!row) throw problem(`no vantage named "${input.vantage}"`);
+  if (!named) throw problem(`a ${role} token needs the ${field} it ${purpose}`);
+  return { named, problem };
+}
+
+async function boundVantageId(db: Db, input: MintInput): Promise<number | null> {
+  const { named, problem } = binding(input, 'vantage', 'probe', 'speaks for');
+  if (named === null) return null;
+  const [row] = await db.select({ id: vantages.id, kind: vantages.kind }).from(vantages).where(eq(vantages.name, named));
+  if (!row) throw problem(`no vantage named "${named}"`);
   if (row.kind !== 'agent') {
     const what = row.kind === 'central' ? 'the service itself' : "a region, probed by the Workers host's shards";
-    throw problem(`"${input.vantage}" is ${what}; a probe token speaks for an agent vantage`);
+    throw problem(`"${named}" is ${what}; a probe token speaks for an agent vantage`);
   }
   return row.id;
 }
 
-/** Token rows with their vantage's name. */
+/** A partner token's partner must not be revoked. */
+async function boundPartnerId(db: Db, input: MintInput): Promise<number | null> {
+  const { named, problem } = binding(input, 'partner', 'partner', 'reads for');
+  if (named === null) return null;
+  const [row] = await db.select({ id: partners.id, revokedAt: partners.revokedAt }).from(partners).where(eq(partners.key, named));
+  if (!row) throw problem(`no partner with key "${named}"`);
+  if (row.revokedAt !== null) throw problem(`partner "${named}" is revoked`);
+  return row.id;
+}
+
+/** Token rows with their vantage's name and their partner's key. */
 async function tokensWithVantage(db: Db, where?: SQL) {
   return db
-    .select({ token: apiTokens, vantage: vantages.name })
+    .select({ token: apiTokens, vantage: vantages.name, partner: partners.key })
     .from(apiTokens)
     .leftJoin(vantages, eq(vantages.id, apiTokens.vantageId))
+    .leftJoin(partners, eq(partners.id, apiTokens.partnerId))
     .where(where)
     .orderBy(asc(apiTokens.id));
 }
@@ -85,6 +110,7 @@ async function tokensWithVantage(db: Db, where?: SQL) {
 export async function mintToken(ctx: ServiceContext, input: MintInput): Promise<TokenView & { secret: string }> {
   authorize(ctx.actor, 'manageTokens');
   const vantageId = await boundVantageId(ctx.db, input);
+  const partnerId = await boundPartnerId(ctx.db, input);
   const secret = input.secret ?? generateSecret();
   const tokenHash = await sha256Hex(secret);
   const now = ctx.now();
@@ -97,17 +123,18 @@ export async function mintToken(ctx: ServiceContext, input: MintInput): Promise<
       createdAt: now,
       expiresAt: input.expiresAt ?? null,
       vantageId,
+      partnerId,
     }),
     recordEvent(ctx, { type: 'token.created', subjectKind: 'token', subjectKey: input.name, data: { role: input.role } }),
   ]);
   const [row] = await tokensWithVantage(ctx.db, eq(apiTokens.tokenHash, tokenHash));
-  return { ...tokenView(row!.token, row!.vantage), secret };
+  return { ...tokenView(row!.token, row!.vantage, row!.partner), secret };
 }
 
 export async function listTokens(ctx: ServiceContext): Promise<TokenView[]> {
   authorize(ctx.actor, 'manageTokens');
   const rows = await tokensWithVantage(ctx.db);
-  return rows.map((r) => tokenView(r.token, r.vantage));
+  return rows.map((r) => tokenView(r.token, r.vantage, r.partner));
 }
 
 export async function revokeToken(ctx: ServiceContext, id: number): Promise<TokenView> {
@@ -130,9 +157,20 @@ export async function revokeToken(ctx: ServiceContext, id: number): Promise<Toke
   return viewOf(ctx.db, id);
 }
 
+/** Revokes every live token matching `which` (a vantage's or a partner's), each with its event; returns the statements and how many. */
+export async function tokenRevocations(ctx: ServiceContext, which: SQL): Promise<{ statements: Statement[]; count: number }> {
+  const tokens = await ctx.db.select({ id: apiTokens.id, name: apiTokens.name }).from(apiTokens).where(and(which, isNull(apiTokens.revokedAt)));
+  const now = ctx.now();
+  const statements = tokens.flatMap((token) => [
+    ctx.db.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, token.id)),
+    recordEvent(ctx, { type: 'token.revoked', subjectKind: 'token', subjectId: token.id, subjectKey: token.name }),
+  ]);
+  return { statements, count: tokens.length };
+}
+
 async function viewOf(db: Db, id: number): Promise<TokenView> {
   const [row] = await tokensWithVantage(db, eq(apiTokens.id, id));
-  return tokenView(row!.token, row!.vantage);
+  return tokenView(row!.token, row!.vantage, row!.partner);
 }
 
 /** Admin tokens that still work: not revoked, not expired. */
@@ -153,7 +191,7 @@ export function tokenUsable(row: ApiTokenRow, now: number): boolean {
 }
 
 export function actorOf(row: ApiTokenRow): Actor {
-  return { name: `token:${row.name}`, role: row.role, tokenId: row.id, vantageId: row.vantageId };
+  return { name: `token:${row.name}`, role: row.role, tokenId: row.id, vantageId: row.vantageId, partnerId: row.partnerId };
 }
 
 /** The actor a bearer secret stands for, or null when it is unknown, revoked or expired. */

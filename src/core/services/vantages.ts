@@ -14,6 +14,7 @@ import { idsIn } from '../store/ids.js';
 import { checksPerVantage } from '../store/vantage-reads.js';
 import { recordEvent } from '../store/events.js';
 import type { ServiceContext } from './context.js';
+import { tokenRevocations } from './tokens.js';
 
 type VantageRow = typeof vantages.$inferSelect;
 
@@ -126,21 +127,10 @@ export async function deleteVantage(ctx: ServiceContext, name: string): Promise<
       { path: 'checks', message: used.join(', ') },
     ]);
   }
-  const tokens = await ctx.db
-    .select({ id: apiTokens.id, name: apiTokens.name })
-    .from(apiTokens)
-    .where(and(eq(apiTokens.vantageId, row.id), isNull(apiTokens.revokedAt)));
-  const now = ctx.now();
-  const statements: Statement[] = [];
-  for (const token of tokens) {
-    statements.push(
-      ctx.db.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, token.id)),
-      recordEvent(ctx, { type: 'token.revoked', subjectKind: 'token', subjectId: token.id, subjectKey: token.name }),
-    );
-  }
+  const { statements, count: tokensRevoked } = await tokenRevocations(ctx, eq(apiTokens.vantageId, row.id));
   statements.push(
     ctx.db.delete(vantages).where(eq(vantages.id, row.id)),
-    recordEvent(ctx, { type: 'vantage.deleted', subjectKind: 'vantage', subjectId: row.id, subjectKey: name, data: { tokensRevoked: tokens.length } }),
+    recordEvent(ctx, { type: 'vantage.deleted', subjectKind: 'vantage', subjectId: row.id, subjectKey: name, data: { tokensRevoked } }),
   );
   await commitAtomically(ctx.db, statements);
 }

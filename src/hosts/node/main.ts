@@ -30,6 +30,7 @@ import { historyHousekeeping } from './history-housekeeping.js';
 import { createNodeProbeRuntime } from './probes.js';
 import { nodeClientAddress } from './client-address.js';
 import { closeAfterRefusedBody } from './refused-body.js';
+import { startAlliedFollower } from './allied-follower.js';
 
 const log = (message: string) => console.log(`[coopwatch] ${message}`);
 
@@ -54,6 +55,7 @@ export async function startNode(config: AppConfig) {
     failedAttempts: config.failedAttempts,
     clientAddress: nodeClientAddress({ trustForwardedFor: config.trustForwardedFor }),
     metrics: metrics.exposition,
+    organisation: config.organisation,
     swaggerAssets: serveStatic({ root: swaggerRoot, rewriteRequestPath: (p) => p.replace(/^\/vendor\/swagger-ui-dist/, '') }),
     ...(monitoring ? ports.deps : {}),
     ...(config.demo ? { demoFleet: { setFault: (key, mode) => fleet?.setFault(key, mode), faults: () => fleet?.faults() ?? {} } } : {}),
@@ -85,6 +87,7 @@ export async function startNode(config: AppConfig) {
   if (agents?.names.length) log(`demo probe agents ${agents.names.join(', ')} running on this machine (see "Running a probe agent at a site" in the README)`);
 
   const housekeeping = writable ? startHousekeeping(ctx, config) : undefined;
+  const follower = writable ? startAlliedFollower(ctx, { intervalMs: config.followIntervalMs, log }) : undefined;
 
   let stopping = false;
   const stop = async () => {
@@ -92,6 +95,7 @@ export async function startNode(config: AppConfig) {
     stopping = true;
     setTimeout(() => process.exit(0), 5000).unref();
     housekeeping?.stop();
+    await follower?.stop();
     runner?.stop();
     await agents?.stop();
     await outbox?.stop();

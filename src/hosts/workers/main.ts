@@ -41,6 +41,7 @@ function appFor(env: Env) {
     elementsMaxAgeDays: cfg.elementsMaxAgeDays,
     webhooks: { allowPrivate: cfg.webhooks.allowPrivate, wake: (deliveryId, bindings) => enqueueDeliveries((bindings as unknown as Env).DELIVERIES, [deliveryId]) },
     alertmanagerLabel: cfg.alertmanagerLabel,
+    organisation: cfg.organisation,
     // Counted per isolate: a guess spread over many isolates is limited less tightly than on Node.
     failedAttempts: cfg.failedAttempts,
     clientAddress: workersClientAddress,

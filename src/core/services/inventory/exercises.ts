@@ -62,7 +62,7 @@ export function planExercises(document: InventoryDocument, stored: StoredExercis
 function writeScenario(ctx: ServiceContext, item: ScenarioDocument, exists: boolean, now: number): Statement[] {
   const columns = {
     name: item.name, description: item.description ?? null, kind: item.kind, params: item.params as Record<string, unknown>,
-    vantagesDown: item.vantagesDown?.length ? item.vantagesDown : null, updatedAt: now,
+    vantagesDown: item.vantagesDown?.length ? item.vantagesDown : null, marking: item.marking ?? null, updatedAt: now,
   };
   const write = exists
     ? ctx.db.update(scenarios).set(columns).where(eq(scenarios.key, item.key))
@@ -108,6 +108,7 @@ function writeDrill(ctx: ServiceContext, item: DrillDocument, exists: boolean, n
     cron: item.cron ?? null,
     timezone: item.cron ? (item.timezone ?? null) : null,
     enabled: item.enabled,
+    marking: item.marking ?? null,
     updatedAt: now,
     // Retirement is final (a retired drill in the file cannot differ: exerciseReferenceProblems).
     ...(item.retired ? { retiredAt: now } : {}),
@@ -182,7 +183,7 @@ export function scenarioVantageProblems(document: InventoryDocument, known: Read
 }
 
 function scenarioDocument(row: ScenarioRow): ScenarioDocument {
-  return compact({ key: row.key, name: row.name, description: row.description, vantagesDown: row.vantagesDown ?? undefined, kind: row.kind, params: row.params }) as ScenarioDocument;
+  return compact({ key: row.key, name: row.name, description: row.description, vantagesDown: row.vantagesDown ?? undefined, marking: row.marking, kind: row.kind, params: row.params }) as ScenarioDocument;
 }
 
 function drillDocument(row: DrillRow, scenarioKey: Map<number, string>, assetKey: Map<number, string>, functionKey: Map<number, string>): DrillDocument {
@@ -206,6 +207,7 @@ function drillDocument(row: DrillRow, scenarioKey: Map<number, string>, assetKey
     cron: row.cron,
     timezone: row.timezone,
     enabled: row.enabled,
+    marking: row.marking,
     retired: row.retiredAt !== null ? true : undefined,
   }) as DrillDocument;
 }

@@ -48,6 +48,7 @@ function writeStatusPage(ctx: ServiceContext, page: StatusPageDocument, exists: 
       description: page.description ?? null,
       showIncidents: page.showIncidents,
       showMaintenance: page.showMaintenance,
+      marking: page.marking ?? null,
       components: page.components.map((c) => ({
         name: c.name,
         group: c.group ?? null,
@@ -98,6 +99,7 @@ export async function readStatusPageDocuments(db: Db): Promise<StatusPageDocumen
       description: page.description,
       showIncidents: page.showIncidents,
       showMaintenance: page.showMaintenance,
+      marking: page.marking,
       components: components
         .filter((c) => c.pageId === page.id)
         .map((c) =>

@@ -10,7 +10,7 @@ import { readAssetVotes } from './watch-vantages.js';
 export async function loadAssetPage(ctx: ServiceContext, key: string) {
   authorize(ctx.actor, 'read');
   const [asset] = await ctx.db
-    .select({ id: assets.id, key: assets.key, name: assets.name, kind: assets.kind, region: assets.region, status: assetStates.status, since: assetStates.since, reason: assetStates.reason })
+    .select({ id: assets.id, key: assets.key, name: assets.name, kind: assets.kind, region: assets.region, marking: assets.marking, status: assetStates.status, since: assetStates.since, reason: assetStates.reason })
     .from(assets)
     .leftJoin(assetStates, eq(assetStates.assetId, assets.id))
     .where(eq(assets.key, key));

@@ -41,7 +41,7 @@ export interface PublicGroup {
 export type PublicLayout = Array<{ group: PublicGroup } | { component: PublicComponent }>;
 
 export interface PublicStatus {
-  page: { id: string; slug: string; title: string; description: string | null; showIncidents: boolean; showMaintenance: boolean; createdAt: number; updatedAt: number };
+  page: { id: string; slug: string; title: string; description: string | null; showIncidents: boolean; showMaintenance: boolean; createdAt: number; updatedAt: number; marking: StatusPageRow['marking'] };
   indicator: Indicator;
   description: string;
   /** The worst component status (the overall badge's word). */
@@ -178,6 +178,7 @@ function publicStatus(page: StatusPageRow, components: PublicComponent[], incide
       description: page.description,
       showIncidents: page.showIncidents,
       showMaintenance: page.showMaintenance,
+      marking: page.marking,
       createdAt: page.createdAt,
       updatedAt,
     },

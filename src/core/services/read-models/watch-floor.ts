@@ -37,6 +37,7 @@ export interface WatchFunction {
   singlePointsOfFailure: FunctionView['singlePointsOfFailure'];
   commonModeRisks: number;
   drillRunId: number | null;
+  marking: FunctionView['marking'];
 }
 
 /** One asset as the watch floor page renders it (expanded from the asset rows, see `watchAssets`). */
@@ -220,6 +221,7 @@ function watchFunctions(functions: FunctionView[], drillOfFunction: Map<number, 
     singlePointsOfFailure: f.singlePointsOfFailure,
     commonModeRisks: f.commonMode.length,
     drillRunId: drillOfFunction.get(f.id) ?? null,
+    marking: f.marking,
   }));
 }
 

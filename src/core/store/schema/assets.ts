@@ -1,3 +1,4 @@
+import { markingColumn } from './sharing.js';
 import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { ASSET_KINDS, CRITICALITIES, LINK_MEDIA } from '../../domain/enums.js';
@@ -42,6 +43,8 @@ export const assets = sqliteTable(
      * depends on the links that touch it); a list, even empty, replaces the inference.
      */
     dependsOn: text('depends_on', { mode: 'json' }).$type<number[] | null>(),
+    /** Sharing marking (domain/marking.ts); null: not releasable. */
+    marking: markingColumn(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

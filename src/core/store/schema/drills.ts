@@ -1,3 +1,4 @@
+import { markingColumn } from './sharing.js';
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
@@ -10,6 +11,7 @@ export const scenarios = sqliteTable('scenarios', {
   params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   /** Vantages the scenario takes down (a site's backhaul cut), by name; null: none. */
   vantagesDown: text('vantages_down', { mode: 'json' }).$type<string[]>(),
+  marking: markingColumn(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
@@ -35,6 +37,7 @@ export const drills = sqliteTable('drills', {
   cron: text('cron'),
   timezone: text('timezone'),
   enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  marking: markingColumn(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
   /** Set when the drill was retired: it is never scheduled or run again, and its runs stay as history. */

@@ -1,3 +1,4 @@
+import { markingColumn } from './sharing.js';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { sql } from 'drizzle-orm';
 import { FUNCTION_TIERS } from '../../domain/enums.js';
@@ -13,6 +14,7 @@ export const missionFunctions = sqliteTable('mission_functions', {
   rpoSeconds: integer('rpo_seconds'),
   mtdSeconds: integer('mtd_seconds').notNull(),
   owner: text('owner'),
+  marking: markingColumn(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });

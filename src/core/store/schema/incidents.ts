@@ -1,3 +1,4 @@
+import { markingColumn } from './sharing.js';
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { INCIDENT_STATES, INCIDENT_UPDATE_STATUSES, SEVERITIES, UPDATE_VISIBILITIES } from '../../domain/enums.js';
@@ -30,6 +31,8 @@ export const incidents = sqliteTable(
     acknowledgedAt: integer('acknowledged_at'),
     acknowledgedBy: text('acknowledged_by'),
     resolvedAt: integer('resolved_at'),
+    /** Set by an officer; null: the most restrictive marking of what it touches (sharing/markings). */
+    marking: markingColumn(),
   },
   (t) => [index('incidents_state_idx').on(t.state, t.openedAt), index('incidents_asset_idx').on(t.assetId)],
 );

@@ -13,3 +13,4 @@ export * from './sessions.js';
 export * from './status-pages.js';
 export * from './shakemaps.js';
 export * from './vantages.js';
+export * from './sharing.js';

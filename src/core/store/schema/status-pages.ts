@@ -1,3 +1,4 @@
+import { markingColumn } from './sharing.js';
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { assets } from './assets.js';
@@ -14,6 +15,7 @@ export const statusPages = sqliteTable('status_pages', {
   description: text('description'),
   showIncidents: integer('show_incidents', { mode: 'boolean' }).notNull().default(true),
   showMaintenance: integer('show_maintenance', { mode: 'boolean' }).notNull().default(true),
+  marking: markingColumn(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });

@@ -15,6 +15,8 @@ export const apiTokens = sqliteTable('api_tokens', {
   revokedAt: integer('revoked_at'),
   /** A `probe` token's vantage: the only assignment it reads and results it posts. */
   vantageId: integer('vantage_id'),
+  /** A `partner` token's partner: it reads only what is released to that partner's country. */
+  partnerId: integer('partner_id'),
 });
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { ASSET_KINDS, ASSET_STATUSES, CRITICALITIES, LINK_MEDIA } from '../../../core/domain/enums.js';
 import { pageOf, pageQuery } from '../openapi.js';
+import { MarkingSchema } from '../sharing/marking-schema.js';
 
 const nullableNumber = z.number().nullable();
 const nullableText = z.string().nullable();
@@ -26,6 +27,7 @@ export const AssetSchema = z
     avs30: nullableNumber.openapi({ description: 'Site soil: average S-wave velocity of the top 30 m (m/s, 100–3000); earthquake what-ifs amplify shaking by it instead of the scenario default (e.g. from J-SHIS). Null when unknown' }),
     criticality: z.enum(CRITICALITIES),
     tags: z.array(z.string()),
+    marking: MarkingSchema,
     link: z
       .object({
         fromAssetId: z.number().int().nullable(),

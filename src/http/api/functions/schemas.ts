@@ -2,6 +2,7 @@ import { COMMON_MODE_CAUSES } from '../../../core/domain/common-mode.js';
 import { z } from '@hono/zod-openapi';
 import { FUNCTION_STATUSES, FUNCTION_TIERS, REDUNDANCY_STATES } from '../../../core/domain/enums.js';
 import { pageOf, pageQuery } from '../openapi.js';
+import { MarkingSchema } from '../sharing/marking-schema.js';
 
 const MemberRef = z.object({
   assetId: z.number().int().optional(),
@@ -21,6 +22,7 @@ export const FunctionSchema = z
     rpoSeconds: z.number().int().nullable(),
     mtdSeconds: z.number().int(),
     owner: z.string().nullable(),
+    marking: MarkingSchema,
     groups: z.array(
       z.object({
         name: z.string(),

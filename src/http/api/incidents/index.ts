@@ -5,6 +5,8 @@ import { addIncidentUpdate, editIncident, openIncidentByHand, reopenIncident } f
 import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
 import { errorResponses, IdParam, json, jsonBody, pageOf, pageQuery, security } from '../openapi.js';
+import { markingSchema } from '../../../core/domain/marking.js';
+import { MarkingSchema } from '../sharing/marking-schema.js';
 
 const tags = ['Incidents'];
 export const incidentRoutes = createRouter();
@@ -13,6 +15,8 @@ const IncidentSchema = z
   .object({
     id: z.number().int(),
     ref: z.string().openapi({ description: 'Stable reference, also the PagerDuty dedup key' }),
+    marking: MarkingSchema,
+    markingDerived: z.boolean().openapi({ description: 'true: the marking is the most restrictive of what the incident touches (none was set on it)' }),
     assetId: z.number().int().nullable().openapi({ description: 'The cause, when it is an asset (same as cause.assetId)' }),
     functionIds: z.array(z.number().int()).openapi({ description: 'Affected functions (same as affected.functions)' }),
     cause: z.union([z.object({ assetId: z.number().int() }), z.object({ functionId: z.number().int() })]).nullable()
@@ -134,9 +138,10 @@ const EditIncidentBody = z
       assets: z.array(z.number().int().positive()).max(500),
       functions: z.array(z.number().int().positive()).max(100),
     }).optional().openapi({ description: 'The affected components, as the officer judges them (replaces both lists)' }),
+    marking: markingSchema.nullable().optional().openapi({ description: 'Sharing marking; null: back to the most restrictive marking of what it touches. A more restrictive marking retracts it from partners' }),
   })
-  .refine((body) => body.title !== undefined || body.severity !== undefined || body.affected !== undefined, {
-    message: 'Give a title, a severity or the affected components', path: ['severity'],
+  .refine((body) => body.title !== undefined || body.severity !== undefined || body.affected !== undefined || body.marking !== undefined, {
+    message: 'Give a title, a severity, the affected components or a marking', path: ['severity'],
   })
   .openapi('EditIncidentInput');
 

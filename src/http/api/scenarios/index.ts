@@ -8,6 +8,7 @@ import { createRouter, serviceContext } from '../../env.js';
 import { errorResponses, IdParam, json, jsonBody, security } from '../openapi.js';
 import { keySchema } from '../../../core/domain/inventory.js';
 import { shakemapRoutes } from './shakemap.js';
+import { MarkingSchema } from '../sharing/marking-schema.js';
 
 const tags = ['Scenarios'];
 export const scenarioRoutes = createRouter();
@@ -17,6 +18,7 @@ const ScenarioSchema = z
     id: z.number().int(), key: z.string(), name: z.string(), description: z.string().nullable(),
     kind: z.enum(SCENARIO_KINDS), params: z.record(z.string(), z.unknown()),
     vantagesDown: z.array(z.string()).openapi({ description: "Vantages the scenario takes down (a site's backhaul cut); the assessment's `visibility` says what can no longer be seen" }),
+    marking: MarkingSchema,
     createdAt: z.string(), updatedAt: z.string(),
   })
   .openapi('Scenario');
@@ -98,7 +100,7 @@ scenarioRoutes.openapi(
   async (c) => {
     const input = c.req.valid('json');
     const body = scenarioBodySchema.parse({ kind: input.kind, params: input.params });
-    return c.json(await createScenario(serviceContext(c), { key: input.key, name: input.name, description: input.description, vantagesDown: input.vantagesDown, body }), 201);
+    return c.json(await createScenario(serviceContext(c), { key: input.key, name: input.name, description: input.description, vantagesDown: input.vantagesDown, marking: input.marking, body }), 201);
   },
 );
 

@@ -11,6 +11,7 @@ import {
 import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
 import { errorResponses, IdParam, json, jsonBody, security } from '../openapi.js';
+import { MarkingSchema } from '../sharing/marking-schema.js';
 
 const tags = ['Status pages'];
 export const statusPageRoutes = createRouter();
@@ -32,6 +33,7 @@ const StatusPageSchema = z
     description: z.string().nullable(),
     showIncidents: z.boolean(),
     showMaintenance: z.boolean(),
+    marking: MarkingSchema,
     url: z.string().openapi({ description: 'The public page, e.g. /status/public (no sign-in)' }),
     components: z.array(ComponentSchema),
     createdAt: z.string().nullable(),

@@ -14,6 +14,7 @@ const TokenSchema = z
     name: z.string(),
     role: z.enum(ROLES),
     vantage: z.string().nullable().openapi({ description: "A probe token's vantage; null for other roles" }),
+    partner: z.string().nullable().openapi({ description: "A partner token's partner (its key); null for other roles" }),
     prefix: z.string().openapi({ description: 'The first characters of the secret, to tell tokens apart' }),
     createdAt: z.string(),
     expiresAt: z.string().nullable(),
@@ -26,6 +27,7 @@ const MintSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   role: z.enum(ROLES),
   vantage: z.string().max(63).optional().openapi({ description: 'Required for role `probe` (and refused for other roles): the agent vantage the token speaks for' }),
+  partner: z.string().max(80).optional().openapi({ description: 'Required for role `partner` (and refused for other roles): the partner (key) the token reads for' }),
   expiresAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'ISO 8601; the token stops working then' }),
 });
 
@@ -42,7 +44,7 @@ tokenRoutes.openapi(
   createRoute({
     method: 'post', path: '/', tags, security, summary: 'Mint a token',
     description:
-      'The response carries the secret. It is shown this once and cannot be read again. A `probe` token names its agent `vantage`: it reads only that vantage\'s assignment and posts only its results, nothing else.',
+      'The response carries the secret. It is shown this once and cannot be read again. A `probe` token names its agent `vantage`: it reads only that vantage\'s assignment and posts only its results, nothing else. A `partner` token names its `partner`: it reads only the sharing feed and TAXII, and only what is released to that partner\'s country.',
     middleware: requires('manageTokens'),
     request: { body: jsonBody(MintSchema) },
     responses: { 201: json(TokenSchema.extend({ secret: z.string() }), 'The new token and its secret'), ...errorResponses(400, 422) },
@@ -50,7 +52,7 @@ tokenRoutes.openapi(
   async (c) => {
     const input = c.req.valid('json');
     const expiresAt = input.expiresAt ? Date.parse(input.expiresAt) : null;
-    return c.json(await mintToken(serviceContext(c), { name: input.name, role: input.role, vantage: input.vantage, expiresAt }), 201);
+    return c.json(await mintToken(serviceContext(c), { name: input.name, role: input.role, vantage: input.vantage, partner: input.partner, expiresAt }), 201);
   },
 );
 

@@ -9,6 +9,7 @@ import { assetPlaces, functionNames } from '../../../core/services/read-models/p
 import { duration, durationSeconds, relative, zoned } from './format.js';
 import { upcoming } from './upcoming.js';
 import { utc } from '../format.js';
+import { MarkingBadge } from '../marking.js';
 
 export interface DrillPageOptions {
   /** Whether this instance runs drills (a DrillControl is present). */
@@ -49,6 +50,7 @@ export async function drillPage(c: Context<PageEnv>, id: number, options: DrillP
       <h1>
         <span class="drill-tag">DRILL</span> {drill.name}
       </h1>
+      <p><MarkingBadge marking={drill.marking} /></p>
       {options.error ? <Notice kind="error">{options.error}</Notice> : null}
       {drill.retiredAt ? (
         <Notice kind="info">

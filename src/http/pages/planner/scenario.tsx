@@ -11,6 +11,7 @@ import { scenarioSummary } from './overview.js';
 import { loadDetailedLand } from './coastline.js';
 import type { IntensityClass } from '../../../core/domain/scenarios.js';
 import { VisibilityImpact } from './visibility.js';
+import { MarkingBadge } from '../marking.js';
 
 const IMPACT_RANK: Record<string, number> = { down: 0, degraded: 1, none: 2 };
 const STATUS_RANK: Record<string, number> = { lost: 0, degraded: 1, operational: 2 };
@@ -73,6 +74,7 @@ export async function scenarioPage(c: Context<PageEnv>, id: number) {
       <h1>
         What-if: {scenario.name} <span class="pl-kind">{scenario.kind.replace(/_/g, ' ')}</span>
       </h1>
+      <p><MarkingBadge marking={scenario.marking} /></p>
       <p class="pl-whatif-note">
         A what-if assessment against the current inventory, computed {utc(assessment.assessedAt)}. <strong>Nothing live was touched</strong>: no
         asset was taken down and no one was paged.

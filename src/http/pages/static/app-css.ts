@@ -314,4 +314,8 @@ button.pl-primary:hover { background: #6c3aa3; }
 .pl-intensity-scale { display: flex; flex-wrap: wrap; gap: 4px 10px; }
 .pl-intensity-scale li { gap: 4px; }
 .pl-shakemap { border-left: 3px solid #ffd166; padding: 2px 0 2px 10px; margin: 8px 0; }
+/* TLP 2.0 colours on black, as FIRST prints them (https://www.first.org/tlp/). */
+.marking { background: #000; color: #fff; border-radius: 3px; padding: 0 5px; font-size: 12px; font-weight: 700; white-space: nowrap; }
+.marking[data-tlp="RED"] { color: #ff2b2b; } .marking[data-tlp="AMBER"], .marking[data-tlp="AMBER+STRICT"] { color: #ffc000; } .marking[data-tlp="GREEN"] { color: #33ff00; }
+.allied-tile .tile-owner { font-size: 0.8em; } .stale-mark { color: #f3d28a; font-weight: 600; }
 `;

@@ -7,6 +7,7 @@ import { DAY_MS } from '../../../core/domain/time.js';
 import { Layout } from '../layout.js';
 import { barLevel, componentLook, escapeXml, indicatorLook, percent, STATUS_SYMBOLS, STATUS_WORDS } from './format.js';
 import { day, utc } from '../format.js';
+import { MarkingBadge } from '../marking.js';
 
 const BAR_WIDTH = 4;
 const BAR_STEP = 6;
@@ -150,6 +151,7 @@ export function StatusPageView({ status, base }: { status: PublicStatus; base: s
       <div class="sp">
         <header class="sp-head">
           <h1>{status.page.title}</h1>
+          {status.page.marking ? <p class="sp-marking"><MarkingBadge marking={status.page.marking} /></p> : null}
           {status.page.description ? <p class="sp-desc">{status.page.description}</p> : null}
           <p class="sp-links">
             <a href={`${base}/feed.atom`}>Incident feed (Atom)</a> · <a href={`${base}/summary.json`}>summary.json</a> ·{' '}

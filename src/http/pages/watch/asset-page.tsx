@@ -5,6 +5,7 @@ import type { AssetCheckVotes } from '../../../core/services/read-models/watch-v
 import { dayAndClock, isoTimeOf, relative } from './format.js';
 import { ColumnHeads, Status } from './status.js';
 import { LastSeen, VantageHealth } from './vantages.js';
+import { MarkingBadge } from '../marking.js';
 
 export function AssetDetail({ data }: { data: AssetPageData }) {
   const { asset, now } = data;
@@ -22,7 +23,7 @@ export function AssetDetail({ data }: { data: AssetPageData }) {
       </p>
       <p class="muted">
         {asset.kind.replace(/_/g, ' ')}
-        {asset.region ? ` · ${asset.region}` : ''} · key <code>{asset.key}</code>
+        {asset.region ? ` · ${asset.region}` : ''} · key <code>{asset.key}</code> · <MarkingBadge marking={asset.marking} />
       </p>
       <section aria-labelledby="h-checks">
         <h2 id="h-checks">Checks ({data.checks.length})</h2>

@@ -8,10 +8,12 @@ import { Passes } from './passes.js';
 import { Attention, DrillBanner, Summary } from './situation.js';
 import { WorldMap } from './world-map.js';
 import { Vantages } from './vantages.js';
+import { AlliedTiles } from './allied.js';
+import type { AlliedPicture } from '../../../core/services/allied.js';
 
 const TIER_ORDER = { PMEF: 0, MEF: 1, supporting: 2 } as const;
 
-export function WatchFloor({ data, session }: { data: WatchFloorData; session: SessionInfo }) {
+export function WatchFloor({ data, session, allied }: { data: WatchFloorData; session: SessionInfo; allied?: AlliedPicture }) {
   const functions = [...data.functions].sort((a, b) => TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || a.name.localeCompare(b.name));
   const assets = watchAssets(data);
   return (
@@ -73,6 +75,7 @@ export function WatchFloor({ data, session }: { data: WatchFloorData; session: S
           <AssetTables assets={assets} />
         </section>
       </div>
+      {allied ? <AlliedTiles allied={allied} now={data.now} /> : null}
       <Vantages vantages={data.vantages} now={data.now} />
     </div>
   );

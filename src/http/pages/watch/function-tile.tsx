@@ -1,6 +1,7 @@
 import type { WatchFunction } from '../../../core/services/read-models/watch-floor.js';
 import { dayAndClock } from './format.js';
 import { DrillTag, Status } from './status.js';
+import { MarkingBadge } from '../marking.js';
 
 /** "Positioning/navigation monitoring" may wrap after the slash rather than mid-word. */
 function breakAfterSlashes(name: string) {
@@ -33,6 +34,7 @@ export function FunctionTile({ fn, now }: { fn: WatchFunction; now: number }) {
         <h3 class="tile-name">{breakAfterSlashes(fn.name)}</h3>
         <span class="tier">{fn.tier}</span>
       </div>
+      <MarkingBadge marking={fn.marking} />
       <div class="tile-state">
         <Status status={fn.status} />
         <span class={`redundancy r-${fn.redundancy}`} data-role="redundancy">

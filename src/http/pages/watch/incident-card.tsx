@@ -3,6 +3,7 @@ import { roleAtLeast } from '../../../core/domain/roles.js';
 import type { SessionInfo } from '../../../core/services/sessions.js';
 import type { WatchIncident } from '../../../core/services/read-models/watch-floor.js';
 import { clock, dayAndClock, relative } from './format.js';
+import { MarkingBadge } from '../marking.js';
 
 /** The longest incident update the form takes. */
 export const MAX_MESSAGE = 2000;
@@ -16,7 +17,7 @@ export function IncidentCard({ incident, session, now }: { incident: WatchIncide
     <li class={`incident sev-${incident.severity}`} id={`incident-${id}`} data-incident={String(id)}>
       <h3 class="incident-title">{incident.title}</h3>
       <p class="incident-meta">
-        <span class={`severity sev-${incident.severity}`}>{incident.severity}</span> · opened{' '}
+        <span class={`severity sev-${incident.severity}`}>{incident.severity}</span> <MarkingBadge marking={incident.marking} /> · opened{' '}
         <time datetime={incident.openedAt}>{dayAndClock(opened, now)}</time> ({relative(opened, now)})
         {incident.assetName ? ` · cause: ${incident.assetName}` : ''}
       </p>

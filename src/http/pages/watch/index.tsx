@@ -17,6 +17,7 @@ import { AssetDetail } from './asset-page.js';
 import { loadAssetPage } from '../../../core/services/read-models/asset-page.js';
 import { NotFoundError } from '../../../core/domain/errors.js';
 import { MAX_MESSAGE } from './incident-card.js';
+import { loadAlliedPicture } from '../../../core/services/allied.js';
 
 function Message(props: { session: SessionInfo | null; title: string; text: string }) {
   return (
@@ -65,9 +66,10 @@ watchFloorPages.get('/', requirePage('read'), async (c) => {
   const started = performance.now();
   const session = c.get('session')!;
   const data = await loadWatchFloor(pageContext(c));
+  const allied = await loadAlliedPicture(pageContext(c));
   const html = (
     <Layout title="Watch floor" session={session} scripts={['live.js']} bodyClass="watch">
-      <WatchFloor data={data} session={session} />
+      <WatchFloor data={data} session={session} allied={allied} />
     </Layout>
   );
   const body = await html.toString();
