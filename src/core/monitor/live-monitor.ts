@@ -1,9 +1,10 @@
 import { and, eq, gt, inArray, max, ne, or } from 'drizzle-orm';
 import type { ProbeContext } from '../../../checks/types.js';
 import { commitAtomically, type Db, type Statement } from '../store/client.js';
-import { events, externalAlerts, pushHeartbeats, satellites } from '../store/schema/index.js';
+import { events, satellites } from '../store/schema/index.js';
 import { MONITOR_RELOAD_EVENT_TYPES } from '../domain/events.js';
 import { createCheckRunner } from './check-runner.js';
+import { storedCheckInputs } from './stored-inputs.js';
 import type { ObservationRecord } from './check-definition.js';
 import type { DrillMarks } from './fleet-state.js';
 import { Monitor, MONITOR_ACTOR } from './monitor.js';
@@ -60,15 +61,7 @@ export class LiveMonitor {
     this.now = options.now ?? Date.now;
     const runCheck = createCheckRunner({
       probeContext: options.probeContext,
-      readHeartbeat: async (checkId) => {
-        const [row] = await options.db.select().from(pushHeartbeats).where(eq(pushHeartbeats.checkId, checkId));
-        return row ? { at: row.at, status: row.status, message: row.message, metrics: row.metrics } : null;
-      },
-      firingAlerts: (assetId) =>
-        options.db
-          .select({ alertName: externalAlerts.alertName, summary: externalAlerts.summary })
-          .from(externalAlerts)
-          .where(and(eq(externalAlerts.assetId, assetId), eq(externalAlerts.status, 'firing'))),
+      ...storedCheckInputs(options.db),
       asset: (id) => this.monitor.assetFacts(id),
       passes: this.passes,
       now: this.now,

@@ -7,11 +7,11 @@
 // coordinator in batches named by their first and last row: a batch re-sent after a lost answer
 // is recognised there, and rows are marked sent only on its receipt.
 import { DurableObject } from 'cloudflare:workers';
-import { and, eq } from 'drizzle-orm';
-import { externalAlerts, pushHeartbeats, satellites } from '../../core/store/schema/index.js';
+import { satellites } from '../../core/store/schema/index.js';
 import { createCheckRunner, type AssetFacts, type ContactLog, type TrackedPass } from '../../core/monitor/check-runner.js';
 import type { CheckOutcome, ObservationRecord } from '../../core/monitor/check-definition.js';
 import { PassCalendar } from '../../core/monitor/pass-calendar.js';
+import { storedCheckInputs } from '../../core/monitor/stored-inputs.js';
 import { CheckScheduler } from '../../core/monitor/scheduler.js';
 import type { OutcomeBatch } from '../../core/monitor/vantage-intake.js';
 import { coordinatorOf, database, log, type Env } from './env.js';
@@ -58,7 +58,6 @@ export class CheckShard extends DurableObject<Env> {
     const { sql, kv } = ctx.storage;
     sql.exec('create table if not exists results (seq integer primary key autoincrement, check_id integer not null, at integer not null, outcome text not null, sent_at integer)');
     sql.exec('create index if not exists results_by_sent on results (sent_at, seq)');
-    const db = database(env);
     const contacts: ContactLog = {
       get: (checkId) => kv.get<TrackedPass>(`contact:${checkId}`),
       set: (checkId, tracked) => kv.put(`contact:${checkId}`, tracked),
@@ -66,13 +65,7 @@ export class CheckShard extends DurableObject<Env> {
     };
     const runCheck = createCheckRunner({
       probeContext: (signal) => createWorkerProbeContext(signal, this.userAgent()),
-      readHeartbeat: async (checkId) => {
-        const [row] = await db.select().from(pushHeartbeats).where(eq(pushHeartbeats.checkId, checkId));
-        return row ? { at: row.at, status: row.status, message: row.message, metrics: row.metrics } : null;
-      },
-      firingAlerts: (assetId) =>
-        db.select({ alertName: externalAlerts.alertName, summary: externalAlerts.summary }).from(externalAlerts)
-          .where(and(eq(externalAlerts.assetId, assetId), eq(externalAlerts.status, 'firing'))),
+      ...storedCheckInputs(database(env)),
       asset: (id) => this.assets.get(id),
       passes: this.passes,
       now: Date.now,
@@ -177,6 +170,8 @@ export class CheckShard extends DurableObject<Env> {
         this.ctx.storage.sql.exec('update results set sent_at = ? where seq between ? and ? and sent_at is null', Date.now(), batch.first, batch.last);
         this.ctx.storage.kv.delete('inflight');
       });
+      // What came in while this batch was on its way waits for the next alarm: one upload a second, not one per answer.
+      if (rows.length < BATCH_ROWS) return;
     }
   }
 
