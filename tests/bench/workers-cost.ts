@@ -133,14 +133,15 @@ function formatQuantity(q: number): string {
 /**
  * The same load on one Node machine: the Node host's figures from README.md's Benchmarks (this
  * 2-core machine, 2026-11-25: 10,000 checks/s sustained at 0.074–0.080 ms CPU per check). No
- * stored page gave a citable price for a comparable 2-vCPU/4-GB VM, so the price is a parameter
- * (BENCH_VM_USD_PER_MONTH), left out when unset.
+ * provider's own price page for a 2-vCPU/4-GB VM is stored; the price is Hetzner's cx23 (2 shared
+ * vCPU, 4 GB, x86) as a third party lists it, read 2026-12-05:
+ * https://docs.cnap.tech/compute/providers/hetzner (€0.006/hour, ~€4.11/month running).
  */
 export const NODE_CHECKS_PER_SECOND = 10_000;
 export const NODE_CPU_MS_PER_CHECK = 0.08;
+export const NODE_VM = { name: 'Hetzner cx23 (2 vCPU, 4 GB)', eurPerMonth: 4.11 };
 
-export function nodeMachine(checks: number, intervalSeconds: number): { rate: number; share: number; cores: number; usd: number | null } {
+export function nodeMachine(checks: number, intervalSeconds: number): { rate: number; share: number; cores: number; eur: number } {
   const rate = checks / intervalSeconds;
-  const price = Number(process.env.BENCH_VM_USD_PER_MONTH);
-  return { rate, share: rate / NODE_CHECKS_PER_SECOND, cores: (rate * NODE_CPU_MS_PER_CHECK) / 1000, usd: Number.isFinite(price) && price > 0 ? price : null };
+  return { rate, share: rate / NODE_CHECKS_PER_SECOND, cores: (rate * NODE_CPU_MS_PER_CHECK) / 1000, eur: NODE_VM.eurPerMonth };
 }
