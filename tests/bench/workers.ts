@@ -75,6 +75,7 @@ async function api(worker: LocalWorker, method: string, route: string, body?: un
     method,
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(120_000),
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text.slice(0, 300)}`);
@@ -185,7 +186,7 @@ async function measureRollup(worker: LocalWorker): Promise<{ changed: number; ch
     }
   };
   const before = snapshot();
-  const res = await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent('* * * * *')}`);
+  const res = await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent('* * * * *')}`, { signal: AbortSignal.timeout(60_000) });
   await res.text();
   const deadline = Date.now() + 30_000;
   let after = snapshot();
