@@ -1,6 +1,9 @@
-// The Workers host run locally for the workers bench: `wrangler dev` (workerd) as a child process
-// with its own persist directory, D1 migrated first; the CPU of its workerd processes read from
-// /proc; and the files it persists (D1, each Durable Object's SQLite) found for reading.
+// The Workers host run locally for the workers bench: the bundle `wrangler deploy --dry-run` builds,
+// served by `wrangler dev --no-bundle` (workerd) as a child process with its own persist directory,
+// D1 migrated first; the CPU of its workerd processes read from /proc; and the files it persists
+// (D1, each Durable Object's SQLite) found for reading. A prebuilt bundle, because `wrangler dev`
+// on the sources rebuilds (and restarts every Durable Object) whenever a file it imports changes,
+// and other work changes those files during a run.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,12 +22,18 @@ export interface LocalWorker {
   stop(): Promise<void>;
 }
 
-/** Applies the migrations to a fresh local D1, then starts `wrangler dev` and waits for /healthz. */
+function wrangler(args: string[]): void {
+  const run = spawnSync(WRANGLER, args, { cwd: ROOT, env: WRANGLER_ENV, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`wrangler ${args.slice(0, 3).join(' ')} failed: ${run.stderr || run.stdout}`);
+}
+
+/** Builds the bundle, applies the migrations to a fresh local D1, then starts `wrangler dev` and waits for /healthz. */
 export async function startLocalWorker(dir: string, port: number, vars: Record<string, string>): Promise<LocalWorker> {
   const persistDir = path.join(dir, 'state');
-  const migrate = spawnSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir], { cwd: ROOT, env: WRANGLER_ENV, encoding: 'utf8' });
-  if (migrate.status !== 0) throw new Error(`wrangler d1 migrations apply failed: ${migrate.stderr || migrate.stdout}`);
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistDir, '--test-scheduled', '--show-interactive-dev-session=false'];
+  const bundleDir = path.join(dir, 'bundle');
+  wrangler(['deploy', '--dry-run', '--outdir', bundleDir]);
+  wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
+  const args = ['dev', path.join(bundleDir, 'main.js'), '--config', 'wrangler.toml', '--no-bundle', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistDir, '--show-interactive-dev-session=false'];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   const log = fs.openSync(path.join(dir, 'wrangler.log'), 'a');
   // Its own process group, so stopping it stops workerd too.
