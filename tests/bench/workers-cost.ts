@@ -6,7 +6,8 @@
 //   included + $0.02/M CPU-ms): https://developers.cloudflare.com/workers/platform/pricing/
 // - Durable Objects (1M requests included + $0.15/M, alarms and each RPC call count; duration
 //   400,000 GB-s included + $12.50/M GB-s, billed for 128 MB per active object whatever it uses;
-//   the page's own example counts 128 MB as 0.128 GB): https://developers.cloudflare.com/durable-objects/platform/pricing
+//   the page's example, quoted in cloudflare/cloudflare-docs issue 24138, counts 128 MB as 0.128 GB):
+//   https://developers.cloudflare.com/durable-objects/platform/pricing
 // - D1 (rows read: 25B included + $0.001/M; rows written: 50M included + $1.00/M, and an index
 //   adds a written row when a write includes its column; storage: 5 GB included + $0.75/GB-month):
 //   https://developers.cloudflare.com/d1/platform/pricing/ ; 10 GB at most per database:
