@@ -1,7 +1,8 @@
-// `npm run bench [-- --quick] [-- --only checks,restart,read,history,vantages,drill,soak]`: the benchmark
-// suite (the soak only when named: it takes minutes and gigabytes). Loopback only, bounded in time;
-// prints one table and writes bench-results/<timestamp>.json. Every figure that has a ceiling is
-// shown beside the ceiling measured in the same run.
+// `npm run bench [-- --quick] [-- --only checks,restart,read,history,vantages,drill,soak,workers]`: the
+// benchmark suite. Loopback only, bounded in time; prints one table and writes
+// bench-results/<timestamp>.json. Every figure that has a ceiling is shown beside the ceiling
+// measured in the same run. `soak` (minutes and gigabytes) and `workers` (the Workers host in local
+// workerd, about 4 minutes) run only when named in --only.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyArg = args.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : args[args.indexOf(onlyArg) + 1] ?? '').split(',') : null;
-const wants = (name: string) => !only || only.includes(name);
+const OPT_IN = new Set(['workers']);
+const wants = (name: string) => (only ? only.includes(name) : !OPT_IN.has(name));
 
 const started = Date.now();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'coopwatch-bench-'));
@@ -66,6 +68,12 @@ try {
     const r = await drillTiming(ctx);
     figures.push(...r.figures);
     raw.drill = r.raw;
+  }
+  if (wants('workers')) {
+    const { workersBench } = await import('./workers.js');
+    const r = await workersBench(ctx, targets, targetProcess);
+    figures.push(...r.figures);
+    raw.workers = r.raw;
   }
 } finally {
   await targetProcess.kill();

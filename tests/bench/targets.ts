@@ -10,11 +10,16 @@ const HOST = '127.0.0.1';
 const OK_BODY = '{"state":"nominal"}';
 const FAIL_BODY = '{"state":"failing"}';
 const failing = new Set<number>();
+/** Requests answered on /t/ paths: the checks done, as the targets saw them. */
+let served = 0;
 
 function targetHandler(req: http.IncomingMessage, res: http.ServerResponse) {
   const url = req.url ?? '/';
   let id = -1;
-  if (url.startsWith('/t/')) id = Number(url.slice(3));
+  if (url.startsWith('/t/')) {
+    id = Number(url.slice(3));
+    served++;
+  }
   else if (url.startsWith('/__fail/') || url.startsWith('/__heal/')) {
     const ids = url.slice(8).split(',').map(Number);
     for (const i of ids) url.startsWith('/__fail/') ? failing.add(i) : failing.delete(i);
@@ -116,6 +121,8 @@ serveParent(async (message) => {
       return {};
     case 'deliveries':
       return { deliveries };
+    case 'served':
+      return { served };
     case 'cpu':
       return { cpu: process.cpuUsage() };
   }
