@@ -4,7 +4,7 @@ import { ForbiddenError } from './errors.js';
 /** Who may do what. One table: routes and services both consult it. */
 export const PERMISSIONS = {
   read: 'viewer',
-  /** The sharing feed and TAXII: partner tokens only (services/partners.ts partnerOfActor refuses the others). */
+  /** The sharing feed and TAXII: partner tokens only, not the roles above (what is shared is a partner's own view). */
   readShared: 'partner',
   handleIncidents: 'officer',
   planExercises: 'planner',
@@ -32,9 +32,13 @@ export function roleAtLeast(role: Role, minimum: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(minimum);
 }
 
+/** Permissions of one role alone, not of the roles above it. */
+const ONLY_ROLE: ReadonlySet<Permission> = new Set(['readShared']);
+
 export function authorize(actor: Actor, permission: Permission): void {
   const needed = PERMISSIONS[permission];
-  if (!roleAtLeast(actor.role, needed)) {
-    throw new ForbiddenError(`This needs the ${needed} role; the token has ${actor.role}`);
+  if (ONLY_ROLE.has(permission) ? actor.role !== needed : !roleAtLeast(actor.role, needed)) {
+    const only = ONLY_ROLE.has(permission) ? ' token only' : ' role';
+    throw new ForbiddenError(`This needs the ${needed}${only}; the token has ${actor.role}`);
   }
 }

@@ -7,6 +7,7 @@ import { authorize } from '../domain/roles.js';
 import { auditStatements, readAudit, type Crossing } from '../sharing/audit.js';
 import { drillKeysOfRuns, loadSharingDirectory } from '../sharing/directory.js';
 import { SHARED_EVENT_TYPES, sharedAsset, sharedEvent, sharedFunction, sharedIncident, type SharedEvent } from '../sharing/release.js';
+import { decodeCursor, toPage } from './pagination.js';
 import type { ServiceContext } from './context.js';
 import { partnerOfActor } from './partners.js';
 
@@ -57,7 +58,9 @@ export async function readSharedObjects(ctx: ServiceContext, channel: 'feed' | '
 }
 export type SharedObjects = Awaited<ReturnType<typeof readSharedObjects>>;
 
-export async function listSharingAudit(ctx: ServiceContext, query: { partner?: string; before?: number; limit: number }) {
+/** Newest first; the cursor pages back to older entries. */
+export async function listSharingAudit(ctx: ServiceContext, query: { partner?: string; cursor?: string; limit: number }) {
   authorize(ctx.actor, 'manageSharing');
-  return { items: await readAudit(ctx.db, query) };
+  const before = decodeCursor(query.cursor) || undefined;
+  return toPage(await readAudit(ctx.db, { partner: query.partner, before, limit: query.limit + 1 }), query.limit, (entry) => entry);
 }

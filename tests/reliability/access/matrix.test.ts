@@ -13,13 +13,17 @@ import { ROLES, type Role } from '../../../src/core/domain/enums.js';
 import { SESSION_COOKIE } from '../../../src/core/services/sessions.js';
 import { mintToken, revokeToken } from '../../../src/core/services/tokens.js';
 import { createVantage } from '../../../src/core/services/vantages.js';
+import { createPartner } from '../../../src/core/services/partners.js';
 import { rawClient } from '../../helpers.js';
 import { tally } from '../tally.js';
 import { leaks, SEEDED, seedSecretRecords, storedSecrets, type SecretRecords } from './stored-secrets.js';
 import { apiOperations, createHostileApp, DatabaseFingerprint, type HostileApp, type Operation } from '../hostile/harness.js';
 
-/** 'own vantage': only the probe token bound to the vantage in the path, a caller the matrix does not have. */
-type Need = Role | 'public' | 'own vantage';
+/**
+ * 'own vantage': only the probe token bound to the vantage in the path, a caller the matrix does
+ * not have. 'own partner': only a partner's token (what is shared is the partner's own view).
+ */
+type Need = Role | 'public' | 'own vantage' | 'own partner';
 
 /** The design's table, as rules over method and path. Returns undefined for a route the table does not place. */
 export function designedRole(method: string, path: string): Need | undefined {
@@ -28,6 +32,9 @@ export function designedRole(method: string, path: string): Need | undefined {
   if (method === 'POST' && path === '/api/push/{token}') return 'public';
   if (/^\/api\/(tokens|webhooks)(\/|$)/.test(path)) return 'admin';
   if (/^\/api\/vantages\/\{name\}\/(assignment|results)$/.test(path)) return 'own vantage';
+  if (/^\/api\/sharing\/(feed|objects)$/.test(path)) return 'own partner';
+  if (path.startsWith('/taxii2/')) return 'own partner';
+  if (path === '/api/sharing/audit' || /^\/api\/(partners|sharing\/sources)(\/|$)/.test(path)) return 'admin';
   if (read && path.startsWith('/api/')) return 'viewer';
   if (/^\/api\/incidents(\/|$)/.test(path) || path === '/api/ingest/alertmanager') return 'officer';
   if (/^\/api\/(scenarios|drills|findings)(\/|$)/.test(path)) return 'planner';
@@ -58,6 +65,8 @@ beforeAll(async () => {
   const expired = await mintToken(h.ctx, { name: 'expired', role: 'admin', expiresAt: Date.now() - 1000 });
   await createVantage(h.ctx, { name: 'matrix-site', graceSeconds: 60 });
   h.tokens.probe = (await mintToken(h.ctx, { name: 'probe', role: 'probe', vantage: 'matrix-site' })).secret;
+  await createPartner(h.ctx, { key: 'matrix-ally', name: 'Matrix ally', country: 'JPN' });
+  h.tokens.partner = (await mintToken(h.ctx, { name: 'partner', role: 'partner', partner: 'matrix-ally' })).secret;
   Object.assign(secrets, { 'no token': null, 'unknown token': 'cw_neverMintedNeverMintedNeverMintedNeverMin', 'revoked token': revoked.secret, 'expired token': expired.secret, ...h.tokens });
   for (const role of ROLES) {
     const res = await h.app.request('/login', { method: 'POST', body: new URLSearchParams({ token: h.tokens[role], next: '/' }) });
@@ -105,6 +114,7 @@ describe('role × route matrix', () => {
         cases++;
         const secret = secrets[caller];
         const headers: Record<string, string> = secret ? { authorization: `Bearer ${secret}` } : {};
+        if (op.path.startsWith('/taxii2/')) headers.accept = 'application/taxii+json;version=2.1';
         let body: string | undefined;
         if (op.body) {
           headers['content-type'] = op.body.contentTypes.includes('application/json') ? 'application/json' : op.body.contentTypes[0]!;
@@ -115,7 +125,8 @@ describe('role × route matrix', () => {
         const text = await res.text();
         const parsed = (() => { try { return JSON.parse(text); } catch { return null; } })() as any;
         const authenticated = ROLES.includes(caller as Role);
-        const allowed = need === 'public' || (authenticated && need !== 'own vantage' && ROLES.indexOf(caller as Role) >= ROLES.indexOf(need));
+        const allowed = need === 'public' || (need === 'own partner' ? caller === 'partner'
+          : authenticated && need !== 'own vantage' && ROLES.indexOf(caller as Role) >= ROLES.indexOf(need));
         const label = `${op.method} ${op.path} as ${caller}`;
         wrong.push(...leaks(label, text, storedSecretValues));
         if (allowed) {
@@ -172,7 +183,7 @@ describe('secrets by role', () => {
   });
 
   it('shows each secret as ******** to every role, viewer to admin', async () => {
-    for (const role of ROLES.filter((r) => r !== 'probe')) {
+    for (const role of ROLES.filter((r) => r !== 'probe' && r !== 'partner')) {
       const get = async (url: string) => (await (await h.app.request(url, { headers: { authorization: `Bearer ${h.tokens[role]}` } })).json()) as any;
       const push = await get(`/api/checks/${records.pushCheckId}`);
       expect(push.push.token, role).toBe('********');
@@ -189,7 +200,7 @@ describe('secrets by role', () => {
 interface PageRoute {
   method: 'GET' | 'POST';
   path: string;
-  need: Exclude<Need, 'own vantage'>;
+  need: Exclude<Need, 'own vantage' | 'own partner'>;
   /** Bearer token instead of a session (/metrics). */
   bearer?: boolean;
   /** Answer of a sufficient caller (default 200). */

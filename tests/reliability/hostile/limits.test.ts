@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawClient } from '../../helpers.js';
 import { SHAKEMAP_MAX_BYTES } from '../../../src/core/scenarios/shakemap-grid.js';
 import { mintToken } from '../../../src/core/services/tokens.js';
+import { createPartner } from '../../../src/core/services/partners.js';
 import { createVantage } from '../../../src/core/services/vantages.js';
 import { RESULTS_MAX_BYTES } from '../../../src/http/api/vantages/agent.js';
 import { tally } from '../tally.js';
@@ -13,10 +14,14 @@ let h: HostileApp;
 let fingerprint: DatabaseFingerprint;
 /** Only the probe token of vantage "1" (the id every path below is filled with) gets to that vantage's results body. */
 let probeToken: string;
+/** The shared feed answers only a partner's token: the lists below are asked with it there. */
+let partnerToken: string;
 beforeAll(async () => {
   h = await createHostileApp({ maxBodyBytes: 64 * 1024 });
   await createVantage(h.ctx, { name: '1', graceSeconds: 60 });
   probeToken = (await mintToken(h.ctx, { name: 'probe-1', role: 'probe', vantage: '1' })).secret;
+  await createPartner(h.ctx, { key: 'ally', name: 'Ally', country: 'JPN' });
+  partnerToken = (await mintToken(h.ctx, { name: 'partner', role: 'partner', partner: 'ally' })).secret;
   fingerprint = new DatabaseFingerprint(rawClient(h.sqlite));
 });
 afterAll(() => h?.close());
@@ -93,15 +98,21 @@ describe('huge pagination values', () => {
     expect(lists.length).toBeGreaterThan(3);
     let cases = 0;
     for (const op of lists) {
-      const base = op.path.replace(/\{(\w+)\}/g, '1');
+      // The shared feed and TAXII answer a partner's token only; TAXII also wants its media type and a collection's id.
+      const taxii = op.path.startsWith('/taxii2/');
+      const headers = taxii ? { accept: 'application/taxii+json;version=2.1' } : undefined;
+      const token = taxii || op.path.startsWith('/api/sharing/feed') ? partnerToken : undefined;
+      const collection = taxii ? (await h.call('GET', '/taxii2/api/collections/', { token, headers })).body.collections[0].id : '1';
+      const base = op.path.replace(/\{(\w+)\}/g, collection);
       for (const query of ['limit=1e308', 'limit=501', 'limit=0', 'limit=-1', 'limit=99999999999999999999', 'limit=abc', 'limit=1.5', 'limit=', 'cursor=' + 'A'.repeat(5000), 'cursor=aWQ6OTk5OTk5OTk5OTk5OTk5OTk5OTk5', 'cursor=%00', 'limit=50&limit=60']) {
-        const res = await h.call('GET', `${base}?${query}`);
+        // TAXII names its page token `next` (TAXII 2.1 §3.4), the rest of the API `cursor`.
+        const res = await h.call('GET', `${base}?${taxii ? query.replace(/^cursor=/, 'next=') : query}`, { token, headers });
         cases++;
         expect(res.status, `${op.path}?${query}: ${res.text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
         expect(res.status, `${op.path}?${query}`).toBeLessThan(500);
         expect(res.body?.error?.code, `${op.path}?${query}`).toBeTypeOf('string');
       }
-      const most = await h.call('GET', `${base}?limit=500`);
+      const most = await h.call('GET', `${base}?limit=500`, { token, headers });
       expect([200, 404]).toContain(most.status);
     }
     tally('fuzz cases', cases, 'pagination');

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { listSharingAudit, readSharedFeed, readSharedObjects } from '../../../core/services/sharing.js';
 import { requires } from '../../middleware/auth.js';
 import { createRouter, serviceContext } from '../../env.js';
-import { errorResponses, json, security } from '../openapi.js';
+import { errorResponses, json, pageOf, pageQuery, security } from '../openapi.js';
 import { MarkingSchema } from './marking-schema.js';
 import { registerAlliedRoutes } from './allied.js';
 
@@ -76,19 +76,16 @@ sharingRoutes.openapi(
     request: {
       query: z.object({
         partner: z.string().max(80).optional().openapi({ description: 'Only this partner (key)' }),
-        before: z.coerce.number().int().positive().optional().openapi({ description: 'Only entries older than this audit id (to page back)' }),
-        limit: z.coerce.number().int().min(1).max(500).default(100),
+        ...pageQuery,
       }),
     },
     responses: {
       200: json(
-        z.object({
-          items: z.array(z.object({
-            id: z.number().int(), at: z.string(), partner: z.string(), country: z.string(), channel: z.string(),
-            action: z.enum(['sent', 'retracted']).or(z.string()), item: Subject.or(z.object({ kind: z.string(), key: z.string() })),
-            eventId: z.number().int().nullable(), marking: MarkingSchema,
-          })),
-        }),
+        pageOf(z.object({
+          id: z.number().int(), at: z.string(), partner: z.string(), country: z.string(), channel: z.string(),
+          action: z.enum(['sent', 'retracted']).or(z.string()), item: Subject.or(z.object({ kind: z.string(), key: z.string() })),
+          eventId: z.number().int().nullable(), marking: MarkingSchema,
+        }), 'SharingAuditPage'),
         'Newest first',
       ),
       ...errorResponses(400),
