@@ -7,7 +7,7 @@ import type { AssetFacts } from './check-runner.js';
 import type { CheckState } from './check-state.js';
 import type { CheckDefinition, ObservationRecord } from './check-definition.js';
 import { IdIndex } from './id-index.js';
-import { copyState } from './monitor-records.js';
+import { copyState, type CheckRecord } from './monitor-records.js';
 import type { DrillMarks, FleetState } from './fleet-state.js';
 import { loadFleet } from './fleet-loader.js';
 import { functionsHurtBy, refreshMaintenance } from './fleet-evaluation.js';
@@ -66,7 +66,7 @@ export class Monitor {
 
   /** The checks a vantage runs: central's, or those that list an agent or region. */
   definitionsRunFrom(vantage: VantageNode): CheckDefinition[] {
-    return vantage.kind === 'central' ? this.centralDefinitions() : this.definitions().filter((def) => this.runsFrom(def.id, vantage));
+    return [...this.fleet.checks.values()].filter((check) => checkRunsFrom(check, vantage));
   }
 
   vantages(): VantageNode[] {
@@ -80,10 +80,7 @@ export class Monitor {
   /** Whether the check runs from the vantage (so a result from it counts). */
   runsFrom(checkId: number, vantage: VantageNode): boolean {
     const check = this.fleet.checks.get(checkId);
-    if (!check) return false;
-    const central = vantage.kind === 'central';
-    if (!check.votes) return central && check.runsCentrally;
-    return memberFor(check, central ? undefined : vantage.id) !== undefined;
+    return !!check && checkRunsFrom(check, vantage);
   }
 
   /** An agent was heard from: the next flush writes when, and takes it back if it was lost. */
@@ -181,4 +178,10 @@ export class Monitor {
   private writeContext(db: Db, now: number): WriteContext {
     return { db, actor: MONITOR_ACTOR, now: () => now };
   }
+}
+
+function checkRunsFrom(check: CheckRecord, vantage: VantageNode): boolean {
+  const central = vantage.kind === 'central';
+  if (!check.votes) return central && check.runsCentrally;
+  return memberFor(check, central ? undefined : vantage.id) !== undefined;
 }

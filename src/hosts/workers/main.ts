@@ -19,6 +19,8 @@ export { Coordinator } from './coordinator.js';
 /** The cron (in wrangler.toml) that also prunes history and refreshes elements; every other one rolls up. */
 const DAILY_CRON = '17 3 * * *';
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Data coming in, not definitions: heartbeats and alerts, often many a second, need not wake the coordinator. */
+const DATA_PATHS = /^\/api\/(push|ingest)\//;
 
 let bootstrapped: Promise<unknown> | undefined;
 
@@ -60,7 +62,8 @@ export default {
     if (configFrom(env).adminToken) await bootstrap(env);
     const response = await appFor(env).fetch(request, env, ctx);
     // A write may have changed what is monitored: the coordinator reloads and reassigns its shards now.
-    if (!READS.has(request.method) && response.status < 400) ctx.waitUntil(coordinatorOf(env).definitionsChanged());
+    const write = !READS.has(request.method) && !DATA_PATHS.test(new URL(request.url).pathname);
+    if (write && response.status < 400) ctx.waitUntil(coordinatorOf(env).definitionsChanged());
     return response;
   },
 
