@@ -13,6 +13,7 @@ const configSchema = z.object({
   COOPWATCH_DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(8091),
   COOPWATCH_DEMO_FAILOVER_SECONDS: z.coerce.number().min(0).max(3600).default(20),
   COOPWATCH_CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(256),
+  COOPWATCH_PROBE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   COOPWATCH_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   COOPWATCH_RETENTION_MAX_MB: z.coerce.number().int().min(64).max(16 * 1024 * 1024).optional(),
   COOPWATCH_MONITOR: z.enum(['0', '1']).default('1'),
@@ -45,7 +46,10 @@ export interface AppConfig {
   demoPort: number;
   /** How long the demo fleet's failover automation takes to move a function's traffic. */
   demoFailoverSeconds: number;
+  /** Probes in flight at once, per thread that probes. */
   checkConcurrency: number;
+  /** Node: threads that run the network-only probes; 0: all on the monitor's thread; null: cores − 1, at least 1. */
+  probeThreads: number | null;
   retentionDays: number;
   /** Node: past this database size the oldest raw results go first, whatever their age; none: no cap. */
   retentionMaxBytes: number | undefined;
@@ -96,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     demoPort: c.COOPWATCH_DEMO_PORT,
     demoFailoverSeconds: c.COOPWATCH_DEMO_FAILOVER_SECONDS,
     checkConcurrency: c.COOPWATCH_CHECK_CONCURRENCY,
+    probeThreads: c.COOPWATCH_PROBE_THREADS ?? null,
     retentionDays: c.COOPWATCH_RETENTION_DAYS,
     retentionMaxBytes: c.COOPWATCH_RETENTION_MAX_MB === undefined ? undefined : c.COOPWATCH_RETENTION_MAX_MB * 2 ** 20,
     monitor: c.COOPWATCH_MONITOR === '1',

@@ -1,5 +1,6 @@
 // Benchmarks 1 and 3: check throughput at several fleet sizes, and alert latency under the
 // 10k checks/s load. Each size runs in a fresh child process against the shared target process.
+import os from 'node:os';
 import type { BenchContext, Child, Figure } from './common.js';
 import { forkModule, round } from './common.js';
 import type { ThroughputRequest } from './throughput.js';
@@ -12,6 +13,8 @@ const MAX_ASKED_PER_SECOND = 10_000;
  */
 const SATURATION_CHECKS = 40_000;
 const KIB = 1024;
+/** As the Node host runs by default (COOPWATCH_PROBE_THREADS unset): cores − 1, at least 1. */
+const PROBE_THREADS = process.env.BENCH_PROBE_THREADS ? Number(process.env.BENCH_PROBE_THREADS) : Math.max(1, os.availableParallelism() - 1);
 
 export interface Targets {
   ports: number[];
@@ -46,6 +49,7 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
       receiverPort: targets.receiverPort,
       tmp: ctx.tmp,
       failureThreshold,
+      probeThreads: PROBE_THREADS,
       ...(n === 10_000 && !saturate ? { alerts: ctx.quick ? 8 : 20 } : {}),
     };
     ctx.log(`check throughput: ${n} checks every ${intervalSeconds} s (asks ${n / intervalSeconds}/s), ${measureSeconds} s window`);

@@ -9,6 +9,7 @@ import { createWebhookSender } from '../../src/hosts/node/webhook-sender.js';
 import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
 import { SYSTEM_ACTOR } from '../../src/core/domain/roles.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
+import { NodeProbeThreads } from '../../src/hosts/node/probe-threads/pool.js';
 import { createWebhook } from '../../src/core/services/webhooks.js';
 import { fileBytes, pct, rawClient, seedFleet, serveParent, sleep, tableBytes, tempDatabase } from './common.js';
 
@@ -25,6 +26,8 @@ export interface ThroughputRequest {
   /** Fail this many assets, staggered through the window, and time their webhooks. */
   alerts?: number;
   failureThreshold: number;
+  /** Probe threads beside the monitor's (0: probes on the monitor's thread, as before issue 22). */
+  probeThreads: number;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -115,9 +118,11 @@ async function run(req: ThroughputRequest) {
   let counting = false;
   let results = 0;
   const probes = createNodeProbeRuntime();
+  const probeThreads = req.probeThreads > 0 ? new NodeProbeThreads({ threads: req.probeThreads, concurrency: req.concurrency, log: (m) => console.error(`[bench threads] ${m}`) }) : undefined;
   const live = await LiveMonitor.start({
     db: handle.db,
     probeContext: probes.context,
+    probeThreads,
     concurrency: req.concurrency,
     onStart: (lag) => {
       if (counting && lagCount < lags.length) lags[lagCount++] = lag;
@@ -161,7 +166,7 @@ async function run(req: ThroughputRequest) {
   const cpu = process.cpuUsage(cpu0);
   if (profiler) await profiler.stop(`${process.env.BENCH_WINDOW_PROF}/window-${req.n}-${Date.now()}.cpuprofile`);
   const during = rss();
-  const stats = { flushes: flushMs.length, flushP99: pct(flushMs, 99), inFlight: live.scheduler.inFlightCount };
+  const stats = { flushes: flushMs.length, flushP99: pct(flushMs, 99), inFlight: live.probesInFlight };
 
   // Alerts: let the outbox finish what is due, then compare.
   let alerts: unknown = null;

@@ -1,7 +1,7 @@
 // A live monitor against real loopback targets, one per test: its own database, probe runtime,
 // monitor and targets. Observed through the API and the database.
 import type { TestContext } from 'vitest';
-import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
+import { LiveMonitor, type LiveMonitorOptions } from '../../src/core/monitor/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { createTestApp, rawClient, type TestApp, waitFor, ok } from '../helpers.js';
 import { startTargetServer, type TargetServer } from './target-server.js';
@@ -33,7 +33,7 @@ export async function liveMonitorEnv(ctx: TestContext) {
       targets.push(server);
       return server;
     },
-    async startMonitor(options: { concurrency?: number } = {}) {
+    async startMonitor(options: Pick<LiveMonitorOptions, 'concurrency' | 'probeThreads'> = {}) {
       live = await LiveMonitor.start({ db: t.sqlite.db, probeContext: runtime.context, flushIntervalMs: 100, syncIntervalMs: 200, ...options });
       return live;
     },

@@ -9,6 +9,7 @@ import type { ObservationRecord } from './check-definition.js';
 import type { DrillMarks } from './fleet-state.js';
 import { Monitor, MONITOR_ACTOR } from './monitor.js';
 import { PassCalendar } from './pass-calendar.js';
+import { needsOnlyNetwork, type ProbeResults, type ProbeThreads } from './probe-assignment.js';
 import { CheckScheduler } from './scheduler.js';
 
 const OFFICER_INCIDENT_CHANGES = ['incident.opened', 'incident.resolved', 'incident.reopened', 'incident.edited'];
@@ -26,6 +27,8 @@ export interface LiveMonitorOptions {
   drillMarks?: ReadonlyArray<{ runId: number; marks: DrillMarks }>;
   /** false: probe nothing here, only take results from elsewhere (the Workers coordinator, whose shards probe). */
   runsChecks?: boolean;
+  /** Where network-only checks run instead of this thread (the Node host's probe threads). */
+  probeThreads?: ProbeThreads;
   /**
    * Takes up what the last process left running (the Workers coordinator: drills in progress)
    * before anything is assessed, so a drill's simulated outage never reads as a real recovery.
@@ -93,7 +96,10 @@ export class LiveMonitor {
     await live.loadSatellites();
     await commitAtomically(options.db, monitor.planReassessment(options.db, now));
     live.definitionsLoaded();
-    if (options.runsChecks !== false) live.scheduler.start();
+    if (options.runsChecks !== false) {
+      live.scheduler.start();
+      options.probeThreads?.start((results) => live.takeThreadResults(results));
+    }
     live.timers.push(setInterval(() => void live.flush(), options.flushIntervalMs ?? 250));
     live.timers.push(setInterval(() => void live.syncDefinitions(), options.syncIntervalMs ?? 1000));
     return live;
@@ -109,6 +115,23 @@ export class LiveMonitor {
     const committed = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.flushIfFull();
     return committed;
+  }
+
+  /** Checks on the schedule, here and on probe threads. */
+  get checksScheduled(): number {
+    return this.scheduler.size + (this.options.probeThreads?.size ?? 0);
+  }
+
+  /** Probes running now, here and on probe threads (as they last reported). */
+  get probesInFlight(): number {
+    return this.scheduler.inFlightCount + (this.options.probeThreads?.inFlight ?? 0);
+  }
+
+  private takeThreadResults({ records, lagsMs }: ProbeResults): void {
+    const { onStart } = this.options;
+    if (onStart) for (const lag of lagsMs) onStart(lag);
+    for (const record of records) this.buffer.push(record);
+    this.flushIfFull();
   }
 
   /** Results waiting beyond `maxBatch` are written now rather than at the next tick. */
@@ -183,7 +206,16 @@ export class LiveMonitor {
   }
 
   private definitionsLoaded(): void {
-    if (this.options.runsChecks !== false) this.scheduler.sync(this.monitor.centralDefinitions());
+    if (this.options.runsChecks !== false) {
+      const defs = this.monitor.centralDefinitions();
+      const threads = this.options.probeThreads;
+      if (threads) {
+        threads.assign(defs.filter(needsOnlyNetwork), (id) => this.monitor.assetFacts(id));
+        this.scheduler.sync(defs.filter((def) => !needsOnlyNetwork(def)));
+      } else {
+        this.scheduler.sync(defs);
+      }
+    }
     this.options.onDefinitions?.(this.monitor);
   }
 
@@ -195,6 +227,7 @@ export class LiveMonitor {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     this.scheduler.stop();
+    await this.options.probeThreads?.stop();
     await this.flush();
   }
 }

@@ -15,6 +15,12 @@ export interface SchedulerOptions {
   onStart?: (lagMs: number, def: CheckDefinition) => void;
 }
 
+/** Where a scheduler that stopped left its checks: the due time of each one's last delivered run, and when it started. */
+export interface Resume {
+  lastDue: ReadonlyMap<number, number>;
+  since: number;
+}
+
 /** Entry.flags */
 const RUNNING = 1;
 /** In the queue at `dueAt`: a queue item is current only while this is set and its key is `dueAt`. */
@@ -83,8 +89,12 @@ export class CheckScheduler {
     return this.inFlight;
   }
 
-  /** Brings the schedule in line with the definitions: adds new checks, drops removed ones. */
-  sync(defs: readonly CheckDefinition[]): void {
+  /**
+   * Brings the schedule in line with the definitions: adds new checks, drops removed ones.
+   * `resume`: the checks were run by a scheduler before this one, which stopped (a probe thread
+   * that died); each new check goes on from that one's last delivered run (resumeDueTime).
+   */
+  sync(defs: readonly CheckDefinition[], resume?: Resume): void {
     const now = this.options.now();
     const kept: Array<readonly [number, Entry]> = [];
     const previous = this.entries;
@@ -107,7 +117,8 @@ export class CheckScheduler {
         if (!(entry.flags & RUNNING)) this.enqueue(entry);
         continue;
       }
-      const created: Entry = { def, dueAt: firstDueTime(def, now), generation: 1, flags: 0 };
+      const dueAt = resume ? resumeDueTime(def, resume.lastDue.get(def.id), resume.since) : firstDueTime(def, now);
+      const created: Entry = { def, dueAt, generation: 1, flags: 0 };
       kept.push([def.id, created]);
       this.enqueue(created);
     }
@@ -258,6 +269,15 @@ export function firstDueTime(def: CheckDefinition, now: number): number {
   // evicted and woken again) runs each check at the times it would have anyway.
   const offset = Math.floor(phase(def.id) * interval);
   return now + ((((offset - now) % interval) + interval) % interval);
+}
+
+/**
+ * The due time of a check taken over from a scheduler that stopped: the run after its last
+ * delivered one, or its first since that scheduler started. A time already past runs at once, so
+ * runs in flight when it stopped, and runs that came due while it was replaced, are not lost.
+ */
+export function resumeDueTime(def: CheckDefinition, lastDue: number | undefined, since: number): number {
+  return lastDue === undefined ? firstDueTime(def, since) : nextDueTime(def, lastDue, lastDue);
 }
 
 /** The next due time; a check that fell behind skips the runs it missed rather than bursting. */

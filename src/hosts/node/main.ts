@@ -1,6 +1,7 @@
 // The Node host: embedded SQLite, the HTTP server, the running monitor, the demo fleet and the
 // housekeeping schedule (croner timers).
 import fs from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
@@ -31,6 +32,7 @@ import { createNodeProbeRuntime } from './probes.js';
 import { nodeClientAddress } from './client-address.js';
 import { closeAfterRefusedBody } from './refused-body.js';
 import { startAlliedFollower } from './allied-follower.js';
+import { NodeProbeThreads } from './probe-threads/pool.js';
 
 const log = (message: string) => console.log(`[coopwatch] ${message}`);
 
@@ -168,9 +170,11 @@ function monitorPorts() {
 /** Drills cut short by the last stop are rolled back, then the monitor and the drill runner start. */
 async function startMonitoring(db: Db, config: AppConfig, probes: ReturnType<typeof createNodeProbeRuntime>, metrics: ReturnType<typeof createNodeMetrics>) {
   const settling = await closeInterruptedRuns({ db, log });
-  const live = await LiveMonitor.start({ db, probeContext: probes.context, concurrency: config.checkConcurrency, drillMarks: settling, log, ...metrics.hooks });
+  const threads = config.probeThreads ?? Math.max(1, os.availableParallelism() - 1);
+  const probeThreads = threads > 0 ? new NodeProbeThreads({ threads, concurrency: config.checkConcurrency, log }) : undefined;
+  const live = await LiveMonitor.start({ db, probeContext: probes.context, probeThreads, concurrency: config.checkConcurrency, drillMarks: settling, log, ...metrics.hooks });
   metrics.attach(live);
-  log(`monitoring ${live.scheduler.size} checks`);
+  log(`monitoring ${live.checksScheduled} checks${probeThreads ? ` (network probes on ${threads} probe thread${threads === 1 ? '' : 's'}; COOPWATCH_PROBE_THREADS)` : ''}`);
   const runner = new DrillRunner({ db, live, settling, log });
   runner.start();
   return { live, runner };

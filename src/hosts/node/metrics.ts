@@ -27,11 +27,11 @@ export function createNodeMetrics() {
   });
   new client.Gauge({
     name: 'coopwatch_checks_in_flight', help: 'Probes running now', registers: [registry],
-    collect() { this.set(live?.scheduler.inFlightCount ?? 0); },
+    collect() { this.set(live?.probesInFlight ?? 0); },
   });
   new client.Gauge({
     name: 'coopwatch_checks_scheduled', help: 'Enabled checks on the schedule', registers: [registry],
-    collect() { this.set(live?.scheduler.size ?? 0); },
+    collect() { this.set(live?.checksScheduled ?? 0); },
   });
   new client.Gauge({
     name: 'coopwatch_assets', help: 'Assets by current status', labelNames: ['status'] as const, registers: [registry],

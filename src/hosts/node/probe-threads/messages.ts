@@ -1,0 +1,30 @@
+// What the monitor's thread and its probe threads say to each other.
+import type { AssetFacts } from '../../../core/monitor/check-runner.js';
+import type { CheckDefinition, ObservationRecord } from '../../../core/monitor/check-definition.js';
+
+export interface ProbeThreadData {
+  /** Probes in flight at once on this thread. */
+  concurrency: number;
+}
+
+export type ToProbeThread =
+  | {
+      type: 'assign';
+      definitions: CheckDefinition[];
+      assets: Array<[number, AssetFacts]>;
+      /** For a thread replacing one that died: where that one left each check (scheduler.ts resumeDueTime). */
+      resume: { lastDue: Array<[number, number]>; since: number } | null;
+    }
+  | { type: 'stop' };
+
+export type FromProbeThread =
+  | {
+      type: 'results';
+      records: ObservationRecord[];
+      /** Each record's due time (to tell, after a crash, which runs are still owed). */
+      dueAt: number[];
+      /** How late each run started since the last batch (actual start − due time). */
+      lagsMs: number[];
+      inFlight: number;
+    }
+  | { type: 'stopped' };

@@ -1,0 +1,149 @@
+// The Node host's probe threads (node:worker_threads): the network-only checks split between
+// them by a stable hash of the check id, each thread with its own scheduler and undici pool.
+// State, SQLite and events stay on the monitor's thread, which takes the results in its flushes.
+//
+// A thread that dies is replaced. The new one goes on from the due time of each check's last
+// delivered result, which the monitor's thread keeps: runs the dead thread had started or held
+// unsent, and runs that came due while it was replaced, run at once. A dead thread's late
+// messages are dropped, so no run is counted twice.
+import { Worker } from 'node:worker_threads';
+import type { AssetFacts } from '../../../core/monitor/check-runner.js';
+import type { CheckDefinition } from '../../../core/monitor/check-definition.js';
+import { plainDefinition, probeFacts, shardIndex, type ProbeResults, type ProbeThreads } from '../../../core/monitor/probe-assignment.js';
+import { resumeDueTime, type Resume } from '../../../core/monitor/scheduler.js';
+import type { FromProbeThread, ProbeThreadData, ToProbeThread } from './messages.js';
+
+export interface ProbeThreadOptions {
+  threads: number;
+  /** Probes in flight at once on each thread. */
+  concurrency: number;
+  log: (message: string) => void;
+}
+
+const BOOT = new URL('./boot.mjs', import.meta.url);
+/** A thread that keeps dying is replaced after a growing pause, up to this. */
+const MAX_RESTART_DELAY_MS = 5_000;
+const STOP_WAIT_MS = 2_000;
+
+interface Slot {
+  index: number;
+  worker: Worker | null;
+  definitions: CheckDefinition[];
+  inFlight: number;
+  restarts: number;
+  lastStartedAt: number;
+}
+
+export class NodeProbeThreads implements ProbeThreads {
+  private readonly slots: Slot[];
+  private sink: ((results: ProbeResults) => void) | null = null;
+  private assets: Array<[number, AssetFacts]> = [];
+  /** Due time of each check's newest delivered result. */
+  private readonly delivered = new Map<number, number>();
+  private stopping = false;
+
+  constructor(private readonly options: ProbeThreadOptions) {
+    this.slots = Array.from({ length: Math.max(1, options.threads) }, (_, index) => ({ index, worker: null, definitions: [], inFlight: 0, restarts: 0, lastStartedAt: 0 }));
+  }
+
+  get size(): number {
+    return this.slots.reduce((n, slot) => n + slot.definitions.filter((def) => def.enabled).length, 0);
+  }
+
+  get inFlight(): number {
+    return this.slots.reduce((n, slot) => n + slot.inFlight, 0);
+  }
+
+  /** The running threads (for their ids in logs, and to be stopped from outside in tests). */
+  get workers(): Worker[] {
+    return this.slots.flatMap((slot) => (slot.worker ? [slot.worker] : []));
+  }
+
+  assign(defs: readonly CheckDefinition[], facts: (assetId: number) => AssetFacts | undefined): void {
+    for (const slot of this.slots) slot.definitions = [];
+    for (const def of defs) this.slots[shardIndex(def.id, this.slots.length)]!.definitions.push(def);
+    this.assets = probeFacts(defs, facts);
+    if (this.sink) for (const slot of this.slots) this.post(slot, null);
+  }
+
+  start(sink: (results: ProbeResults) => void): void {
+    this.sink = sink;
+    for (const slot of this.slots) this.spawn(slot, null);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.slots.map((slot) => this.stopThread(slot)));
+  }
+
+  private spawn(slot: Slot, resume: Resume | null): void {
+    const worker = new Worker(BOOT, { workerData: { concurrency: this.options.concurrency } satisfies ProbeThreadData, name: `coopwatch-probes-${slot.index}` });
+    slot.worker = worker;
+    slot.inFlight = 0;
+    slot.lastStartedAt = Date.now();
+    worker.on('message', (message: FromProbeThread) => {
+      if (slot.worker === worker && message.type === 'results') this.take(slot, message);
+    });
+    worker.on('error', (err) => this.options.log(`probe thread ${slot.index} failed: ${err.message}`));
+    worker.on('exit', (code) => {
+      if (slot.worker !== worker || this.stopping) return;
+      slot.worker = null;
+      this.replace(slot, code);
+    });
+    this.post(slot, resume);
+  }
+
+  private take(slot: Slot, message: Extract<FromProbeThread, { type: 'results' }>): void {
+    slot.inFlight = message.inFlight;
+    const { records, dueAt } = message;
+    for (let i = 0; i < records.length; i++) this.delivered.set(records[i]!.checkId, dueAt[i]!);
+    this.sink?.({ records, lagsMs: message.lagsMs });
+  }
+
+  /** A new thread for a dead one, going on from where the dead one left each check. */
+  private replace(slot: Slot, code: number): void {
+    const diedAt = Date.now();
+    const lastDue = new Map<number, number>();
+    for (const def of slot.definitions) {
+      const due = this.delivered.get(def.id);
+      if (due !== undefined) lastDue.set(def.id, due);
+    }
+    const resume: Resume = { lastDue, since: slot.lastStartedAt };
+    const owed = slot.definitions.filter((def) => def.enabled && resumeDueTime(def, lastDue.get(def.id), resume.since) <= diedAt).length;
+    // Quickly the first time; a thread that dies again soon after is given longer.
+    slot.restarts = diedAt - slot.lastStartedAt < 10_000 ? slot.restarts + 1 : 0;
+    const delay = Math.min(MAX_RESTART_DELAY_MS, slot.restarts ? 100 * 2 ** slot.restarts : 0);
+    this.options.log(`probe thread ${slot.index} stopped (exit code ${code}); starting another${delay ? ` in ${delay} ms` : ''}, which first runs the ${owed} checks owed a run`);
+    setTimeout(() => {
+      if (!this.stopping) this.spawn(slot, resume);
+    }, delay).unref();
+  }
+
+  private post(slot: Slot, resume: Resume | null): void {
+    const ids = new Set(slot.definitions.map((def) => def.assetId));
+    const message: ToProbeThread = {
+      type: 'assign',
+      definitions: slot.definitions.map(plainDefinition),
+      assets: this.assets.filter(([id]) => ids.has(id)),
+      resume: resume && { lastDue: [...resume.lastDue], since: resume.since },
+    };
+    slot.worker?.postMessage(message);
+  }
+
+  private async stopThread(slot: Slot): Promise<void> {
+    const worker = slot.worker;
+    if (!worker) return;
+    const stopped = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, STOP_WAIT_MS);
+      worker.on('message', (message: FromProbeThread) => {
+        if (message.type !== 'stopped') return;
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    worker.postMessage({ type: 'stop' } satisfies ToProbeThread);
+    await stopped;
+    await worker.terminate();
+    slot.worker = null;
+  }
+}

@@ -1,0 +1,76 @@
+// One probe thread: its share of the network-only checks on the core scheduler, with its own undici
+// pool, handing results to the monitor's thread in batches. It holds no state worth keeping: a
+// thread that dies is replaced, and the monitor tells the new one which runs are owed.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AssetFacts } from '../../../core/monitor/check-runner.js';
+import { createCheckRunner } from '../../../core/monitor/check-runner.js';
+import type { ObservationRecord } from '../../../core/monitor/check-definition.js';
+import { PassCalendar } from '../../../core/monitor/pass-calendar.js';
+import { CheckScheduler } from '../../../core/monitor/scheduler.js';
+import { createNodeProbeRuntime } from '../probes.js';
+import type { FromProbeThread, ProbeThreadData, ToProbeThread } from './messages.js';
+
+/** A batch goes when it is this old or this large, whichever comes first. */
+const BATCH_MS = 20;
+const BATCH_MAX = 1_000;
+
+const port = parentPort!;
+const { concurrency } = workerData as ProbeThreadData;
+const probes = createNodeProbeRuntime();
+let assets = new Map<number, AssetFacts>();
+const notHere = () => Promise.reject(new Error('this check kind does not run on a probe thread'));
+
+/** Each check's due time for its run in flight (set when a run starts, read when it ends). */
+const dueOf = new Map<number, number>();
+let records: ObservationRecord[] = [];
+let dueAt: number[] = [];
+let lagsMs: number[] = [];
+let timer: ReturnType<typeof setTimeout> | null = null;
+
+const scheduler = new CheckScheduler({
+  concurrency,
+  now: Date.now,
+  runCheck: createCheckRunner({
+    probeContext: probes.context,
+    readHeartbeat: notHere,
+    firingAlerts: notHere,
+    asset: (id) => assets.get(id),
+    passes: new PassCalendar(),
+    now: Date.now,
+  }),
+  onStart: (lag, def) => {
+    lagsMs.push(lag);
+    dueOf.set(def.id, Date.now() - lag);
+  },
+  onResult: (record) => {
+    records.push(record);
+    dueAt.push(dueOf.get(record.checkId) ?? record.at);
+    if (records.length >= BATCH_MAX) send();
+    else timer ??= setTimeout(send, BATCH_MS);
+  },
+});
+
+function send(): void {
+  if (timer) clearTimeout(timer);
+  timer = null;
+  if (!records.length && !lagsMs.length) return;
+  const message: FromProbeThread = { type: 'results', records, dueAt, lagsMs, inFlight: scheduler.inFlightCount };
+  records = [];
+  dueAt = [];
+  lagsMs = [];
+  port.postMessage(message);
+}
+
+port.on('message', async (message: ToProbeThread) => {
+  if (message.type === 'assign') {
+    assets = new Map(message.assets);
+    const { resume } = message;
+    scheduler.sync(message.definitions, resume ? { lastDue: new Map(resume.lastDue), since: resume.since } : undefined);
+    scheduler.start();
+    return;
+  }
+  scheduler.stop();
+  send();
+  await probes.close();
+  port.postMessage({ type: 'stopped' } satisfies FromProbeThread);
+});
