@@ -12,7 +12,8 @@ const MAX_ASKED_PER_SECOND = 10_000;
  * the achieved rate is capped by the ask (10,000/s), which says nothing about the ratio.
  */
 const SATURATION_CHECKS = 40_000;
-const KIB = 1024;
+/** Memory per configured check with every probe on the monitor's thread (README, 25 Nov): issue 22's bound. */
+const MEMORY_BEFORE_THREADS = 783;
 /** As the Node host runs by default (COOPWATCH_PROBE_THREADS unset): cores − 1, at least 1. */
 const PROBE_THREADS = process.env.BENCH_PROBE_THREADS ? Number(process.env.BENCH_PROBE_THREADS) : Math.max(1, os.availableParallelism() - 1);
 
@@ -33,8 +34,13 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
   const failureThreshold = 3;
   const raw: any[] = [];
   const figures: Figure[] = [];
-  const runs = [...sizes.map((n) => ({ n, saturate: false })), { n: SATURATION_CHECKS, saturate: true }];
-  for (const { n, saturate } of runs) {
+  const runs = [
+    ...sizes.map((n) => ({ n, saturate: false, hog: false })),
+    { n: SATURATION_CHECKS, saturate: true, hog: false },
+    // The 10,000/s ask again, with a busy loop in another process taking a core's worth of CPU.
+    ...(sizes.includes(MAX_ASKED_PER_SECOND) ? [{ n: MAX_ASKED_PER_SECOND, saturate: false, hog: true }] : []),
+  ];
+  for (const { n, saturate, hog } of runs) {
     // The shortest whole-second interval that asks no more than 10,000 checks/s (saturating: 1 s).
     const intervalSeconds = saturate ? 1 : Math.max(1, Math.ceil(n / MAX_ASKED_PER_SECOND));
     const request: ThroughputRequest = {
@@ -52,24 +58,35 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
       probeThreads: PROBE_THREADS,
       ...(n === 10_000 && !saturate ? { alerts: ctx.quick ? 8 : 20 } : {}),
     };
-    ctx.log(`check throughput: ${n} checks every ${intervalSeconds} s (asks ${n / intervalSeconds}/s), ${measureSeconds} s window`);
+    ctx.log(`check throughput: ${n} checks every ${intervalSeconds} s (asks ${n / intervalSeconds}/s), ${measureSeconds} s window${hog ? ', beside a CPU hog' : ''}`);
     const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const hogChild = hog ? forkModule('cpu-hog.ts') : null;
+    const spinning = hogChild?.ask({ type: 'spin', seconds: request.warmSeconds + measureSeconds + 30 }, 300_000).catch(() => undefined);
     const child = forkModule('throughput.ts', [], ['--expose-gc', '--max-old-space-size=2048', ...prof]);
     const started = Date.now();
     try {
-      const { result } = await child.ask({ type: 'run', request }, (measureSeconds + 120) * 1000 + n);
-      raw.push({ ...result, saturate, wallSeconds: (Date.now() - started) / 1000 });
+      const { result } = await child.ask({ type: 'run', request: hog ? { ...request, alerts: undefined } : request }, (measureSeconds + 120) * 1000 + n);
+      raw.push({ ...result, saturate, hog, wallSeconds: (Date.now() - started) / 1000 });
     } catch (err) {
       ctx.log(`check throughput at N=${n} failed: ${err instanceof Error ? err.message : String(err)}`);
-      raw.push({ n, saturate, error: String(err) });
+      raw.push({ n, saturate, hog, error: String(err) });
     } finally {
       await child.kill();
+      await hogChild?.kill();
+      await spinning;
     }
   }
 
-  const ok = raw.filter((r) => !r.error && !r.saturate);
+  const ok = raw.filter((r) => !r.error && !r.saturate && !r.hog);
   for (const r of [...raw]) {
     const label = `N=${r.n.toLocaleString('en')}`;
+    if (r.hog && !r.error) {
+      figures.push({
+        bench: 'checks', figure: `${label} beside a CPU hog: checks/s (asked ${Math.round(r.asked)})`, value: Math.round(r.achieved), unit: '/s', target: '≥ 97 % of asked',
+        pass: r.achieved >= 0.97 * r.asked, note: `a busy loop in another process; lag p50 ${round(r.lagP50, 0)} / p99 ${round(r.lagP99, 0)} ms; CPU ${round(r.cpuMsPerCheck, 3)} ms per check`,
+      });
+      continue;
+    }
     if (r.error) {
       figures.push({ bench: 'checks', figure: `${label}: run failed`, value: null, unit: '', target: null, pass: false, note: r.error.slice(0, 120) });
       continue;
@@ -78,7 +95,7 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
     if (r.saturate) {
       figures.push({
         bench: 'checks', figure: `capacity: ${label} every 1 s (asked ${Math.round(r.asked)}/s): checks/s`, value: Math.round(r.achieved), unit: '/s',
-        target: '≥ 40 % of bare', pass: ratio >= 0.4, ceiling: Math.round(r.ceiling), ratio: round(ratio, 2),
+        target: '≥ 1.0× bare', pass: ratio >= 1, ceiling: Math.round(r.ceiling), ratio: round(ratio, 2),
         note: `asked more than the machine can do, so lag grows (p50 ${round(r.lagP50, 0)} ms): the rate is the ceiling; CPU ${round(r.cpuMsPerCheck, 3)} ms per check`,
       });
       continue;
@@ -92,8 +109,8 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
       pass: r.asked >= MAX_ASKED_PER_SECOND ? r.achieved >= MAX_ASKED_PER_SECOND * 0.98 : kept,
       ceiling: Math.round(r.ceiling), ratio: round(ratio, 2),
     });
-    figures.push({ bench: 'checks', figure: `${label}: scheduling lag p50 / p99`, value: round(r.lagP99, 0), unit: 'ms', target: '< 1000 ms', pass: r.lagP99 !== null && r.lagP99 < 1000, note: `p50 ${round(r.lagP50, 0)} ms` });
-    figures.push({ bench: 'checks', figure: `${label}: CPU per check`, value: round(r.cpuMsPerCheck, 3), unit: 'ms', target: '≤ 0.15 ms', pass: r.cpuMsPerCheck !== null && r.cpuMsPerCheck <= 0.15, note: `${round(r.cpuMsPerCheck, 3)} CPU-s per 1,000 checks; ${round(r.cpuCores, 2)} cores` });
+    figures.push({ bench: 'checks', figure: `${label}: scheduling lag p50 / p99`, value: round(r.lagP99, 0), unit: 'ms', target: '< 250 ms', pass: r.lagP99 !== null && r.lagP99 < 250, note: `p50 ${round(r.lagP50, 0)} ms` });
+    figures.push({ bench: 'checks', figure: `${label}: CPU per check (all threads)`, value: round(r.cpuMsPerCheck, 3), unit: 'ms', target: '≤ 0.06 ms', pass: r.cpuMsPerCheck !== null && r.cpuMsPerCheck <= 0.06, note: `${round(r.cpuMsPerCheck, 3)} CPU-s per 1,000 checks; ${round(r.cpuCores, 2)} cores; ${r.probeThreads} probe thread${r.probeThreads === 1 ? '' : 's'}` });
     figures.push({ bench: 'checks', figure: `${label}: RSS`, value: round(r.rssDuring / 2 ** 20, 0), unit: 'MiB', target: null, pass: null, note: `before monitor ${round(r.rssBase / 2 ** 20, 0)} MiB; heap +${round((r.heapLoaded - r.heapBase) / 2 ** 20, 1)} MiB loaded` });
     figures.push({ bench: 'checks', figure: `${label}: raw result bytes per check`, value: round(r.resultBytesPerRow, 1), unit: 'B', target: '≤ 64 B', pass: r.resultBytesPerRow !== null && r.resultBytesPerRow <= 64, note: `file growth ${round(r.fileBytesPerResult, 1)} B per result (events, WAL included)` });
   }
@@ -108,7 +125,7 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
     for (const n of [sizes[0]!, sizes[sizes.length - 1]!]) {
       const child = forkModule('monitor-memory.ts', [], ['--expose-gc', '--max-old-space-size=2048']);
       try {
-        memory.push((await child.ask({ type: 'run', n, tmp: ctx.tmp }, 120_000 + n)).result);
+        memory.push((await child.ask({ type: 'run', n, tmp: ctx.tmp, threads: PROBE_THREADS }, 120_000 + n)).result);
       } catch (err) {
         ctx.log(`memory at N=${n} failed: ${err instanceof Error ? err.message : String(err)}`);
       } finally {
@@ -120,7 +137,7 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
       const [small, large] = memory;
       const slope = (f: (m: any) => number) => (f(large) - f(small)) / (large.n - small.n);
       const perCheck = slope((m) => m.heap + m.external);
-      const notes = [`JS heap ${round(slope((m) => m.heap), 0)} B + external ${round(slope((m) => m.external), 0)} B; RSS slope ${round(slope((m) => m.rss), 0)} B`];
+      const notes = [`JS heap ${round(slope((m) => m.heap), 0)} B (of which probe threads ${round(slope((m) => m.threadHeap), 0)} B) + external ${round(slope((m) => m.external), 0)} B; RSS slope ${round(slope((m) => m.rss), 0)} B`];
       // The running monitor, for comparison: RSS between two sizes asking the same rate, if there are two.
       const sameRate = ok.filter((r) => r.asked === ok[ok.length - 1].asked);
       if (sameRate.length >= 2) {
@@ -129,8 +146,8 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
         notes.push(`while running at ${Math.round(a.asked)}/s, N=${a.n}→${b.n}: RSS slope ${round((b.rssDuring - b.rssBase - (a.rssDuring - a.rssBase)) / (b.n - a.n), 0)} B, heap ${round((b.heapDuring - a.heapDuring) / (b.n - a.n), 0)} B`);
       }
       figures.push({
-        bench: 'checks', figure: `memory per configured check (N=${small.n}→${large.n}, loaded, idle)`, value: round(perCheck, 0), unit: 'B', target: '≤ 1024 B',
-        pass: perCheck <= KIB, note: notes.join('; '),
+        bench: 'checks', figure: `memory per configured check (N=${small.n}→${large.n}, loaded, idle; ${PROBE_THREADS} probe thread${PROBE_THREADS === 1 ? '' : 's'})`, value: round(perCheck, 0), unit: 'B',
+        target: '≤ 783 B (before probe threads)', pass: perCheck <= MEMORY_BEFORE_THREADS, note: notes.join('; '),
       });
     }
   }

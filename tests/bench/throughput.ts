@@ -223,6 +223,7 @@ async function run(req: ThroughputRequest) {
 
   return {
     n: req.n,
+    probeThreads: req.probeThreads,
     asked: req.n / req.intervalSeconds,
     achieved: results / elapsed,
     ceiling,

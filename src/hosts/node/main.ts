@@ -173,7 +173,7 @@ async function startMonitoring(db: Db, config: AppConfig, probes: ReturnType<typ
   const threads = config.probeThreads ?? Math.max(1, os.availableParallelism() - 1);
   const probeThreads = threads > 0 ? new NodeProbeThreads({ threads, concurrency: config.checkConcurrency, log }) : undefined;
   const live = await LiveMonitor.start({ db, probeContext: probes.context, probeThreads, concurrency: config.checkConcurrency, drillMarks: settling, log, ...metrics.hooks });
-  metrics.attach(live);
+  metrics.attach(live, probeThreads);
   log(`monitoring ${live.checksScheduled} checks${probeThreads ? ` (network probes on ${threads} probe thread${threads === 1 ? '' : 's'}; COOPWATCH_PROBE_THREADS)` : ''}`);
   const runner = new DrillRunner({ db, live, settling, log });
   runner.start();

@@ -3,11 +3,13 @@ import client from 'prom-client';
 import type { LiveMonitorOptions } from '../../core/monitor/live-monitor.js';
 import type { LiveMonitor } from '../../core/monitor/live-monitor.js';
 import type { ObservationRecord } from '../../core/monitor/check-definition.js';
+import type { NodeProbeThreads } from './probe-threads/pool.js';
 
 export function createNodeMetrics() {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'coopwatch_process_' });
   let live: LiveMonitor | undefined;
+  let threads: NodeProbeThreads | undefined;
 
   const results = new client.Counter({
     name: 'coopwatch_check_results_total', help: 'Probe results recorded, by check kind and observed status',
@@ -32,6 +34,10 @@ export function createNodeMetrics() {
   new client.Gauge({
     name: 'coopwatch_checks_scheduled', help: 'Enabled checks on the schedule', registers: [registry],
     collect() { this.set(live?.checksScheduled ?? 0); },
+  });
+  new client.Gauge({
+    name: 'coopwatch_probe_threads_heap_bytes', help: 'JS heap in use on the probe threads, summed (the process_ metrics cover the main thread only)', registers: [registry],
+    async collect() { this.set(threads ? (await threads.memory()).heapUsed : 0); },
   });
   new client.Gauge({
     name: 'coopwatch_assets', help: 'Assets by current status', labelNames: ['status'] as const, registers: [registry],
@@ -59,8 +65,9 @@ export function createNodeMetrics() {
 
   return {
     hooks,
-    attach(monitor: LiveMonitor) {
+    attach(monitor: LiveMonitor, probeThreads?: NodeProbeThreads) {
       live = monitor;
+      threads = probeThreads;
     },
     async exposition(): Promise<{ body: string; contentType: string }> {
       return { body: await registry.metrics(), contentType: registry.contentType };

@@ -15,6 +15,8 @@ export type ToProbeThread =
       /** For a thread replacing one that died: where that one left each check (scheduler.ts resumeDueTime). */
       resume: { lastDue: Array<[number, number]>; since: number } | null;
     }
+  /** `collect`: a full GC first, where the process runs with --expose-gc (the memory benchmark). */
+  | { type: 'memory'; collect?: boolean }
   | { type: 'stop' };
 
 export type FromProbeThread =
@@ -27,4 +29,6 @@ export type FromProbeThread =
       lagsMs: number[];
       inFlight: number;
     }
+  /** The thread's own JS heap in use and its external memory, in bytes. */
+  | { type: 'memory'; heapUsed: number; external: number }
   | { type: 'stopped' };

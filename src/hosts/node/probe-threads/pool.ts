@@ -23,7 +23,7 @@ export interface ProbeThreadOptions {
 const BOOT = new URL('./boot.mjs', import.meta.url);
 /** A thread that keeps dying is replaced after a growing pause, up to this. */
 const MAX_RESTART_DELAY_MS = 5_000;
-const STOP_WAIT_MS = 2_000;
+const ANSWER_WAIT_MS = 2_000;
 
 interface Slot {
   index: number;
@@ -57,6 +57,12 @@ export class NodeProbeThreads implements ProbeThreads {
   /** The running threads (for their ids in logs, and to be stopped from outside in tests). */
   get workers(): Worker[] {
     return this.slots.flatMap((slot) => (slot.worker ? [slot.worker] : []));
+  }
+
+  /** What the threads hold in memory (JS heap and external), summed; `collect`: after a full GC, if exposed. */
+  async memory(collect = false): Promise<{ heapUsed: number; external: number }> {
+    const each = await Promise.all(this.workers.map((worker) => this.ask(worker, { type: 'memory', collect }, 'memory')));
+    return each.reduce((sum, m) => ({ heapUsed: sum.heapUsed + (m?.heapUsed ?? 0), external: sum.external + (m?.external ?? 0) }), { heapUsed: 0, external: 0 });
   }
 
   assign(defs: readonly CheckDefinition[], facts: (assetId: number) => AssetFacts | undefined): void {
@@ -133,17 +139,25 @@ export class NodeProbeThreads implements ProbeThreads {
   private async stopThread(slot: Slot): Promise<void> {
     const worker = slot.worker;
     if (!worker) return;
-    const stopped = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, STOP_WAIT_MS);
-      worker.on('message', (message: FromProbeThread) => {
-        if (message.type !== 'stopped') return;
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    worker.postMessage({ type: 'stop' } satisfies ToProbeThread);
-    await stopped;
+    await this.ask(worker, { type: 'stop' }, 'stopped');
     await worker.terminate();
     slot.worker = null;
+  }
+
+  /** Sends a message and waits (a bounded time: undefined then) for the thread's answer of that type. */
+  private ask<T extends FromProbeThread['type']>(worker: Worker, message: ToProbeThread, answer: T): Promise<Extract<FromProbeThread, { type: T }> | undefined> {
+    return new Promise((resolve) => {
+      const done = (value: Extract<FromProbeThread, { type: T }> | undefined) => {
+        clearTimeout(timer);
+        worker.off('message', listen);
+        resolve(value);
+      };
+      const listen = (reply: FromProbeThread) => {
+        if (reply.type === answer) done(reply as Extract<FromProbeThread, { type: T }>);
+      };
+      const timer = setTimeout(() => done(undefined), ANSWER_WAIT_MS);
+      worker.on('message', listen);
+      worker.postMessage(message);
+    });
   }
 }

@@ -69,6 +69,12 @@ port.on('message', async (message: ToProbeThread) => {
     scheduler.start();
     return;
   }
+  if (message.type === 'memory') {
+    if (message.collect) (globalThis as { gc?: () => void }).gc?.();
+    const { heapUsed, external, arrayBuffers } = process.memoryUsage();
+    port.postMessage({ type: 'memory', heapUsed, external: external + arrayBuffers } satisfies FromProbeThread);
+    return;
+  }
   scheduler.stop();
   send();
   await probes.close();
