@@ -2,7 +2,7 @@
 // its CPU time and memory are its own. Steps: seed N assets with one HTTP check each against the
 // target process; measure the ceiling (a bare undici request() loop over the same URLs); start the
 // real LiveMonitor (scheduler, probes, state, batched writes) and measure a window of it.
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { WebhookDispatcher } from '../../src/core/outbox/dispatcher.js';
 import { createWebhookSender } from '../../src/hosts/node/webhook-sender.js';
@@ -143,6 +143,8 @@ async function run(req: ThroughputRequest) {
   const fileBefore = fileBytes(handle.file);
   const profiler = process.env.BENCH_WINDOW_PROF ? await startProfiler() : null;
   const cpu0 = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const t0 = performance.now();
   counting = true;
 
@@ -164,6 +166,7 @@ async function run(req: ThroughputRequest) {
   counting = false;
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  loopDelay.disable();
   if (profiler) await profiler.stop(`${process.env.BENCH_WINDOW_PROF}/window-${req.n}-${Date.now()}.cpuprofile`);
   const during = rss();
   const stats = { flushes: flushMs.length, flushP99: pct(flushMs, 99), inFlight: live.probesInFlight };
@@ -229,6 +232,9 @@ async function run(req: ThroughputRequest) {
     ceiling,
     lagP50: pct(lags.subarray(0, lagCount), 50),
     lagP99: pct(lags.subarray(0, lagCount), 99),
+    /** The monitor's thread (state, SQLite): event-loop delay during the window, ms. */
+    loopP99: loopDelay.percentile(99) / 1e6,
+    loopMax: loopDelay.max / 1e6,
     cpuMsPerCheck: results ? (cpu.user + cpu.system) / 1000 / results : null,
     cpuCores: (cpu.user + cpu.system) / 1e6 / elapsed,
     rssBase: base.rss,
