@@ -109,7 +109,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/inventory', inventoryRoutes);
   app.route('/api/checks', checkRoutes);
   app.route('/api/vantages', vantageRoutes(deps.vantageIntake));
-  app.route('/api/partners', partnerRoutes);
+  app.route('/api/partners', partnerRoutes({ allowPrivate: deps.webhooks?.allowPrivate ?? false }));
   app.route('/api/sharing', sharingRoutes);
   app.route('/api/push', pushRoutes);
   app.use('/taxii2/*', authenticate);
