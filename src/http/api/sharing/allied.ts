@@ -53,7 +53,7 @@ export function registerAlliedRoutes(routes: ReturnType<typeof createRouter>) {
     createRoute({
       method: 'post', path: '/push', tags, summary: "An ally's pushed feed item (Standard Webhooks, signed with the source's push secret)",
       description: 'No bearer token: the `webhook-signature` over the exact body is the credential, within 5 minutes of `webhook-timestamp`. The body is `{ type, timestamp, data }` with `data` one item of the ally\'s GET /api/sharing/feed; applied once however often it comes, and never over a later state.',
-      responses: { 200: json(z.object({ source: z.string(), eventId: z.number().int().nullable() }), 'Applied (or already had)'), ...errorResponses(400, 401) },
+      responses: { 200: json(z.object({ source: z.string(), eventId: z.number().int().nullable() }), 'Applied (or already had)'), ...errorResponses(400) },
     }),
     async (c) => {
       const ctx = { db: c.get('db'), actor: { ...SYSTEM_ACTOR, name: 'allied push' }, now: c.get('now') };
