@@ -94,7 +94,7 @@ describe('US pushing its shared feed to a JPN coopwatch', () => {
     for (const forged of [signedPush(`whsec_${Buffer.alloc(32, 7).toString('base64')}`, upItem), signedPush(secret, upItem, Math.floor(Date.now() / 1000) - 600)]) {
       const res = await jpPush(forged);
       expect(res.status).toBe(401);
-      expect((await res.json()).error.code).toBe('unauthenticated');
+      expect(((await res.json()) as any).error.code).toBe('unauthenticated');
     }
     expect((await tile('gs-shared'))?.status).toBe('down');
 
@@ -105,7 +105,7 @@ describe('US pushing its shared feed to a JPN coopwatch', () => {
     // A body that is not a feed item is refused naming the field.
     const bad = await jpPush(signedPush(secret, { ...upItem, subject: { kind: 'planet', key: 'x' } }));
     expect(bad.status).toBe(400);
-    expect(JSON.stringify((await bad.json()).error.details)).toContain('data.subject.kind');
+    expect(JSON.stringify(((await bad.json()) as any).error.details)).toContain('data.subject.kind');
 
     // JPN goes away; the asset heals and its push waits in US's outbox, retrying; US revokes JPN meanwhile.
     await jp.kill9();
