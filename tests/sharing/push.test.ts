@@ -3,27 +3,13 @@
 // whatever shows on its allied tiles came by push. Forged or old signatures are refused with 401
 // and change nothing; a late push never moves a tile back; an unshared asset is never pushed; a
 // revoked partner gets nothing more, not even deliveries queued before its revocation.
-import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, describe, expect, it } from 'vitest';
-import { api, freePort, killAll, peek, sleep, startService, waitFor, type Service } from '../reliability/faults/harness.js';
+import { describe, expect, it } from 'vitest';
+import { api, freePort, peek, sleep, startService, waitFor, type Service } from '../reliability/faults/harness.js';
+import { assetWithCheck, instancesDir, startTarget } from './instances.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coopwatch-push-'));
-afterAll(async () => {
-  await killAll();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function startTarget() {
-  const failing = new Set<string>();
-  const server = http.createServer((req, res) => res.writeHead(failing.has(req.url ?? '') ? 503 : 200).end());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  return { base, fail: (p: string) => failing.add(p), heal: (p: string) => failing.delete(p), close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+const dir = instancesDir('coopwatch-push-');
 
 /** A push as US would send it, signed with `secret` at `at` (unix seconds). */
 function signedPush(secret: string, item: Record<string, unknown>, at = Math.floor(Date.now() / 1000)) {
@@ -44,13 +30,7 @@ describe('US pushing its shared feed to a JPN coopwatch', () => {
     const usApi = api(us.base);
     const jpApi = api(jp.base);
 
-    const asset = async (key: string, marking: unknown) => {
-      const made = await usApi('POST', '/api/assets', { key, kind: 'ground_station', name: `Station ${key}`, marking, firmware: `fw-${key}` });
-      expect(made.status).toBe(201);
-      const check = await usApi('POST', '/api/checks', { key: `${key}-http`, assetId: made.body.id, kind: 'http', intervalSeconds: 1, timeoutMs: 500, failureThreshold: 1, successThreshold: 1, http: { url: `${target.base}/${key}` } });
-      expect(check.status).toBe(201);
-      return made.body.id as number;
-    };
+    const asset = (key: string, marking: unknown) => assetWithCheck(usApi, target.base, key, marking);
     const shared = await asset('gs-shared', { tlp: 'AMBER', relTo: ['JPN', 'USA'] });
     const hidden = await asset('gs-hidden', { tlp: 'AMBER', relTo: ['USA'] });
     const usStatus = async (id: number) => (await usApi('GET', `/api/assets/${id}`)).body.status as string;
