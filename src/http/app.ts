@@ -33,6 +33,7 @@ import { vantageRoutes } from './api/vantages/index.js';
 import { partnerRoutes } from './api/partners/index.js';
 import { sharingRoutes } from './api/sharing/index.js';
 import { taxiiRoutes } from './taxii/index.js';
+import { taxiiErrorResource } from './taxii/errors.js';
 import { VANTAGE_RESULTS_PATH } from './api/vantages/agent.js';
 import type { VantageIntake } from '../core/monitor/vantage-intake.js';
 
@@ -109,10 +110,10 @@ export function createApp(deps: AppDeps) {
   app.route('/api/inventory', inventoryRoutes);
   app.route('/api/checks', checkRoutes);
   app.route('/api/vantages', vantageRoutes(deps.vantageIntake));
-  app.route('/api/partners', partnerRoutes);
+  app.route('/api/partners', partnerRoutes({ allowPrivate: deps.webhooks?.allowPrivate ?? false }));
   app.route('/api/sharing', sharingRoutes);
   app.route('/api/push', pushRoutes);
-  app.use('/taxii2/*', authenticate);
+  app.use('/taxii2/*', taxiiErrorResource, authenticate);
   app.route('/', taxiiRoutes(deps.organisation ?? 'coopwatch'));
   app.route('/api/incidents', incidentRoutes);
   app.route('/api/reports', reportRoutes);

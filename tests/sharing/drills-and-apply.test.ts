@@ -78,4 +78,36 @@ describe('drills and the apply file', () => {
     await ok(t.call('POST', '/api/inventory/apply', { body: file({ tlp: 'AMBER', relTo: ['USA'] }) }));
     expect((await ok(t.call('GET', '/api/sharing/feed', { token }))).items).toHaveLength(1);
   });
+
+  it("a stricter marking in the file retracts the incidents that take their marking from the item, as the API does", async (ctx) => {
+    const { expect } = ctx;
+    const t = await createTestApp();
+    ctx.onTestFinished(() => t.close());
+    const shared = { tlp: 'AMBER', relTo: ['JPN', 'USA'] };
+    const file = (assetMarking: unknown, functionMarking: unknown) => ({
+      assets: [{ key: 'gs-1', kind: 'ground_station', name: 'One', marking: assetMarking }, { key: 'gs-2', kind: 'ground_station', name: 'Two', marking: shared }],
+      functions: [{ key: 'relay', name: 'Relay', tier: 'MEF', rtoSeconds: 60, mtdSeconds: 120, marking: functionMarking, groups: [{ name: 'sites', k: 1, members: [{ assetKey: 'gs-2' }] }] }],
+    });
+    await ok(t.call('POST', '/api/inventory/apply', { body: file(shared, shared) }));
+    await ok(t.call('POST', '/api/partners', { body: { key: 'jp', name: 'JP', country: 'JPN' } }), 201);
+    await ok(t.call('POST', '/api/partners', { body: { key: 'us', name: 'US', country: 'USA' } }), 201);
+    const jp = (await mintToken(t.ctx, { name: 'jp', role: 'partner', partner: 'jp' })).secret;
+    const us = (await mintToken(t.ctx, { name: 'us', role: 'partner', partner: 'us' })).secret;
+    const inventory = (await ok(t.call('GET', '/api/assets?limit=10'))).items as Array<{ id: number; key: string }>;
+    const relay = (await ok(t.call('GET', '/api/functions'))).items.find((f: any) => f.key === 'relay').id;
+    const onAsset = await ok(t.call('POST', '/api/incidents', { body: { title: 'Antenna fault', severity: 'major', assetId: inventory.find((a) => a.key === 'gs-1')!.id } }), 201);
+    const onFunction = await ok(t.call('POST', '/api/incidents', { body: { title: 'Relay degraded', severity: 'minor', functionIds: [relay] } }), 201);
+    const sharedIncidents = async (token: string) => (await ok(t.call('GET', '/api/sharing/objects', { token }))).incidents.map((i: any) => i.ref).sort();
+    expect(await sharedIncidents(jp)).toEqual([onAsset.ref, onFunction.ref].sort());
+    const { nextCursor } = await ok(t.call('GET', '/api/sharing/feed?limit=500', { token: jp }));
+
+    await ok(t.call('POST', '/api/inventory/apply', { body: file({ tlp: 'AMBER', relTo: ['USA'] }, { tlp: 'AMBER', relTo: ['USA'] }) }));
+    const retracted = (await ok(t.call('GET', `/api/sharing/feed?limit=500&cursor=${nextCursor}`, { token: jp }))).items
+      .filter((e: any) => e.type === 'sharing.retracted').map((e: any) => `${e.subject.kind}:${e.subject.key}`).sort();
+    expect(retracted).toEqual([`asset:gs-1`, `function:relay`, `incident:${onAsset.ref}`, `incident:${onFunction.ref}`].sort());
+    expect(await sharedIncidents(jp)).toEqual([]);
+    // The US partner keeps both and is told nothing.
+    expect(await sharedIncidents(us)).toEqual([onAsset.ref, onFunction.ref].sort());
+    expect((await ok(t.call('GET', '/api/sharing/feed?limit=500', { token: us }))).items.filter((e: any) => e.type === 'sharing.retracted')).toEqual([]);
+  });
 });

@@ -22,3 +22,12 @@ export async function allObjects(t: TestApp, token: string, collectionId: string
 export async function collectionIds(t: TestApp, token: string): Promise<string[]> {
   return (await ok(taxiiGet(t, '/taxii2/api/collections/', token))).collections.map((c: { id: string }) => c.id);
 }
+
+/** A TAXII 2.1 error resource (§3.6.1) in the TAXII media type, with this status; answers it. */
+export function expectTaxiiError(res: { status: number; body: any; headers: Headers }, status: number): { title: string; description?: string; error_code?: string; http_status?: string; details?: Record<string, string> } {
+  if (res.status !== status) throw new Error(`expected status ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  if (res.headers.get('content-type') !== TAXII) throw new Error(`an error in ${res.headers.get('content-type')}, not ${TAXII}`);
+  const e = res.body;
+  if (typeof e?.title !== 'string' || !e.title || e.http_status !== String(status) || 'error' in e) throw new Error(`not a TAXII error resource: ${JSON.stringify(e)}`);
+  return e;
+}

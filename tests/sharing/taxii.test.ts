@@ -9,7 +9,7 @@ import { describe, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { clientFor, createTestApp, expectErrorShape, ok } from '../helpers.js';
 import { mintToken } from '../../src/core/services/tokens.js';
-import { allObjects, collectionIds, TAXII, taxiiGet } from './taxii-client.js';
+import { allObjects, collectionIds, expectTaxiiError, TAXII, taxiiGet } from './taxii-client.js';
 
 const schema = JSON.parse(fs.readFileSync(new URL('../fixtures/stix/coopwatch-stix.schema.json', import.meta.url), 'utf8'));
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
@@ -51,11 +51,11 @@ describe('TAXII 2.1', () => {
     expect(collections.map((c: any) => c.title)).toEqual(['Cyber incidents', 'Continuity incidents']);
     expect(collections[0]).toMatchObject({ can_read: true, can_write: false, media_types: ['application/stix+json;version=2.1'] });
     expect((await ok(taxiiGet(env.t, `/taxii2/api/collections/${collections[0].id}/`, env.token))).id).toBe(collections[0].id);
-    expectErrorShape(await env.t.call('GET', '/taxii2/', { token: env.token, headers: { accept: 'application/json' } }), 406);
-    expectErrorShape(await env.t.call('GET', '/taxii2/', { token: env.token, headers: { accept: 'application/taxii+json;version=2.0' } }), 406);
-    expectErrorShape(await taxiiGet(env.t, '/taxii2/', env.t.tokens.admin), 403);
-    expectErrorShape(await taxiiGet(env.t, '/taxii2/api/collections/7f0d2b8e-1c3a-4e5f-9a6b-0c1d2e3f4a5b/', env.token), 404);
-    expectErrorShape(await taxiiGet(env.t, `/taxii2/api/collections/${collections[0].id}/objects/?added_after=yesterday`, env.token), 400);
+    expectTaxiiError(await env.t.call('GET', '/taxii2/', { token: env.token, headers: { accept: 'application/json' } }), 406);
+    expectTaxiiError(await env.t.call('GET', '/taxii2/', { token: env.token, headers: { accept: 'application/taxii+json;version=2.0' } }), 406);
+    expectTaxiiError(await taxiiGet(env.t, '/taxii2/', env.t.tokens.admin), 403);
+    expectTaxiiError(await taxiiGet(env.t, '/taxii2/api/collections/7f0d2b8e-1c3a-4e5f-9a6b-0c1d2e3f4a5b/', env.token), 404);
+    expectTaxiiError(await taxiiGet(env.t, `/taxii2/api/collections/${collections[0].id}/objects/?added_after=yesterday`, env.token), 400);
   });
 
   it('gives released incidents as valid STIX 2.1 with TLP 2.0 markings, the identity and the affected infrastructure; nothing unreleased', async (ctx) => {
@@ -106,7 +106,7 @@ describe('TAXII 2.1', () => {
     const later = await ok(taxiiGet(env.t, `/taxii2/api/collections/${allId}/objects/?added_after=${encodeURIComponent(last)}`, env.token));
     expect(later.objects.length).toBeGreaterThan(0);
     expect(later.objects.length).toBeLessThan(whole.length);
-    expectErrorShape(await taxiiGet(env.t, `/taxii2/api/collections/${allId}/objects/?next=bogus`, env.token), 400);
+    expectTaxiiError(await taxiiGet(env.t, `/taxii2/api/collections/${allId}/objects/?next=bogus`, env.token), 400);
   });
 
   it('a marking made more restrictive revokes the incident (revoked: true, nothing of it left); a revoked partner gets 401', async (ctx) => {
@@ -122,7 +122,7 @@ describe('TAXII 2.1', () => {
     expect(validate(revoked[0])).toBe(true);
     expect(JSON.stringify(all)).not.toContain('Intrusion on the uplink');
     await ok(env.t.call('DELETE', '/api/partners/jp'));
-    expectErrorShape(await taxiiGet(env.t, `/taxii2/api/collections/${allId}/objects/`, env.token), 401);
+    expectTaxiiError(await taxiiGet(env.t, `/taxii2/api/collections/${allId}/objects/`, env.token), 401);
   });
 
   it('an asset marked more restrictively revokes the incidents whose marking followed it, and the feed retracts both', async (ctx) => {
@@ -139,5 +139,31 @@ describe('TAXII 2.1', () => {
       ['sharing.retracted', 'asset', 'uplink'],
       ['sharing.retracted', 'incident', env.cyber.ref],
     ]);
+  });
+
+  it('answers every error under /taxii2/ with the TAXII 2.1 error resource, naming the field; the rest of the API keeps its own error shape', async (ctx) => {
+    const { expect } = ctx;
+    const env = await setup();
+    ctx.onTestFinished(env.close);
+    const [cyberId] = await collectionIds(env.t, env.token);
+    const objects = `/taxii2/api/collections/${cyberId}/objects/`;
+    const unauthenticated = expectTaxiiError(await env.t.call('GET', '/taxii2/', { token: '', headers: { accept: TAXII } }), 401);
+    expect(unauthenticated).toMatchObject({ title: 'Unauthorized', error_code: 'unauthenticated' });
+    expectTaxiiError(await taxiiGet(env.t, '/taxii2/', 'cw_neverMintedNeverMintedNeverMintedNeverMin'), 401);
+    expect(expectTaxiiError(await taxiiGet(env.t, '/taxii2/api/', env.t.tokens.viewer), 403).error_code).toBe('forbidden');
+    expectTaxiiError(await taxiiGet(env.t, '/taxii2/api/collections/7f0d2b8e-1c3a-4e5f-9a6b-0c1d2e3f4a5b/objects/', env.token), 404);
+    expectTaxiiError(await taxiiGet(env.t, '/taxii2/api/no-such-endpoint/', env.token), 404);
+    expect(expectTaxiiError(await env.t.call('GET', objects, { token: env.token, headers: { accept: 'application/json' } }), 406).details).toHaveProperty('accept');
+    for (const [query, field] of [['added_after=yesterday', 'added_after'], ['limit=0', 'limit'], ['limit=501', 'limit'], ['limit=abc', 'limit'], ['next=bogus', 'next']] as const) {
+      expect(expectTaxiiError(await taxiiGet(env.t, `${objects}?${query}`, env.token), 400).details, query).toHaveProperty(field);
+    }
+    // Adding objects: 415 for a body that is not TAXII, then 403 (every collection is read-only).
+    const post = (contentType: string) => env.t.call('POST', objects, { token: env.token, headers: { accept: TAXII, 'content-type': contentType }, raw: '{"objects":[]}' });
+    expect(expectTaxiiError(await post('application/json'), 415).details).toHaveProperty('content-type');
+    expect(expectTaxiiError(await post(TAXII), 403).description).toMatch(/read-only/);
+    // Outside /taxii2/ the project's error shape stays.
+    const feed = await env.t.call('GET', '/api/sharing/feed?limit=0', { token: env.token });
+    expect(expectErrorShape(feed, 400).details.map((d) => d.path)).toContain('limit');
+    expect(feed.headers.get('content-type')).toMatch(/^application\/json/);
   });
 });

@@ -2,27 +2,12 @@
 // a shared asset reaches JPN's watch floor within 2 s of US recording it; an unshared asset's
 // fault never shows; kill -9 of either side loses no shared event; revoking the partner gets
 // its next request a 401, and JPN's tiles go stale.
-import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ADMIN, api, freePort, killAll, peek, sleep, startService, waitFor, type Service } from '../reliability/faults/harness.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, api, freePort, peek, sleep, startService, waitFor, type Service } from '../reliability/faults/harness.js';
+import { assetWithCheck, instancesDir, startTarget } from './instances.js';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coopwatch-allies-'));
-afterAll(async () => {
-  await killAll();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** An HTTP target whose paths fail one by one. */
-async function startTarget() {
-  const failing = new Set<string>();
-  const server = http.createServer((req, res) => res.writeHead(failing.has(req.url ?? '') ? 503 : 200).end());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  return { base, fail: (p: string) => failing.add(p), heal: (p: string) => failing.delete(p), close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+const dir = instancesDir('coopwatch-allies-');
 
 describe('a JPN coopwatch following a US one', () => {
   it('shows shared faults within 2 s, never unshared ones, loses nothing across kill -9 of either side, and stops on revocation', async () => {
@@ -36,13 +21,7 @@ describe('a JPN coopwatch following a US one', () => {
     const usApi = api(us.base);
     const jpApi = api(jp.base);
 
-    const asset = async (key: string, marking: unknown) => {
-      const made = await usApi('POST', '/api/assets', { key, kind: 'ground_station', name: `Station ${key}`, marking, firmware: `fw-${key}` });
-      expect(made.status).toBe(201);
-      const check = await usApi('POST', '/api/checks', { key: `${key}-http`, assetId: made.body.id, kind: 'http', intervalSeconds: 1, timeoutMs: 500, failureThreshold: 1, successThreshold: 1, http: { url: `${target.base}/${key}` } });
-      expect(check.status).toBe(201);
-      return made.body.id as number;
-    };
+    const asset = (key: string, marking: unknown) => assetWithCheck(usApi, target.base, key, marking);
     const shared = await asset('gs-shared', { tlp: 'AMBER', relTo: ['USA', 'JPN'] });
     const hidden = await asset('gs-hidden', null);
     expect((await usApi('POST', '/api/functions', { key: 'relay', name: 'Bilateral relay', tier: 'MEF', rtoSeconds: 60, mtdSeconds: 60, marking: { tlp: 'AMBER', relTo: ['JPN', 'USA'] }, groups: [{ name: 'sites', k: 1, members: [{ assetId: shared }] }] })).status).toBe(201);

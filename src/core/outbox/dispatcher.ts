@@ -9,6 +9,7 @@ import { formatEvent, pingEvent } from './formats/index.js';
 import { standardWebhookHeaders } from './signing.js';
 import { idsIn, textIn } from '../store/ids.js';
 import { forEachConcurrently } from '../domain/pool.js';
+import { partnerPushMessage } from '../sharing/push.js';
 
 export interface SendResult {
   status: number;
@@ -238,9 +239,12 @@ export class WebhookDispatcher {
     }
     // A delivery of no event is a test ping: a message of the subscription's own format that says it is a test.
     const message = delivery.eventId === null ? pingEvent(sub.id, delivery.messageId, now) : event;
-    const payload = message && formatEvent(sub.format, message, { publicUrl: this.options.publicUrl, routingKey: sub.routingKey ?? undefined });
+    // A partner's push sends that partner's shared feed item, decided now (sharing/push.ts).
+    const push = sub.partnerId !== null && event ? await partnerPushMessage(db, sub.partnerId, event, now) : null;
+    const payload = push ? push.payload : message && formatEvent(sub.format, message, { publicUrl: this.options.publicUrl, routingKey: sub.routingKey ?? undefined });
     if (!payload) {
-      await commitAtomically(db, [complete('skipped', { lastError: `nothing to send for ${message?.type ?? `the missing event ${delivery.eventId}`} in the ${sub.format} format` })]);
+      const why = push && !push.payload ? push.withheld : `nothing to send for ${message?.type ?? `the missing event ${delivery.eventId}`} in the ${sub.format} format`;
+      await commitAtomically(db, [complete('skipped', { lastError: why })]);
       return null;
     }
     const secrets = sub.previousSecret && (sub.previousSecretExpiresAt ?? 0) > now ? [sub.secret, sub.previousSecret] : [sub.secret];
@@ -273,6 +277,7 @@ export class WebhookDispatcher {
     const nextRetryAt = ok || gone || exhausted ? null : now + this.backoff(attemptNumber, retryAfter);
     const statements: Statement[] = [
       db.insert(webhookAttempts).values({ deliveryId: delivery.id, at: now, statusCode, latencyMs, error, responseSnippet: snippet, nextRetryAt }),
+      ...(push?.audit ?? []),
     ];
     const common = { attempts: attemptNumber, lastStatusCode: statusCode, lastError: error };
     if (ok) statements.push(complete('succeeded', common));

@@ -1,6 +1,8 @@
 // Following an ally's coopwatch: the sources we read (admin registers each with the partner token
-// the ally minted for us), the follow step a host runs on a timer, and the allied picture the
-// watch floor shows read-only, with its owner and a staleness mark when the feed goes quiet.
+// the ally minted for us, and the push secret when it pushes too), the follow step a host runs on
+// a timer (the gap-filler when a push goes missing; pushes land through allied-push.ts), and the
+// allied picture the watch floor shows read-only, with its owner and a staleness mark when the feed
+// goes quiet.
 import { asc, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { commitAtomically } from '../store/client.js';
@@ -9,6 +11,7 @@ import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { authorize } from '../domain/roles.js';
 import { isoTime } from '../domain/time.js';
 import { alliedFeedPageSchema, alliedSnapshotSchema, feedStatements, snapshotStatements } from '../sharing/allied-intake.js';
+import { pushSecretSchema } from '../sharing/push.js';
 import type { ServiceContext } from './context.js';
 
 /** A feed silent for longer than this (no successful read) is marked stale on the tiles. */
@@ -20,12 +23,14 @@ export const alliedSourceInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   url: z.url({ protocol: /^https?$/ }).max(2000),
   token: z.string().min(16).max(512),
+  /** The secret the ally signs its pushes to us with (what it was given, or gave, at pairing): pushes then land at once. */
+  pushSecret: pushSecretSchema.optional(),
 });
 export type AlliedSourceInput = z.infer<typeof alliedSourceInputSchema>;
 
 function sourceView(row: typeof alliedSources.$inferSelect, now: number) {
   return {
-    id: row.id, name: row.name, url: row.url, cursor: row.cursor,
+    id: row.id, name: row.name, url: row.url, cursor: row.cursor, takesPushes: row.pushSecret !== null,
     lastSuccessAt: isoTime(row.lastSuccessAt), lastError: row.lastError,
     stale: row.lastSuccessAt === null || now - row.lastSuccessAt > ALLIED_STALE_AFTER_MS,
   };
@@ -52,7 +57,7 @@ export async function loadAlliedPicture(ctx: ServiceContext) {
   authorize(ctx.actor, 'read');
   const now = ctx.now();
   const sources = await ctx.db.select().from(alliedSources).orderBy(asc(alliedSources.name));
-  const items = await ctx.db.select().from(alliedItems).orderBy(asc(alliedItems.kind), asc(alliedItems.name));
+  const items = await ctx.db.select().from(alliedItems).where(eq(alliedItems.retracted, false)).orderBy(asc(alliedItems.kind), asc(alliedItems.name));
   const events = await ctx.db.select().from(alliedEvents).orderBy(desc(alliedEvents.receivedAt), desc(alliedEvents.remoteId)).limit(50);
   return {
     sources: sources.map((s) => ({

@@ -239,7 +239,7 @@ export async function updateAsset(ctx: ServiceContext, id: number, patch: AssetP
       })
       .where(eq(assets.id, id)),
     recordEvent(ctx, { type: 'asset.updated', subjectKind: 'asset', subjectId: id, subjectKey: current.key, data: { changed } }),
-    ...(await itemRetractions(ctx, { kind: 'asset', id, key: current.key, before: current.marking, after: merged.marking })),
+    ...(await itemRetractions(ctx, [{ kind: 'asset', key: current.key, before: current.marking, after: merged.marking }])),
   ]);
   return getAsset(ctx, id);
 }

@@ -307,7 +307,7 @@ export async function updateFunction(ctx: ServiceContext, id: number, patch: Fun
   await commitAtomically(ctx.db, [
     ctx.db.update(missionFunctions).set({ ...functionColumns(merged), updatedAt: ctx.now() }).where(eq(missionFunctions.id, id)),
     ...(patch.groups ? writeGroups(ctx.db, current.key, membersById(patch.groups)) : []),
-    ...(await itemRetractions(ctx, { kind: 'function', id, key: current.key, before: current.marking, after: merged.marking })),
+    ...(await itemRetractions(ctx, [{ kind: 'function', key: current.key, before: current.marking, after: merged.marking }])),
     recordEvent(ctx, { type: 'function.updated', subjectKind: 'function', subjectId: id, subjectKey: current.key, data: { changed: Object.keys(patch) } }),
   ]);
   return getFunction(ctx, id);

@@ -3,7 +3,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { commitAtomically } from '../store/client.js';
-import { apiTokens, partners, type PartnerRow } from '../store/schema/index.js';
+import { apiTokens, partners, webhooks, type PartnerRow } from '../store/schema/index.js';
 import { keySchema } from '../domain/inventory.js';
 import { countryCodeSchema } from '../domain/marking.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../domain/errors.js';
@@ -56,6 +56,8 @@ export async function revokePartner(ctx: ServiceContext, key: string): Promise<P
   await commitAtomically(ctx.db, [
     ...tokens.statements,
     ctx.db.update(partners).set({ revokedAt: ctx.now() }).where(eq(partners.id, row.id)),
+    // Its push subscription stops too: nothing queued for it is sent (sharing/push.ts checks again at send time).
+    ctx.db.update(webhooks).set({ enabled: false, disabledReason: 'the partner is revoked', updatedAt: ctx.now() }).where(eq(webhooks.partnerId, row.id)),
     recordEvent(ctx, { type: 'partner.revoked', subjectKind: 'partner', subjectId: row.id, subjectKey: key, data: { tokensRevoked: tokens.count } }),
   ]);
   return partnerView(await loadPartner(ctx, key));

@@ -40,7 +40,7 @@ export interface WebhookPolicy {
   allowPrivate: boolean;
 }
 
-function checkUrl(url: string, policy: WebhookPolicy) {
+export function checkUrl(url: string, policy: WebhookPolicy) {
   const verdict = checkDestinationUrl(url, { allowPrivate: policy.allowPrivate });
   if (!verdict.ok) throw new InvalidInputError([{ path: 'url', message: verdict.reason, location: 'body' }]);
 }

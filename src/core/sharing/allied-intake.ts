@@ -1,7 +1,8 @@
-// Taking in an ally's shared feed (their GET /api/sharing/objects and /api/sharing/feed): what
-// they send is checked against these schemas (it is another organisation's input), and each page
-// commits with the cursor that passes it, so a crash on either side loses nothing and a page read
-// twice changes nothing (events are kept once by their id there).
+// Taking in an ally's shared feed (their GET /api/sharing/objects and /api/sharing/feed, and the
+// items they push): what they send is checked against these schemas (it is another organisation's
+// input), and each page commits with the cursor that passes it, so a crash on either side loses
+// nothing. A page read twice or an item both pushed and pulled changes nothing the second time:
+// events are kept once by their id, and a tile only moves to a later feed id than it holds.
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Statement } from '../store/client.js';
@@ -21,7 +22,7 @@ export const alliedSnapshotSchema = z.object({
 });
 export type AlliedSnapshot = z.infer<typeof alliedSnapshotSchema>;
 
-const feedItem = z.object({
+export const alliedFeedItemSchema = z.object({
   id: z.number().int().positive(),
   type: z.string().max(60),
   at: z.string().max(40),
@@ -31,20 +32,35 @@ const feedItem = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 export const alliedFeedPageSchema = z.object({
-  items: z.array(feedItem).max(500),
+  items: z.array(alliedFeedItemSchema).max(500),
   nextCursor: z.string().regex(/^\d{1,15}$/),
   hasMore: z.boolean(),
 });
 export type AlliedFeedPage = z.infer<typeof alliedFeedPageSchema>;
-type FeedItem = z.infer<typeof feedItem>;
+type FeedItem = z.infer<typeof alliedFeedItemSchema>;
 
-function upsertItem(db: Db, sourceId: number, item: { kind: string; key: string; name: string; status: string; marking: AlliedSnapshot['assets'][number]['marking']; drill: boolean }, now: number) {
+interface ItemState {
+  kind: string;
+  key: string;
+  name: string;
+  status: string;
+  marking: AlliedSnapshot['assets'][number]['marking'];
+  drill: boolean;
+  /** The ally's feed id this state comes from. */
+  remoteEventId: number;
+  retracted?: boolean;
+}
+
+/** Writes a tile's state unless the tile already holds a later one (pushes and pages can arrive in any order, and twice). */
+function upsertItem(db: Db, sourceId: number, item: ItemState, now: number) {
+  const state = { ...item, retracted: item.retracted ?? false, updatedAt: now };
   return db
     .insert(alliedItems)
-    .values({ sourceId, ...item, updatedAt: now })
+    .values({ sourceId, ...state })
     .onConflictDoUpdate({
       target: [alliedItems.sourceId, alliedItems.kind, alliedItems.key],
-      set: { name: item.name, status: item.status, marking: item.marking, drill: item.drill, updatedAt: now },
+      set: { name: state.name, status: state.status, marking: state.marking, drill: state.drill, remoteEventId: state.remoteEventId, retracted: state.retracted, updatedAt: now },
+      setWhere: sql`excluded.remote_event_id > ${alliedItems.remoteEventId}`,
     });
 }
 
@@ -62,33 +78,40 @@ export function snapshotStatements(ctx: WriteContext, source: { id: number; name
   return [
     announce(ctx, source, 0),
     db.delete(alliedItems).where(eq(alliedItems.sourceId, sourceId)),
-    ...snapshot.assets.map((a) => upsertItem(db, sourceId, { kind: 'asset', ...a, drill: false }, now)),
-    ...snapshot.functions.map((f) => upsertItem(db, sourceId, { kind: 'function', ...f, drill: false }, now)),
+    ...snapshot.assets.map((a) => upsertItem(db, sourceId, { kind: 'asset', ...a, drill: false, remoteEventId: Number(snapshot.cursor) }, now)),
+    ...snapshot.functions.map((f) => upsertItem(db, sourceId, { kind: 'function', ...f, drill: false, remoteEventId: Number(snapshot.cursor) }, now)),
     passCursor(db, sourceId, snapshot.cursor, now),
   ];
 }
 
-/** A status change of an asset or function updates its tile; a retraction removes it. */
+/** A status change of an asset or function updates its tile; a retraction hides it (for good, unless a later event brings it back). */
 function itemChange(db: Db, sourceId: number, e: FeedItem, now: number): Statement[] {
   const { kind, key: itemKey } = e.subject;
+  if (kind !== 'asset' && kind !== 'function') return [];
   if (e.type === 'sharing.retracted') {
-    return [db.delete(alliedItems).where(sql`${alliedItems.sourceId} = ${sourceId} and ${alliedItems.kind} = ${kind} and ${alliedItems.key} = ${itemKey}`)];
+    return [upsertItem(db, sourceId, { kind, key: itemKey, name: itemKey, status: 'retracted', marking: e.marking, drill: false, remoteEventId: e.id, retracted: true }, now)];
   }
   const status = typeof e.data.status === 'string' ? e.data.status : null;
   const itemName = e.data[kind === 'asset' ? 'assetName' : 'functionName'];
-  if ((kind !== 'asset' && kind !== 'function') || !status) return [];
-  return [upsertItem(db, sourceId, { kind, key: itemKey, name: typeof itemName === 'string' ? itemName : itemKey, status, marking: e.marking, drill: e.drill }, now)];
+  if (!status) return [];
+  return [upsertItem(db, sourceId, { kind, key: itemKey, name: typeof itemName === 'string' ? itemName : itemKey, status, marking: e.marking, drill: e.drill, remoteEventId: e.id }, now)];
 }
 
+/** One feed item taken in: kept once by its id, and its tile moved forward. */
+const itemStatements = (db: Db, sourceId: number, e: FeedItem, now: number): Statement[] => [
+  db.insert(alliedEvents).values({ sourceId, remoteId: e.id, type: e.type, at: Date.parse(e.at) || now, drill: e.drill, data: { subject: e.subject, ...e.data }, receivedAt: now }).onConflictDoNothing(),
+  ...itemChange(db, sourceId, e, now),
+];
+
 export function feedStatements(ctx: WriteContext, source: { id: number; name: string }, page: AlliedFeedPage, now: number): Statement[] {
-  const { db } = ctx;
-  const sourceId = source.id;
   return [
     ...(page.items.length ? [announce(ctx, source, page.items.length)] : []),
-    ...page.items.flatMap((e) => [
-      db.insert(alliedEvents).values({ sourceId, remoteId: e.id, type: e.type, at: Date.parse(e.at) || now, drill: e.drill, data: { subject: e.subject, ...e.data }, receivedAt: now }).onConflictDoNothing(),
-      ...itemChange(db, sourceId, e, now),
-    ]),
-    passCursor(db, sourceId, page.nextCursor, now),
+    ...page.items.flatMap((e) => itemStatements(ctx.db, source.id, e, now)),
+    passCursor(ctx.db, source.id, page.nextCursor, now),
   ];
+}
+
+/** One pushed item: applied like a page's, but the cursor stays (the pull still reads every event, so a gap before it is filled). */
+export function pushStatements(ctx: WriteContext, source: { id: number; name: string }, item: FeedItem, now: number): Statement[] {
+  return [announce(ctx, source, 1), ...itemStatements(ctx.db, source.id, item, now)];
 }

@@ -4,7 +4,7 @@ import { partners, sharingAudit } from '../store/schema/index.js';
 import type { Marking, SharedKind } from '../domain/marking.js';
 import { isoTime } from '../domain/time.js';
 
-export const SHARING_CHANNELS = ['feed', 'taxii'] as const;
+export const SHARING_CHANNELS = ['feed', 'taxii', 'push'] as const;
 export type SharingChannel = (typeof SHARING_CHANNELS)[number];
 
 export interface Crossing {

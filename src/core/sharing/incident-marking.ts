@@ -1,4 +1,5 @@
-import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, isNull, or, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../store/client.js';
 import { idsIn } from '../store/ids.js';
 import { assets, incidents, missionFunctions, type IncidentRow } from '../store/schema/index.js';
@@ -27,8 +28,9 @@ export interface PendingMarking {
 /**
  * Each incident's marking: the one an officer set, else the most restrictive marking of what it
  * touches (an incident about nothing in the inventory, or touching anything unmarked, is unmarked).
+ * `pending`: markings about to be written, read in place of the stored ones.
  */
-export async function incidentMarkings(db: Db, rows: readonly Touching[], pending?: PendingMarking): Promise<Map<number, Marking | null>> {
+export async function incidentMarkings(db: Db, rows: readonly Touching[], pending: readonly PendingMarking[] = []): Promise<Map<number, Marking | null>> {
   const touched = rows.map(touchedBy);
   const assetIds = [...new Set(touched.flatMap((t) => t.assetIds))];
   const functionIds = [...new Set(touched.flatMap((t) => t.functionIds))];
@@ -36,7 +38,7 @@ export async function incidentMarkings(db: Db, rows: readonly Touching[], pendin
   const functionRows = await db.select({ id: missionFunctions.id, marking: missionFunctions.marking }).from(missionFunctions).where(idsIn(missionFunctions.id, functionIds));
   const assetMarking = new Map(assetRows.map((r) => [r.id, r.marking]));
   const functionMarking = new Map(functionRows.map((r) => [r.id, r.marking]));
-  if (pending) (pending.kind === 'asset' ? assetMarking : functionMarking).set(pending.id, pending.marking ?? null);
+  for (const p of pending) (p.kind === 'asset' ? assetMarking : functionMarking).set(p.id, p.marking ?? null);
   return new Map(
     rows.map((row, i) => {
       if (row.marking) return [row.id, row.marking];
@@ -46,21 +48,23 @@ export async function incidentMarkings(db: Db, rows: readonly Touching[], pendin
   );
 }
 
+/** Incidents without a marking of their own that touch any of these assets or functions, newest first. */
+function derivingFrom(assetIds: number[], functionIds: number[]) {
+  const touching = (cause: SQLiteColumn, column: SQLiteColumn, ids: number[]) =>
+    ids.length ? [idsIn(cause, ids), sql`exists (select 1 from json_each(${column}) where ${idsIn(sql`value`, ids)})`] : [];
+  return and(isNull(incidents.marking), or(...touching(incidents.assetId, incidents.affectedAssetIds, assetIds), ...touching(incidents.causeFunctionId, incidents.functionIds, functionIds)));
+}
+
 /**
- * The incidents whose derived marking a change to an asset's or function's marking changes
+ * The incidents whose derived marking these changes to assets' and functions' markings change
  * (among the newest the feeds look at): what each was and would be, for retractions.
  */
-export async function derivedIncidentChanges(db: Db, change: PendingMarking): Promise<MarkingChange[]> {
-  const column = change.kind === 'asset' ? incidents.affectedAssetIds : incidents.functionIds;
-  const cause = change.kind === 'asset' ? incidents.assetId : incidents.causeFunctionId;
-  const rows = await db
-    .select()
-    .from(incidents)
-    .where(and(isNull(incidents.marking), or(eq(cause, change.id), sql`exists (select 1 from json_each(${column}) where value = ${change.id})`)))
-    .orderBy(desc(incidents.id))
-    .limit(SHARED_INCIDENT_WINDOW);
+export async function derivedIncidentChanges(db: Db, changes: readonly PendingMarking[]): Promise<MarkingChange[]> {
+  const ids = (kind: PendingMarking['kind']) => changes.flatMap((c) => (c.kind === kind ? [c.id] : []));
+  if (!changes.length) return [];
+  const rows = await db.select().from(incidents).where(derivingFrom(ids('asset'), ids('function'))).orderBy(desc(incidents.id)).limit(SHARED_INCIDENT_WINDOW);
   if (!rows.length) return [];
   const before = await incidentMarkings(db, rows);
-  const after = await incidentMarkings(db, rows, change);
+  const after = await incidentMarkings(db, rows, changes);
   return rows.map((row) => ({ kind: 'incident' as const, key: row.ref, before: before.get(row.id), after: after.get(row.id) }));
 }

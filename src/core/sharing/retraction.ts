@@ -1,10 +1,11 @@
 import { isNull } from 'drizzle-orm';
-import type { Statement } from '../store/client.js';
+import type { Db, Statement } from '../store/client.js';
+import { textIn } from '../store/ids.js';
 import type { WriteContext } from '../store/context.js';
 import { recordEvent } from '../store/events.js';
-import { partners } from '../store/schema/index.js';
+import { assets, missionFunctions, partners } from '../store/schema/index.js';
 import { countriesLost, type MaybeMarking, type SharedKind } from '../domain/marking.js';
-import { derivedIncidentChanges } from './incident-marking.js';
+import { derivedIncidentChanges, type PendingMarking } from './incident-marking.js';
 
 export interface MarkingChange {
   kind: SharedKind;
@@ -41,9 +42,27 @@ export function markingChanges(kind: SharedKind, before: ReadonlyArray<{ key: st
   return after.flatMap((item) => (stored.has(item.key) ? [{ kind, key: item.key, before: stored.get(item.key), after: item.marking }] : []));
 }
 
-/** An asset's or function's marking change, with the incidents whose derived marking follows it. */
-export async function itemRetractions(ctx: WriteContext, item: { kind: 'asset' | 'function'; id: number; key: string; before: MaybeMarking; after: MaybeMarking }): Promise<Statement[]> {
-  if (JSON.stringify(item.before ?? null) === JSON.stringify(item.after ?? null)) return [];
-  const incidents = await derivedIncidentChanges(ctx.db, { kind: item.kind, id: item.id, marking: item.after });
-  return retractionStatements(ctx, [{ kind: item.kind, key: item.key, before: item.before, after: item.after }, ...incidents]);
+/**
+ * The retractions of stored items' marking changes, with those of the incidents whose derived
+ * marking follows a changed asset or function: the one way every path (the API, the apply file)
+ * retracts, to commit with the changes.
+ */
+export async function itemRetractions(ctx: WriteContext, changes: readonly MarkingChange[]): Promise<Statement[]> {
+  const real = changes.filter((c) => JSON.stringify(c.before ?? null) !== JSON.stringify(c.after ?? null));
+  if (!real.length) return [];
+  const incidents = await derivedIncidentChanges(ctx.db, await pendingMarkings(ctx.db, real));
+  return retractionStatements(ctx, [...real, ...incidents]);
+}
+
+/** The assets' and functions' changes by id, as the incidents' derived markings read them. */
+async function pendingMarkings(db: Db, changes: readonly MarkingChange[]): Promise<PendingMarking[]> {
+  const keys = (kind: SharedKind) => changes.flatMap((c) => (c.kind === kind ? [c.key] : []));
+  const assetIds = await db.select({ id: assets.id, key: assets.key }).from(assets).where(textIn(assets.key, keys('asset')));
+  const functionIds = await db.select({ id: missionFunctions.id, key: missionFunctions.key }).from(missionFunctions).where(textIn(missionFunctions.key, keys('function')));
+  const idOf = { asset: new Map(assetIds.map((r) => [r.key, r.id])), function: new Map(functionIds.map((r) => [r.key, r.id])) };
+  return changes.flatMap((c) => {
+    if (c.kind !== 'asset' && c.kind !== 'function') return [];
+    const id = idOf[c.kind].get(c.key);
+    return id === undefined ? [] : [{ kind: c.kind, id, marking: c.after }];
+  });
 }

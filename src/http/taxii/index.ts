@@ -1,11 +1,11 @@
 // TAXII 2.1 at /taxii2/ (discovery) with the API root /taxii2/api/, read by partner tokens.
-// Every answer is `application/taxii+json;version=2.1`; a request that does not accept it is
-// refused with 406, as the TAXII 2.1 specification (section 1.6.8) and OASIS's reference server
+// Every answer is `application/taxii+json;version=2.1`, errors as TAXII error resources
+// (errors.ts); a request that does not accept it is refused with 406, as the TAXII 2.1 specification (section 1.6.8) and OASIS's reference server
 // (github.com/oasis-open/cti-taxii-server, medallion/views/__init__.py) do.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { InvalidInputError } from '../../core/domain/errors.js';
+import { AppError, ForbiddenError, InvalidInputError } from '../../core/domain/errors.js';
 import { decodeNext, encodeNext } from '../../core/sharing/taxii-objects.js';
 import {
   STIX_MEDIA_TYPE, TAXII_MAX_PAGE, TAXII_MEDIA_TYPE, taxiiApiRoot, taxiiCollection, taxiiCollections, taxiiDiscovery, taxiiObjects,
@@ -82,6 +82,21 @@ export function taxiiRoutes(organisation: string) {
       }
       const last = page[page.length - 1];
       return answer(c, { more, ...(more && last ? { next: encodeNext(last) } : {}), objects: page.map((e) => e.object) }, headers);
+    },
+  );
+  routes.openapi(
+    createRoute({
+      method: 'post', path: '/taxii2/api/collections/{id}/objects/', tags, security, middleware: guard,
+      summary: 'Add objects: refused, every collection here is read-only (can_write: false)',
+      description: `415 unless the body is ${TAXII_MEDIA_TYPE} (TAXII 2.1, section 5.5), then 403.`,
+      request: { params: CollectionParam },
+      responses: { ...errorResponses(400, 404) },
+    }),
+    async (c) => {
+      await taxiiCollection(serviceContext(c), c.req.valid('param').id);
+      const type = (c.req.header('content-type') ?? '').replace(/\s+/g, '').toLowerCase();
+      if (type !== TAXII_MEDIA_TYPE) throw new AppError(415, 'unsupported_media_type', `Send Content-Type: ${TAXII_MEDIA_TYPE}`, [{ path: 'content-type', message: `must be ${TAXII_MEDIA_TYPE}`, location: 'header' }]);
+      throw new ForbiddenError('This collection is read-only (can_write: false): partners read what is shared, they add nothing');
     },
   );
   return routes;

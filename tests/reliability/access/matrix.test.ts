@@ -22,14 +22,16 @@ import { apiOperations, createHostileApp, DatabaseFingerprint, type HostileApp, 
 /**
  * 'own vantage': only the probe token bound to the vantage in the path, a caller the matrix does
  * not have. 'own partner': only a partner's token (what is shared is the partner's own view).
+ * 'signed': no bearer token at all, only an ally's push signature (a caller the matrix does not have): 401 to everyone here.
  */
-type Need = Role | 'public' | 'own vantage' | 'own partner';
+type Need = Role | 'public' | 'own vantage' | 'own partner' | 'signed';
 
 /** The design's table, as rules over method and path. Returns undefined for a route the table does not place. */
 export function designedRole(method: string, path: string): Need | undefined {
   const read = method === 'GET';
   if (path === '/healthz' || path === '/openapi.json' || path === '/docs') return 'public';
   if (method === 'POST' && path === '/api/push/{token}') return 'public';
+  if (method === 'POST' && path === '/api/sharing/push') return 'signed';
   if (/^\/api\/(tokens|webhooks)(\/|$)/.test(path)) return 'admin';
   if (/^\/api\/vantages\/\{name\}\/(assignment|results)$/.test(path)) return 'own vantage';
   if (/^\/api\/sharing\/(feed|objects)$/.test(path)) return 'own partner';
@@ -100,7 +102,8 @@ describe('role × route matrix', () => {
     const unplaced = ops.filter((op) => designedRole(op.method, op.path) === undefined).map((op) => `${op.method} ${op.path}`);
     expect(unplaced).toEqual([]);
     // and the document marks exactly the non-public routes as needing a bearer token
-    const mismatched = ops.filter((op) => (designedRole(op.method, op.path) === 'public') === op.secured).map((op) => `${op.method} ${op.path}`);
+    const open = (need: Need | undefined) => need === 'public' || need === 'signed';
+    const mismatched = ops.filter((op) => open(designedRole(op.method, op.path)) === op.secured).map((op) => `${op.method} ${op.path}`);
     expect(mismatched).toEqual([]);
   });
 
@@ -126,7 +129,7 @@ describe('role × route matrix', () => {
         const parsed = (() => { try { return JSON.parse(text); } catch { return null; } })() as any;
         const authenticated = ROLES.includes(caller as Role);
         const allowed = need === 'public' || (need === 'own partner' ? caller === 'partner'
-          : authenticated && need !== 'own vantage' && ROLES.indexOf(caller as Role) >= ROLES.indexOf(need));
+          : authenticated && need !== 'own vantage' && need !== 'signed' && ROLES.indexOf(caller as Role) >= ROLES.indexOf(need));
         const label = `${op.method} ${op.path} as ${caller}`;
         wrong.push(...leaks(label, text, storedSecretValues));
         if (allowed) {
@@ -135,9 +138,11 @@ describe('role × route matrix', () => {
           else if (res.status === 404 && /^No route/.test(parsed?.error?.message ?? '')) wrong.push(`${label}: route missing`);
           else if (op.method === 'GET' && !op.path.includes('{') && res.status !== 200) wrong.push(`${label}: expected 200, got ${res.status}`);
         } else {
-          const expected = authenticated ? 403 : 401;
+          const expected = authenticated && need !== 'signed' ? 403 : 401;
           const code = expected === 401 ? 'unauthenticated' : 'forbidden';
-          if (res.status !== expected || parsed?.error?.code !== code || !Array.isArray(parsed?.error?.details)) wrong.push(`${label}: expected ${expected} ${code}, got ${res.status} ${JSON.stringify(parsed)}`);
+          // TAXII refuses with its own error resource (TAXII 2.1 §3.6.1), the rest of the API with `{ error }`.
+          const refusal = op.path.startsWith('/taxii2/') ? { code: parsed?.error_code, details: [] } : parsed?.error;
+          if (res.status !== expected || refusal?.code !== code || !Array.isArray(refusal?.details)) wrong.push(`${label}: expected ${expected} ${code}, got ${res.status} ${JSON.stringify(parsed)}`);
           else if (fingerprint.current() !== before) wrong.push(`${label}: refused but the database changed`);
         }
       }
@@ -200,7 +205,7 @@ describe('secrets by role', () => {
 interface PageRoute {
   method: 'GET' | 'POST';
   path: string;
-  need: Exclude<Need, 'own vantage' | 'own partner'>;
+  need: Exclude<Need, 'own vantage' | 'own partner' | 'signed'>;
   /** Bearer token instead of a session (/metrics). */
   bearer?: boolean;
   /** Answer of a sufficient caller (default 200). */

@@ -23,7 +23,7 @@ import { keepStoredSecrets } from './secrets.js';
 import { planVantages } from './vantages.js';
 import { planStatusPages, statusPageReferenceProblems } from './status-pages.js';
 import { upstreamGraph } from '../../domain/incident-cause.js';
-import { markingChanges, retractionStatements } from '../../sharing/retraction.js';
+import { itemRetractions, markingChanges } from '../../sharing/retraction.js';
 
 const SECTIONS = ['assets', 'functions', 'checks', 'satellites', 'scenarios', 'drills', 'statusPages', 'vantages'] as const;
 type ApplyLists = Record<(typeof SECTIONS)[number], string[]>;
@@ -154,7 +154,7 @@ export async function applyInventory(
   for (const check of checkChanges.items) statements.push(...writeCheck(ctx, check, checkChanges.exists(check.key), now));
   statements.push(...exercisePlan.statements(ctx, now));
   statements.push(...statusPagePlan.statements(ctx, now));
-  statements.push(...(await retractionStatements(ctx, [
+  statements.push(...(await itemRetractions(ctx, [
     ...markingChanges('asset', stored.assets, document.assets),
     ...markingChanges('function', stored.functions, document.functions),
     ...markingChanges('drill', stored.drills, document.drills),

@@ -43,6 +43,8 @@ export const alliedSources = sqliteTable('allied_sources', {
   name: text('name').notNull().unique(),
   url: text('url').notNull(),
   token: text('token').notNull(),
+  /** The `whsec_` secret the ally signs its pushes to us with (set at pairing); null: we only pull. */
+  pushSecret: text('push_secret'),
   /** The last feed event id taken in, committed with what it brought. */
   cursor: integer('cursor').notNull().default(0),
   lastSuccessAt: integer('last_success_at'),
@@ -64,6 +66,10 @@ export const alliedItems = sqliteTable(
     marking: markingColumn(),
     /** The status comes from a drill on the owner's side. */
     drill: integer('drill', { mode: 'boolean' }).notNull().default(false),
+    /** The ally's feed id of the event this state came from: an older one (a late push, a page read again) never overwrites it. */
+    remoteEventId: integer('remote_event_id').notNull().default(0),
+    /** Withdrawn by its owner: kept (hidden) so an older event arriving late cannot bring it back. */
+    retracted: integer('retracted', { mode: 'boolean' }).notNull().default(false),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.sourceId, t.kind, t.key] })],

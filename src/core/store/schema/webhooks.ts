@@ -23,6 +23,8 @@ export const webhooks = sqliteTable('webhooks', {
   enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
   disabledReason: text('disabled_reason'),
   cursorEventId: integer('cursor_event_id').notNull(),
+  /** Set for a partner's push subscription: what it sends is that partner's shared feed (sharing/push.ts), never the raw event. */
+  partnerId: integer('partner_id'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
