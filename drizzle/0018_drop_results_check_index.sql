@@ -19,7 +19,9 @@ WITH `recent` AS (
 		max(c.failure_threshold, c.success_threshold, 21) AS depth,
 		row_number() OVER (PARTITION BY r.check_id ORDER BY r.ts DESC) AS rn,
 		first_value(r.status) OVER (PARTITION BY r.check_id ORDER BY r.ts DESC) AS newest
-	FROM checks c JOIN check_results r ON r.check_id = c.id AND r.vantage_id IS NULL
+	-- CROSS JOIN keeps checks the outer loop: each check's recent results by an index range, never a
+	-- pass over every stored result
+	FROM checks c CROSS JOIN check_results r ON r.check_id = c.id AND r.vantage_id IS NULL
 		AND r.ts >= CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
 			- coalesce(c.interval_seconds, 86400) * 1000 * (max(c.failure_threshold, c.success_threshold, 21) + 2)
 ), `held` AS (

@@ -225,6 +225,15 @@ describe('the migration that drops check_results_check_ts_idx', () => {
     old.prepare('delete from check_results where check_id = 3').run();
     [2, 0, 2, 2, 0].forEach((status, i) => insertResult.run(3, now - (5 - i) * SECOND + 300, status, null, null));
     // check 4 has never run
+    // The backfill reads each check's recent results through the index it is about to drop, never all of them.
+    const migration = fs.readdirSync(MIGRATIONS_DIR).find((f) => f.endsWith('_drop_results_check_index.sql'))!;
+    const [create, backfill] = fs.readFileSync(path.join(MIGRATIONS_DIR, migration), 'utf8').split('--> statement-breakpoint');
+    old.exec('begin');
+    old.exec(create!);
+    const plan = (old.prepare(`explain query plan ${backfill!.replace(/^\s*--.*$/gm, '')}`).all() as Array<{ detail: string }>).map((step) => step.detail);
+    old.exec('rollback');
+    expect(plan.filter((d) => /^SCAN (r|n|check_results)\b/.test(d))).toEqual([]);
+    expect(plan).toContain('SEARCH r USING INDEX check_results_check_ts_idx (check_id=? AND ts>?)');
     old.close();
 
     const upgraded = openSqlite(file);
