@@ -94,8 +94,12 @@ describe('a flapping target', () => {
     }), 201);
     // Four results stored by an earlier run, alternating up and down a minute apart: not yet 20 %.
     const now = Date.now();
-    const insert = rawClient(t.sqlite).prepare('insert into check_results (check_id, ts, status) values (?, ?, ?)');
-    for (let i = 0; i < 4; i++) insert.run(check.id, now - (4 - i) * 60_000, i % 2 ? 2 : 0);
+    const earlier = await Monitor.load(t.sqlite.db, now - 5 * 60_000);
+    for (let i = 0; i < 4; i++) {
+      const at = now - (4 - i) * 60_000;
+      const status = i % 2 ? 'down' : 'up';
+      await commitAtomically(t.sqlite.db, earlier.planObservations(t.sqlite.db, [{ checkId: check.id, at, observation: { status, latencyMs: null, message: status } }], at));
+    }
     const monitor = await Monitor.load(t.sqlite.db, now);
     expect(percentStateChange(monitor.checkState(check.id)!.flap)).toBeGreaterThan(15);
     // Two more alternating results: flapping, though this process saw only those two.

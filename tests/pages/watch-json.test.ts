@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_CSP, SECURITY_HEADERS } from '../../src/http/middleware/security-headers.js';
 import { WATCH_ASSET_FIELDS } from '../../src/core/services/read-models/watch-floor.js';
+import { Monitor } from '../../src/core/monitor/monitor.js';
+import { commitAtomically } from '../../src/core/store/client.js';
 import { createTestApp, ok, rawClient, type TestApp } from '../helpers.js';
 
 describe('/watch.json', () => {
@@ -24,11 +26,14 @@ describe('/watch.json', () => {
     const check = await ok(t.call('POST', `/api/checks`, {
       body: { key: 'gs-a-http', assetId: ids['gs-a'], kind: 'http', intervalSeconds: 60, timeoutMs: 5_000, http: { url: 'https://gs-a.example.net/health', expectStatus: 200 } },
     }), 201);
-    const db = rawClient(t.sqlite);
-    db.prepare('insert into asset_states (asset_id, status, since, reason) values (?, ?, ?, ?)').run(ids['gs-a'], 'down', 1_700_000_000_000, 'status 503, expected 2xx');
-    const result = db.prepare('insert into check_results (check_id, ts, status, latency_ms) values (?, ?, ?, ?)');
-    result.run(check.id, 1_700_000_000_000, 0, 40);
-    result.run(check.id, 1_700_000_060_000, 2, 75); // the newest: its latency is the one shown
+    // Two results recorded as the monitor records them; the newest one's latency is the one shown.
+    const monitor = await Monitor.load(t.sqlite.db, 1_700_000_000_000);
+    const observations = [
+      { checkId: check.id, at: 1_700_000_000_000, observation: { status: 'up' as const, latencyMs: 40, message: null } },
+      { checkId: check.id, at: 1_700_000_060_000, observation: { status: 'down' as const, latencyMs: 75, message: 'status 503, expected 2xx' } },
+    ];
+    await commitAtomically(t.sqlite.db, monitor.planObservations(t.sqlite.db, observations, 1_700_000_060_000));
+    rawClient(t.sqlite).prepare('update asset_states set status = ?, since = ?, reason = ? where asset_id = ?').run('down', 1_700_000_000_000, 'status 503, expected 2xx', ids['gs-a']);
   });
   afterAll(() => t?.close());
 

@@ -56,6 +56,8 @@ describe('the monitor in Durable Objects', () => {
   it('probes from a shard on its alarm and marks the asset up, with the result in D1 and the raw result in the shard', async () => {
     await becomes(stationId, 'up');
     expect(await count('select count(*) as n from check_results where check_id = ? and status = 0', checkId)).toBeGreaterThan(0);
+    // its one check_latest row (D1's multi-row upsert) holds the newest result and the central streak
+    expect(await count('select count(*) as n from check_latest where check_id = ? and ts = (select max(ts) from check_results where check_id = ?) and streak_status = 0 and observed_at = ts', checkId, checkId)).toBe(1);
     const statuses = await shardStatuses('central', 4);
     expect(statuses.reduce((n, s) => n + s.checks, 0)).toBe(1);
     expect(statuses.find((s) => s.checks === 1)!.sent).toBeGreaterThan(0);

@@ -15,7 +15,7 @@ import {
   vantages,
 } from '../store/schema/index.js';
 import { assessFunctions } from '../domain/impact.js';
-import { FLAP_WINDOW, historyOf } from '../domain/flapping.js';
+import { FLAP_HISTORY_BITS, FLAP_WINDOW } from '../domain/flapping.js';
 import { upstreamGraph } from '../domain/incident-cause.js';
 import { STATUS_FROM_CODE } from './check-state.js';
 import { IdIndex } from './id-index.js';
@@ -72,7 +72,7 @@ export async function loadFleet(
   const checkIndex = new IdIndex(records.map((record) => [record.id, record] as const));
   threadChecksOnAssets(records, assetIndex);
   attachVotes(checkRows, checkIndex, previous, vantageNodes, voteRows, now);
-  // Streaks that were in flight before a restart come back from the recent raw results (the
+  // Streaks that were in flight before a restart come back as stored with the newest results (the
   // central monitor's: a multi-vantage check's votes start afresh from their stored views).
   const freshCentral = fresh.filter((id) => checkIndex.get(id)!.votes === null);
   if (freshCentral.length) await rebuildStreaks(db, checkIndex, freshCentral, now);
@@ -136,46 +136,30 @@ function threadChecksOnAssets(records: CheckRecord[], assetIndex: IdIndex<AssetN
 }
 
 const FLAP_DEPTH = sql.raw(String(FLAP_WINDOW));
+/** The history bits alone: after a restart no confirmed status is kept under a flapping history. */
+const FLAP_HISTORY_MASK = (1 << FLAP_HISTORY_BITS) - 1;
 
 /**
- * One query for all of them: each check's latest results, as many as its thresholds and flap
- * detection look at, from a window a few intervals deep (a day for cron checks), so the scan
- * stays bounded.
+ * Each check's streak as the central monitor held it after its newest result, one row a check
+ * (check_latest, written with the results). Only a streak recent enough for its thresholds and
+ * flap detection to look at comes back: observed within a few intervals of those (a day for cron
+ * checks). The count is held to the longer threshold, as far as a streak ever needs to reach.
  */
 async function rebuildStreaks(db: Db, checkIndex: IdIndex<CheckRecord>, checkIds: number[], now: number) {
   const wanted = new Set(checkIds);
-  const rows = await db.all<{ checkId: number; status: number; ts: number }>(sql`
-    select check_id as checkId, status, ts from (
-      select r.check_id, r.status, r.ts,
-        row_number() over (partition by r.check_id order by r.ts desc) as rn,
-        max(c.failure_threshold, c.success_threshold, ${FLAP_DEPTH}) as depth
-      from check_results r join checks c on c.id = r.check_id
-      where r.vantage_id is null and r.ts >= ${now} - coalesce(c.interval_seconds, 86400) * 1000 * (max(c.failure_threshold, c.success_threshold, ${FLAP_DEPTH}) + 2)
-    ) where rn <= depth
-    order by check_id, ts desc`);
-  const recentByCheck = new Map<number, Array<{ status: number; ts: number }>>();
+  const rows = await db.all<{ checkId: number; status: number; count: number; startedAt: number; observedAt: number; flap: number }>(sql`
+    select l.check_id as checkId, l.streak_status as status, l.streak_count as count, l.streak_started_at as startedAt,
+      l.observed_at as observedAt, l.flap_history as flap
+    from check_latest l join checks c on c.id = l.check_id
+    where l.observed_at >= ${now} - coalesce(c.interval_seconds, 86400) * 1000 * (max(c.failure_threshold, c.success_threshold, ${FLAP_DEPTH}) + 2)`);
   for (const row of rows) {
     if (!wanted.has(row.checkId)) continue;
-    const list = recentByCheck.get(row.checkId) ?? [];
-    list.push(row);
-    recentByCheck.set(row.checkId, list);
-  }
-  for (const [checkId, recent] of recentByCheck) {
-    const latest = recent[0]!;
-    const record = checkIndex.get(checkId)!;
-    const depth = Math.max(record.failureThreshold, record.successThreshold);
-    let count = 0;
-    let startedAt = latest.ts;
-    for (const r of recent) {
-      if (r.status !== latest.status || count === depth) break;
-      count++;
-      startedAt = r.ts;
-    }
-    record.flap = historyOf(recent.map((r) => STATUS_FROM_CODE[r.status] === 'down').reverse());
-    record.streakStatus = STATUS_FROM_CODE[latest.status]!;
-    record.streakCount = count;
-    record.streakStartedAt = startedAt;
-    record.lastObservedAt = latest.ts;
+    const record = checkIndex.get(row.checkId)!;
+    record.flap = row.flap & FLAP_HISTORY_MASK;
+    record.streakStatus = STATUS_FROM_CODE[row.status]!;
+    record.streakCount = Math.min(row.count, Math.max(record.failureThreshold, record.successThreshold));
+    record.streakStartedAt = row.startedAt;
+    record.lastObservedAt = row.observedAt;
   }
 }
 

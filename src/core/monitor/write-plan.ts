@@ -12,6 +12,7 @@ import { assetStatusAvailable } from '../domain/impact.js';
 import { applyIdle, applyObservation, STATUS_CODE } from './check-state.js';
 import type { MissedContact, ObservationRecord } from './check-definition.js';
 import { resultInsertStatements } from './result-rows.js';
+import { latestUpsertStatements, pushLatestRow } from './latest-rows.js';
 import { rowStatements } from '../store/prepared-rows.js';
 import { markVoteChanged, memberFor, recombine, voteStatements, type VoteMember } from './votes.js';
 import type { AssetNode, CheckRecord } from './monitor-records.js';
@@ -56,8 +57,9 @@ export function newResultChanges(dirtyAssets: Set<number>): ResultChanges {
  * missed pass. An idle contact check has no result row: between passes nothing was checked.
  */
 export function planCheckResults(fleet: FleetState, db: Db, records: readonly ObservationRecord[], changes: ResultChanges): Statement[] {
-  // Flat, RESULT_COLUMNS values per row: no object per result on the hot path.
+  // Flat values per row: no object per result on the hot path.
   const resultValues: Array<number | null> = [];
+  const latestValues: Array<number | null> = [];
   for (const record of records) {
     const check = fleet.checks.get(record.checkId);
     if (!check) continue; // deleted while it ran
@@ -69,20 +71,15 @@ export function planCheckResults(fleet: FleetState, db: Db, records: readonly Ob
       continue;
     }
     const metrics = observation.metrics;
-    resultValues.push(
-      record.checkId,
-      record.at,
-      STATUS_CODE[observation.status],
-      observation.latencyMs === null ? null : Math.round(observation.latencyMs),
-      metrics?.jitterMs ?? null,
-      metrics?.lossPct ?? null,
-      record.vantageId ?? null,
-    );
+    const latencyMs = observation.latencyMs === null ? null : Math.round(observation.latencyMs);
+    resultValues.push(record.checkId, record.at, STATUS_CODE[observation.status], latencyMs, metrics?.jitterMs ?? null, metrics?.lossPct ?? null, record.vantageId ?? null);
     const observed = { status: observation.status, message: observation.message, at: record.at };
+    const central = !check.votes && record.vantageId === undefined && !record.late;
     if (check.votes) applyVote(check, record, observed, changes);
-    else if (record.vantageId === undefined && !record.late && applyObservation(check, observed, check)) noteCheckChanged(changes, check);
+    else if (central && applyObservation(check, observed, check)) noteCheckChanged(changes, check);
+    pushLatestRow(latestValues, record.checkId, record.at, latencyMs, central ? check : null);
   }
-  return resultInsertStatements(db, resultValues);
+  return [...resultInsertStatements(db, resultValues), ...latestUpsertStatements(db, latestValues)];
 }
 
 /**

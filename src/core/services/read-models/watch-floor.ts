@@ -114,17 +114,16 @@ const DAY_MS = 86_400_000;
 /**
  * Every asset as a JSON array (WATCH_ASSET_FIELDS), built by SQLite in one statement: no object
  * per asset on this side, and the text goes out as it is. The latency is that of the newest
- * result of each enabled check (one index seek per check), the newest of them per asset.
+ * result of each enabled check (its check_latest row), the newest of them per asset.
  * One short string per row rather than one aggregate: D1 caps a value at 2 MB.
  */
 async function readAssetRows(ctx: ServiceContext): Promise<string[]> {
   const rows = await ctx.db.values<[string]>(sql`
     select json_array(a.id, a.key, a.name, a.kind, a.region, coalesce(s.status, 'unknown'), s.since, s.reason, round(a.lat, 5), round(a.lon, 5),
       case when a.kind = 'network_link' then a.link_from_asset_id end, case when a.kind = 'network_link' then a.link_to_asset_id end,
-      (select r.latency_ms from checks c join check_results r
-         on r.rowid = (select rowid from check_results where check_id = c.id order by ts desc limit 1)
-       where c.asset_id = a.id and c.enabled = 1 and r.latency_ms is not null
-       order by r.ts desc limit 1))
+      (select l.latency_ms from checks c join check_latest l on l.check_id = c.id
+       where c.asset_id = a.id and c.enabled = 1 and l.latency_ms is not null
+       order by l.ts desc limit 1))
     from assets a left join asset_states s on s.asset_id = a.id
     order by a.id`);
   const out = new Array<string>(rows.length);
