@@ -48,7 +48,7 @@ export interface AppConfig {
   demoFailoverSeconds: number;
   /** Probes in flight at once, per thread that probes. */
   checkConcurrency: number;
-  /** Node: threads that run the network-only probes; 0: all on the monitor's thread; null: cores − 1, at least 1. */
+  /** Node: threads that run the network-only probes; 0: all on the monitor's thread; null: cores − 1, at least 2. */
   probeThreads: number | null;
   retentionDays: number;
   /** Node: past this database size the oldest raw results go first, whatever their age; none: no cap. */

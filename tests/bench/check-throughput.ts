@@ -14,8 +14,8 @@ const MAX_ASKED_PER_SECOND = 10_000;
 const SATURATION_CHECKS = 40_000;
 /** Memory per configured check with every probe on the monitor's thread (README, 25 Nov): issue 22's bound. */
 const MEMORY_BEFORE_THREADS = 783;
-/** As the Node host runs by default (COOPWATCH_PROBE_THREADS unset): cores − 1, at least 1. */
-const PROBE_THREADS = process.env.BENCH_PROBE_THREADS ? Number(process.env.BENCH_PROBE_THREADS) : Math.max(1, os.availableParallelism() - 1);
+/** As the Node host runs by default (COOPWATCH_PROBE_THREADS unset): cores − 1, at least 2. */
+const PROBE_THREADS = process.env.BENCH_PROBE_THREADS ? Number(process.env.BENCH_PROBE_THREADS) : Math.max(2, os.availableParallelism() - 1);
 
 export interface Targets {
   ports: number[];

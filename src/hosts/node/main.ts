@@ -170,7 +170,7 @@ function monitorPorts() {
 /** Drills cut short by the last stop are rolled back, then the monitor and the drill runner start. */
 async function startMonitoring(db: Db, config: AppConfig, probes: ReturnType<typeof createNodeProbeRuntime>, metrics: ReturnType<typeof createNodeMetrics>) {
   const settling = await closeInterruptedRuns({ db, log });
-  const threads = config.probeThreads ?? Math.max(1, os.availableParallelism() - 1);
+  const threads = config.probeThreads ?? defaultProbeThreads();
   const probeThreads = threads > 0 ? new NodeProbeThreads({ threads, concurrency: config.checkConcurrency, log }) : undefined;
   const live = await LiveMonitor.start({ db, probeContext: probes.context, probeThreads, concurrency: config.checkConcurrency, drillMarks: settling, log, ...metrics.hooks });
   metrics.attach(live, probeThreads);
@@ -178,6 +178,14 @@ async function startMonitoring(db: Db, config: AppConfig, probes: ReturnType<typ
   const runner = new DrillRunner({ db, live, settling, log });
   runner.start();
   return { live, runner };
+}
+
+/**
+ * One fewer than the cores, but two on a two-core machine: the monitor's thread needs a fifth of a
+ * core at 10,000 checks/s, and there two probe threads did the asked rate where one did not (README, Benchmarks).
+ */
+function defaultProbeThreads(): number {
+  return Math.max(2, os.availableParallelism() - 1);
 }
 
 /** Rollups and pruning every minute; orbital elements from their feed every six hours, if one is set. */
