@@ -19,6 +19,7 @@ export interface LiveMonitorOptions {
   probeContext: (signal: AbortSignal) => ProbeContext;
   concurrency?: number;
   now?: () => number;
+  /** Default 100 ms: at 10,000 checks/s a flush of 1,000 results commits in well under 50 ms (README, soak). */
   flushIntervalMs?: number;
   syncIntervalMs?: number;
   /** Results waiting beyond this many are flushed at once rather than at the next tick. */
@@ -100,7 +101,7 @@ export class LiveMonitor {
       live.scheduler.start();
       options.probeThreads?.start((results) => live.takeThreadResults(results));
     }
-    live.timers.push(setInterval(() => void live.flush(), options.flushIntervalMs ?? 250));
+    live.timers.push(setInterval(() => void live.flush(), options.flushIntervalMs ?? 100));
     live.timers.push(setInterval(() => void live.syncDefinitions(), options.syncIntervalMs ?? 1000));
     return live;
   }
