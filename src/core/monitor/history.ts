@@ -44,7 +44,7 @@ interface RollupStart {
  * each asset (counts and sums, merged by UPSERT), and samples every function's status once a
  * minute. Results are read by rowid, so a run costs what was written since the last one, not
  * what is stored, and a result written late (a probe that ran into a long timeout) counts when
- * it lands. Reads and writes go in chunks of about 10 ms with the event loop free in
+ * it lands. Reads and writes go in chunks of about 5 ms with the event loop free in
  * between. Exact across crashes: the run's end is recorded before its first write and its
  * number is written into each row it adds to, so a run redone after a crash adds to the rows
  * it had not reached and to no other; the mark moves when every row is written.

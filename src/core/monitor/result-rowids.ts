@@ -76,7 +76,7 @@ export function yieldToEventLoop(): Promise<void> {
  * behind it, so it stays well under the 50 ms the event loop may be held, with room for a busy
  * machine stretching it.
  */
-const CHUNK_TARGET_MS = 10;
+const CHUNK_TARGET_MS = 5;
 
 /**
  * Sizes the next chunk of rows so each statement takes about CHUNK_TARGET_MS: it doubles while
