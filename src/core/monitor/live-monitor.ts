@@ -59,6 +59,8 @@ export class LiveMonitor {
   private lastConfigEventId = 0;
   /** Why the last flush failed; null while results are recorded. */
   private failing: string | null = null;
+  /** Why the last look for definition changes failed; null while they are picked up. */
+  private syncFailing: string | null = null;
   private readonly now: () => number;
 
   private constructor(private readonly options: LiveMonitorOptions, readonly monitor: Monitor) {
@@ -102,7 +104,7 @@ export class LiveMonitor {
       options.probeThreads?.start((results) => live.takeThreadResults(results));
     }
     live.timers.push(setInterval(() => void live.flush(), options.flushIntervalMs ?? 100));
-    live.timers.push(setInterval(() => void live.syncDefinitions(), options.syncIntervalMs ?? 1000));
+    live.timers.push(setInterval(() => void live.syncDefinitionsOrSayWhy(), options.syncIntervalMs ?? 1000));
     return live;
   }
 
@@ -197,13 +199,27 @@ export class LiveMonitor {
       ));
     const latest = changes[0]?.id;
     if (!latest) return;
-    this.lastConfigEventId = latest;
     await this.flush();
     const now = this.now();
     await this.monitor.reload(db, now);
     await this.loadSatellites();
     await commitAtomically(db, this.monitor.planReassessment(db, now));
     this.definitionsLoaded();
+    // Only now: a change whose reassessment could not be written (a full disk) is taken up again next time.
+    this.lastConfigEventId = latest;
+  }
+
+  /** The timer's call: a failure (the database cannot be written) is logged once and tried again on the next tick. */
+  private async syncDefinitionsOrSayWhy(): Promise<void> {
+    try {
+      await this.syncDefinitions();
+      if (this.syncFailing) this.options.log?.('definition changes are picked up again');
+      this.syncFailing = null;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (message !== this.syncFailing) this.options.log?.(`could not pick up definition changes (tried again every second): ${message}`);
+      this.syncFailing = message;
+    }
   }
 
   private definitionsLoaded(): void {

@@ -169,8 +169,9 @@ describe('fuzzing every API route', () => {
               throw new Error(`${res.status}: ${text.slice(0, 300)}`);
             }
             if (res.status >= 400) {
-              // Under /taxii2/ a refusal is TAXII 2.1's error resource (title, http_status as a string); elsewhere the project's shape.
-              const error = op.path.startsWith('/taxii2/')
+              // Under /taxii2/ a refusal is TAXII 2.1's error resource (title, http_status as a string); elsewhere the project's
+              // shape. Where the request lands, not its template: `../` segments can take it out of /taxii2/.
+              const error = new URL(req.url, 'http://fuzz').pathname.startsWith('/taxii2/')
                 ? body && typeof body.title === 'string' && body.http_status === String(res.status) && { code: String(body.error_code) }
                 : body?.error && typeof body.error.code === 'string' && typeof body.error.message === 'string' && Array.isArray(body.error.details)
                   && body.error.details.every((d: any) => typeof d?.path === 'string' && typeof d?.message === 'string') && body.error;
