@@ -1,6 +1,6 @@
 // Benchmarks 1 and 3: check throughput at several fleet sizes, and alert latency under the
 // 10k checks/s load. Each size runs in a fresh child process against the shared target process.
-import os from 'node:os';
+import { defaultProbeThreads } from '../../src/hosts/node/probe-threads/pool.js';
 import type { BenchContext, Child, Figure } from './common.js';
 import { forkModule, round } from './common.js';
 import type { ThroughputRequest } from './throughput.js';
@@ -15,7 +15,7 @@ const SATURATION_CHECKS = 40_000;
 /** Memory per configured check with every probe on the monitor's thread (README, 25 Nov): issue 22's bound. */
 const MEMORY_BEFORE_THREADS = 783;
 /** As the Node host runs by default (COOPWATCH_PROBE_THREADS unset): cores − 1, at least 2. */
-const PROBE_THREADS = process.env.BENCH_PROBE_THREADS ? Number(process.env.BENCH_PROBE_THREADS) : Math.max(2, os.availableParallelism() - 1);
+const PROBE_THREADS = process.env.BENCH_PROBE_THREADS ? Number(process.env.BENCH_PROBE_THREADS) : defaultProbeThreads();
 
 export interface Targets {
   ports: number[];

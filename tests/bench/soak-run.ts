@@ -4,12 +4,11 @@
 // with the Node host's history housekeeping on its once-a-minute schedule (rollups, then pruning
 // past a retention that the pre-fill's oldest minutes cross). Measures the rate per second,
 // event-loop delay, each housekeeping run, and the file's size and growth.
-import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Cron } from 'croner';
 import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
-import { NodeProbeThreads } from '../../src/hosts/node/probe-threads/pool.js';
+import { defaultProbeThreads, NodeProbeThreads } from '../../src/hosts/node/probe-threads/pool.js';
 import { historyHousekeeping, type HousekeepingRun } from '../../src/hosts/node/history-housekeeping.js';
 import { fileBytes, pct, rawClient, seedFleet, serveParent, sleep, tableBytes, tempDatabase } from './common.js';
 import type Database from 'better-sqlite3';
@@ -110,7 +109,7 @@ async function soak(req: SoakRequest, log: (m: string) => void) {
   let counting = false;
   const probes = createNodeProbeRuntime();
   // As the Node host runs by default (cores − 1 probe threads, at least 2).
-  const threads = process.env.BENCH_PROBE_THREADS ? Number(process.env.BENCH_PROBE_THREADS) : Math.max(2, os.availableParallelism() - 1);
+  const threads = process.env.BENCH_PROBE_THREADS ? Number(process.env.BENCH_PROBE_THREADS) : defaultProbeThreads();
   const live = await LiveMonitor.start({
     db: handle.db,
     probeContext: probes.context,

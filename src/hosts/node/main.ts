@@ -1,7 +1,6 @@
 // The Node host: embedded SQLite, the HTTP server, the running monitor, the demo fleet and the
 // housekeeping schedule (croner timers).
 import fs from 'node:fs';
-import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
@@ -32,7 +31,7 @@ import { createNodeProbeRuntime } from './probes.js';
 import { nodeClientAddress } from './client-address.js';
 import { closeAfterRefusedBody } from './refused-body.js';
 import { startAlliedFollower } from './allied-follower.js';
-import { NodeProbeThreads } from './probe-threads/pool.js';
+import { defaultProbeThreads, NodeProbeThreads } from './probe-threads/pool.js';
 
 const log = (message: string) => console.log(`[coopwatch] ${message}`);
 
@@ -178,14 +177,6 @@ async function startMonitoring(db: Db, config: AppConfig, probes: ReturnType<typ
   const runner = new DrillRunner({ db, live, settling, log });
   runner.start();
   return { live, runner };
-}
-
-/**
- * One fewer than the cores, but two on a two-core machine: the monitor's thread needs a fifth of a
- * core at 10,000 checks/s, and there two probe threads did the asked rate where one did not (README, Benchmarks).
- */
-function defaultProbeThreads(): number {
-  return Math.max(2, os.availableParallelism() - 1);
 }
 
 /** Rollups and pruning every minute; orbital elements from their feed every six hours, if one is set. */

@@ -6,6 +6,7 @@
 // delivered result, which the monitor's thread keeps: runs the dead thread had started or held
 // unsent, and runs that came due while it was replaced, run at once. A dead thread's late
 // messages are dropped, so no run is counted twice.
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AssetFacts } from '../../../core/monitor/check-runner.js';
 import type { CheckDefinition } from '../../../core/monitor/check-definition.js';
@@ -20,6 +21,14 @@ export interface ProbeThreadOptions {
   log: (message: string) => void;
 }
 
+/**
+ * One fewer than the cores, but two on a two-core machine: the monitor's thread needs a fifth of a
+ * core at 10,000 checks/s, and there two probe threads did the asked rate where one did not (README, Benchmarks).
+ */
+export function defaultProbeThreads(): number {
+  return Math.max(2, os.availableParallelism() - 1);
+}
+
 const BOOT = new URL('./boot.mjs', import.meta.url);
 /** A thread that keeps dying is replaced after a growing pause, up to this. */
 const MAX_RESTART_DELAY_MS = 5_000;
@@ -29,6 +38,8 @@ interface Slot {
   index: number;
   worker: Worker | null;
   definitions: CheckDefinition[];
+  /** The facts of its definitions' assets. */
+  assets: Array<[number, AssetFacts]>;
   inFlight: number;
   restarts: number;
   lastStartedAt: number;
@@ -37,13 +48,12 @@ interface Slot {
 export class NodeProbeThreads implements ProbeThreads {
   private readonly slots: Slot[];
   private sink: ((results: ProbeResults) => void) | null = null;
-  private assets: Array<[number, AssetFacts]> = [];
   /** Due time of each check's newest delivered result. */
   private readonly delivered = new Map<number, number>();
   private stopping = false;
 
   constructor(private readonly options: ProbeThreadOptions) {
-    this.slots = Array.from({ length: Math.max(1, options.threads) }, (_, index) => ({ index, worker: null, definitions: [], inFlight: 0, restarts: 0, lastStartedAt: 0 }));
+    this.slots = Array.from({ length: Math.max(1, options.threads) }, (_, index) => ({ index, worker: null, definitions: [], assets: [], inFlight: 0, restarts: 0, lastStartedAt: 0 }));
   }
 
   get size(): number {
@@ -68,7 +78,7 @@ export class NodeProbeThreads implements ProbeThreads {
   assign(defs: readonly CheckDefinition[], facts: (assetId: number) => AssetFacts | undefined): void {
     for (const slot of this.slots) slot.definitions = [];
     for (const def of defs) this.slots[shardIndex(def.id, this.slots.length)]!.definitions.push(def);
-    this.assets = probeFacts(defs, facts);
+    for (const slot of this.slots) slot.assets = probeFacts(slot.definitions, facts);
     if (this.sink) for (const slot of this.slots) this.post(slot, null);
   }
 
@@ -126,11 +136,10 @@ export class NodeProbeThreads implements ProbeThreads {
   }
 
   private post(slot: Slot, resume: Resume | null): void {
-    const ids = new Set(slot.definitions.map((def) => def.assetId));
     const message: ToProbeThread = {
       type: 'assign',
       definitions: slot.definitions.map(plainDefinition),
-      assets: this.assets.filter(([id]) => ids.has(id)),
+      assets: slot.assets,
       resume: resume && { lastDue: [...resume.lastDue], since: resume.since },
     };
     slot.worker?.postMessage(message);
