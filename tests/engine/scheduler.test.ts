@@ -67,4 +67,42 @@ describe('CheckScheduler', () => {
     await vi.waitFor(() => expect(h.started).toEqual([1, 1]), { timeout: 5_000 });
     h.scheduler.stop();
   });
+
+  it('with launchEveryMs, starts due runs together in batches, each batch sharing one signal that aborts at the timeout', async () => {
+    // A real clock: 40 checks every second, spread over it, started in batches at most every 50 ms.
+    const starts: Array<{ id: number; at: number; signal: AbortSignal }> = [];
+    const results: Array<{ record: ObservationRecord; dueAt: number }> = [];
+    const defs = Array.from({ length: 40 }, (_, i) => ({ ...def(i + 1, 1), timeoutMs: 300 }));
+    const scheduler = new CheckScheduler({
+      concurrency: 100,
+      now: Date.now,
+      launchEveryMs: 50,
+      // Every probe hangs until its signal aborts, then reports that.
+      runCheck: (d, signal) => {
+        starts.push({ id: d.id, at: Date.now(), signal });
+        return new Promise((resolve) => signal.addEventListener('abort', () => resolve({ status: 'down', latencyMs: null, message: 'aborted' })));
+      },
+      onResult: (record, dueAt) => results.push({ record, dueAt }),
+    });
+    scheduler.sync(defs);
+    scheduler.start();
+    await vi.waitFor(() => expect(results.length).toBeGreaterThanOrEqual(40), { timeout: 5_000 });
+    scheduler.stop();
+
+    const first = starts.filter((s, i) => starts.findIndex((t) => t.id === s.id) === i);
+    expect(first).toHaveLength(40);
+    // Far fewer start moments than checks: spread over a second, at most every 50 ms.
+    const moments = new Set(first.map((s) => s.at));
+    expect(moments.size).toBeLessThanOrEqual(25);
+    expect(moments.size).toBeGreaterThan(1);
+    // Runs started together share a signal; runs started apart do not.
+    for (const a of first) for (const b of first) if (a.at !== b.at) expect(a.signal).not.toBe(b.signal);
+    expect(new Set(first.map((s) => s.signal)).size).toBe(moments.size);
+    // Each ended by its timeout, was reported with its due time, and started no earlier than due.
+    for (const { record, dueAt } of results.slice(0, 40)) {
+      expect(record.observation.message).toBe('aborted');
+      expect(record.at).toBeGreaterThanOrEqual(dueAt);
+      expect(record.at - dueAt).toBeLessThan(500);
+    }
+  });
 });

@@ -10,9 +10,17 @@ export interface SchedulerOptions {
   now: () => number;
   /** Runs one probe; null means there is nothing to report. */
   runCheck: (def: CheckDefinition, signal: AbortSignal) => Promise<CheckOutcome | null>;
-  onResult: (record: ObservationRecord) => void;
+  /** `dueAt`: when the run was due (its start may be later). */
+  onResult: (record: ObservationRecord, dueAt: number) => void;
   /** Called for every run with how late it started (actual start − due time). */
   onStart?: (lagMs: number, def: CheckDefinition) => void;
+  /**
+   * Launch due runs in batches at most this often (ms), rather than each at its own due time.
+   * At thousands of runs a second, a wake-up per run costs more than the run: its own timer
+   * turn, socket write and poll. A run may start up to this much late. 0: each when due.
+   * Runs started in one batch with the same timeout share one abort signal and its timer.
+   */
+  launchEveryMs?: number;
 }
 
 /** Where a scheduler that stopped left its checks: the due time of each one's last delivered run, and when it started. */
@@ -78,6 +86,9 @@ export class CheckScheduler {
   private sweeper: ReturnType<typeof setInterval> | null = null;
   private running = false;
   private runs = new Set<Run>();
+  /** The abort group of the batch being launched (launchEveryMs only). */
+  private group: { at: number; timeoutMs: number; controller: AbortController } | null = null;
+  private groupTimers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -127,6 +138,13 @@ export class CheckScheduler {
     if (this.running) this.pump();
   }
 
+  /** A run ended or the schedule changed: launch what is due now, or at the next batch. */
+  private wake(): void {
+    if (!this.running) return;
+    if (this.options.launchEveryMs) this.arm(this.options.now(), this.options.launchEveryMs);
+    else this.pump();
+  }
+
   start(): void {
     this.running = true;
     this.pump();
@@ -137,6 +155,9 @@ export class CheckScheduler {
     this.running = false;
     this.clearTimer();
     for (const run of this.runs) run.controller.abort();
+    for (const timer of this.groupTimers) clearTimeout(timer);
+    this.groupTimers.clear();
+    this.group = null;
   }
 
   private enqueue(entry: Entry): void {
@@ -161,9 +182,13 @@ export class CheckScheduler {
       if ((entry.flags & (QUEUED | RUNNING | REMOVED)) !== QUEUED || entry.dueAt !== dueAt) continue; // stale
       this.launch(entry, now);
     }
-    if (this.inFlight >= concurrency) return; // a run ending pumps again
+    if (this.inFlight >= concurrency) return; // a run ending wakes it again
     const next = this.queue.peekKey();
-    const wait = next === undefined ? MAX_IDLE_WAIT_MS : Math.min(Math.max(next - this.options.now(), 0), MAX_IDLE_WAIT_MS);
+    const wait = next === undefined ? MAX_IDLE_WAIT_MS : Math.min(Math.max(next - this.options.now(), this.options.launchEveryMs ?? 0), MAX_IDLE_WAIT_MS);
+    this.arm(now, wait);
+  }
+
+  private arm(now: number, wait: number): void {
     const wakeAt = now + wait;
     // A timer that fires no later than needed is kept: re-arming one per finished run costs more.
     if (this.timer && this.timerAt <= wakeAt) return;
@@ -185,12 +210,12 @@ export class CheckScheduler {
       entry,
       generation: entry.generation,
       startedAt: now,
-      controller: new AbortController(),
+      controller: this.options.launchEveryMs ? this.groupController(now, def.timeoutMs) : new AbortController(),
       abortTimer: undefined,
       hardDeadline: performance.now() + def.timeoutMs + ABORT_GRACE_MS,
       settled: false,
     };
-    run.abortTimer = setTimeout(abortRun, def.timeoutMs, run);
+    if (!this.options.launchEveryMs) run.abortTimer = setTimeout(abortRun, def.timeoutMs, run);
     this.runs.add(run);
     this.sweeper ??= setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     // A probe that throws or hangs is reported as down.
@@ -204,6 +229,20 @@ export class CheckScheduler {
       (observation) => this.settle(run, observation),
       (err) => this.settle(run, { status: 'down', latencyMs: null, message: err instanceof Error ? err.message : String(err) }),
     );
+  }
+
+  /** One controller, aborted by one timer, for the runs of a batch that share a timeout. */
+  private groupController(now: number, timeoutMs: number): AbortController {
+    const group = this.group;
+    if (group && group.at === now && group.timeoutMs === timeoutMs) return group.controller;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      this.groupTimers.delete(timer);
+      controller.abort();
+    }, timeoutMs);
+    this.groupTimers.add(timer);
+    this.group = { at: now, timeoutMs, controller };
+    return controller;
   }
 
   /** Reports runs that outlived their timeout and the grace after it, whatever their probe does. */
@@ -228,7 +267,7 @@ export class CheckScheduler {
     const { def } = entry;
     try {
       if (observation && !(entry.flags & REMOVED) && entry.generation === generation) {
-        this.options.onResult({ checkId: def.id, at: run.startedAt, observation });
+        this.options.onResult({ checkId: def.id, at: run.startedAt, observation }, entry.dueAt);
       }
     } finally {
       this.inFlight--;
@@ -238,7 +277,7 @@ export class CheckScheduler {
         if (entry.generation === generation) entry.dueAt = nextDueTime(def, entry.dueAt, this.options.now());
         this.enqueue(entry);
       }
-      this.pump();
+      this.wake();
     }
   }
 }

@@ -2,11 +2,13 @@
 // One runtime (one keep-alive connection pool) serves every run; a context per run is a small
 // object holding that run's signal. Every operation rejects as soon as the signal aborts.
 import { Resolver } from 'node:dns/promises';
+import { setMaxListeners } from 'node:events';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import tls from 'node:tls';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
+import { abortReason, exchange } from './http-exchange.js';
 import { describeErrorCode } from '../../../checks/failure.js';
 import { redirectedRequest, type OutgoingRequest } from '../../../checks/redirect.js';
 import type { DnsQuery, HttpRequest, HttpResponse, ProbeContext, TlsCertificateInfo } from '../../../checks/types.js';
@@ -59,8 +61,13 @@ export function createNodeProbeRuntime(options: NodeProbeRuntimeOptions = {}): N
     sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => Promise.reject(abortReason(signal))),
   };
 
+  let lastSignal: AbortSignal | null = null;
   return {
-    context: (signal) => ({ ...io, signal }),
+    context: (signal) => {
+      // Runs launched together share a signal (the scheduler's launchEveryMs), each adding a listener.
+      if (signal !== lastSignal) setMaxListeners(0, (lastSignal = signal));
+      return { ...io, signal };
+    },
     close: () => agent.close(),
   };
 }
@@ -73,94 +80,35 @@ export function createNodeProbeContext(signal: AbortSignal): ProbeContext {
   return defaultRuntime.context(signal);
 }
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
-}
-
 // ---- HTTP ------------------------------------------------------------------------------------
 
 async function httpRequest(agent: Agent, userAgent: string, req: HttpRequest): Promise<HttpResponse> {
-  const { signal } = req;
-  if (signal.aborted) throw abortReason(signal);
-  let next: OutgoingRequest = { url: req.url, method: req.method.toUpperCase(), headers: { 'user-agent': userAgent, ...req.headers }, body: req.body };
-
+  const { maxRedirects, maxBodyBytes, signal } = req;
+  let current: OutgoingRequest = { url: req.url, method: req.method.toUpperCase(), headers: withUserAgent(userAgent, req.headers), body: req.body };
   for (let redirects = 0; ; redirects++) {
-    const { url, method, headers, body } = next;
-    const response = await request(url, { dispatcher: agent, method: method as 'GET', headers, body, signal });
-    const after = redirects < req.maxRedirects ? redirectedRequest(next, response.statusCode, headerValue(response.headers['location'])) : null;
-    if (after) {
-      // Not dumped: a redirect with a slow body would keep the socket busy past the probe.
-      discard(response.body);
-      next = after;
-      continue;
-    }
-    const { text, truncated } = await readBody(response.body, headerValue(response.headers['content-length']), req.maxBodyBytes);
-    return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body: text, bodyTruncated: truncated };
+    let after: OutgoingRequest | null = null;
+    const from = current;
+    const response = await exchange(agent, {
+      url: from.url,
+      method: from.method,
+      headers: from.headers,
+      body: from.body,
+      maxBodyBytes,
+      signal,
+      // A redirect's body is not read: a slow one would keep the socket busy past the probe.
+      wantsBody:
+        redirects < maxRedirects
+          ? (status, headers) => (after = redirectedRequest(from, status, headers['location'])) === null
+          : undefined,
+    });
+    if (!after) return response;
+    current = after;
   }
 }
 
-type BodyStream = AsyncIterable<Buffer> & { destroy(): void; on(event: 'error', listener: () => void): unknown; arrayBuffer(): Promise<ArrayBuffer> };
-
-/**
- * A body whose declared length fits the cap is read whole in one go (undici's own consumer: no
- * async iterator, no chunk list); anything else is read chunk by chunk up to the cap.
- */
-async function readBody(stream: BodyStream, contentLength: string | undefined, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
-  const declared = contentLength === undefined ? NaN : Number(contentLength);
-  if (maxBytes > 0 && declared >= 0 && declared <= maxBytes) {
-    const bytes = await stream.arrayBuffer();
-    if (bytes.byteLength <= maxBytes) return { text: Buffer.from(bytes).toString('utf8'), truncated: false };
-    return { text: Buffer.from(bytes, 0, maxBytes).toString('utf8'), truncated: true };
-  }
-  return readCapped(stream, maxBytes);
-}
-
-/** Destroys an unread body; undici then reports an abort error that nobody needs to hear. */
-function discard(stream: BodyStream): void {
-  stream.on('error', () => {});
-  stream.destroy();
-}
-
-/** Reads at most maxBytes, then destroys the stream (closing that connection) rather than drain it. */
-async function readCapped(stream: BodyStream, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let truncated = false;
-  if (maxBytes === 0) {
-    // Peek for a single byte to know whether there was a body at all.
-    for await (const chunk of stream) {
-      if (chunk.length > 0) {
-        truncated = true;
-        break;
-      }
-    }
-  } else {
-    for await (const chunk of stream) {
-      if (kept + chunk.length > maxBytes) {
-        chunks.push(chunk.subarray(0, maxBytes - kept));
-        kept = maxBytes;
-        truncated = true;
-        break; // leaving a for-await destroys the stream
-      }
-      chunks.push(chunk);
-      kept += chunk.length;
-    }
-  }
-  discard(stream);
-  return { text: Buffer.concat(chunks, kept).toString('utf8'), truncated };
-}
-
-function lowerCaseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value !== undefined) result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return result;
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+function withUserAgent(userAgent: string, headers: Record<string, string>): Record<string, string> {
+  for (const name in headers) if (name.toLowerCase() === 'user-agent') return headers;
+  return { 'user-agent': userAgent, ...headers };
 }
 
 // ---- TCP and TLS -----------------------------------------------------------------------------

@@ -20,8 +20,6 @@ const probes = createNodeProbeRuntime();
 let assets = new Map<number, AssetFacts>();
 const notHere = () => Promise.reject(new Error('this check kind does not run on a probe thread'));
 
-/** Each check's due time for its run in flight (set when a run starts, read when it ends). */
-const dueOf = new Map<number, number>();
 let records: ObservationRecord[] = [];
 let dueAt: number[] = [];
 let lagsMs: number[] = [];
@@ -38,13 +36,10 @@ const scheduler = new CheckScheduler({
     passes: new PassCalendar(),
     now: Date.now,
   }),
-  onStart: (lag, def) => {
-    lagsMs.push(lag);
-    dueOf.set(def.id, Date.now() - lag);
-  },
-  onResult: (record) => {
+  onStart: (lag) => lagsMs.push(lag),
+  onResult: (record, due) => {
     records.push(record);
-    dueAt.push(dueOf.get(record.checkId) ?? record.at);
+    dueAt.push(due);
     if (records.length >= BATCH_MAX) send();
     else timer ??= setTimeout(send, BATCH_MS);
   },
