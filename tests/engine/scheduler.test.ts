@@ -100,7 +100,7 @@ describe('CheckScheduler', () => {
     expect(new Set(first.map((s) => s.signal)).size).toBe(moments.size);
     // Each ended by its timeout, was reported with its due time, and started no earlier than due.
     for (const { record, dueAt } of results.slice(0, 40)) {
-      expect(record.observation.message).toBe('aborted');
+      expect((record.observation as Observation).message).toBe('aborted');
       expect(record.at).toBeGreaterThanOrEqual(dueAt);
       expect(record.at - dueAt).toBeLessThan(500);
     }

@@ -6,7 +6,8 @@
 import dns from 'node:dns';
 import type { LookupAddress, LookupAllOptions, LookupOneOptions } from 'node:dns';
 import { performance } from 'node:perf_hooks';
-import { Agent, buildConnector, request } from 'undici';
+import { Agent, buildConnector } from 'undici';
+import { exchange } from './http-exchange.js';
 import type { Send, SendResult } from '../../core/outbox/dispatcher.js';
 import {
   assertResolvedAddressAllowed,
@@ -111,40 +112,6 @@ function guardedLookup(policy: DestinationPolicy, resolve: (hostname: string) =>
   };
 }
 
-function lowerCaseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-type BodyStream = AsyncIterable<Buffer> & { destroy(): void; on(event: 'error', listener: () => void): unknown };
-
-/** Reads at most maxBytes, then destroys the stream (dropping that connection) rather than drain it. */
-async function readCapped(stream: BodyStream, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
-  stream.on('error', () => {});
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let truncated = false;
-  try {
-    for await (const chunk of stream) {
-      if (kept + chunk.length > maxBytes) {
-        chunks.push(chunk.subarray(0, maxBytes - kept));
-        kept = maxBytes;
-        truncated = true;
-        break;
-      }
-      chunks.push(chunk);
-      kept += chunk.length;
-    }
-  } finally {
-    stream.destroy();
-  }
-  return { text: Buffer.concat(chunks, kept).toString('utf8'), truncated };
-}
-
 function findRefusal(err: unknown): DestinationRefusedError | null {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof DestinationRefusedError) return e;
@@ -195,13 +162,12 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     const headers: Record<string, string> = { 'user-agent': userAgent, ...req.headers };
     const started = performance.now();
     try {
-      const response = await request(req.url, { dispatcher: agent, method: 'POST', headers, body: req.body, signal });
-      const { text, truncated } = await readCapped(response.body as unknown as BodyStream, maxResponseBytes);
+      const response = await exchange(agent, { url: req.url, method: 'POST', headers, body: req.body, maxBodyBytes: maxResponseBytes, signal });
       return {
-        status: response.statusCode,
-        headers: lowerCaseHeaders(response.headers),
-        bodySnippet: text,
-        bodyTruncated: truncated,
+        status: response.status,
+        headers: response.headers,
+        bodySnippet: response.body,
+        bodyTruncated: response.bodyTruncated,
         latencyMs: Math.round(performance.now() - started),
       };
     } catch (err) {
