@@ -12,6 +12,7 @@ import type { AssetFacts } from '../../../core/monitor/check-runner.js';
 import type { CheckDefinition } from '../../../core/monitor/check-definition.js';
 import { plainDefinition, probeFacts, shardIndex, type ProbeResults, type ProbeThreads } from '../../../core/monitor/probe-assignment.js';
 import { resumeDueTime, type Resume } from '../../../core/monitor/scheduler.js';
+import { DueLog } from './due-log.js';
 import type { FromProbeThread, ProbeThreadData, ToProbeThread } from './messages.js';
 
 export interface ProbeThreadOptions {
@@ -38,8 +39,6 @@ interface Slot {
   index: number;
   worker: Worker | null;
   definitions: CheckDefinition[];
-  /** The facts of its definitions' assets. */
-  assets: Array<[number, AssetFacts]>;
   inFlight: number;
   restarts: number;
   lastStartedAt: number;
@@ -48,12 +47,13 @@ interface Slot {
 export class NodeProbeThreads implements ProbeThreads {
   private readonly slots: Slot[];
   private sink: ((results: ProbeResults) => void) | null = null;
-  /** Due time of each check's newest delivered result. */
-  private readonly delivered = new Map<number, number>();
+  private readonly delivered = new DueLog();
   private stopping = false;
+  /** Asset facts, read when checks are posted to a thread (the monitor's own records: no copy kept here). */
+  private facts: (assetId: number) => AssetFacts | undefined = () => undefined;
 
   constructor(private readonly options: ProbeThreadOptions) {
-    this.slots = Array.from({ length: Math.max(1, options.threads) }, (_, index) => ({ index, worker: null, definitions: [], assets: [], inFlight: 0, restarts: 0, lastStartedAt: 0 }));
+    this.slots = Array.from({ length: Math.max(1, options.threads) }, (_, index) => ({ index, worker: null, definitions: [], inFlight: 0, restarts: 0, lastStartedAt: 0 }));
   }
 
   get size(): number {
@@ -78,7 +78,8 @@ export class NodeProbeThreads implements ProbeThreads {
   assign(defs: readonly CheckDefinition[], facts: (assetId: number) => AssetFacts | undefined): void {
     for (const slot of this.slots) slot.definitions = [];
     for (const def of defs) this.slots[shardIndex(def.id, this.slots.length)]!.definitions.push(def);
-    for (const slot of this.slots) slot.assets = probeFacts(slot.definitions, facts);
+    this.delivered.track(defs.map((def) => def.id));
+    this.facts = facts;
     if (this.sink) for (const slot of this.slots) this.post(slot, null);
   }
 
@@ -139,7 +140,7 @@ export class NodeProbeThreads implements ProbeThreads {
     const message: ToProbeThread = {
       type: 'assign',
       definitions: slot.definitions.map(plainDefinition),
-      assets: slot.assets,
+      assets: probeFacts(slot.definitions, this.facts),
       resume: resume && { lastDue: [...resume.lastDue], since: resume.since },
     };
     slot.worker?.postMessage(message);

@@ -4,7 +4,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AssetFacts } from '../../../core/monitor/check-runner.js';
 import { createCheckRunner } from '../../../core/monitor/check-runner.js';
-import type { ObservationRecord } from '../../../core/monitor/check-definition.js';
+import type { CheckDefinition, ObservationRecord } from '../../../core/monitor/check-definition.js';
+import { Sharing } from '../../../core/monitor/monitor-records.js';
+import { plainDefinition } from '../../../core/monitor/probe-assignment.js';
 import { PassCalendar } from '../../../core/monitor/pass-calendar.js';
 import { CheckScheduler } from '../../../core/monitor/scheduler.js';
 import { createNodeProbeRuntime } from '../probes.js';
@@ -45,6 +47,22 @@ const scheduler = new CheckScheduler({
   },
 });
 
+/**
+ * The thread's copy of a definition, as small as the monitor's own: a cloned object is rebuilt
+ * property by property and keeps its properties out of line, so each is rebuilt as one
+ * fixed-shape object, with equal strings and settings shared.
+ */
+function ownCopy(def: CheckDefinition, sharing: Sharing): CheckDefinition {
+  return plainDefinition({
+    ...def,
+    kind: sharing.string(def.kind),
+    cron: sharing.string(def.cron),
+    timezone: sharing.string(def.timezone),
+    // Parsed again: JSON.parse lays an object out in one go, with its properties in line.
+    settings: sharing.settingsOf(JSON.parse(JSON.stringify(def.settings)) as Record<string, unknown>),
+  });
+}
+
 function send(): void {
   if (timer) clearTimeout(timer);
   timer = null;
@@ -60,7 +78,8 @@ port.on('message', async (message: ToProbeThread) => {
   if (message.type === 'assign') {
     assets = new Map(message.assets);
     const { resume } = message;
-    scheduler.sync(message.definitions, resume ? { lastDue: new Map(resume.lastDue), since: resume.since } : undefined);
+    const sharing = new Sharing();
+    scheduler.sync(message.definitions.map((def) => ownCopy(def, sharing)), resume ? { lastDue: new Map(resume.lastDue), since: resume.since } : undefined);
     scheduler.start();
     return;
   }
