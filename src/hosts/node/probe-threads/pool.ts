@@ -34,6 +34,12 @@ const BOOT = new URL('./boot.mjs', import.meta.url);
 /** A thread that keeps dying is replaced after a growing pause, up to this. */
 const MAX_RESTART_DELAY_MS = 5_000;
 const ANSWER_WAIT_MS = 2_000;
+/**
+ * A probe thread's garbage is almost all short-lived (one request's objects). A young generation
+ * this large lets most of it die before a scavenge: at 10,000 checks/s the process used about a
+ * quarter less CPU than with V8's default, in five of five runs side by side (README, Both cores).
+ */
+const YOUNG_GENERATION_MB = 64;
 
 interface Slot {
   index: number;
@@ -94,7 +100,7 @@ export class NodeProbeThreads implements ProbeThreads {
   }
 
   private spawn(slot: Slot, resume: Resume | null): void {
-    const worker = new Worker(BOOT, { workerData: { concurrency: this.options.concurrency } satisfies ProbeThreadData, name: `coopwatch-probes-${slot.index}` });
+    const worker = new Worker(BOOT, { workerData: { concurrency: this.options.concurrency } satisfies ProbeThreadData, name: `coopwatch-probes-${slot.index}`, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     slot.worker = worker;
     slot.inFlight = 0;
     slot.lastStartedAt = Date.now();
