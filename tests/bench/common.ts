@@ -49,7 +49,7 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /** A fresh database file (migrated) in its own folder under ctx.tmp. */
 export function tempDatabase(tmp: string, name: string): SqliteHandle & { dir: string } {
   const dir = fs.mkdtempSync(path.join(tmp, `${name}-`));
-  return { ...openSqlite(path.join(dir, 'coopwatch.db')), dir };
+  return { ...openSqlite(path.join(dir, 'coopwatch.db'), { checkpointThread: true }), dir };
 }
 
 export function rawClient(handle: SqliteHandle): Database.Database {

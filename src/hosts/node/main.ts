@@ -115,7 +115,7 @@ export async function startNode(config: AppConfig) {
 
 /** The SQLite file, with its storage problems logged as they come and go. */
 function openDatabase(config: AppConfig) {
-  const sqlite = openSqlite(config.databaseFile);
+  const sqlite = openSqlite(config.databaseFile, { checkpointThread: true, log });
   const { db } = sqlite;
   sqlite.storage.onChange((health, previous) => {
     if (!health.writable) {

@@ -10,6 +10,7 @@ import { schema, type Db } from '../../core/store/client.js';
 import { registerStoreCapabilities } from '../../core/store/capabilities.js';
 import { registerStorageStatus, StorageStatus, storageProblem } from '../../core/store/storage-health.js';
 import { sqliteCapabilities } from './sqlite-capabilities.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../drizzle', import.meta.url));
 
@@ -21,6 +22,14 @@ export interface SqliteHandle {
   storage: StorageStatus;
   /** Opened as a read-only copy because the file could not be opened for writing: nothing can be written. */
   readOnly: boolean;
+  /** WAL checkpoints on a thread of their own (openSqlite's `checkpointThread`). */
+  checkpointer?: WalCheckpointer;
+}
+
+export interface OpenSqliteOptions {
+  /** Checkpoint the WAL on a thread of its own rather than inside commits (wal-checkpointer.ts): for a long-running writer. */
+  checkpointThread?: boolean;
+  log?: (message: string) => void;
 }
 
 /**
@@ -28,7 +37,7 @@ export interface SqliteHandle {
  * exists but cannot be opened for writing (a read-only filesystem), it serves a read-only copy
  * taken now instead, with `storage` saying so: reads go on, writes are refused.
  */
-export function openSqlite(file: string): SqliteHandle {
+export function openSqlite(file: string, options: OpenSqliteOptions = {}): SqliteHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const storage = new StorageStatus();
   let client: Database.Database;
@@ -45,7 +54,12 @@ export function openSqlite(file: string): SqliteHandle {
   client.pragma('busy_timeout = 5000');
   const orm = drizzle(client, { schema });
   migrate(orm, { migrationsFolder: MIGRATIONS_DIR });
-  return { db: register(client, orm as unknown as Db, storage), close: () => client.close(), file, storage, readOnly: false };
+  const checkpointer = options.checkpointThread && file !== ':memory:' ? startWalCheckpointer(client, file, { log: options.log }) : undefined;
+  const close = () => {
+    void checkpointer?.stop();
+    client.close();
+  };
+  return { db: register(client, orm as unknown as Db, storage), close, file, storage, readOnly: false, ...(checkpointer ? { checkpointer } : {}) };
 }
 
 /**
