@@ -1,46 +1,35 @@
+import { IdIndex } from '../../../core/monitor/id-index.js';
+
 /**
- * Each check's due time of its newest delivered result, for the checks the threads run: their ids
- * sorted in one typed array and the times beside them in another (16 bytes a check, where a Map
- * takes about 50), found by binary search.
+ * Each check's due time of its newest delivered result, for the checks the threads run: each
+ * check's slot found through an IdIndex, the times in one typed array (about 24 bytes a check,
+ * where a Map takes about 50).
  */
 export class DueLog {
-  private ids = new Float64Array(0);
+  private slots = new IdIndex<number>();
   private due = new Float64Array(0);
 
   /** The checks to track from now on; those already tracked keep their times. */
   track(ids: Iterable<number>): void {
-    const sorted = Float64Array.from(new Set(ids)).sort();
-    const due = new Float64Array(sorted.length).fill(NaN);
-    for (let i = 0; i < sorted.length; i++) {
-      const known = this.get(sorted[i]!);
-      if (known !== undefined) due[i] = known;
+    const slots = new IdIndex<number>([...new Set(ids)].map((id, slot) => [id, slot] as const));
+    const due = new Float64Array(slots.size).fill(NaN);
+    for (const id of slots.keys()) {
+      const known = this.get(id);
+      if (known !== undefined) due[slots.get(id)!] = known;
     }
-    this.ids = sorted;
+    this.slots = slots;
     this.due = due;
   }
 
   /** Ignored for a check not tracked (dropped since its run started). */
   set(id: number, dueAt: number): void {
-    const i = this.find(id);
-    if (i >= 0) this.due[i] = dueAt;
+    const slot = this.slots.get(id);
+    if (slot !== undefined) this.due[slot] = dueAt;
   }
 
   get(id: number): number | undefined {
-    const i = this.find(id);
-    return i < 0 || Number.isNaN(this.due[i]!) ? undefined : this.due[i];
-  }
-
-  private find(id: number): number {
-    const ids = this.ids;
-    let lo = 0;
-    let hi = ids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = ids[mid]!;
-      if (at === id) return mid;
-      if (at < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    const slot = this.slots.get(id);
+    const due = slot === undefined ? NaN : this.due[slot]!;
+    return Number.isNaN(due) ? undefined : due;
   }
 }
