@@ -37,7 +37,7 @@ const ANSWER_WAIT_MS = 2_000;
 /**
  * A probe thread's garbage is almost all short-lived (one request's objects). A young generation
  * this large lets most of it die before a scavenge: at 10,000 checks/s the process used about a
- * quarter less CPU than with V8's default, in five of five runs side by side (README, Both cores).
+ * quarter less CPU than with V8's default or with 32 MB, in each of five pairs of runs (README, Both cores).
  */
 const YOUNG_GENERATION_MB = 64;
 
