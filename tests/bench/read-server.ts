@@ -11,6 +11,7 @@ import { SYSTEM_ACTOR } from '../../src/core/domain/roles.js';
 import { createFunction } from '../../src/core/services/functions.js';
 import { createStatusPage, statusPageInputSchema } from '../../src/core/services/status-pages.js';
 import { mintToken } from '../../src/core/services/tokens.js';
+import { latestSlot } from '../../src/core/monitor/phase.js';
 import { rawClient, seedFleet, serveParent, tempDatabase } from './common.js';
 
 async function start(message: { assets: number; components: number; tmp: string }) {
@@ -23,13 +24,13 @@ async function start(message: { assets: number; components: number; tmp: string 
     const state = client.prepare('insert into asset_states (asset_id, status, since, reason) values (?, ?, ?, ?)');
     const checkState = client.prepare('insert into check_states (check_id, status, since, message) values (?, ?, ?, null)');
     const result = client.prepare('insert into check_results (check_id, ts, status, latency_ms) values (?, ?, ?, ?)');
-    const latest = client.prepare('insert into check_latest (check_id, ts, latency_ms) values (?, ?, ?)');
+    const latest = client.prepare('insert into check_latest (slot, check_id, ts, latency_ms) values (?, ?, ?, ?)');
     assetIds.forEach((id, i) => {
       const status = statuses[i % statuses.length]!;
       state.run(id, status, now - (i % 1000) * 60_000, status === 'up' ? null : `bench-check-${i}: status 503, expected 2xx`);
       checkState.run(checkIds[i]!, status, now - (i % 1000) * 60_000);
       for (let k = 0; k < 3; k++) result.run(checkIds[i]!, now - k * 60_000 - (i % 60) * 1000, status === 'down' ? 2 : 0, 20 + (i % 80));
-      latest.run(checkIds[i]!, now - (i % 60) * 1000, 20 + (i % 80)); // the newest, as the monitor keeps it beside the results
+      latest.run(latestSlot(checkIds[i]!), checkIds[i]!, now - (i % 60) * 1000, 20 + (i % 80)); // the newest, as the monitor keeps it beside the results
     });
   })();
   const ctx = { db: handle.db, actor: SYSTEM_ACTOR, now: Date.now };

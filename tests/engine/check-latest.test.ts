@@ -11,6 +11,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { describe, it, type TestContext } from 'vitest';
 import { FLAP_HISTORY_BITS, FLAP_WINDOW, historyOf } from '../../src/core/domain/flapping.js';
 import { Monitor } from '../../src/core/monitor/monitor.js';
+import { checkPhase, latestSlot } from '../../src/core/monitor/phase.js';
 import type { ObservationRecord } from '../../src/core/monitor/check-definition.js';
 import { STATUS_FROM_CODE } from '../../src/core/monitor/check-state.js';
 import { commitAtomically } from '../../src/core/store/client.js';
@@ -149,6 +150,18 @@ describe('check_latest', () => {
     expect(restarted.checkState(id)).toMatchObject({ streakStatus: 'down', streakCount: 1, streakStartedAt: start + 3 * SECOND });
   });
 
+  it('keeps the rows of checks that come due together next to each other', async (ctx) => {
+    const { expect } = ctx;
+    const { t, checks } = await appWithChecks(ctx, Array.from({ length: 12 }, () => [3, 2] as [number, number]));
+    const start = Date.now() - 10 * SECOND;
+    await record(t, await Monitor.load(t.sqlite.db, start), [checks.map((c) => ({ checkId: c.id, at: start, observation: observation('up', 12) }))]);
+    // Same interval: the order in which they come due is the order of their phases.
+    const dueOrder = checks.map((c) => c.id).sort((a, b) => checkPhase(a) - checkPhase(b));
+    const stored = rawClient(t.sqlite).prepare('select check_id from check_latest order by slot').pluck().all();
+    expect(stored).toEqual(dueOrder);
+    expect(dueOrder).not.toEqual([...dueOrder].sort((a, b) => a - b));
+  });
+
   it('is read by key on the watch floor and once per check on start, never through check_results', async (ctx) => {
     const { expect } = ctx;
     const { t, checks } = await appWithChecks(ctx, [[3, 2], [3, 2]]);
@@ -180,7 +193,7 @@ describe('check_latest', () => {
     // start: one pass over check_latest (a row a check), each one's check by key
     expect(rebuild).toEqual(['SCAN l', 'SEARCH c USING INTEGER PRIMARY KEY (rowid=?)']);
     // the watch floor: per asset its checks by index, each one's row by key
-    expect(watchFloor).toEqual(expect.arrayContaining(['SEARCH c USING INDEX checks_asset_idx (asset_id=?)', 'SEARCH l USING INTEGER PRIMARY KEY (rowid=?)']));
+    expect(watchFloor).toEqual(expect.arrayContaining(['SEARCH c USING INDEX checks_asset_idx (asset_id=?)', 'SEARCH l USING INDEX check_latest_check_id_unique (check_id=?)']));
     expect(watchFloor.filter((d) => /^SCAN/.test(d))).toEqual(['SCAN a']);
   });
 });
@@ -195,7 +208,7 @@ describe('the migration that drops check_results_check_ts_idx', () => {
     fs.cpSync(MIGRATIONS_DIR, before, { recursive: true });
     const journalFile = path.join(before, 'meta', '_journal.json');
     const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8')) as { entries: Array<{ tag: string }> };
-    journal.entries = journal.entries.filter((e) => !e.tag.endsWith('_drop_results_check_index'));
+    journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag.endsWith('_drop_results_check_index')));
     fs.writeFileSync(journalFile, JSON.stringify(journal));
     const file = path.join(dir, 'coopwatch.db');
     const old = new Database(file);
@@ -242,6 +255,8 @@ describe('the migration that drops check_results_check_ts_idx', () => {
     expect(client.prepare(`select name from sqlite_master where name = 'check_results_check_ts_idx'`).all()).toEqual([]);
     const rows = client.prepare('select * from check_latest order by check_id').all() as Array<Record<string, number | null>>;
     expect(rows.map((r) => r.check_id)).toEqual([1, 2, 3]);
+    // laid out by due phase (migration 0020), as the monitor writes new rows
+    for (const row of rows) expect(row.slot).toBe(latestSlot(row.check_id!));
     const newest = (id: number) => client.prepare('select ts, latency_ms from check_results where check_id = ? order by ts desc limit 1').get(id);
     for (const row of rows) expect({ ts: row.ts, latency_ms: row.latency_ms }).toEqual(newest(row.check_id!));
     expect(rows[0]).toMatchObject({ ts: now - 500, latency_ms: 321 });

@@ -7,14 +7,15 @@ import { preparedStatement } from '../store/prepared-rows.js';
 import { insertChunks, type Db, type Statement } from '../store/client.js';
 import { checkLatest } from '../store/schema/index.js';
 import { STATUS_CODE } from './check-state.js';
+import { latestSlot } from './phase.js';
 import type { CheckRecord } from './monitor-records.js';
 
 /**
- * Columns per row, in order: check_id, ts, latency_ms, then the central streak after the result
+ * Columns per row, in order: slot, check_id, ts, latency_ms, then the central streak after the result
  * (streak_status, streak_count, streak_started_at, observed_at, flap_history; all null for a
  * result that did not advance it: a vantage's, or a late one).
  */
-const LATEST_COLUMNS = 8;
+const LATEST_COLUMNS = 9;
 
 // A result older than the stored one (a late upload) leaves the newest in place; a row without a
 // streak leaves the stored streak. In an upsert every right-hand side reads the row as it was.
@@ -30,14 +31,14 @@ const ON_CONFLICT_SET = {
   flapHistory: streak('flap_history'),
 } satisfies Partial<Record<keyof typeof checkLatest.$inferInsert, string>>;
 
-const UPSERT_LATEST_SQL = `insert into check_latest (check_id, ts, latency_ms, streak_status, streak_count, streak_started_at, observed_at, flap_history)
-  values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (check_id) do update set
+const UPSERT_LATEST_SQL = `insert into check_latest (slot, check_id, ts, latency_ms, streak_status, streak_count, streak_started_at, observed_at, flap_history)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (check_id) do update set
   ${Object.entries(ON_CONFLICT_SET).map(([key, expression]) => `${checkLatest[key as keyof typeof ON_CONFLICT_SET].name} = ${expression}`).join(', ')}`;
 const DRIZZLE_ON_CONFLICT_SET = Object.fromEntries(Object.entries(ON_CONFLICT_SET).map(([key, expression]) => [key, sql.raw(expression)]));
 
 /** Appends one result's row to `values`; `central`: the check whose own streak the result advanced. */
 export function pushLatestRow(values: Array<number | null>, checkId: number, at: number, latencyMs: number | null, central: CheckRecord | null): void {
-  values.push(checkId, at, latencyMs);
+  values.push(latestSlot(checkId), checkId, at, latencyMs);
   if (central && central.streakStatus !== null) {
     values.push(STATUS_CODE[central.streakStatus], central.streakCount, central.streakStartedAt, central.lastObservedAt, central.flap);
   } else {
@@ -53,7 +54,7 @@ export function latestUpsertStatements(db: Db, values: ReadonlyArray<number | nu
     return [{
       run: () => {
         for (let i = 0; i < values.length; i += LATEST_COLUMNS) {
-          upsert.run(values[i]!, values[i + 1]!, values[i + 2]!, values[i + 3]!, values[i + 4]!, values[i + 5]!, values[i + 6]!, values[i + 7]!);
+          upsert.run(values[i]!, values[i + 1]!, values[i + 2]!, values[i + 3]!, values[i + 4]!, values[i + 5]!, values[i + 6]!, values[i + 7]!, values[i + 8]!);
         }
       },
     } as unknown as Statement];
@@ -61,8 +62,8 @@ export function latestUpsertStatements(db: Db, values: ReadonlyArray<number | nu
   const rows: Array<typeof checkLatest.$inferInsert> = [];
   for (let i = 0; i < values.length; i += LATEST_COLUMNS) {
     rows.push({
-      checkId: values[i]!, ts: values[i + 1]!, latencyMs: values[i + 2]!, streakStatus: values[i + 3]!, streakCount: values[i + 4]!,
-      streakStartedAt: values[i + 5]!, observedAt: values[i + 6]!, flapHistory: values[i + 7]!,
+      slot: values[i]!, checkId: values[i + 1]!, ts: values[i + 2]!, latencyMs: values[i + 3]!, streakStatus: values[i + 4]!,
+      streakCount: values[i + 5]!, streakStartedAt: values[i + 6]!, observedAt: values[i + 7]!, flapHistory: values[i + 8]!,
     });
   }
   return insertChunks(db, rows, LATEST_COLUMNS).map((chunk) =>

@@ -2,6 +2,7 @@ import { DEFAULT_INTERVAL_SECONDS } from '../domain/checks.js';
 import { nextCronTime } from '../domain/schedules.js';
 import type { CheckDefinition, CheckOutcome, ObservationRecord } from './check-definition.js';
 import { IdIndex } from './id-index.js';
+import { checkPhase } from './phase.js';
 import { MinHeap } from './priority-queue.js';
 
 export interface SchedulerOptions {
@@ -290,15 +291,6 @@ function sameSchedule(a: CheckDefinition, b: CheckDefinition): boolean {
   return a.intervalSeconds === b.intervalSeconds && a.cron === b.cron && a.timezone === b.timezone;
 }
 
-/** A stable offset in [0, 1) from the check id: the phase of the check within its interval. */
-function phase(id: number): number {
-  let h = Math.imul(id ^ 0x9e3779b9, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 2 ** 32;
-}
-
 export function firstDueTime(def: CheckDefinition, now: number): number {
   if (def.cron) return nextCronTime(def.cron, def.timezone, now) ?? now + intervalMs(def);
   const interval = intervalMs(def);
@@ -306,7 +298,7 @@ export function firstDueTime(def: CheckDefinition, now: number): number {
   if (def.kind === 'push') return now + interval;
   // On a grid fixed to the epoch, not to the start: a restarted scheduler (a Workers shard
   // evicted and woken again) runs each check at the times it would have anyway.
-  const offset = Math.floor(phase(def.id) * interval);
+  const offset = Math.floor(checkPhase(def.id) * interval);
   return now + ((((offset - now) % interval) + interval) % interval);
 }
 

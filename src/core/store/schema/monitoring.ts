@@ -26,11 +26,13 @@ export const checkResults = sqliteTable('check_results', {
  * One row per check, upserted with its results in the same transaction (monitor/latest-rows.ts):
  * the newest result from any vantage (the watch floor's latency), and the central monitor's streak
  * as it held it after its newest result (the streaks rebuilt on start). A few dozen bytes a row,
- * so a second of results rewrites a few hot pages per hundred checks. No foreign key: like the
- * results, a row may outlive its check, and a check id is never reused.
+ * laid out by `slot` (monitor/phase.ts latestSlot): the checks that come due together sit
+ * together, so a batch of results rewrites a few pages, not one per result. No foreign key: like
+ * the results, a row may outlive its check, and a check id is never reused.
  */
 export const checkLatest = sqliteTable('check_latest', {
-  checkId: integer('check_id').primaryKey(),
+  slot: integer('slot').primaryKey(),
+  checkId: integer('check_id').notNull().unique(),
   /** The newest result's time, from any vantage, and its latency. */
   ts: integer('ts').notNull(),
   latencyMs: integer('latency_ms'),
