@@ -103,7 +103,10 @@ export async function startNode(config: AppConfig) {
     await live?.stop();
     await probes.close();
     await fleet?.close();
-    server.close(() => {
+    server.close(async () => {
+      // The checkpoint thread's connection closes first, so this one is the last: SQLite then
+      // merges the WAL and removes it and its -shm, leaving the database one file.
+      await sqlite.checkpointer?.stop();
       sqlite.close();
       process.exit(0);
     });

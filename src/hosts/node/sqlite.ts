@@ -56,6 +56,16 @@ export function openSqlite(file: string, options: OpenSqliteOptions = {}): Sqlit
   migrate(orm, { migrationsFolder: MIGRATIONS_DIR });
   const checkpointer = options.checkpointThread && file !== ':memory:' ? startWalCheckpointer(client, file, { log: options.log }) : undefined;
   const close = () => {
+    // Closed while the thread's connection is open, this one is not the last to close and would
+    // leave the WAL unmerged: merge it here, as SQLite does on the last close. (The service stops
+    // the thread first, so SQLite also removes the WAL and -shm files.)
+    if (checkpointer?.running) {
+      try {
+        client.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // a full or read-only disk: the WAL stays, and the next open recovers it
+      }
+    }
     void checkpointer?.stop();
     client.close();
   };

@@ -160,6 +160,9 @@ describe('the database cannot be written', () => {
       const call = api(first.base);
       for (const key of ['gs-ro-1', 'gs-ro-2']) expect((await call('POST', '/api/assets', { key, kind: 'ground_station', name: key })).status).toBe(201);
       expect(await first.stop()).toBe(0);
+      // A clean stop leaves one file: the WAL merged and removed with its -shm (the checkpoint
+      // thread's connection closed first). A -shm left behind would let a read-only mount open "writable".
+      expect(fs.readdirSync(roMount).filter((f) => f.startsWith('coopwatch.db'))).toEqual(['coopwatch.db']);
 
       execFileSync('mount', ['-o', 'remount,ro', roMount], { stdio: 'ignore' });
       const service = await startService({ COOPWATCH_DB: file, COOPWATCH_SEED: 'none' });
