@@ -12,6 +12,7 @@ import v8 from 'node:v8';
 import { Monitor } from '../../src/core/monitor/monitor.js';
 import { CheckScheduler } from '../../src/core/monitor/scheduler.js';
 import { needsOnlyNetwork } from '../../src/core/monitor/probe-assignment.js';
+import { readProbeAssignment } from '../../src/core/monitor/stored-probes.js';
 import { NodeProbeThreads } from '../../src/hosts/node/probe-threads/pool.js';
 import { rawClient, seedFleet, serveParent, tempDatabase } from './common.js';
 
@@ -27,13 +28,14 @@ export async function monitorMemory(n: number, tmp: string, threads: number, sna
   seedFleet(rawClient(handle), { assets: n, checkUrl: (id, i) => `http://127.0.0.1:${40000 + (i % 4)}/t/${id}`, intervalSeconds: 3600, timeoutMs: 5_000, failureThreshold: 3 });
   const before = measure();
   const now = Date.now();
-  const monitor = await Monitor.load(handle.db, now);
+  // As LiveMonitor.start loads it: with probe threads, the settings of the checks they run are theirs alone.
+  const monitor = await Monitor.load(handle.db, now, { settingsHeldElsewhere: threads > 0 ? (kind) => needsOnlyNetwork({ kind }) : undefined });
   const scheduler = new CheckScheduler({ concurrency: 256, now: Date.now, runCheck: async () => null, onResult: () => {} });
   const pool = threads > 0 ? new NodeProbeThreads({ threads, concurrency: 256, log: () => {} }) : null;
   const defs = monitor.definitions();
   if (pool) {
-    pool.assign(defs.filter(needsOnlyNetwork), (id) => monitor.assetFacts(id));
     pool.start(() => {});
+    await pool.assign(defs.filter(needsOnlyNetwork).map((def) => def.id), (ids) => readProbeAssignment(handle.db, ids));
     scheduler.sync(defs.filter((def) => !needsOnlyNetwork(def)));
     await waitForThreads(pool, n);
   } else {

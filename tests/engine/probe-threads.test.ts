@@ -39,6 +39,13 @@ describe.concurrent('probe threads', () => {
     await env.t.call('POST', '/api/checks', { body: { key: 'threaded-push', assetId: stationId, kind: 'push', intervalSeconds: 5, push: {} } });
     await waitFor('the push check scheduled', () => live.scheduler.size === 1);
     expect(threads.size).toBe(1);
+
+    // The monitor's thread holds no copy of a thread-run check's settings: an edit reaches the
+    // thread from the store, and the check probes its new URL.
+    expect(live.monitor.definitions().find((def) => def.id === http.id)!.settings).toEqual({});
+    const moved = await env.target('failing');
+    await env.t.call('PATCH', `/api/checks/${http.id}`, { body: { http: { url: moved.url } } });
+    await env.assetStatusIs(stationId, 'down');
     expect(logs).toEqual([]);
   });
 
@@ -56,8 +63,9 @@ describe.concurrent('probe threads', () => {
     const logs: string[] = [];
     const threads = new NodeProbeThreads({ threads: 1, concurrency: 64, log: (m) => logs.push(m) });
     ctx.onTestFinished(() => threads.stop());
-    threads.assign(defs, () => undefined);
     threads.start(({ records }) => results.push(...records));
+    const stored = defs.map(({ key: _k, failureThreshold: _f, successThreshold: _s, settings, ...rest }) => ({ ...rest, settingsJson: JSON.stringify(settings) }));
+    await threads.assign(defs.map((def) => def.id), async (ids) => ({ definitions: stored.filter((def) => ids.includes(def.id)), assets: [] }));
 
     const ids = defs.map((def) => def.id);
     const reported = () => new Set(results.map((r) => r.checkId));
@@ -71,7 +79,7 @@ describe.concurrent('probe threads', () => {
     await sleep(8_000);
     expect(threads.workers).toHaveLength(1);
     expect(threads.workers[0]!.threadId).not.toBe(first!.threadId);
-    expect(logs.join('\n')).toMatch(/probe thread 0 stopped .*owed a run/);
+    expect(logs.join('\n')).toMatch(/probe thread 0 stopped .*\n.*probe thread 0 replaced: the new one first runs the \d+ checks owed a run/);
 
     // A run started less than 2.4 s before the kill could not have ended: it must never be reported.
     expect(results.filter((r) => r.at > killedAt - 2_400 && r.at < killedAt)).toEqual([]);

@@ -16,6 +16,9 @@ export interface CheckDefinition {
   settings: Record<string, unknown>;
 }
 
+/** What a check's scheduler and its probe read of it: all a probe thread holds of a check. */
+export type ProbeDefinition = Pick<CheckDefinition, 'id' | 'assetId' | 'kind' | 'enabled' | 'intervalSeconds' | 'cron' | 'timezone' | 'timeoutMs' | 'settings'>;
+
 /** A satellite pass that ended without one successful contact. */
 export interface MissedContact {
   satelliteKey: string;

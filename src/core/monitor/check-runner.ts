@@ -10,7 +10,7 @@ import type {
   ContactSettings, DnsSettings, HttpSettings, LinkSettings, PushSettings, TcpSettings, TlsSettings,
 } from '../domain/checks.js';
 import { DEFAULT_INTERVAL_SECONDS } from '../domain/checks.js';
-import type { CheckDefinition, CheckOutcome, MissedContact } from './check-definition.js';
+import type { CheckOutcome, MissedContact, ProbeDefinition } from './check-definition.js';
 import type { PassCalendar } from './pass-calendar.js';
 
 export interface AssetFacts {
@@ -56,7 +56,7 @@ export interface ContactLog {
 export function createCheckRunner(deps: CheckRunnerDeps) {
   const contacts: ContactLog = deps.contacts ?? new Map<number, TrackedPass>();
 
-  const runContact = async (def: CheckDefinition, settings: ContactSettings, ctx: ProbeContext): Promise<CheckOutcome> => {
+  const runContact = async (def: ProbeDefinition, settings: ContactSettings, ctx: ProbeContext): Promise<CheckOutcome> => {
     const station = deps.asset(def.assetId);
     if (!station || station.lat === null || station.lon === null) {
       return { status: 'down', latencyMs: null, message: 'the station has no location, so its passes cannot be predicted' };
@@ -82,7 +82,7 @@ export function createCheckRunner(deps: CheckRunnerDeps) {
     return observation;
   };
 
-  return async function runCheck(def: CheckDefinition, signal: AbortSignal): Promise<CheckOutcome> {
+  return async function runCheck(def: ProbeDefinition, signal: AbortSignal): Promise<CheckOutcome> {
     const ctx = deps.probeContext(signal);
     const settings = def.settings;
     switch (def.kind) {

@@ -1,4 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
+import type { CheckKind } from '../domain/enums.js';
 import type { Db } from '../store/client.js';
 import {
   assets,
@@ -19,7 +20,7 @@ import { FLAP_HISTORY_BITS, FLAP_WINDOW } from '../domain/flapping.js';
 import { upstreamGraph } from '../domain/incident-cause.js';
 import { STATUS_FROM_CODE } from './check-state.js';
 import { IdIndex } from './id-index.js';
-import { AssetNode, CheckRecord, copyState, Sharing } from './monitor-records.js';
+import { AssetNode, CheckRecord, copyState, Sharing, type StoredCheckRow } from './monitor-records.js';
 import { isAvailable } from './fleet-evaluation.js';
 import type { FunctionNode, LoadedFleet, OpenIncident } from './fleet-state.js';
 import { attachVotes } from './vote-loader.js';
@@ -42,10 +43,12 @@ interface MemberRow {
  */
 export async function loadFleet(
   db: Db, now: number, previous: IdIndex<CheckRecord>, previousVantages: ReadonlyMap<number, VantageNode>,
+  settingsHeldElsewhere: (kind: CheckKind) => boolean = () => false,
 ): Promise<LoadedFleet> {
   const [checkRows, checkStateRows, assetRows, assetStateRows, functionRows, functionStateRows, memberRows, openRows, windowRows, vantageRows, voteRows] =
     await Promise.all([
-      db.select().from(checks),
+      // Settings as their stored text: parsed only for the checks whose settings the monitor keeps.
+      db.select({ ...getTableColumns(checks), settings: sql<string>`${checks.settings}` }).from(checks),
       db.select().from(checkStates),
       db.select().from(assets),
       db.select().from(assetStates),
@@ -68,7 +71,7 @@ export async function loadFleet(
   storedAssetStates.clear();
 
   const vantageNodes = new Map(vantageRows.map((row) => [row.id, new VantageNode(row, previousVantages.get(row.id))] as const));
-  const { records, fresh } = checkRecords(checkRows, checkStateRows, previous, sharing, now);
+  const { records, fresh } = checkRecords(checkRows, checkStateRows, previous, sharing, now, settingsHeldElsewhere);
   const checkIndex = new IdIndex(records.map((record) => [record.id, record] as const));
   threadChecksOnAssets(records, assetIndex);
   attachVotes(checkRows, checkIndex, previous, vantageNodes, voteRows, now);
@@ -94,17 +97,18 @@ export async function loadFleet(
 
 /** One record per check row, carrying over the state of the checks already in memory. */
 function checkRecords(
-  checkRows: Array<typeof checks.$inferSelect>,
+  checkRows: StoredCheckRow[],
   checkStateRows: CheckStateRow[],
   previous: IdIndex<CheckRecord>,
   sharing: Sharing,
   now: number,
+  settingsHeldElsewhere: (kind: CheckKind) => boolean,
 ): { records: CheckRecord[]; fresh: number[] } {
   const storedCheckStates = new Map(checkStateRows.map((r) => [r.checkId, r]));
   const fresh: number[] = [];
   const records: CheckRecord[] = [];
   for (const row of checkRows) {
-    const record = new CheckRecord(row, sharing, now);
+    const record = new CheckRecord(row, sharing, now, !settingsHeldElsewhere(row.kind));
     const known = previous.get(row.id);
     const stored = storedCheckStates.get(row.id);
     if (known) {

@@ -10,6 +10,7 @@ import type { DrillMarks } from './fleet-state.js';
 import { Monitor, MONITOR_ACTOR } from './monitor.js';
 import { PassCalendar } from './pass-calendar.js';
 import { needsOnlyNetwork, type ProbeResults, type ProbeThreads } from './probe-assignment.js';
+import { readProbeAssignment } from './stored-probes.js';
 import { CheckScheduler } from './scheduler.js';
 
 const OFFICER_INCIDENT_CHANGES = ['incident.opened', 'incident.resolved', 'incident.reopened', 'incident.edited'];
@@ -90,18 +91,21 @@ export class LiveMonitor {
 
   static async start(options: LiveMonitorOptions): Promise<LiveMonitor> {
     const now = (options.now ?? Date.now)();
-    const monitor = await Monitor.load(options.db, now);
+    const threads = options.runsChecks !== false ? options.probeThreads : undefined;
+    // First: a definition changed while the fleet is read is read again by the first sync.
+    const [latest] = await options.db.select({ id: max(events.id) }).from(events);
+    // The settings of the probe threads' checks are the threads' alone.
+    const monitor = await Monitor.load(options.db, now, { settingsHeldElsewhere: threads ? (kind) => needsOnlyNetwork({ kind }) : undefined });
     for (const { runId, marks } of options.drillMarks ?? []) monitor.setDrill(runId, marks);
     await options.takeUp?.(monitor);
     const live = new LiveMonitor(options, monitor);
-    const [latest] = await options.db.select({ id: max(events.id) }).from(events);
     live.lastConfigEventId = latest?.id ?? 0;
     await live.loadSatellites();
     await commitAtomically(options.db, monitor.planReassessment(options.db, now));
     live.definitionsLoaded();
     if (options.runsChecks !== false) {
       live.scheduler.start();
-      options.probeThreads?.start((results) => live.takeThreadResults(results));
+      threads?.start((results) => live.takeThreadResults(results));
     }
     live.timers.push(setInterval(() => void live.flush(), options.flushIntervalMs ?? 100));
     live.timers.push(setInterval(() => void live.syncDefinitionsOrSayWhy(), options.syncIntervalMs ?? 1000));
@@ -227,7 +231,8 @@ export class LiveMonitor {
       const defs = this.monitor.centralDefinitions();
       const threads = this.options.probeThreads;
       if (threads) {
-        threads.assign(defs.filter(needsOnlyNetwork), (id) => this.monitor.assetFacts(id));
+        const ids = defs.flatMap((def) => (def.enabled && needsOnlyNetwork(def) ? [def.id] : []));
+        void threads.assign(ids, (wanted) => readProbeAssignment(this.options.db, wanted));
         this.scheduler.sync(defs.filter((def) => !needsOnlyNetwork(def)));
       } else {
         this.scheduler.sync(defs);
@@ -248,3 +253,4 @@ export class LiveMonitor {
     await this.flush();
   }
 }
+

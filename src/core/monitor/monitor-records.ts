@@ -14,6 +14,11 @@ import type { VoteMember } from './votes.js';
  * holds this and nothing else per check). It is what `definitions()` hands out as a
  * CheckDefinition; `checkState()` copies the state part.
  */
+/** A check row as the fleet loader reads it: its settings as their stored JSON text. */
+export type StoredCheckRow = Omit<typeof checks.$inferSelect, 'settings'> & { settings: string };
+
+const SETTINGS_HELD_ELSEWHERE: Readonly<Record<string, unknown>> = Object.freeze({});
+
 export class CheckRecord implements CheckDefinition, CheckState {
   readonly id: number;
   readonly key: string;
@@ -46,7 +51,8 @@ export class CheckRecord implements CheckDefinition, CheckState {
   /** Whether the central monitor runs it (an agent-only check is run by the agents alone). */
   runsCentrally = true;
 
-  constructor(row: typeof checks.$inferSelect, sharing: Sharing, now: number) {
+  /** `holdSettings` false: the check's runner reads its settings from the store (MonitorOptions). */
+  constructor(row: StoredCheckRow, sharing: Sharing, now: number, holdSettings = true) {
     this.id = row.id;
     this.key = row.key;
     this.assetId = row.assetId;
@@ -58,7 +64,7 @@ export class CheckRecord implements CheckDefinition, CheckState {
     this.timeoutMs = row.timeoutMs;
     this.failureThreshold = row.failureThreshold;
     this.successThreshold = row.successThreshold;
-    this.settings = sharing.settingsOf(row.settings);
+    this.settings = holdSettings ? sharing.settingsOfJson(row.settings) : SETTINGS_HELD_ELSEWHERE;
     this.since = now;
     this.streakStartedAt = now;
   }
@@ -124,10 +130,11 @@ export class Sharing {
     return value;
   }
 
-  settingsOf(value: Record<string, unknown>): Record<string, unknown> {
-    const text = JSON.stringify(value);
+  /** Settings from their stored JSON text: parsed once per distinct text (JSON.parse lays each object out in one go). */
+  settingsOfJson(text: string): Record<string, unknown> {
     const known = this.settings.get(text);
     if (known) return known;
+    const value = JSON.parse(text) as Record<string, unknown>;
     for (const name in value) {
       const v = value[name];
       if (Array.isArray(v) && v.length === 0) value[name] = Sharing.EMPTY_ARRAY;

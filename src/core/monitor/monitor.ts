@@ -26,6 +26,14 @@ export const MONITOR_ACTOR = { ...SYSTEM_ACTOR, name: 'monitor' };
  * `planObservations` turns a batch of probe results into the statements that record them —
  * results, state changes, events, incidents — to be committed in one transaction.
  */
+export interface MonitorOptions {
+  /**
+   * Kinds whose settings the monitor does not keep: whoever runs them reads them from the store
+   * (the Node host's probe threads: stored-probes.ts). Their records carry empty settings.
+   */
+  settingsHeldElsewhere?: (kind: CheckKind) => boolean;
+}
+
 export class Monitor {
   private readonly fleet: FleetState = {
     checks: new IdIndex(),
@@ -42,17 +50,17 @@ export class Monitor {
   };
 
   /** `startedAt`: agents' silence counts from no earlier than this (vantage-plan.ts). */
-  private constructor(private readonly startedAt: number) {}
+  private constructor(private readonly startedAt: number, private readonly options: MonitorOptions) {}
 
-  static async load(db: Db, now: number): Promise<Monitor> {
-    const monitor = new Monitor(now);
+  static async load(db: Db, now: number, options: MonitorOptions = {}): Promise<Monitor> {
+    const monitor = new Monitor(now, options);
     await monitor.reload(db, now);
     return monitor;
   }
 
   /** Re-reads definitions and stored states; streaks in memory are kept for checks that remain. */
   async reload(db: Db, now: number): Promise<void> {
-    Object.assign(this.fleet, await loadFleet(db, now, this.fleet.checks, this.fleet.vantages));
+    Object.assign(this.fleet, await loadFleet(db, now, this.fleet.checks, this.fleet.vantages, this.options.settingsHeldElsewhere));
   }
 
   definitions(): CheckDefinition[] {

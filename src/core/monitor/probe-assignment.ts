@@ -3,14 +3,15 @@
 import type { CheckKind } from '../domain/enums.js';
 import type { AssetFacts } from './check-runner.js';
 import type { CheckDefinition, ObservationRecord } from './check-definition.js';
+import type { ProbeAssignment } from './stored-probes.js';
 
 /**
  * Kinds whose probes need the network and nothing else: no stored heartbeat or alert (push,
  * external) and no pass calendar or contact log (contact). These run on probe threads.
  */
-const NETWORK_ONLY_KINDS: ReadonlySet<CheckKind> = new Set<CheckKind>(['http', 'tcp', 'dns', 'tls', 'link']);
+export const NETWORK_ONLY_KINDS: ReadonlySet<CheckKind> = new Set<CheckKind>(['http', 'tcp', 'dns', 'tls', 'link']);
 
-export function needsOnlyNetwork(def: CheckDefinition): boolean {
+export function needsOnlyNetwork(def: Pick<CheckDefinition, 'kind'>): boolean {
   return NETWORK_ONLY_KINDS.has(def.kind);
 }
 
@@ -30,13 +31,13 @@ export function plainDefinition(def: CheckDefinition): CheckDefinition {
 }
 
 /** Kinds whose probes read their asset's facts: a link its SLA, a contact check its station's location. */
-const READS_ASSET_FACTS: ReadonlySet<CheckKind> = new Set<CheckKind>(['link', 'contact']);
+export const READS_ASSET_FACTS: ReadonlySet<CheckKind> = new Set<CheckKind>(['link', 'contact']);
 
 /**
  * The facts of each definition's asset that a probe reads (the fleet's asset record holds much
  * more), for the kinds that read any: most checks need none.
  */
-export function probeFacts(defs: readonly CheckDefinition[], facts: (assetId: number) => AssetFacts | undefined): Array<[number, AssetFacts]> {
+export function probeFacts(defs: ReadonlyArray<Pick<CheckDefinition, 'kind' | 'assetId'>>, facts: (assetId: number) => AssetFacts | undefined): Array<[number, AssetFacts]> {
   const assets = new Map<number, AssetFacts>();
   for (const def of defs) {
     if (!READS_ASSET_FACTS.has(def.kind)) continue;
@@ -59,8 +60,13 @@ export interface ProbeResults {
  * its network-only checks and takes their results into its flushes like its own.
  */
 export interface ProbeThreads {
-  /** Replaces what the threads run (at start and after every definition change). */
-  assign(defs: readonly CheckDefinition[], facts: (assetId: number) => AssetFacts | undefined): void;
+  /**
+   * Replaces what the threads run (at start and after every definition change): the checks `ids`.
+   * Their definitions are read with `read` each time a thread needs them (an assignment, a thread
+   * replacing one that died), so the monitor's thread holds no copy of them. Resolves once they
+   * are posted to the running threads.
+   */
+  assign(ids: readonly number[], read: (ids: readonly number[]) => Promise<ProbeAssignment>): Promise<void>;
   start(sink: (results: ProbeResults) => void): void;
   /** Checks the threads hold, and their probes in flight as last reported. */
   readonly size: number;

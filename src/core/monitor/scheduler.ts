@@ -1,6 +1,6 @@
 import { DEFAULT_INTERVAL_SECONDS } from '../domain/checks.js';
 import { nextCronTime } from '../domain/schedules.js';
-import type { CheckDefinition, CheckOutcome, ObservationRecord } from './check-definition.js';
+import type { CheckOutcome, ObservationRecord, ProbeDefinition } from './check-definition.js';
 import { IdIndex } from './id-index.js';
 import { checkPhase } from './phase.js';
 import { MinHeap } from './priority-queue.js';
@@ -10,11 +10,11 @@ export interface SchedulerOptions {
   concurrency: number;
   now: () => number;
   /** Runs one probe; null means there is nothing to report. */
-  runCheck: (def: CheckDefinition, signal: AbortSignal) => Promise<CheckOutcome | null>;
+  runCheck: (def: ProbeDefinition, signal: AbortSignal) => Promise<CheckOutcome | null>;
   /** `dueAt`: when the run was due (its start may be later). */
   onResult: (record: ObservationRecord, dueAt: number) => void;
   /** Called for every run with how late it started (actual start − due time). */
-  onStart?: (lagMs: number, def: CheckDefinition) => void;
+  onStart?: (lagMs: number, def: ProbeDefinition) => void;
   /**
    * Launch due runs in batches at most this often (ms), rather than each at its own due time.
    * At thousands of runs a second, a wake-up per run costs more than the run: its own timer
@@ -30,6 +30,9 @@ export interface Resume {
   since: number;
 }
 
+/** What a check's due times follow. */
+type CheckSchedule = Pick<ProbeDefinition, 'id' | 'kind' | 'intervalSeconds' | 'cron' | 'timezone'>;
+
 /** Entry.flags */
 const RUNNING = 1;
 /** In the queue at `dueAt`: a queue item is current only while this is set and its key is `dueAt`. */
@@ -39,7 +42,7 @@ const REMOVED = 4;
 
 /** One scheduled check: four fields (memory per configured check counts at 100,000 checks). */
 interface Entry {
-  def: CheckDefinition;
+  def: ProbeDefinition;
   dueAt: number;
   /** Bumped when the definition changes, so a run of the old definition reports nothing. */
   generation: number;
@@ -106,7 +109,7 @@ export class CheckScheduler {
    * `resume`: the checks were run by a scheduler before this one, which stopped (a probe thread
    * that died); each new check goes on from that one's last delivered run (resumeDueTime).
    */
-  sync(defs: readonly CheckDefinition[], resume?: Resume): void {
+  sync(defs: readonly ProbeDefinition[], resume?: Resume): void {
     const now = this.options.now();
     const kept: Array<readonly [number, Entry]> = [];
     const previous = this.entries;
@@ -283,15 +286,15 @@ export class CheckScheduler {
   }
 }
 
-function intervalMs(def: CheckDefinition): number {
+function intervalMs(def: CheckSchedule): number {
   return (def.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS) * 1000;
 }
 
-function sameSchedule(a: CheckDefinition, b: CheckDefinition): boolean {
+function sameSchedule(a: CheckSchedule, b: CheckSchedule): boolean {
   return a.intervalSeconds === b.intervalSeconds && a.cron === b.cron && a.timezone === b.timezone;
 }
 
-export function firstDueTime(def: CheckDefinition, now: number): number {
+export function firstDueTime(def: CheckSchedule, now: number): number {
   if (def.cron) return nextCronTime(def.cron, def.timezone, now) ?? now + intervalMs(def);
   const interval = intervalMs(def);
   // A pushing asset gets one full window after a (re)start before its silence counts.
@@ -307,12 +310,12 @@ export function firstDueTime(def: CheckDefinition, now: number): number {
  * delivered one, or its first since that scheduler started. A time already past runs at once, so
  * runs in flight when it stopped, and runs that came due while it was replaced, are not lost.
  */
-export function resumeDueTime(def: CheckDefinition, lastDue: number | undefined, since: number): number {
+export function resumeDueTime(def: CheckSchedule, lastDue: number | undefined, since: number): number {
   return lastDue === undefined ? firstDueTime(def, since) : nextDueTime(def, lastDue, lastDue);
 }
 
 /** The next due time; a check that fell behind skips the runs it missed rather than bursting. */
-export function nextDueTime(def: CheckDefinition, lastDue: number, now: number): number {
+export function nextDueTime(def: CheckSchedule, lastDue: number, now: number): number {
   if (def.cron) return nextCronTime(def.cron, def.timezone, Math.max(now, lastDue)) ?? now + intervalMs(def);
   const interval = intervalMs(def);
   const next = lastDue + interval;

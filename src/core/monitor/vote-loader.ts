@@ -8,7 +8,7 @@ import type { CheckRecord } from './monitor-records.js';
 import { newMember, type VantageNode, type VoteMember } from './votes.js';
 
 export function attachVotes(
-  checkRows: ReadonlyArray<typeof checks.$inferSelect>,
+  checkRows: ReadonlyArray<Pick<typeof checks.$inferSelect, 'id' | 'vantages' | 'quorum'>>,
   checkIndex: IdIndex<CheckRecord>,
   previous: IdIndex<CheckRecord>,
   vantages: ReadonlyMap<number, VantageNode>,

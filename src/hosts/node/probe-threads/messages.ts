@@ -1,6 +1,7 @@
 // What the monitor's thread and its probe threads say to each other.
 import type { AssetFacts } from '../../../core/monitor/check-runner.js';
-import type { CheckDefinition, ObservationRecord } from '../../../core/monitor/check-definition.js';
+import type { ObservationRecord } from '../../../core/monitor/check-definition.js';
+import type { StoredProbe } from '../../../core/monitor/stored-probes.js';
 
 export interface ProbeThreadData {
   /** Probes in flight at once on this thread. */
@@ -10,7 +11,7 @@ export interface ProbeThreadData {
 export type ToProbeThread =
   | {
       type: 'assign';
-      definitions: CheckDefinition[];
+      definitions: StoredProbe[];
       assets: Array<[number, AssetFacts]>;
       /** For a thread replacing one that died: where that one left each check (scheduler.ts resumeDueTime). */
       resume: { lastDue: Array<[number, number]>; since: number } | null;

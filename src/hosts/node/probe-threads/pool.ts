@@ -2,15 +2,18 @@
 // them by a stable hash of the check id, each thread with its own scheduler and undici pool.
 // State, SQLite and events stay on the monitor's thread, which takes the results in its flushes.
 //
+// The monitor's thread keeps only which checks each thread runs: their definitions are read from
+// the store (stored-probes.ts) whenever a thread needs them, so each check's settings are held
+// once, by the thread that probes it.
+//
 // A thread that dies is replaced. The new one goes on from the due time of each check's last
 // delivered result, which the monitor's thread keeps: runs the dead thread had started or held
 // unsent, and runs that came due while it was replaced, run at once. A dead thread's late
 // messages are dropped, so no run is counted twice.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { AssetFacts } from '../../../core/monitor/check-runner.js';
-import type { CheckDefinition } from '../../../core/monitor/check-definition.js';
-import { plainDefinition, probeFacts, shardIndex, type ProbeResults, type ProbeThreads } from '../../../core/monitor/probe-assignment.js';
+import { shardIndex, type ProbeResults, type ProbeThreads } from '../../../core/monitor/probe-assignment.js';
+import type { ProbeAssignment } from '../../../core/monitor/stored-probes.js';
 import { resumeDueTime, type Resume } from '../../../core/monitor/scheduler.js';
 import { DueLog } from './due-log.js';
 import type { FromProbeThread, ProbeThreadData, ToProbeThread } from './messages.js';
@@ -44,7 +47,12 @@ const YOUNG_GENERATION_MB = 64;
 interface Slot {
   index: number;
   worker: Worker | null;
-  definitions: CheckDefinition[];
+  /** The checks this thread runs. */
+  ids: number[];
+  /** For a thread replacing one that died, until its checks are posted to it: where the dead one left them. */
+  resume: Resume | null;
+  /** Bumped by each post: a slower read of the definitions for an earlier one is dropped. */
+  posts: number;
   inFlight: number;
   restarts: number;
   lastStartedAt: number;
@@ -55,15 +63,14 @@ export class NodeProbeThreads implements ProbeThreads {
   private sink: ((results: ProbeResults) => void) | null = null;
   private readonly delivered = new DueLog();
   private stopping = false;
-  /** Asset facts, read when checks are posted to a thread (the monitor's own records: no copy kept here). */
-  private facts: (assetId: number) => AssetFacts | undefined = () => undefined;
+  private read: ((ids: readonly number[]) => Promise<ProbeAssignment>) | null = null;
 
   constructor(private readonly options: ProbeThreadOptions) {
-    this.slots = Array.from({ length: Math.max(1, options.threads) }, (_, index) => ({ index, worker: null, definitions: [], inFlight: 0, restarts: 0, lastStartedAt: 0 }));
+    this.slots = Array.from({ length: Math.max(1, options.threads) }, (_, index) => ({ index, worker: null, ids: [], resume: null, posts: 0, inFlight: 0, restarts: 0, lastStartedAt: 0 }));
   }
 
   get size(): number {
-    return this.slots.reduce((n, slot) => n + slot.definitions.filter((def) => def.enabled).length, 0);
+    return this.slots.reduce((n, slot) => n + slot.ids.length, 0);
   }
 
   get inFlight(): number {
@@ -81,14 +88,15 @@ export class NodeProbeThreads implements ProbeThreads {
     return each.reduce((sum, m) => ({ heapUsed: sum.heapUsed + (m?.heapUsed ?? 0), external: sum.external + (m?.external ?? 0) }), { heapUsed: 0, external: 0 });
   }
 
-  assign(defs: readonly CheckDefinition[], facts: (assetId: number) => AssetFacts | undefined): void {
-    for (const slot of this.slots) slot.definitions = [];
-    for (const def of defs) this.slots[shardIndex(def.id, this.slots.length)]!.definitions.push(def);
-    this.delivered.track(defs.map((def) => def.id));
-    this.facts = facts;
-    if (this.sink) for (const slot of this.slots) this.post(slot, null);
+  async assign(ids: readonly number[], read: (ids: readonly number[]) => Promise<ProbeAssignment>): Promise<void> {
+    for (const slot of this.slots) slot.ids = [];
+    for (const id of ids) this.slots[shardIndex(id, this.slots.length)]!.ids.push(id);
+    this.delivered.track(ids);
+    this.read = read;
+    await Promise.all(this.slots.map((slot) => this.post(slot)));
   }
 
+  /** Starts the threads. They load their code at once, and run checks once assigned some. */
   start(sink: (results: ProbeResults) => void): void {
     this.sink = sink;
     for (const slot of this.slots) this.spawn(slot, null);
@@ -100,6 +108,7 @@ export class NodeProbeThreads implements ProbeThreads {
   }
 
   private spawn(slot: Slot, resume: Resume | null): void {
+    slot.resume = resume;
     const worker = new Worker(BOOT, { workerData: { concurrency: this.options.concurrency } satisfies ProbeThreadData, name: `coopwatch-probes-${slot.index}`, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     slot.worker = worker;
     slot.inFlight = 0;
@@ -113,7 +122,7 @@ export class NodeProbeThreads implements ProbeThreads {
       slot.worker = null;
       this.replace(slot, code);
     });
-    this.post(slot, resume);
+    void this.post(slot);
   }
 
   private take(slot: Slot, message: Extract<FromProbeThread, { type: 'results' }>): void {
@@ -127,29 +136,53 @@ export class NodeProbeThreads implements ProbeThreads {
   private replace(slot: Slot, code: number): void {
     const diedAt = Date.now();
     const lastDue = new Map<number, number>();
-    for (const def of slot.definitions) {
-      const due = this.delivered.get(def.id);
-      if (due !== undefined) lastDue.set(def.id, due);
+    for (const id of slot.ids) {
+      const due = this.delivered.get(id);
+      if (due !== undefined) lastDue.set(id, due);
     }
-    const resume: Resume = { lastDue, since: slot.lastStartedAt };
-    const owed = slot.definitions.filter((def) => def.enabled && resumeDueTime(def, lastDue.get(def.id), resume.since) <= diedAt).length;
+    // Where the dead one left off: the thread it replaced, if that one never got its checks.
+    const resume: Resume = slot.resume ?? { lastDue, since: slot.lastStartedAt };
     // Quickly the first time; a thread that dies again soon after is given longer.
     slot.restarts = diedAt - slot.lastStartedAt < 10_000 ? slot.restarts + 1 : 0;
     const delay = Math.min(MAX_RESTART_DELAY_MS, slot.restarts ? 100 * 2 ** slot.restarts : 0);
-    this.options.log(`probe thread ${slot.index} stopped (exit code ${code}); starting another${delay ? ` in ${delay} ms` : ''}, which first runs the ${owed} checks owed a run`);
+    this.options.log(`probe thread ${slot.index} stopped (exit code ${code}); starting another${delay ? ` in ${delay} ms` : ''}`);
     setTimeout(() => {
       if (!this.stopping) this.spawn(slot, resume);
     }, delay).unref();
   }
 
-  private post(slot: Slot, resume: Resume | null): void {
+  /** Reads the slot's checks and posts them to its thread (a failed read is tried again a second later). */
+  private async post(slot: Slot): Promise<void> {
+    const { worker } = slot;
+    const { read } = this;
+    if (!worker || !read) return;
+    const post = ++slot.posts;
+    const current = () => slot.posts === post && slot.worker === worker;
+    let assignment: ProbeAssignment;
+    try {
+      assignment = await read(slot.ids);
+    } catch (err) {
+      this.options.log(`probe thread ${slot.index}: could not read its checks (tried again in a second): ${err instanceof Error ? err.message : String(err)}`);
+      setTimeout(() => {
+        if (current()) void this.post(slot);
+      }, 1_000).unref();
+      return;
+    }
+    if (!current()) return;
+    const resume = slot.resume;
+    slot.resume = null;
+    if (resume) {
+      const now = Date.now();
+      const owed = assignment.definitions.filter((def) => def.enabled && resumeDueTime(def, resume.lastDue.get(def.id), resume.since) <= now).length;
+      this.options.log(`probe thread ${slot.index} replaced: the new one first runs the ${owed} checks owed a run`);
+    }
     const message: ToProbeThread = {
       type: 'assign',
-      definitions: slot.definitions.map(plainDefinition),
-      assets: probeFacts(slot.definitions, this.facts),
+      definitions: assignment.definitions,
+      assets: assignment.assets,
       resume: resume && { lastDue: [...resume.lastDue], since: resume.since },
     };
-    slot.worker?.postMessage(message);
+    worker.postMessage(message);
   }
 
   private async stopThread(slot: Slot): Promise<void> {

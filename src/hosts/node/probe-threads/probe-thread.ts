@@ -4,9 +4,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AssetFacts } from '../../../core/monitor/check-runner.js';
 import { createCheckRunner } from '../../../core/monitor/check-runner.js';
-import type { CheckDefinition, ObservationRecord } from '../../../core/monitor/check-definition.js';
+import type { ObservationRecord, ProbeDefinition } from '../../../core/monitor/check-definition.js';
 import { Sharing } from '../../../core/monitor/monitor-records.js';
-import { plainDefinition } from '../../../core/monitor/probe-assignment.js';
+import type { StoredProbe } from '../../../core/monitor/stored-probes.js';
 import { PassCalendar } from '../../../core/monitor/pass-calendar.js';
 import { CheckScheduler } from '../../../core/monitor/scheduler.js';
 import { createNodeProbeRuntime } from '../probes.js';
@@ -48,19 +48,21 @@ const scheduler = new CheckScheduler({
 });
 
 /**
- * The thread's copy of a definition, as small as the monitor's own: a cloned object is rebuilt
- * property by property and keeps its properties out of line, so each is rebuilt as one
- * fixed-shape object, with equal strings and settings shared.
+ * The thread's copy of a check: only what its scheduler and probe read, as one fixed-shape object,
+ * with equal strings and settings shared and each settings text parsed once.
  */
-function ownCopy(def: CheckDefinition, sharing: Sharing): CheckDefinition {
-  return plainDefinition({
-    ...def,
-    kind: sharing.string(def.kind),
-    cron: sharing.string(def.cron),
-    timezone: sharing.string(def.timezone),
-    // Parsed again: JSON.parse lays an object out in one go, with its properties in line.
-    settings: sharing.settingsOf(JSON.parse(JSON.stringify(def.settings)) as Record<string, unknown>),
-  });
+function ownCopy(stored: StoredProbe, sharing: Sharing): ProbeDefinition {
+  return {
+    id: stored.id,
+    assetId: stored.assetId,
+    kind: sharing.string(stored.kind),
+    enabled: stored.enabled,
+    intervalSeconds: stored.intervalSeconds,
+    cron: sharing.string(stored.cron),
+    timezone: sharing.string(stored.timezone),
+    timeoutMs: stored.timeoutMs,
+    settings: sharing.settingsOfJson(stored.settingsJson),
+  };
 }
 
 function send(): void {
