@@ -35,10 +35,11 @@ export interface PruneRun {
  * the database is over it; then rollups past their own windows. Only results already rolled up
  * are deleted, so pruning never loses a sample from the bars.
  */
-export async function pruneHistory(db: Db, now: number, retentionDays: number, sizeCap?: SizeCap): Promise<PruneRun> {
+/** `restRatio`: see ChunkSizer. */
+export async function pruneHistory(db: Db, now: number, retentionDays: number, sizeCap?: SizeCap, restRatio = 0): Promise<PruneRun> {
   const rolledUp = await rolledUpRowid(db);
   const span = await resultRowidSpan(db);
-  const sizer = new ChunkSizer(1_024, 128, 1 << 20);
+  const sizer = new ChunkSizer(1_024, 128, 1 << 20, restRatio);
   const keepFrom = Math.min(rolledUp + 1, await firstRowidAtOrAfter(db, span, now - retentionDays * DAY_MS));
   const expired = await deleteResults(db, span.first, keepFrom, sizer, async () => true);
   let droppedForSize = 0;
@@ -66,7 +67,7 @@ async function deleteResults(db: Db, from: number, before: number, sizer: ChunkS
     ]);
     sizer.took(Date.now() - started);
     next = until;
-    await yieldToEventLoop();
+    await sizer.pause();
   }
   return Math.max(0, next - from);
 }

@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import { commitAtomically, deferredSql, insertChunks, type Db, type Statement } from '../store/client.js';
 import { engineMarks, rollups } from '../store/schema/index.js';
 import { DAY_MS } from '../domain/time.js';
-import { ChunkSizer, firstRowidAtOrAfter, resultRowidSpan, ROLLUP_ROWID_MARK, setMark, yieldToEventLoop, type RowidSpan } from './result-rowids.js';
+import { ChunkSizer, firstRowidAtOrAfter, resultRowidSpan, ROLLUP_ROWID_MARK, setMark, type RowidSpan } from './result-rowids.js';
 import { rowStatements } from '../store/prepared-rows.js';
 import { HOUR_MS, hourGroupsSql, RollupSums, type HourGroup, type RollupRow } from './rollup-buckets.js';
 
@@ -49,7 +49,8 @@ interface RollupStart {
  * number is written into each row it adds to, so a run redone after a crash adds to the rows
  * it had not reached and to no other; the mark moves when every row is written.
  */
-export async function rollUpHistory(db: Db, now: number): Promise<RollupRun> {
+/** `restRatio`: see ChunkSizer. */
+export async function rollUpHistory(db: Db, now: number, restRatio = 0): Promise<RollupRun> {
   const span = await resultRowidSpan(db);
   const start = await rollupStart(db, span);
   let result: RollupRun = { rows: 0, written: 0, caughtUp: true };
@@ -61,8 +62,8 @@ export async function rollUpHistory(db: Db, now: number): Promise<RollupRun> {
     const until = start.pending ?? Math.min(span.last, start.mark + MAX_ROWS_PER_RUN);
     if (until > start.mark) {
       if (start.pending === null) await commitAtomically(db, [setMark(db, PENDING_MARK, until)]);
-      const sums = await readRollupSums(db, new RollupSums(), start.mark, until, start.legacyFrom);
-      const written = await writeRollupRows(db, sums.rows(), start.run);
+      const sums = await readRollupSums(db, new RollupSums(), start.mark, until, start.legacyFrom, restRatio);
+      const written = await writeRollupRows(db, sums.rows(), start.run, restRatio);
       const caughtUp = until >= span.last;
       await commitAtomically(db, [
         setMark(db, ROLLUP_ROWID_MARK, until),
@@ -92,15 +93,15 @@ async function rollupStart(db: Db, span: RowidSpan): Promise<RollupStart> {
 }
 
 /** Adds rows (after, until] to `sums`, chunk by chunk. */
-async function readRollupSums(db: Db, sums: RollupSums, after: number, until: number, legacyFrom: number | null): Promise<RollupSums> {
-  const sizer = new ChunkSizer(2_048, 256, 1 << 20);
+async function readRollupSums(db: Db, sums: RollupSums, after: number, until: number, legacyFrom: number | null, restRatio: number): Promise<RollupSums> {
+  const sizer = new ChunkSizer(2_048, 256, 1 << 20, restRatio);
   for (let from = after; from < until; ) {
     const to = Math.min(until, from + sizer.rows);
     const started = Date.now();
     sums.add(await db.all<HourGroup>(hourGroupsSql(from, to, legacyFrom)));
     sizer.took(Date.now() - started);
     from = to;
-    await yieldToEventLoop();
+    await sizer.pause();
   }
   return sums;
 }
@@ -113,8 +114,8 @@ const UPSERT_ROLLUP_SQL = `insert into rollups (subject_kind, subject_id, granul
   where rollup_run < excluded.rollup_run`;
 
 /** Upserts the rows in chunks; a row this run already reached (a run redone) is left as it is. */
-async function writeRollupRows(db: Db, rows: RollupRow[], run: number): Promise<number> {
-  const sizer = new ChunkSizer(512, 64, 65_536);
+async function writeRollupRows(db: Db, rows: RollupRow[], run: number, restRatio: number): Promise<number> {
+  const sizer = new ChunkSizer(512, 64, 65_536, restRatio);
   for (let i = 0; i < rows.length; ) {
     const batch = rows.slice(i, i + sizer.rows);
     const started = Date.now();
@@ -133,7 +134,7 @@ async function writeRollupRows(db: Db, rows: RollupRow[], run: number): Promise<
     ));
     sizer.took(Date.now() - started);
     i += batch.length;
-    await yieldToEventLoop();
+    await sizer.pause();
   }
   return rows.length;
 }

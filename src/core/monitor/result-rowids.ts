@@ -84,11 +84,14 @@ const CHUNK_TARGET_MS = 5;
  */
 export class ChunkSizer {
   private readonly targetMs = CHUNK_TARGET_MS;
+  private lastMs = 0;
 
+  /** `restRatio`: after each chunk, the event loop is left free this many times as long as the chunk took (a host whose monitor shares the thread keeps housekeeping to a share of it). */
   constructor(
     private size: number,
     private readonly min: number,
     private readonly max: number,
+    private readonly restRatio = 0,
   ) {}
 
   get rows(): number {
@@ -97,7 +100,13 @@ export class ChunkSizer {
 
   /** Records how long the last chunk took. */
   took(ms: number): void {
+    this.lastMs = ms;
     if (ms > this.targetMs) this.size = Math.max(this.min, Math.floor(this.size / 2));
     else if (ms < this.targetMs / 2) this.size = Math.min(this.max, this.size * 2);
+  }
+
+  /** Frees the event loop between two chunks: at least one timer turn, and the rest asked for. */
+  pause(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, Math.round(this.lastMs * this.restRatio)));
   }
 }
