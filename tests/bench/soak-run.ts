@@ -4,7 +4,7 @@
 // with the Node host's history housekeeping on its once-a-minute schedule (rollups, then pruning
 // past a retention that the pre-fill's oldest minutes cross). Measures the rate per second,
 // event-loop delay, each housekeeping run, and the file's size and growth.
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { Cron } from 'croner';
 import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
@@ -67,17 +67,38 @@ function legacyMinuteScanMs(client: Database.Database, until: number): number {
 }
 
 /** Every time the event loop was held more than 50 ms: when, how long, and whether housekeeping was running. */
+/**
+ * Turns of the event loop longer than 50 ms (a 5 ms timer that fired late), each with how much of
+ * it the main thread's garbage collector paused (PerformanceObserver 'gc' entries overlapping it).
+ */
 function traceStalls(t0: number) {
-  const seen: Array<{ at: number; ms: number; housekeeping: boolean }> = [];
+  const seen: Array<{ at: number; ms: number; housekeeping: boolean; gcMs: number }> = [];
+  const pauses: Array<{ start: number; end: number }> = [];
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (entry.duration >= 1) pauses.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  const stallEnds: number[] = [];
   let last = performance.now();
   const state = {
     housekeeping: false,
     seen,
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearInterval(timer);
+      gc.disconnect();
+      seen.forEach((stall, i) => {
+        const end = stallEnds[i]!;
+        const start = end - stall.ms - 5;
+        stall.gcMs = Math.round(pauses.reduce((ms, p) => ms + Math.max(0, Math.min(end, p.end) - Math.max(start, p.start)), 0));
+      });
+    },
   };
   const timer = setInterval(() => {
     const now = performance.now();
-    if (now - last > 55) seen.push({ at: Math.round((now - t0) / 100) / 10, ms: Math.round(now - last - 5), housekeeping: state.housekeeping });
+    if (now - last > 55) {
+      seen.push({ at: Math.round((now - t0) / 100) / 10, ms: Math.round(now - last - 5), housekeeping: state.housekeeping, gcMs: 0 });
+      stallEnds.push(now);
+    }
     last = now;
   }, 5);
   return state;
