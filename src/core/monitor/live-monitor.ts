@@ -253,4 +253,3 @@ export class LiveMonitor {
     await this.flush();
   }
 }
-
