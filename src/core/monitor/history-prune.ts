@@ -34,8 +34,8 @@ export interface PruneRun {
  * Deletes raw results past the retention window and, with a size cap, the oldest results while
  * the database is over it; then rollups past their own windows. Only results already rolled up
  * are deleted, so pruning never loses a sample from the bars.
+ * `restRatio`: the rest after each chunk, as a multiple of its time (ChunkSizer).
  */
-/** `restRatio`: see ChunkSizer. */
 export async function pruneHistory(db: Db, now: number, retentionDays: number, sizeCap?: SizeCap, restRatio = 0): Promise<PruneRun> {
   const rolledUp = await rolledUpRowid(db);
   const span = await resultRowidSpan(db);

@@ -48,8 +48,8 @@ interface RollupStart {
  * between. Exact across crashes: the run's end is recorded before its first write and its
  * number is written into each row it adds to, so a run redone after a crash adds to the rows
  * it had not reached and to no other; the mark moves when every row is written.
+ * `restRatio`: the rest after each chunk, as a multiple of its time (ChunkSizer).
  */
-/** `restRatio`: see ChunkSizer. */
 export async function rollUpHistory(db: Db, now: number, restRatio = 0): Promise<RollupRun> {
   const span = await resultRowidSpan(db);
   const start = await rollupStart(db, span);

@@ -9,16 +9,16 @@ import { EMPTY_FLAP_HISTORY } from '../domain/flapping.js';
 import type { CheckDefinition } from './check-definition.js';
 import type { VoteMember } from './votes.js';
 
-/**
- * One configured check: its definition and its flap-control state in a single object (the monitor
- * holds this and nothing else per check). It is what `definitions()` hands out as a
- * CheckDefinition; `checkState()` copies the state part.
- */
 /** A check row as the fleet loader reads it: its settings as their stored JSON text. */
 export type StoredCheckRow = Omit<typeof checks.$inferSelect, 'settings'> & { settings: string };
 
 const SETTINGS_HELD_ELSEWHERE: Readonly<Record<string, unknown>> = Object.freeze({});
 
+/**
+ * One configured check: its definition and its flap-control state in a single object (the monitor
+ * holds this and nothing else per check). It is what `definitions()` hands out as a
+ * CheckDefinition; `checkState()` copies the state part.
+ */
 export class CheckRecord implements CheckDefinition, CheckState {
   readonly id: number;
   readonly key: string;

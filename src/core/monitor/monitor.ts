@@ -18,14 +18,6 @@ import { memberFor, recombine, type VantageNode } from './votes.js';
 
 export const MONITOR_ACTOR = { ...SYSTEM_ACTOR, name: 'monitor' };
 
-/**
- * The live picture: every check's streak, every asset's and function's status, the open
- * incidents. It lives in memory so the hot path does no reads; the database is the truth it is
- * loaded from on start and after a failed write.
- *
- * `planObservations` turns a batch of probe results into the statements that record them —
- * results, state changes, events, incidents — to be committed in one transaction.
- */
 export interface MonitorOptions {
   /**
    * Kinds whose settings the monitor does not keep: whoever runs them reads them from the store
@@ -34,6 +26,14 @@ export interface MonitorOptions {
   settingsHeldElsewhere?: (kind: CheckKind) => boolean;
 }
 
+/**
+ * The live picture: every check's streak, every asset's and function's status, the open
+ * incidents. It lives in memory so the hot path does no reads; the database is the truth it is
+ * loaded from on start and after a failed write.
+ *
+ * `planObservations` turns a batch of probe results into the statements that record them —
+ * results, state changes, events, incidents — to be committed in one transaction.
+ */
 export class Monitor {
   private readonly fleet: FleetState = {
     checks: new IdIndex(),

@@ -93,13 +93,14 @@ export class NodeProbeThreads implements ProbeThreads {
     for (const id of ids) this.slots[shardIndex(id, this.slots.length)]!.ids.push(id);
     this.delivered.track(ids);
     this.read = read;
-    await Promise.all(this.slots.map((slot) => this.post(slot)));
+    await this.postAll();
   }
 
   /** Starts the threads. They load their code at once, and run checks once assigned some. */
   start(sink: (results: ProbeResults) => void): void {
     this.sink = sink;
     for (const slot of this.slots) this.spawn(slot, null);
+    void this.postAll();
   }
 
   async stop(): Promise<void> {
@@ -122,7 +123,6 @@ export class NodeProbeThreads implements ProbeThreads {
       slot.worker = null;
       this.replace(slot, code);
     });
-    void this.post(slot);
   }
 
   private take(slot: Slot, message: Extract<FromProbeThread, { type: 'results' }>): void {
@@ -147,20 +147,31 @@ export class NodeProbeThreads implements ProbeThreads {
     const delay = Math.min(MAX_RESTART_DELAY_MS, slot.restarts ? 100 * 2 ** slot.restarts : 0);
     this.options.log(`probe thread ${slot.index} stopped (exit code ${code}); starting another${delay ? ` in ${delay} ms` : ''}`);
     setTimeout(() => {
-      if (!this.stopping) this.spawn(slot, resume);
+      if (this.stopping) return;
+      this.spawn(slot, resume);
+      void this.post(slot);
     }, delay).unref();
   }
 
+  /** Posts each running thread its checks, from one read shared between them. */
+  private async postAll(): Promise<void> {
+    const { read } = this;
+    if (!read) return;
+    let all: Promise<ProbeAssignment> | undefined;
+    const share = (slot: Slot) => (all ??= read(this.slots.flatMap((s) => s.ids))).then((assignment) => shareOf(assignment, new Set(slot.ids)));
+    await Promise.all(this.slots.map((slot) => this.post(slot, () => share(slot))));
+  }
+
   /** Reads the slot's checks and posts them to its thread (a failed read is tried again a second later). */
-  private async post(slot: Slot): Promise<void> {
-    const { worker } = slot;
+  private async post(slot: Slot, readShare?: () => Promise<ProbeAssignment>): Promise<void> {
+    const { worker, ids } = slot;
     const { read } = this;
     if (!worker || !read) return;
     const post = ++slot.posts;
     const current = () => slot.posts === post && slot.worker === worker;
     let assignment: ProbeAssignment;
     try {
-      assignment = await read(slot.ids);
+      assignment = await (readShare ? readShare() : read(ids));
     } catch (err) {
       this.options.log(`probe thread ${slot.index}: could not read its checks (tried again in a second): ${err instanceof Error ? err.message : String(err)}`);
       setTimeout(() => {
@@ -209,4 +220,11 @@ export class NodeProbeThreads implements ProbeThreads {
       worker.postMessage(message);
     });
   }
+}
+
+/** The part of an assignment for the checks `ids`, with only the asset facts they read. */
+function shareOf(assignment: ProbeAssignment, ids: ReadonlySet<number>): ProbeAssignment {
+  const definitions = assignment.definitions.filter((def) => ids.has(def.id));
+  const assetIds = new Set(definitions.map((def) => def.assetId));
+  return { definitions, assets: assignment.assets.filter(([id]) => assetIds.has(id)) };
 }
