@@ -9,7 +9,8 @@ import { Cron } from 'croner';
 import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { defaultProbeThreads, NodeProbeThreads } from '../../src/hosts/node/probe-threads/pool.js';
-import { historyHousekeeping, type HousekeepingRun } from '../../src/hosts/node/history-housekeeping.js';
+import type { HousekeepingRun } from '../../src/hosts/node/history-housekeeping.js';
+import { startHistoryHousekeeper } from '../../src/hosts/node/housekeeping-thread.js';
 import { fileBytes, pct, rawClient, seedFleet, serveParent, sleep, tableBytes, tempDatabase } from './common.js';
 import type Database from 'better-sqlite3';
 
@@ -147,14 +148,14 @@ async function soak(req: SoakRequest, log: (m: string) => void) {
   await sleep(10_000); // past the first interval's burst of state changes
 
   const runs: Array<HousekeepingRun & { at: number }> = [];
-  const runHousekeeping = historyHousekeeping(handle.db, { retentionDays, retentionMaxBytes: undefined, log });
+  const housekeeper = startHistoryHousekeeper(handle, { retentionDays, retentionMaxBytes: undefined, log });
   const t0 = performance.now();
   const stalls = traceStalls(t0);
   // As the Node host schedules it (src/hosts/node/main.ts): every minute, never overlapping.
   const cron = new Cron('* * * * *', { protect: true }, async () => {
     if (process.env.BENCH_SOAK_NO_HOUSEKEEPING) return;
     stalls.housekeeping = true;
-    const run = await runHousekeeping();
+    const run = await housekeeper.run();
     stalls.housekeeping = false;
     runs.push({ ...run, at: (performance.now() - t0) / 1000 });
     log(`soak: housekeeping at ${((performance.now() - t0) / 1000).toFixed(0)} s: rollup ${run.rolledUpRows.toLocaleString('en')} rows in ${run.rollupMs.toFixed(0)} ms, prune ${run.expiredRows.toLocaleString('en')} rows in ${run.pruneMs.toFixed(0)} ms`);
@@ -173,6 +174,7 @@ async function soak(req: SoakRequest, log: (m: string) => void) {
   stalls.stop();
   cron.stop();
   while (cron.isBusy()) await sleep(100);
+  await housekeeper.stop();
   await live.stop();
   await probes.close();
 

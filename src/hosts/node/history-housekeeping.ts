@@ -1,7 +1,7 @@
 // The Node host's history housekeeping, once a minute: roll up what was written since the last
-// run, then prune by age and, when a cap is set, by size. Both run in short chunks on this
-// connection with the event loop free between them (core/monitor/history.ts), so the monitor's
-// batched writes never wait long behind them.
+// run, then prune by age and, when a cap is set, by size. Both run in short chunks with a rest
+// between them (core/monitor/history.ts); the service runs them on a thread of their own
+// (housekeeping-thread.ts).
 import { sql } from 'drizzle-orm';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../core/store/client.js';
@@ -32,10 +32,10 @@ export function sqliteUsedBytes(db: Db): SizeCap['usedBytes'] {
 }
 
 /**
- * After each chunk the event loop is left free three times as long as the chunk took, so
- * housekeeping takes at most about a quarter of the monitor's thread. With only a timer turn
- * between chunks it took whatever the thread had between flushes; at 100,000 checks, where the
- * monitor's thread sets the pace, that comes out of the checks' rate.
+ * After each chunk, a rest three times as long as the chunk took: housekeeping takes at most
+ * about a quarter of a core and holds the write lock at most a quarter of the time. Unpaced, it
+ * took a whole core for seconds on a two-core machine where the monitor's and the probe threads
+ * already use one and a half at 10,000 checks/s.
  */
 const REST_RATIO = 3;
 

@@ -26,7 +26,7 @@ import type { ServiceContext } from '../../core/services/context.js';
 import { refreshElementsFromFeed } from '../../core/services/satellites.js';
 import { ensureAdminToken } from '../../core/services/tokens.js';
 import { createNodeMetrics } from './metrics.js';
-import { historyHousekeeping } from './history-housekeeping.js';
+import { startHistoryHousekeeper } from './housekeeping-thread.js';
 import { createNodeProbeRuntime } from './probes.js';
 import { nodeClientAddress } from './client-address.js';
 import { closeAfterRefusedBody } from './refused-body.js';
@@ -87,7 +87,7 @@ export async function startNode(config: AppConfig) {
     : undefined;
   if (agents?.names.length) log(`demo probe agents ${agents.names.join(', ')} running on this machine (see "Running a probe agent at a site" in the README)`);
 
-  const housekeeping = writable ? startHousekeeping(ctx, config) : undefined;
+  const housekeeping = writable ? startHousekeeping(ctx, sqlite, config) : undefined;
   const follower = writable ? startAlliedFollower(ctx, { intervalMs: config.followIntervalMs, log }) : undefined;
 
   let stopping = false;
@@ -95,7 +95,7 @@ export async function startNode(config: AppConfig) {
     if (stopping) return;
     stopping = true;
     setTimeout(() => process.exit(0), 5000).unref();
-    housekeeping?.stop();
+    await housekeeping?.stop();
     await follower?.stop();
     runner?.stop();
     await agents?.stop();
@@ -183,12 +183,12 @@ async function startMonitoring(db: Db, config: AppConfig, probes: ReturnType<typ
 }
 
 /** Rollups and pruning every minute; orbital elements from their feed every six hours, if one is set. */
-function startHousekeeping(ctx: ServiceContext, config: AppConfig): { stop(): void } {
-  const runHistory = historyHousekeeping(ctx.db, { retentionDays: config.retentionDays, retentionMaxBytes: config.retentionMaxBytes, log });
+function startHousekeeping(ctx: ServiceContext, database: { db: Db; file: string }, config: AppConfig): { stop(): Promise<void> } {
+  const historyKeeper = startHistoryHousekeeper(database, { retentionDays: config.retentionDays, retentionMaxBytes: config.retentionMaxBytes, log });
   // protect: a run still going when the next is due makes that one skip, not overlap.
   const history = new Cron('* * * * *', { protect: true }, async () => {
     try {
-      await runHistory();
+      await historyKeeper.run();
     } catch (err) {
       log(`housekeeping failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -206,9 +206,10 @@ function startHousekeeping(ctx: ServiceContext, config: AppConfig): { stop(): vo
     : undefined;
 
   return {
-    stop() {
+    async stop() {
       history.stop();
       elementsRefresh?.stop();
+      await historyKeeper.stop();
     },
   };
 }

@@ -11,11 +11,12 @@
 // unsent, and runs that came due while it was replaced, run at once. A dead thread's late
 // messages are dropped, so no run is counted twice.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { shardIndex, type ProbeResults, type ProbeThreads } from '../../../core/monitor/probe-assignment.js';
 import type { ProbeAssignment } from '../../../core/monitor/stored-probes.js';
 import { resumeDueTime, type Resume } from '../../../core/monitor/scheduler.js';
 import { DueLog } from './due-log.js';
+import { startTsThread } from '../ts-thread.js';
 import type { FromProbeThread, ProbeThreadData, ToProbeThread } from './messages.js';
 
 export interface ProbeThreadOptions {
@@ -33,7 +34,7 @@ export function defaultProbeThreads(): number {
   return Math.max(2, os.availableParallelism() - 1);
 }
 
-const BOOT = new URL('./boot.mjs', import.meta.url);
+const PROBE_THREAD = new URL('./probe-thread.ts', import.meta.url);
 /** A thread that keeps dying is replaced after a growing pause, up to this. */
 const MAX_RESTART_DELAY_MS = 5_000;
 const ANSWER_WAIT_MS = 2_000;
@@ -110,7 +111,7 @@ export class NodeProbeThreads implements ProbeThreads {
 
   private spawn(slot: Slot, resume: Resume | null): void {
     slot.resume = resume;
-    const worker = new Worker(BOOT, { workerData: { concurrency: this.options.concurrency } satisfies ProbeThreadData, name: `coopwatch-probes-${slot.index}`, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const worker = startTsThread(PROBE_THREAD, { concurrency: this.options.concurrency } satisfies ProbeThreadData, { name: `coopwatch-probes-${slot.index}`, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     slot.worker = worker;
     slot.inFlight = 0;
     slot.lastStartedAt = Date.now();
