@@ -32,12 +32,11 @@ export function sqliteUsedBytes(db: Db): SizeCap['usedBytes'] {
 }
 
 /**
- * After each chunk, a rest three times as long as the chunk took: housekeeping takes at most
- * about a quarter of a core and holds the write lock at most a quarter of the time. Unpaced, it
- * took a whole core for seconds on a two-core machine where the monitor's and the probe threads
- * already use one and a half at 10,000 checks/s.
+ * After each chunk, a rest as long as the chunk took: housekeeping holds the write lock at most
+ * half the time, so a monitor commit never waits more than about one chunk for it. (Its share of
+ * the CPU is kept down by its thread's priority, housekeeping-thread-entry.ts.)
  */
-const REST_RATIO = 3;
+const REST_RATIO = 1;
 
 export function historyHousekeeping(db: Db, options: HistoryHousekeepingOptions): () => Promise<HousekeepingRun> {
   const sizeCap: SizeCap | undefined = options.retentionMaxBytes === undefined ? undefined : { maxBytes: options.retentionMaxBytes, usedBytes: sqliteUsedBytes(db) };
