@@ -1,6 +1,6 @@
-// The Node host's history housekeeping on its own thread and connection: it rolls up what the
-// monitor's connection writes while that connection keeps committing, its log reaches the host,
-// and a run stopped partway is redone exactly by the next one.
+// The Node host's history housekeeping, with the rollup's reading on a thread and connection of
+// its own: the sums it hands back are exact while the monitor keeps committing, the log still
+// reaches the host, and a run whose reader stops partway is redone exactly by the next one.
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { commitAtomically } from '../../src/core/store/client.js';
 import { checkResults } from '../../src/core/store/schema/index.js';
@@ -49,7 +49,7 @@ const checkDays = () => all(`select subject_id, bucket_start, samples, up_sample
 const rawDays = (where = 'true') =>
   all(`select check_id as subject_id, (ts / ${DAY}) * ${DAY} as bucket_start, count(*) as samples, sum(status = 0) as up_samples from check_results where ${where} group by 1, 2 order by 1, 2`);
 
-it('rolls up, on its own connection, what the monitor writes, while the monitor keeps committing', async () => {
+it('rolls up exactly from sums read on its own connection, while the monitor keeps committing', async () => {
   writeResults(FROM, FROM + DAY, 10 * SECOND);
   const before = rawDays();
   let committed = 0;
@@ -83,14 +83,14 @@ it('sends its log to the host: the size cap, when it drops the oldest results', 
   expect(logged).toEqual([expect.stringMatching(/size cap \(COOPWATCH_RETENTION_MAX_MB=\d+\): dropped about [\d,]+ of the oldest raw results/)]);
 });
 
-it('a run stopped partway is redone exactly by the next start', async () => {
+it('a run whose reader is stopped partway is redone exactly by the next start', async () => {
   writeResults(FROM, FROM + 2 * DAY, SECOND);
   const first = keeper();
   const cut = first.run();
   // Stopped once it has recorded where it runs to, before it can have written every rollup row.
   while (!all(`select 1 from engine_marks where name = 'rollup_pending_rowid'`).length) await new Promise((resolve) => setTimeout(resolve, 5));
   await first.stop();
-  await expect(cut).rejects.toThrow(/housekeeping thread stopped/);
+  await expect(cut).rejects.toThrow(/rollup reader thread stopped/);
   expect(all(`select 1 from engine_marks where name = 'rollup_pending_rowid'`)).toHaveLength(1);
 
   await keeper().run();

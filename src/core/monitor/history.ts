@@ -32,6 +32,19 @@ export interface RollupRun {
   caughtUp: boolean;
 }
 
+/**
+ * The rows that the results with rowids in (after, until] add to (rollup-buckets.ts). What costs
+ * what was written is here; a host may run it on another connection (the Node host: a thread).
+ */
+export type RollupReader = (after: number, until: number, legacyFrom: number | null) => Promise<RollupRow[]>;
+
+export interface RollupOptions {
+  /** The rest after each chunk, as a multiple of its time (ChunkSizer). */
+  restRatio?: number;
+  /** Where the results are read and summed; by default on `db`, chunk by chunk. */
+  read?: RollupReader;
+}
+
 interface RollupStart {
   mark: number;
   pending: number | null;
@@ -48,9 +61,10 @@ interface RollupStart {
  * between. Exact across crashes: the run's end is recorded before its first write and its
  * number is written into each row it adds to, so a run redone after a crash adds to the rows
  * it had not reached and to no other; the mark moves when every row is written.
- * `restRatio`: the rest after each chunk, as a multiple of its time (ChunkSizer).
  */
-export async function rollUpHistory(db: Db, now: number, restRatio = 0): Promise<RollupRun> {
+export async function rollUpHistory(db: Db, now: number, options: RollupOptions = {}): Promise<RollupRun> {
+  const restRatio = options.restRatio ?? 0;
+  const read = options.read ?? rollupReader(db, restRatio);
   const span = await resultRowidSpan(db);
   const start = await rollupStart(db, span);
   let result: RollupRun = { rows: 0, written: 0, caughtUp: true };
@@ -62,8 +76,7 @@ export async function rollUpHistory(db: Db, now: number, restRatio = 0): Promise
     const until = start.pending ?? Math.min(span.last, start.mark + MAX_ROWS_PER_RUN);
     if (until > start.mark) {
       if (start.pending === null) await commitAtomically(db, [setMark(db, PENDING_MARK, until)]);
-      const sums = await readRollupSums(db, new RollupSums(), start.mark, until, start.legacyFrom, restRatio);
-      const written = await writeRollupRows(db, sums.rows(), start.run, restRatio);
+      const written = await writeRollupRows(db, await read(start.mark, until, start.legacyFrom), start.run, restRatio);
       const caughtUp = until >= span.last;
       await commitAtomically(db, [
         setMark(db, ROLLUP_ROWID_MARK, until),
@@ -92,18 +105,21 @@ async function rollupStart(db: Db, span: RowidSpan): Promise<RollupStart> {
   return { mark, pending: marks.get(PENDING_MARK) ?? null, run: (marks.get(RUNS_MARK) ?? 0) + 1, legacyFrom };
 }
 
-/** Adds rows (after, until] to `sums`, chunk by chunk. */
-async function readRollupSums(db: Db, sums: RollupSums, after: number, until: number, legacyFrom: number | null, restRatio: number): Promise<RollupSums> {
-  const sizer = new ChunkSizer(2_048, 256, 1 << 20, restRatio);
-  for (let from = after; from < until; ) {
-    const to = Math.min(until, from + sizer.rows);
-    const started = Date.now();
-    sums.add(await db.all<HourGroup>(hourGroupsSql(from, to, legacyFrom)));
-    sizer.took(Date.now() - started);
-    from = to;
-    await sizer.pause();
-  }
-  return sums;
+/** Reads the results on `db` in chunks, summing each chunk's groups as it comes. */
+export function rollupReader(db: Db, restRatio = 0): RollupReader {
+  return async (after, until, legacyFrom) => {
+    const sums = new RollupSums();
+    const sizer = new ChunkSizer(2_048, 256, 1 << 20, restRatio);
+    for (let from = after; from < until; ) {
+      const to = Math.min(until, from + sizer.rows);
+      const started = Date.now();
+      sums.add(await db.all<HourGroup>(hourGroupsSql(from, to, legacyFrom)));
+      sizer.took(Date.now() - started);
+      from = to;
+      await sizer.pause();
+    }
+    return sums.rows();
+  };
 }
 
 const UPSERT_ROLLUP_SQL = `insert into rollups (subject_kind, subject_id, granularity, bucket_start, samples, up_samples, degraded_samples, latency_sum_ms, latency_samples, rollup_run)

@@ -1,16 +1,18 @@
 // The Node host's history housekeeping, once a minute: roll up what was written since the last
-// run, then prune by age and, when a cap is set, by size. Both run in short chunks with a rest
-// between them (core/monitor/history.ts); the service runs them on a thread of their own
-// (housekeeping-thread.ts).
+// run, then prune by age and, when a cap is set, by size. Both write in short chunks with the
+// event loop free between them (core/monitor/history.ts); the service reads the results to roll
+// up on a thread of its own (housekeeping-thread.ts).
 import { sql } from 'drizzle-orm';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../core/store/client.js';
-import { pruneHistory, rollUpHistory, type SizeCap } from '../../core/monitor/history.js';
+import { pruneHistory, rollUpHistory, type RollupReader, type SizeCap } from '../../core/monitor/history.js';
 
 export interface HistoryHousekeepingOptions {
   retentionDays: number;
   retentionMaxBytes: number | undefined;
   log(message: string): void;
+  /** Where the rollup reads and sums its results (default: on `db`, paced like the writes). */
+  read?: RollupReader;
 }
 
 export interface HousekeepingRun {
@@ -32,17 +34,18 @@ export function sqliteUsedBytes(db: Db): SizeCap['usedBytes'] {
 }
 
 /**
- * After each chunk, a rest as long as the chunk took: housekeeping holds the write lock at most
- * half the time, so a monitor commit never waits more than about one chunk for it. (Its share of
- * the CPU is kept down by its thread's priority, housekeeping-thread-entry.ts.)
+ * After each chunk the event loop is left free three times as long as the chunk took, so
+ * housekeeping takes at most about a quarter of the monitor's thread. With only a timer turn
+ * between chunks it took whatever the thread had between flushes; at 100,000 checks, where the
+ * monitor's thread sets the pace, that comes out of the checks' rate.
  */
-const REST_RATIO = 1;
+const REST_RATIO = 3;
 
 export function historyHousekeeping(db: Db, options: HistoryHousekeepingOptions): () => Promise<HousekeepingRun> {
   const sizeCap: SizeCap | undefined = options.retentionMaxBytes === undefined ? undefined : { maxBytes: options.retentionMaxBytes, usedBytes: sqliteUsedBytes(db) };
   return async () => {
     const rollupStarted = performance.now();
-    const rollup = await rollUpHistory(db, Date.now(), REST_RATIO);
+    const rollup = await rollUpHistory(db, Date.now(), { restRatio: REST_RATIO, ...(options.read ? { read: options.read } : {}) });
     const pruneStarted = performance.now();
     const pruned = await pruneHistory(db, Date.now(), options.retentionDays, sizeCap, REST_RATIO);
     const done = performance.now();

@@ -1,25 +1,29 @@
-// The housekeeping thread (housekeeping-thread.ts): its own connection, one run at a time.
+// The rollup reader thread (housekeeping-thread.ts): its own connection, one read at a time.
 import { parentPort, workerData } from 'node:worker_threads';
-import { historyHousekeeping } from './history-housekeeping.js';
-import type { FromHousekeepingThread, HousekeepingThreadData, ToHousekeepingThread } from './housekeeping-thread.js';
+import { rollupReader } from '../../core/monitor/history.js';
+import type { FromRollupReader, ToRollupReader } from './housekeeping-thread.js';
+import { packRollupRows } from './rollup-columns.js';
 import { openSqlite } from './sqlite.js';
 import { runInBackground } from './thread-priority.js';
 
 const port = parentPort!;
-const data = workerData as HousekeepingThreadData;
-const post = (message: FromHousekeepingThread) => port.postMessage(message);
-if (!runInBackground()) post({ type: 'log', message: 'housekeeping runs at normal CPU priority here (lowering one thread\'s priority needs Linux)' });
-const sqlite = openSqlite(data.file);
-const runHistory = historyHousekeeping(sqlite.db, { retentionDays: data.retentionDays, retentionMaxBytes: data.retentionMaxBytes, log: (message) => post({ type: 'log', message }) });
+const post = (message: FromRollupReader, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+if (!runInBackground()) post({ type: 'log', message: 'the rollup reader runs at normal CPU priority here (lowering one thread\'s priority needs Linux)' });
+const sqlite = openSqlite((workerData as { file: string }).file);
+// No rest between chunks: the thread's priority keeps it to what the others leave idle, and its
+// reads hold no lock that the monitor's writes wait for (WAL).
+const read = rollupReader(sqlite.db);
 
-port.on('message', (message: ToHousekeepingThread) => {
+port.on('message', (message: ToRollupReader) => {
   if (message.type === 'stop') {
-    // Between two statements: a run cut here is redone exactly by the next one (history.ts).
     sqlite.close();
     process.exit(0);
   }
-  runHistory().then(
-    (run) => post({ type: 'ran', run }),
+  read(message.after, message.until, message.legacyFrom).then(
+    (rows) => {
+      const columns = packRollupRows(rows);
+      post({ type: 'rows', columns }, [columns.kinds.buffer as ArrayBuffer, columns.numbers.buffer as ArrayBuffer]);
+    },
     (err: unknown) => post({ type: 'failed', message: err instanceof Error ? err.message : String(err) }),
   );
 });

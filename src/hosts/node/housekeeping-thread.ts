@@ -1,72 +1,79 @@
-// History housekeeping on a thread of its own with its own connection to the database file, so
-// rolling up and pruning take none of the monitor's thread: its reads never block the monitor
-// (WAL readers do not), and its writes go in chunks of a few milliseconds, so a monitor commit
-// that finds the write lock taken waits that long at most (busy_timeout). A database in memory
-// cannot be shared between connections; there housekeeping runs on the caller's thread.
+// The Node host's history housekeeping, with the rollup's reading on a thread of its own: its own
+// connection at the lowest CPU priority reads and sums what was written since the last run (the
+// part that costs what was written), and hands the sums back as columns. The monitor's thread
+// keeps the writes, paced in short chunks, so it stays the database's only writer and its commits
+// never wait for a lock held by a thread the CPU scheduler has put aside. A database in memory
+// cannot be shared between connections; there the rollup reads on the monitor's thread.
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
+import type { RollupReader } from '../../core/monitor/history.js';
 import type { Db } from '../../core/store/client.js';
 import { historyHousekeeping, type HistoryHousekeepingOptions, type HousekeepingRun } from './history-housekeeping.js';
+import { unpackRollupRows, type RollupColumns } from './rollup-columns.js';
 import { startTsThread } from './ts-thread.js';
 
 const ENTRY = new URL('./housekeeping-thread-entry.ts', import.meta.url);
 
-export interface HousekeepingThreadData {
-  file: string;
-  retentionDays: number;
-  retentionMaxBytes: number | undefined;
-}
-
-export type ToHousekeepingThread = { type: 'run' } | { type: 'stop' };
-export type FromHousekeepingThread = { type: 'ran'; run: HousekeepingRun } | { type: 'failed'; message: string } | { type: 'log'; message: string };
+export type ToRollupReader = { type: 'read'; after: number; until: number; legacyFrom: number | null } | { type: 'stop' };
+export type FromRollupReader = { type: 'rows'; columns: RollupColumns } | { type: 'failed'; message: string } | { type: 'log'; message: string };
 
 export interface HistoryHousekeeper {
-  /** One run: the rollup, then pruning. Rejects when it fails or its thread dies; the next run starts a new thread. */
+  /** One run: the rollup, then pruning. Rejects when it fails or the reading thread dies; the next run starts a new thread. */
   run(): Promise<HousekeepingRun>;
-  /** Stops the thread; a run it was in is left as a crash leaves it, and the next start redoes it exactly. */
+  /** Stops the reading thread; a run it was reading for fails as a crash would, and the next one redoes it exactly. */
   stop(): Promise<void>;
 }
 
 export function startHistoryHousekeeper(database: { db: Db; file: string }, options: HistoryHousekeepingOptions): HistoryHousekeeper {
   if (database.file === ':memory:') return { run: historyHousekeeping(database.db, options), stop: async () => {} };
-  const data: HousekeepingThreadData = { file: database.file, retentionDays: options.retentionDays, retentionMaxBytes: options.retentionMaxBytes };
-  let worker: Worker | null = null;
-  let waiting: { resolve(run: HousekeepingRun): void; reject(err: Error): void } | null = null;
-  const settle = (outcome: HousekeepingRun | Error) => {
-    const current = waiting;
-    waiting = null;
-    if (outcome instanceof Error) current?.reject(outcome);
-    else current?.resolve(outcome);
+  const reader = new RollupReaderThread(database.file, options.log);
+  return { run: historyHousekeeping(database.db, { ...options, read: reader.read }), stop: () => reader.stop() };
+}
+
+class RollupReaderThread {
+  private worker: Worker | null = null;
+  private waiting: { resolve(columns: RollupColumns): void; reject(err: Error): void } | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  readonly read: RollupReader = async (after, until, legacyFrom) => {
+    if (this.waiting) throw new Error('the rollup reader is already reading');
+    const worker = (this.worker ??= this.spawn());
+    const columns = new Promise<RollupColumns>((resolve, reject) => (this.waiting = { resolve, reject }));
+    worker.postMessage({ type: 'read', after, until, legacyFrom } satisfies ToRollupReader);
+    return unpackRollupRows(await columns);
   };
-  const spawn = (): Worker => {
-    const thread = startTsThread(ENTRY, data, { name: 'coopwatch-housekeeping' });
-    thread.on('message', (message: FromHousekeepingThread) => {
-      if (message.type === 'log') options.log(message.message);
-      else settle(message.type === 'ran' ? message.run : new Error(message.message));
+
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = null;
+    const exited = once(worker, 'exit');
+    worker.postMessage({ type: 'stop' } satisfies ToRollupReader);
+    await exited;
+  }
+
+  private spawn(): Worker {
+    const worker = startTsThread(ENTRY, { file: this.file }, { name: 'coopwatch-rollup-reader' });
+    worker.on('message', (message: FromRollupReader) => {
+      if (message.type === 'log') this.log(message.message);
+      else this.settle(message.type === 'rows' ? message.columns : new Error(message.message));
     });
-    thread.on('error', (err) => settle(err));
-    thread.on('exit', (code) => {
-      if (worker === thread) worker = null;
-      settle(new Error(`the housekeeping thread stopped (exit code ${code})`));
+    worker.on('error', (err) => this.settle(err));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = null;
+      this.settle(new Error(`the rollup reader thread stopped (exit code ${code})`));
     });
-    return thread;
-  };
-  return {
-    run() {
-      if (waiting) return Promise.reject(new Error('a housekeeping run is already going'));
-      const thread = (worker ??= spawn());
-      return new Promise<HousekeepingRun>((resolve, reject) => {
-        waiting = { resolve, reject };
-        thread.postMessage({ type: 'run' } satisfies ToHousekeepingThread);
-      });
-    },
-    async stop() {
-      const thread = worker;
-      if (!thread) return;
-      worker = null;
-      const exited = once(thread, 'exit');
-      thread.postMessage({ type: 'stop' } satisfies ToHousekeepingThread);
-      await exited;
-    },
-  };
+    return worker;
+  }
+
+  private settle(outcome: RollupColumns | Error): void {
+    const waiting = this.waiting;
+    this.waiting = null;
+    if (outcome instanceof Error) waiting?.reject(outcome);
+    else waiting?.resolve(outcome);
+  }
 }

@@ -19,8 +19,8 @@ export function sqliteCapabilities(client: Database.Database, db: Db, storage: S
   let otherWriters: { at: number; stamp: unknown } | undefined;
   return {
     maxBoundParameters: MAX_BOUND_PARAMETERS,
-    // IMMEDIATE takes the write lock at BEGIN, waiting out another connection's write (the
-    // housekeeping thread's) with busy_timeout. A deferred transaction whose first statement reads
+    // IMMEDIATE takes the write lock at BEGIN, waiting out another connection's write (the CLI's
+    // apply, say) with busy_timeout. A deferred transaction whose first statement reads
     // would instead fail with SQLITE_BUSY_SNAPSHOT if that connection committed in between.
     async commitAtomically(statements) {
       client.transaction(() => {
