@@ -158,7 +158,7 @@ async function soak(req: SoakRequest, log: (m: string) => void) {
     const run = await housekeeper.run();
     stalls.housekeeping = false;
     runs.push({ ...run, at: (performance.now() - t0) / 1000 });
-    log(`soak: housekeeping at ${((performance.now() - t0) / 1000).toFixed(0)} s: rollup ${run.rolledUpRows.toLocaleString('en')} rows in ${run.rollupMs.toFixed(0)} ms, prune ${run.expiredRows.toLocaleString('en')} rows in ${run.pruneMs.toFixed(0)} ms`);
+    log(`soak: housekeeping at ${((performance.now() - t0) / 1000).toFixed(0)} s: rollup ${run.rolledUpRows.toLocaleString('en')} rows in ${run.rollupMs.toFixed(0)} ms, prune ${run.expiredRows.toLocaleString('en')} rows in ${run.pruneMs.toFixed(0)} ms, longest write chunk ${run.longestChunkMs.toFixed(0)} ms`);
   });
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   // It records the time between its ticks, the resolution included (an idle loop at 10 ms reads ~10 ms): 1 ms keeps that out of the figure.

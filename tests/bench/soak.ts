@@ -32,8 +32,15 @@ export async function soak(ctx: BenchContext, targets: Targets): Promise<{ figur
   const rollup = stat((run) => run.rollupMs);
   const prune = stat((run) => run.pruneMs);
   const label = `${round(r.prefillRows / 1e6, 1)} M rows pre-filled`;
-  const stalls: Array<{ ms: number; housekeeping: boolean; gcMs: number }> = r.stalls;
+  const stalls: Array<{ at: number; ms: number; housekeeping: boolean; gcMs: number }> = r.stalls;
   const during = stalls.filter((s) => s.housekeeping);
+  // Which part of a run each stall inside housekeeping fell in (runs are logged with their end).
+  const phaseOf = (stall: { at: number }) => {
+    const run = runs.find((r) => stall.at <= r.at + 0.1 && stall.at >= r.at - (r.rollupMs + r.pruneMs) / 1000 - 0.1);
+    if (!run) return 'between runs';
+    const since = stall.at - (run.at - (run.rollupMs + run.pruneMs) / 1000);
+    return since <= run.rollupReadMs / 1000 ? 'reading' : since <= run.rollupMs / 1000 ? 'rollup writes' : 'prune';
+  };
   const figures: Figure[] = [
     {
       bench: 'soak', figure: `checks/s over ${round(r.elapsed, 0)} s (asked ${r.asked}), ${label}`, value: Math.round(r.achieved), unit: '/s', target: '≥ 95 % of asked',
@@ -42,10 +49,10 @@ export async function soak(ctx: BenchContext, targets: Targets): Promise<{ figur
     { bench: 'soak', figure: 'event-loop delay p99 / max', value: round(r.loopDelayMaxMs, 1), unit: 'ms', target: 'max < 50 ms', pass: r.loopDelayMaxMs < 50, note: `p99 ${round(r.loopDelayP99Ms, 1)} ms; result batch commit p99 ${round(r.flushP99Ms, 1)} / max ${round(r.flushMaxMs, 1)} ms` },
     {
       bench: 'soak', figure: 'event-loop stalls > 50 ms', value: stalls.length, unit: '', target: null, pass: null,
-      note: `${during.length} while housekeeping ran (longest ${during.length ? Math.max(...during.map((s) => s.ms)) : 0} ms), ${stalls.length - during.length} outside it (longest ${Math.max(0, ...stalls.filter((s) => !s.housekeeping).map((s) => s.ms))} ms); ` +
+      note: `${during.length} while housekeeping ran (longest ${during.length ? Math.max(...during.map((s) => s.ms)) : 0} ms; in ${during.map(phaseOf).join(', ') || '—'}), ${stalls.length - during.length} outside it (longest ${Math.max(0, ...stalls.filter((s) => !s.housekeeping).map((s) => s.ms))} ms); ` +
         `garbage collection on the monitor's thread in each: ${stalls.map((s) => `${s.gcMs} of ${s.ms} ms`).join(', ') || 'none'}`,
     },
-    { bench: 'soak', figure: `rollup per run (${runs.length} runs)`, value: round(rollup.max, 0), unit: 'ms', target: null, pass: null, note: `mean ${round(rollup.mean, 0)} ms (wall, in ~5 ms chunks, the event loop free three times as long between them) for ${Math.round(stat((run) => run.rolledUpRows).mean ?? 0).toLocaleString('en')} results; the old ts range scan of one minute on this file: ${round(r.legacyScanMs, 0)} ms in one statement` },
+    { bench: 'soak', figure: `rollup per run (${runs.length} runs)`, value: round(rollup.max, 0), unit: 'ms', target: null, pass: null, note: `mean ${round(rollup.mean, 0)} ms (wall: reading on the rollup reader thread, writing on the monitor's in ~5 ms chunks with the event loop free three times as long between them) for ${Math.round(stat((run) => run.rolledUpRows).mean ?? 0).toLocaleString('en')} results; longest write chunk (rollup or prune) on the monitor's thread per run: ${runs.map((run) => round(run.longestChunkMs, 0)).join(', ')} ms; the old ts range scan of one minute on this file: ${round(r.legacyScanMs, 0)} ms in one statement` },
     { bench: 'soak', figure: 'prune per run', value: round(prune.max, 0), unit: 'ms', target: null, pass: null, note: `mean ${round(prune.mean, 0)} ms; rows removed per run ${runs.map((run) => run.expiredRows.toLocaleString('en')).join(', ')} (retention ${r.retentionDays} d)` },
     { bench: 'soak', figure: 'database file', value: round(r.endBytes / MIB, 0), unit: 'MiB', target: null, pass: null, note: `${round(r.startBytes / MIB, 0)} MiB after the pre-fill (${round(r.prefillHours, 1)} h at 1,000/s, ${round(r.prefillSeconds, 0)} s to write); growth ${round(r.growthBytesPerMinute / MIB, 1)} MiB/min while pruning; rollups ${round(r.rollupBytesPerRow, 1)} B a row` },
   ];

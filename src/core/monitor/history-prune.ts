@@ -6,11 +6,10 @@
 import { sql } from 'drizzle-orm';
 import { commitAtomically, deferredSql, type Db, type Statement } from '../store/client.js';
 import { DAY_MS } from '../domain/time.js';
-import { ChunkSizer, firstRowidAtOrAfter, resultRowidSpan, ROLLUP_ROWID_MARK, rolledUpRowid, rowidLiteral, yieldToEventLoop } from './result-rowids.js';
+import { ChunkSizer, firstRowidAtOrAfter, resultRowidSpan, ROLLUP_ROWID_MARK, rolledUpRowid, rowidLiteral } from './result-rowids.js';
 
 const HOURLY_KEEP_DAYS = 35;
 const DAILY_KEEP_DAYS = 400;
-const ROLLUP_DELETE_CHUNK = 5_000;
 /** Over the cap, the oldest results go until the database is back under this share of it. */
 const SIZE_CAP_TRIGGER = 0.95;
 const SIZE_CAP_TARGET = 0.9;
@@ -28,6 +27,8 @@ export interface PruneRun {
   droppedForSize: number;
   /** The oldest raw result kept after a drop for size, null when nothing was dropped for size. */
   oldestKeptTs: number | null;
+  /** The longest of its chunks, in ms. */
+  longestChunkMs: number;
 }
 
 /**
@@ -50,9 +51,10 @@ export async function pruneHistory(db: Db, now: number, retentionDays: number, s
     const [oldest] = await db.all<{ ts: number }>(sql`select ts from check_results order by rowid limit 1`);
     oldestKeptTs = oldest ? Number(oldest.ts) : null;
   }
-  await deleteRollupsBefore(db, 'hour', now - HOURLY_KEEP_DAYS * DAY_MS);
-  await deleteRollupsBefore(db, 'day', now - DAILY_KEEP_DAYS * DAY_MS);
-  return { expired, droppedForSize, oldestKeptTs };
+  const rollupSizer = new ChunkSizer(512, 64, 1 << 16, restRatio);
+  await deleteRollupsBefore(db, 'hour', now - HOURLY_KEEP_DAYS * DAY_MS, rollupSizer);
+  await deleteRollupsBefore(db, 'day', now - DAILY_KEEP_DAYS * DAY_MS, rollupSizer);
+  return { expired, droppedForSize, oldestKeptTs, longestChunkMs: Math.max(sizer.longestMs, rollupSizer.longestMs) };
 }
 
 /** Deletes results with rowids in [from, before), chunk by chunk, while `more()` says so. */
@@ -80,12 +82,15 @@ function resetRollupMarkWhenEmpty(db: Db): Statement {
   return deferredSql(db, sql`update engine_marks set value = 0 where name = ${ROLLUP_ROWID_MARK} and not exists (select 1 from check_results)`);
 }
 
-async function deleteRollupsBefore(db: Db, granularity: 'hour' | 'day', before: number): Promise<void> {
+/** Deletes the rollups of one granularity older than `before`, in chunks sized like the results'. */
+async function deleteRollupsBefore(db: Db, granularity: 'hour' | 'day', before: number, sizer: ChunkSizer): Promise<void> {
   const older = sql`granularity = ${granularity} and bucket_start < ${before}`;
   for (;;) {
     const [left] = await db.all(sql`select 1 from rollups where ${older} limit 1`);
     if (!left) return;
-    await commitAtomically(db, [deferredSql(db, sql`delete from rollups where rowid in (select rowid from rollups where ${older} limit ${sql.raw(String(ROLLUP_DELETE_CHUNK))})`)]);
-    await yieldToEventLoop();
+    const started = Date.now();
+    await commitAtomically(db, [deferredSql(db, sql`delete from rollups where rowid in (select rowid from rollups where ${older} limit ${sql.raw(String(sizer.rows))})`)]);
+    sizer.took(Date.now() - started);
+    await sizer.pause();
   }
 }

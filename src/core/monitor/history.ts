@@ -30,6 +30,10 @@ export interface RollupRun {
   written: number;
   /** false when the run stopped at MAX_ROWS_PER_RUN; the next one carries on from the mark. */
   caughtUp: boolean;
+  /** The longest of its write chunks, in ms: how long a write on the same connection waited behind one. */
+  longestWriteMs: number;
+  /** How long reading and summing the results took (on Node, on the rollup reader thread). */
+  readMs: number;
 }
 
 /**
@@ -67,7 +71,7 @@ export async function rollUpHistory(db: Db, now: number, options: RollupOptions 
   const read = options.read ?? rollupReader(db, restRatio);
   const span = await resultRowidSpan(db);
   const start = await rollupStart(db, span);
-  let result: RollupRun = { rows: 0, written: 0, caughtUp: true };
+  let result: RollupRun = { rows: 0, written: 0, caughtUp: true, longestWriteMs: 0, readMs: 0 };
   if (start.pending === null && start.mark > span.last) {
     // Rowids went backwards (the table emptied or rebuilt outside housekeeping): carry on from
     // where they are now rather than skip what comes next.
@@ -76,14 +80,17 @@ export async function rollUpHistory(db: Db, now: number, options: RollupOptions 
     const until = start.pending ?? Math.min(span.last, start.mark + MAX_ROWS_PER_RUN);
     if (until > start.mark) {
       if (start.pending === null) await commitAtomically(db, [setMark(db, PENDING_MARK, until)]);
-      const written = await writeRollupRows(db, await read(start.mark, until, start.legacyFrom), start.run, restRatio);
+      const readStarted = Date.now();
+      const rows = await read(start.mark, until, start.legacyFrom);
+      const readMs = Date.now() - readStarted;
+      const written = await writeRollupRows(db, rows, start.run, restRatio);
       const caughtUp = until >= span.last;
       await commitAtomically(db, [
         setMark(db, ROLLUP_ROWID_MARK, until),
         setMark(db, RUNS_MARK, start.run),
         db.delete(engineMarks).where(inArray(engineMarks.name, caughtUp ? [PENDING_MARK, LEGACY_ROLLUP_MARK] : [PENDING_MARK])),
       ]);
-      result = { rows: until - start.mark, written, caughtUp };
+      result = { rows: until - start.mark, written: written.rows, caughtUp, longestWriteMs: written.longestMs, readMs };
     }
   }
   await sampleFunctions(db, now);
@@ -130,7 +137,7 @@ const UPSERT_ROLLUP_SQL = `insert into rollups (subject_kind, subject_id, granul
   where rollup_run < excluded.rollup_run`;
 
 /** Upserts the rows in chunks; a row this run already reached (a run redone) is left as it is. */
-async function writeRollupRows(db: Db, rows: RollupRow[], run: number, restRatio: number): Promise<number> {
+async function writeRollupRows(db: Db, rows: RollupRow[], run: number, restRatio: number): Promise<{ rows: number; longestMs: number }> {
   const sizer = new ChunkSizer(512, 64, 65_536, restRatio);
   for (let i = 0; i < rows.length; ) {
     const batch = rows.slice(i, i + sizer.rows);
@@ -152,7 +159,7 @@ async function writeRollupRows(db: Db, rows: RollupRow[], run: number, restRatio
     i += batch.length;
     await sizer.pause();
   }
-  return rows.length;
+  return { rows: rows.length, longestMs: sizer.longestMs };
 }
 
 /** Every function's status, once a minute at most, into its hourly and daily rows. */

@@ -66,11 +66,6 @@ export async function firstRowidAtOrAfter(db: Db, span: RowidSpan, ts: number): 
   return lo;
 }
 
-/** Lets timers, sockets and the monitor's own writes run between two bounded statements. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 /**
  * What one housekeeping statement (one chunk) should take. The monitor's writes and timers wait
  * behind it, so it stays well under the 50 ms the event loop may be held, with room for a busy
@@ -85,6 +80,8 @@ const CHUNK_TARGET_MS = 5;
 export class ChunkSizer {
   private readonly targetMs = CHUNK_TARGET_MS;
   private lastMs = 0;
+  /** The longest chunk so far: how long the connection's thread, and its writes, waited behind one. */
+  longestMs = 0;
 
   /** `restRatio`: after each chunk, the event loop is left free this many times as long as the chunk took (a host whose monitor shares the thread keeps housekeeping to a share of it). */
   constructor(
@@ -101,6 +98,7 @@ export class ChunkSizer {
   /** Records how long the last chunk took. */
   took(ms: number): void {
     this.lastMs = ms;
+    this.longestMs = Math.max(this.longestMs, ms);
     if (ms > this.targetMs) this.size = Math.max(this.min, Math.floor(this.size / 2));
     else if (ms < this.targetMs / 2) this.size = Math.min(this.max, this.size * 2);
   }

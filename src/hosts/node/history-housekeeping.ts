@@ -18,9 +18,13 @@ export interface HistoryHousekeepingOptions {
 export interface HousekeepingRun {
   rollupMs: number;
   rolledUpRows: number;
+  /** Of rollupMs, the reading and summing. */
+  rollupReadMs: number;
   pruneMs: number;
   expiredRows: number;
   droppedForSize: number;
+  /** The longest write chunk of the rollup and the prune: how long the thread, and the monitor's commits, waited behind one. */
+  longestChunkMs: number;
 }
 
 /** What the database's pages hold: its size on disk, less the free pages SQLite will reuse. */
@@ -53,6 +57,14 @@ export function historyHousekeeping(db: Db, options: HistoryHousekeepingOptions)
       const since = pruned.oldestKeptTs === null ? 'none left' : `raw results now start ${new Date(pruned.oldestKeptTs).toISOString()}`;
       options.log(`history: the database reached its size cap (COOPWATCH_RETENTION_MAX_MB=${Math.round(sizeCap.maxBytes / 2 ** 20)}): dropped about ${pruned.droppedForSize.toLocaleString('en')} of the oldest raw results, already rolled up; ${since}`);
     }
-    return { rollupMs: pruneStarted - rollupStarted, rolledUpRows: rollup.rows, pruneMs: done - pruneStarted, expiredRows: pruned.expired, droppedForSize: pruned.droppedForSize };
+    return {
+      rollupMs: pruneStarted - rollupStarted,
+      rolledUpRows: rollup.rows,
+      rollupReadMs: rollup.readMs,
+      pruneMs: done - pruneStarted,
+      expiredRows: pruned.expired,
+      droppedForSize: pruned.droppedForSize,
+      longestChunkMs: Math.max(rollup.longestWriteMs, pruned.longestChunkMs),
+    };
   };
 }
