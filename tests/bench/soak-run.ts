@@ -9,8 +9,7 @@ import { Cron } from 'croner';
 import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { defaultProbeThreads, NodeProbeThreads } from '../../src/hosts/node/probe-threads/pool.js';
-import type { HousekeepingRun } from '../../src/hosts/node/history-housekeeping.js';
-import { startHistoryHousekeeper } from '../../src/hosts/node/housekeeping-thread.js';
+import { startHistoryHousekeeper, type HousekeepingRun } from '../../src/hosts/node/history-housekeeping.js';
 import { fileBytes, pct, rawClient, seedFleet, serveParent, sleep, tableBytes, tempDatabase } from './common.js';
 import type Database from 'better-sqlite3';
 

@@ -31,13 +31,20 @@ export interface PruneRun {
   longestChunkMs: number;
 }
 
+export interface PruneOptions {
+  /** Also drop the oldest results while the database is over this cap. */
+  sizeCap?: SizeCap;
+  /** The rest after each chunk, as a multiple of its time (ChunkSizer). */
+  restRatio?: number;
+}
+
 /**
  * Deletes raw results past the retention window and, with a size cap, the oldest results while
  * the database is over it; then rollups past their own windows. Only results already rolled up
  * are deleted, so pruning never loses a sample from the bars.
- * `restRatio`: the rest after each chunk, as a multiple of its time (ChunkSizer).
  */
-export async function pruneHistory(db: Db, now: number, retentionDays: number, sizeCap?: SizeCap, restRatio = 0): Promise<PruneRun> {
+export async function pruneHistory(db: Db, now: number, retentionDays: number, options: PruneOptions = {}): Promise<PruneRun> {
+  const { sizeCap, restRatio = 0 } = options;
   const rolledUp = await rolledUpRowid(db);
   const span = await resultRowidSpan(db);
   const sizer = new ChunkSizer(1_024, 128, 1 << 20, restRatio);

@@ -1,11 +1,12 @@
 // The Node host's history housekeeping, once a minute: roll up what was written since the last
 // run, then prune by age and, when a cap is set, by size. Both write in short chunks with the
 // event loop free between them (core/monitor/history.ts); the service reads the results to roll
-// up on a thread of its own (housekeeping-thread.ts).
+// up on a thread of its own (rollup-reader-thread.ts).
 import { sql } from 'drizzle-orm';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../core/store/client.js';
 import { pruneHistory, rollUpHistory, type RollupReader, type SizeCap } from '../../core/monitor/history.js';
+import { RollupReaderThread } from './rollup-reader-thread.js';
 
 export interface HistoryHousekeepingOptions {
   retentionDays: number;
@@ -51,7 +52,7 @@ export function historyHousekeeping(db: Db, options: HistoryHousekeepingOptions)
     const rollupStarted = performance.now();
     const rollup = await rollUpHistory(db, Date.now(), { restRatio: REST_RATIO, ...(options.read ? { read: options.read } : {}) });
     const pruneStarted = performance.now();
-    const pruned = await pruneHistory(db, Date.now(), options.retentionDays, sizeCap, REST_RATIO);
+    const pruned = await pruneHistory(db, Date.now(), options.retentionDays, { ...(sizeCap ? { sizeCap } : {}), restRatio: REST_RATIO });
     const done = performance.now();
     if (pruned.droppedForSize > 0 && sizeCap) {
       const since = pruned.oldestKeptTs === null ? 'none left' : `raw results now start ${new Date(pruned.oldestKeptTs).toISOString()}`;
@@ -67,4 +68,21 @@ export function historyHousekeeping(db: Db, options: HistoryHousekeepingOptions)
       longestChunkMs: Math.max(rollup.longestWriteMs, pruned.longestChunkMs),
     };
   };
+}
+
+export interface HistoryHousekeeper {
+  /** One run: the rollup, then pruning. Rejects when it fails or the reading thread dies; the next run starts a new thread. */
+  run(): Promise<HousekeepingRun>;
+  /** Stops the reading thread; a run it was reading for fails as a crash would, and the next one redoes it exactly. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The service's housekeeping: the rollup reads on a thread of its own (rollup-reader-thread.ts).
+ * A database in memory cannot be shared between connections; there it reads on this thread.
+ */
+export function startHistoryHousekeeper(database: { db: Db; file: string }, options: HistoryHousekeepingOptions): HistoryHousekeeper {
+  if (database.file === ':memory:') return { run: historyHousekeeping(database.db, options), stop: async () => {} };
+  const reader = new RollupReaderThread(database.file, options.log);
+  return { run: historyHousekeeping(database.db, { ...options, read: reader.read }), stop: () => reader.stop() };
 }

@@ -26,7 +26,7 @@ import type { ServiceContext } from '../../core/services/context.js';
 import { refreshElementsFromFeed } from '../../core/services/satellites.js';
 import { ensureAdminToken } from '../../core/services/tokens.js';
 import { createNodeMetrics } from './metrics.js';
-import { startHistoryHousekeeper } from './housekeeping-thread.js';
+import { startHistoryHousekeeper } from './history-housekeeping.js';
 import { createNodeProbeRuntime } from './probes.js';
 import { nodeClientAddress } from './client-address.js';
 import { closeAfterRefusedBody } from './refused-body.js';

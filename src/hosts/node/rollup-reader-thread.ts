@@ -1,36 +1,21 @@
-// The Node host's history housekeeping, with the rollup's reading on a thread of its own: its own
-// connection at the lowest CPU priority reads and sums what was written since the last run (the
-// part that costs what was written), and hands the sums back as columns. The monitor's thread
-// keeps the writes, paced in short chunks, so it stays the database's only writer and its commits
-// never wait for a lock held by a thread the CPU scheduler has put aside. A database in memory
-// cannot be shared between connections; there the rollup reads on the monitor's thread.
+// The rollup's reading on a thread of its own: its own connection at the lowest CPU priority
+// reads and sums what was written since the last run (the part that costs what was written), and
+// hands the sums back as columns. The monitor's thread keeps the writes, paced in short chunks, so
+// it stays the database's only writer and its commits never wait for a lock held by a thread the
+// CPU scheduler has put aside.
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import type { RollupReader } from '../../core/monitor/history.js';
-import type { Db } from '../../core/store/client.js';
-import { historyHousekeeping, type HistoryHousekeepingOptions, type HousekeepingRun } from './history-housekeeping.js';
 import { unpackRollupRows, type RollupColumns } from './rollup-columns.js';
 import { startTsThread } from './ts-thread.js';
 
-const ENTRY = new URL('./housekeeping-thread-entry.ts', import.meta.url);
+const ENTRY = new URL('./rollup-reader-entry.ts', import.meta.url);
 
 export type ToRollupReader = { type: 'read'; after: number; until: number; legacyFrom: number | null } | { type: 'stop' };
 export type FromRollupReader = { type: 'rows'; columns: RollupColumns } | { type: 'failed'; message: string } | { type: 'log'; message: string };
 
-export interface HistoryHousekeeper {
-  /** One run: the rollup, then pruning. Rejects when it fails or the reading thread dies; the next run starts a new thread. */
-  run(): Promise<HousekeepingRun>;
-  /** Stops the reading thread; a run it was reading for fails as a crash would, and the next one redoes it exactly. */
-  stop(): Promise<void>;
-}
-
-export function startHistoryHousekeeper(database: { db: Db; file: string }, options: HistoryHousekeepingOptions): HistoryHousekeeper {
-  if (database.file === ':memory:') return { run: historyHousekeeping(database.db, options), stop: async () => {} };
-  const reader = new RollupReaderThread(database.file, options.log);
-  return { run: historyHousekeeping(database.db, { ...options, read: reader.read }), stop: () => reader.stop() };
-}
-
-class RollupReaderThread {
+/** Started on the first read; a read while its thread dies or stops is rejected, and the next read starts a new one. */
+export class RollupReaderThread {
   private worker: Worker | null = null;
   private waiting: { resolve(columns: RollupColumns): void; reject(err: Error): void } | null = null;
 

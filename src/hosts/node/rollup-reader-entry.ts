@@ -1,7 +1,7 @@
-// The rollup reader thread (housekeeping-thread.ts): its own connection, one read at a time.
+// The rollup reader thread (rollup-reader-thread.ts): its own connection, one read at a time.
 import { parentPort, workerData } from 'node:worker_threads';
 import { rollupReader } from '../../core/monitor/history.js';
-import type { FromRollupReader, ToRollupReader } from './housekeeping-thread.js';
+import type { FromRollupReader, ToRollupReader } from './rollup-reader-thread.js';
 import { packRollupRows } from './rollup-columns.js';
 import { openSqlite } from './sqlite.js';
 import { runInBackground } from './thread-priority.js';

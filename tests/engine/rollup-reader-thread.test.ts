@@ -4,8 +4,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { commitAtomically } from '../../src/core/store/client.js';
 import { checkResults } from '../../src/core/store/schema/index.js';
-import { sqliteUsedBytes } from '../../src/hosts/node/history-housekeeping.js';
-import { startHistoryHousekeeper, type HistoryHousekeeper } from '../../src/hosts/node/housekeeping-thread.js';
+import { sqliteUsedBytes, startHistoryHousekeeper, type HistoryHousekeeper } from '../../src/hosts/node/history-housekeeping.js';
 import { createTestApp, rawClient, type TestApp } from '../helpers.js';
 
 const DAY = 86_400_000;
