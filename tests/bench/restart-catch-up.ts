@@ -48,6 +48,8 @@ interface ServiceRun {
   missed: number;
   /** From spawning the process to its "listening" line. */
   startupMs: number;
+  /** Seconds after "listening" at which a minute began: housekeeping runs then (main.ts). */
+  housekeepingAt: number[];
 }
 
 /** Runs the service on `file` for `seconds` after it listens, stops it, and reads what it stored. */
@@ -67,7 +69,9 @@ async function runService(file: string, seconds: number): Promise<ServiceRun> {
       // one pass over the window's results (check_results has no index by check)
       'select count(*) as missed from checks c where c.enabled = 1 and c.id not in (select check_id from check_results where ts >= ? and ts < ?)',
     ).get(listeningAt, listeningAt + seconds * 1000) as { missed: number };
-    return { perSecond, missed, startupMs: listeningAt - spawnedAt };
+    const housekeepingAt: number[] = [];
+    for (let t = Math.ceil(listeningAt / 60_000) * 60_000; t < listeningAt + seconds * 1000; t += 60_000) housekeepingAt.push(Math.floor((t - listeningAt) / 1000));
+    return { perSecond, missed, startupMs: listeningAt - spawnedAt, housekeepingAt };
   } finally {
     db.close();
   }
@@ -100,7 +104,8 @@ export async function restartCatchUp(ctx: BenchContext, targets: Targets): Promi
       pass: toShare !== null && toShare <= TARGET_SECONDS && restart.missed === 0,
       note: `to listening ${round(restart.startupMs / 1000, 1)} s; missed ${restart.missed}; steady (last 10 s) ${Math.round(steady(restart))}/s, ` +
         `90 % of it from ${toOwn(restart) ?? '—'} s; first start of the fleet: 90 % of asked from ${secondsToShare(first.perSecond, asked) ?? '—'} s, ` +
-        `missed ${first.missed}, steady ${Math.round(steady(first))}/s, 90 % of it from ${toOwn(first) ?? '—'} s`,
+        `missed ${first.missed}, steady ${Math.round(steady(first))}/s, 90 % of it from ${toOwn(first) ?? '—'} s; ` +
+        `housekeeping began at second ${restart.housekeepingAt.join(', ') || '—'} (restart), ${first.housekeepingAt.join(', ') || '—'} (first start)`,
     });
   }
   return { figures, raw };

@@ -4,6 +4,7 @@
 // with the Node host's history housekeeping on its once-a-minute schedule (rollups, then pruning
 // past a retention that the pre-fill's oldest minutes cross). Measures the rate per second,
 // event-loop delay, each housekeeping run, and the file's size and growth.
+import fs from 'node:fs';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { Cron } from 'croner';
 import { LiveMonitor } from '../../src/core/monitor/live-monitor.js';
@@ -66,13 +67,37 @@ function legacyMinuteScanMs(client: Database.Database, until: number): number {
   return performance.now() - started;
 }
 
-/** Every time the event loop was held more than 50 ms: when, how long, and whether housekeeping was running. */
-/**
- * Turns of the event loop longer than 50 ms (a 5 ms timer that fired late), each with how much of
- * it the main thread's garbage collector paused (PerformanceObserver 'gc' entries overlapping it).
- */
+/** The calling thread's time on a CPU and waiting for one, in ms (/proc/thread-self/schedstat; null where there is none). */
+function threadSchedMs(): { onCpu: number; waiting: number } | null {
+  try {
+    const [onCpu, waiting] = fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return { onCpu: onCpu! / 1e6, waiting: waiting! / 1e6 };
+  } catch {
+    return null;
+  }
+}
+
+/** Stalls this long and longer are traced: enough of them to tell what holds the thread. */
+const TRACED_STALL_MS = 25;
+
+export interface Stall {
+  /** Seconds since the soak began, and the stall's length in ms. */
+  at: number;
+  ms: number;
+  housekeeping: boolean;
+  /** Of the stall, the main thread's garbage collection (PerformanceObserver 'gc' entries overlapping it). */
+  gcMs: number;
+  /**
+   * Of the stall, the main thread's time running and its time runnable but waiting for a CPU
+   * (schedstat): the rest it was blocked (a lock, a system call). Null where /proc has no schedstat.
+   */
+  onCpuMs: number | null;
+  waitingMs: number | null;
+}
+
+/** Turns of the event loop longer than 25 ms (a 5 ms timer that fired late), each with what the thread did in it. */
 function traceStalls(t0: number) {
-  const seen: Array<{ at: number; ms: number; housekeeping: boolean; gcMs: number }> = [];
+  const seen: Stall[] = [];
   const pauses: Array<{ start: number; end: number }> = [];
   const gc = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) if (entry.duration >= 1) pauses.push({ start: entry.startTime, end: entry.startTime + entry.duration });
@@ -80,6 +105,7 @@ function traceStalls(t0: number) {
   gc.observe({ entryTypes: ['gc'] });
   const stallEnds: number[] = [];
   let last = performance.now();
+  let lastSched = threadSchedMs();
   const state = {
     housekeeping: false,
     seen,
@@ -95,11 +121,14 @@ function traceStalls(t0: number) {
   };
   const timer = setInterval(() => {
     const now = performance.now();
-    if (now - last > 55) {
-      seen.push({ at: Math.round((now - t0) / 100) / 10, ms: Math.round(now - last - 5), housekeeping: state.housekeeping, gcMs: 0 });
+    const sched = threadSchedMs();
+    if (now - last > 5 + TRACED_STALL_MS) {
+      const delta = (key: 'onCpu' | 'waiting') => (sched && lastSched ? Math.round(sched[key] - lastSched[key]) : null);
+      seen.push({ at: Math.round((now - t0) / 100) / 10, ms: Math.round(now - last - 5), housekeeping: state.housekeeping, gcMs: 0, onCpuMs: delta('onCpu'), waitingMs: delta('waiting') });
       stallEnds.push(now);
     }
     last = now;
+    lastSched = sched;
   }, 5);
   return state;
 }

@@ -5,7 +5,7 @@
 import type { BenchContext, Figure } from './common.js';
 import { forkModule, round } from './common.js';
 import type { Targets } from './check-throughput.js';
-import type { SoakRequest } from './soak-run.js';
+import type { SoakRequest, Stall } from './soak-run.js';
 
 const MIB = 2 ** 20;
 
@@ -32,7 +32,8 @@ export async function soak(ctx: BenchContext, targets: Targets): Promise<{ figur
   const rollup = stat((run) => run.rollupMs);
   const prune = stat((run) => run.pruneMs);
   const label = `${round(r.prefillRows / 1e6, 1)} M rows pre-filled`;
-  const stalls: Array<{ at: number; ms: number; housekeeping: boolean; gcMs: number }> = r.stalls;
+  const traced: Stall[] = r.stalls;
+  const stalls = traced.filter((s) => s.ms > 50);
   const during = stalls.filter((s) => s.housekeeping);
   // Which part of a run each stall inside housekeeping fell in (runs are logged with their end).
   const phaseOf = (stall: { at: number }) => {
@@ -50,12 +51,32 @@ export async function soak(ctx: BenchContext, targets: Targets): Promise<{ figur
     {
       bench: 'soak', figure: 'event-loop stalls > 50 ms', value: stalls.length, unit: '', target: null, pass: null,
       note: `${during.length} while housekeeping ran (longest ${during.length ? Math.max(...during.map((s) => s.ms)) : 0} ms; in ${during.map(phaseOf).join(', ') || '—'}), ${stalls.length - during.length} outside it (longest ${Math.max(0, ...stalls.filter((s) => !s.housekeeping).map((s) => s.ms))} ms); ` +
-        `garbage collection on the monitor's thread in each: ${stalls.map((s) => `${s.gcMs} of ${s.ms} ms`).join(', ') || 'none'}`,
+        `the monitor's thread in each (on a CPU, of it GC; waiting for a CPU): ${stalls.map(describeStall).join(', ') || 'none'}`,
     },
+    { bench: 'soak', figure: 'event-loop stalls > 25 ms', value: traced.length, unit: '', target: null, pass: null, note: whatHeld(traced) },
     { bench: 'soak', figure: `rollup per run (${runs.length} runs)`, value: round(rollup.max, 0), unit: 'ms', target: null, pass: null, note: `mean ${round(rollup.mean, 0)} ms (wall: reading on the rollup reader thread, writing on the monitor's in ~5 ms chunks with the event loop free three times as long between them) for ${Math.round(stat((run) => run.rolledUpRows).mean ?? 0).toLocaleString('en')} results; longest write chunk (rollup or prune) on the monitor's thread per run: ${runs.map((run) => round(run.longestChunkMs, 0)).join(', ')} ms; the old ts range scan of one minute on this file: ${round(r.legacyScanMs, 0)} ms in one statement` },
     { bench: 'soak', figure: 'prune per run', value: round(prune.max, 0), unit: 'ms', target: null, pass: null, note: `mean ${round(prune.mean, 0)} ms; rows removed per run ${runs.map((run) => run.expiredRows.toLocaleString('en')).join(', ')} (retention ${r.retentionDays} d)` },
     { bench: 'soak', figure: 'database file', value: round(r.endBytes / MIB, 0), unit: 'MiB', target: null, pass: null, note: `${round(r.startBytes / MIB, 0)} MiB after the pre-fill (${round(r.prefillHours, 1)} h at 1,000/s, ${round(r.prefillSeconds, 0)} s to write); growth ${round(r.growthBytesPerMinute / MIB, 1)} MiB/min while pruning; rollups ${round(r.rollupBytesPerRow, 1)} B a row` },
   ];
   const { ratePerSecond, ...rest } = r;
   return { figures, raw: { ...rest, ratePerSecond } };
+}
+
+/** "56 ms: 12 on a CPU (GC 0), 40 waiting for one": what held the monitor's thread in a stall. */
+function describeStall(stall: Stall): string {
+  if (stall.onCpuMs === null || stall.waitingMs === null) return `${stall.ms} ms: GC ${stall.gcMs}`;
+  return `${stall.ms} ms: ${stall.onCpuMs} on a CPU (GC ${stall.gcMs}), ${stall.waitingMs} waiting for one`;
+}
+
+/** Where the monitor's thread was in all the traced stalls together: on a CPU (GC), waiting for one, or blocked. */
+function whatHeld(stalls: Stall[]): string {
+  const sum = (f: (s: Stall) => number) => stalls.reduce((n, s) => n + f(s), 0);
+  const total = sum((s) => s.ms);
+  if (!total) return 'none';
+  if (stalls.some((s) => s.onCpuMs === null)) return `${total} ms in all; GC ${sum((s) => s.gcMs)} ms`;
+  const share = (ms: number) => `${Math.round((100 * ms) / total)} %`;
+  const onCpu = sum((s) => s.onCpuMs!);
+  const waiting = sum((s) => s.waitingMs!);
+  return `${total} ms in all (${stalls.filter((s) => s.housekeeping).length} while housekeeping ran): the monitor's thread on a CPU ${share(onCpu)} (GC ${share(sum((s) => s.gcMs))}), ` +
+    `waiting for a CPU ${share(waiting)}, blocked ${share(Math.max(0, total - onCpu - waiting))}`;
 }
