@@ -8,6 +8,7 @@ import { runInBackground } from './thread-priority.js';
 
 const port = parentPort!;
 const post = (message: FromRollupReader, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+// Its boot lowered the priority already (startTsThread's `background`); this says so where it could not.
 if (!runInBackground()) post({ type: 'log', message: 'the rollup reader runs at normal CPU priority here (lowering one thread\'s priority needs Linux)' });
 const sqlite = openSqlite((workerData as { file: string }).file);
 // No rest between chunks: the thread's priority keeps it to what the others leave idle, and its

@@ -42,7 +42,7 @@ export class RollupReaderThread {
   }
 
   private spawn(): Worker {
-    const worker = startTsThread(ENTRY, { file: this.file }, { name: 'coopwatch-rollup-reader' });
+    const worker = startTsThread(ENTRY, { file: this.file }, { name: 'coopwatch-rollup-reader', background: true });
     worker.on('message', (message: FromRollupReader) => {
       if (message.type === 'log') this.log(message.message);
       else this.settle(message.type === 'rows' ? message.columns : new Error(message.message));
