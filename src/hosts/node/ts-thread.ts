@@ -4,7 +4,7 @@ const BOOT = new URL('./ts-thread.mjs', import.meta.url);
 
 /**
  * A worker thread running the TypeScript module `entry`, with `data` as its workerData.
- * `background`: at the lowest CPU priority from its first instruction (thread-priority.ts).
+ * `background`: at the lowest CPU priority (thread-priority.ts) before it loads `entry`.
  */
 export function startTsThread(entry: URL, data: object, options: Omit<WorkerOptions, 'workerData'> & { background?: boolean }): Worker {
   const { background = false, ...workerOptions } = options;
