@@ -69,14 +69,11 @@ async function deleteResults(db: Db, from: number, before: number, sizer: ChunkS
   let next = from;
   while (next < before && (await more())) {
     const until = Math.min(before, next + sizer.rows);
-    const started = Date.now();
-    await commitAtomically(db, [
+    await sizer.step(() => commitAtomically(db, [
       deferredSql(db, sql`delete from check_results where rowid >= ${rowidLiteral(next)} and rowid < ${rowidLiteral(until)}`),
       resetRollupMarkWhenEmpty(db),
-    ]);
-    sizer.took(Date.now() - started);
+    ]));
     next = until;
-    await sizer.pause();
   }
   return Math.max(0, next - from);
 }
@@ -95,9 +92,6 @@ async function deleteRollupsBefore(db: Db, granularity: 'hour' | 'day', before: 
   for (;;) {
     const [left] = await db.all(sql`select 1 from rollups where ${older} limit 1`);
     if (!left) return;
-    const started = Date.now();
-    await commitAtomically(db, [deferredSql(db, sql`delete from rollups where rowid in (select rowid from rollups where ${older} limit ${sql.raw(String(sizer.rows))})`)]);
-    sizer.took(Date.now() - started);
-    await sizer.pause();
+    await sizer.step(() => commitAtomically(db, [deferredSql(db, sql`delete from rollups where rowid in (select rowid from rollups where ${older} limit ${sql.raw(String(sizer.rows))})`)]));
   }
 }

@@ -119,11 +119,8 @@ export function rollupReader(db: Db, restRatio = 0): RollupReader {
     const sizer = new ChunkSizer(2_048, 256, 1 << 20, restRatio);
     for (let from = after; from < until; ) {
       const to = Math.min(until, from + sizer.rows);
-      const started = Date.now();
-      sums.add(await db.all<HourGroup>(hourGroupsSql(from, to, legacyFrom)));
-      sizer.took(Date.now() - started);
+      await sizer.step(async () => sums.add(await db.all<HourGroup>(hourGroupsSql(from, to, legacyFrom))));
       from = to;
-      await sizer.pause();
     }
     return sums.rows();
   };
@@ -141,8 +138,7 @@ async function writeRollupRows(db: Db, rows: RollupRow[], run: number, restRatio
   const sizer = new ChunkSizer(512, 64, 65_536, restRatio);
   for (let i = 0; i < rows.length; ) {
     const batch = rows.slice(i, i + sizer.rows);
-    const started = Date.now();
-    await commitAtomically(db, rowStatements(db, UPSERT_ROLLUP_SQL, batch, (r) => [r.subjectKind, r.subjectId, r.granularity, r.bucketStart, r.samples, r.up, r.degraded, r.latencySum, r.latencySamples, run], (some) =>
+    await sizer.step(() => commitAtomically(db, rowStatements(db, UPSERT_ROLLUP_SQL, batch, (r) => [r.subjectKind, r.subjectId, r.granularity, r.bucketStart, r.samples, r.up, r.degraded, r.latencySum, r.latencySamples, run], (some) =>
       insertChunks(db, some, 10).map((chunk) => db.insert(rollups).values(chunk.map((r) => ({
         subjectKind: r.subjectKind, subjectId: r.subjectId, granularity: r.granularity, bucketStart: r.bucketStart, samples: r.samples,
         upSamples: r.up, degradedSamples: r.degraded, latencySumMs: r.latencySum, latencySamples: r.latencySamples, rollupRun: run,
@@ -154,10 +150,8 @@ async function writeRollupRows(db: Db, rows: RollupRow[], run: number, restRatio
         },
         setWhere: sql`${rollups.rollupRun} < excluded.rollup_run`,
       })),
-    ));
-    sizer.took(Date.now() - started);
+    )));
     i += batch.length;
-    await sizer.pause();
   }
   return { rows: rows.length, longestMs: sizer.longestMs };
 }

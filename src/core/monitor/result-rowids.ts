@@ -79,7 +79,6 @@ const CHUNK_TARGET_MS = 5;
  */
 export class ChunkSizer {
   private readonly targetMs = CHUNK_TARGET_MS;
-  private lastMs = 0;
   /** The longest chunk so far: how long the connection's thread, and its writes, waited behind one. */
   longestMs = 0;
 
@@ -95,16 +94,18 @@ export class ChunkSizer {
     return this.size;
   }
 
-  /** Records how long the last chunk took. */
-  took(ms: number): void {
-    this.lastMs = ms;
+  /** Runs one chunk (of `rows` rows), sizes the next from how long it took, then frees the event loop: at least one timer turn, and the rest asked for. */
+  async step(chunk: () => Promise<unknown>): Promise<void> {
+    const started = Date.now();
+    await chunk();
+    const ms = Date.now() - started;
+    this.resize(ms);
+    await new Promise((resolve) => setTimeout(resolve, Math.round(ms * this.restRatio)));
+  }
+
+  private resize(ms: number): void {
     this.longestMs = Math.max(this.longestMs, ms);
     if (ms > this.targetMs) this.size = Math.max(this.min, Math.floor(this.size / 2));
     else if (ms < this.targetMs / 2) this.size = Math.min(this.max, this.size * 2);
-  }
-
-  /** Frees the event loop between two chunks: at least one timer turn, and the rest asked for. */
-  pause(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, Math.round(this.lastMs * this.restRatio)));
   }
 }
