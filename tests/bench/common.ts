@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
-import { openSqlite, type SqliteHandle } from '../../src/hosts/node/sqlite.js';
+import { openSqlite, WRITER_PAGE_CACHE_KIB, type SqliteHandle } from '../../src/hosts/node/sqlite.js';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -49,7 +49,7 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /** A fresh database file (migrated) in its own folder under ctx.tmp. */
 export function tempDatabase(tmp: string, name: string): SqliteHandle & { dir: string } {
   const dir = fs.mkdtempSync(path.join(tmp, `${name}-`));
-  return { ...openSqlite(path.join(dir, 'coopwatch.db'), { checkpointThread: true }), dir };
+  return { ...openSqlite(path.join(dir, 'coopwatch.db'), { checkpointThread: true, pageCacheKiB: WRITER_PAGE_CACHE_KIB }), dir };
 }
 
 export function rawClient(handle: SqliteHandle): Database.Database {

@@ -11,7 +11,7 @@ import { loadConfig, type AppConfig } from '../config.js';
 import { asc } from 'drizzle-orm';
 import type { Db } from '../../core/store/client.js';
 import { statusPages } from '../../core/store/schema/index.js';
-import { openSqlite } from './sqlite.js';
+import { openSqlite, WRITER_PAGE_CACHE_KIB } from './sqlite.js';
 import type { DemoFleet } from './demo/fleet.js';
 import { startDemoFleetFor } from './demo/fleet-from-store.js';
 import { startOutbox } from './outbox-loop.js';
@@ -118,7 +118,7 @@ export async function startNode(config: AppConfig) {
 
 /** The SQLite file, with its storage problems logged as they come and go. */
 function openDatabase(config: AppConfig) {
-  const sqlite = openSqlite(config.databaseFile, { checkpointThread: true, log });
+  const sqlite = openSqlite(config.databaseFile, { checkpointThread: true, pageCacheKiB: WRITER_PAGE_CACHE_KIB, log });
   const { db } = sqlite;
   sqlite.storage.onChange((health, previous) => {
     if (!health.writable) {

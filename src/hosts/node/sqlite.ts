@@ -29,19 +29,22 @@ export interface SqliteHandle {
 export interface OpenSqliteOptions {
   /** Checkpoint the WAL on a thread of its own rather than inside commits (wal-checkpointer.ts): for a long-running writer. */
   checkpointThread?: boolean;
+  /** The connection's page cache in KiB (default: SQLite's 2 MiB); the service's writer takes WRITER_PAGE_CACHE_KIB. */
+  pageCacheKiB?: number;
   log?: (message: string) => void;
 }
 
 /**
- * The connection's page cache, in KiB (SQLite's default is 2 MiB). A batch of first states at
+ * The service's writer connection's page cache, in KiB (SQLite's default is 2 MiB). A batch of first states at
  * 100,000 checks (a start on a fleet that never ran, or one cause taking thousands of checks down)
  * dirties about 1,100 pages a commit, scattered over check_states, asset_states and the events'
  * subject index; with the default cache the transaction spills them and reads them back. The
  * first interval's planning and commits took 4.7–5.4 s of CPU with 2 MiB and 3.5–3.9 s with this
  * (`node --import tsx tests/bench/commit-batches.ts 100000 10 due thread [2000]`). SQLite
- * allocates cache pages only as they are used.
+ * allocates cache pages only as they are used. Readers that pass over pages once (the rollup
+ * reader) keep the default: a cache this size would only hold pages they never read again.
  */
-const PAGE_CACHE_KIB = 64 * 1024;
+export const WRITER_PAGE_CACHE_KIB = 64 * 1024;
 
 /**
  * Opens (creating if needed) the database file and brings its schema up to date. When the file
@@ -63,7 +66,7 @@ export function openSqlite(file: string, options: OpenSqliteOptions = {}): Sqlit
   client.pragma('synchronous = NORMAL');
   client.pragma('foreign_keys = ON');
   client.pragma('busy_timeout = 5000');
-  client.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+  if (options.pageCacheKiB) client.pragma(`cache_size = -${options.pageCacheKiB}`);
   const orm = drizzle(client, { schema });
   migrate(orm, { migrationsFolder: MIGRATIONS_DIR });
   const checkpointer = options.checkpointThread && file !== ':memory:' ? startWalCheckpointer(client, file, { log: options.log }) : undefined;
