@@ -2,7 +2,7 @@
 // rather than by SQLite. A GROUP BY over a run's results passes every row through a temporary
 // b-tree to sort it first; for a minute at 10,000 checks/s (600,000 results) that took about four
 // times the CPU of reading the rows and summing them in a Map (`node --import tsx
-// tests/bench/rollup-read.ts`). The core's reader (history.ts rollupReader) keeps the GROUP BY:
+// tests/bench/rollup-cost.ts`). The core's reader (history.ts rollupReader) keeps the GROUP BY:
 // on D1 it spares sending every row over the wire. Both give the same sums (raw-rollup-reader.test.ts).
 import type Database from 'better-sqlite3';
 import type { RollupReader } from '../../core/monitor/history.js';
