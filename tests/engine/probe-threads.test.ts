@@ -49,6 +49,30 @@ describe.concurrent('probe threads', () => {
     expect(logs).toEqual([]);
   });
 
+  it('start the runs that come due within 10 ms of each other together, with one abort signal and timer between them', async (ctx) => {
+    const { expect } = ctx;
+    const server = await startTargetServer('healthy');
+    ctx.onTestFinished(() => server.close());
+    const settings: HttpSettings = { url: server.url, method: 'GET', headers: {}, conditions: [], maxRedirects: 0, maxBodyBytes: 65_536 };
+    // 500 checks a second, each due at its own phase of the second: one by one they would start at some 400 distinct milliseconds.
+    const stored = Array.from({ length: 500 }, (_, i) => ({
+      id: 2_000 + i, assetId: 1, kind: 'http' as const, enabled: true, intervalSeconds: 1, cron: null, timezone: null, timeoutMs: 900, settingsJson: JSON.stringify(settings),
+    }));
+    const results: ObservationRecord[] = [];
+    const threads = new NodeProbeThreads({ threads: 1, concurrency: 256, log: () => {} });
+    ctx.onTestFinished(() => threads.stop());
+    threads.start(({ records }) => results.push(...records));
+    await threads.assign(stored.map((def) => def.id), async (ids) => ({ definitions: stored.filter((def) => ids.includes(def.id)), assets: [] }));
+    await sleep(1_500);
+    const from = Date.now();
+    await sleep(2_000);
+    const inWindow = results.filter((r) => r.at >= from && r.at < from + 2_000);
+    expect(inWindow.length).toBeGreaterThan(800);
+    expect(inWindow.every((r) => r.observation.status === 'up')).toBe(true);
+    // Started every 10 ms: at most about 200 start times in two seconds.
+    expect(new Set(inWindow.map((r) => r.at)).size).toBeLessThanOrEqual(220);
+  });
+
   it('replace a thread that dies: runs it had in flight or that came due meanwhile run at once, the killed runs are never reported, the others keep their times', async (ctx) => {
     const { expect } = ctx;
     // Each probe takes 2.5 s of a 5 s interval, so about half the checks are in flight at any moment.
