@@ -65,9 +65,10 @@ describe.concurrent('probe threads', () => {
     await threads.assign(stored.map((def) => def.id), async (ids) => ({ definitions: stored.filter((def) => ids.includes(def.id)), assets: [] }));
     await sleep(1_500);
     const from = Date.now();
-    await sleep(2_000);
+    await sleep(2_500); // the window, and time for its last runs' results to arrive
     const inWindow = results.filter((r) => r.at >= from && r.at < from + 2_000);
-    expect(inWindow.length).toBeGreaterThan(800);
+    // About 1,000 runs; fewer on a loaded machine, but one by one even 400 would start at more than 220 times.
+    expect(inWindow.length).toBeGreaterThan(400);
     expect(inWindow.every((r) => r.observation.status === 'up')).toBe(true);
     // Started every 10 ms: at most about 200 start times in two seconds.
     expect(new Set(inWindow.map((r) => r.at)).size).toBeLessThanOrEqual(220);

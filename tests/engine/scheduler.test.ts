@@ -105,4 +105,26 @@ describe('CheckScheduler', () => {
       expect(record.at - dueAt).toBeLessThan(500);
     }
   });
+
+  it('with launchEveryMs, leaves a batch whose runs all ended unaborted at its timeout', async () => {
+    // 40 checks every second whose probes answer at once; the 200 ms timeout passes many times over.
+    const signals = new Set<AbortSignal>();
+    const scheduler = new CheckScheduler({
+      concurrency: 100,
+      now: Date.now,
+      launchEveryMs: 20,
+      runCheck: async (_d, signal) => {
+        signals.add(signal);
+        return { status: 'up', latencyMs: 1, message: null };
+      },
+      onResult: () => {},
+    });
+    scheduler.sync(Array.from({ length: 40 }, (_, i) => ({ ...def(i + 1, 1), timeoutMs: 200 })));
+    scheduler.start();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    scheduler.stop();
+    expect(signals.size).toBeGreaterThan(10);
+    // Only the batch being started when no other followed for 200 ms may have been aborted.
+    expect([...signals].filter((signal) => signal.aborted).length).toBeLessThanOrEqual(1);
+  });
 });

@@ -56,9 +56,21 @@ interface Run {
   startedAt: number;
   controller: AbortController;
   abortTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The batch it started in (launchEveryMs only). */
+  group: LaunchGroup | null;
   /** Monotonic time after which a probe that ignored its abort signal is reported as timed out. */
   hardDeadline: number;
   settled: boolean;
+}
+
+/** Runs started together with the same timeout: one controller, aborted by one timer. */
+interface LaunchGroup {
+  at: number;
+  timeoutMs: number;
+  controller: AbortController;
+  timer: ReturnType<typeof setTimeout>;
+  /** Its runs not yet ended. */
+  open: number;
 }
 
 /** How long a probe that ignores its abort signal is given before it is reported as timed out. */
@@ -91,8 +103,9 @@ export class CheckScheduler {
   private running = false;
   private runs = new Set<Run>();
   /** The abort group of the batch being launched (launchEveryMs only). */
-  private group: { at: number; timeoutMs: number; controller: AbortController } | null = null;
-  private groupTimers = new Set<ReturnType<typeof setTimeout>>();
+  private group: LaunchGroup | null = null;
+  /** Groups whose timer is still set. */
+  private groups = new Set<LaunchGroup>();
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -159,8 +172,8 @@ export class CheckScheduler {
     this.running = false;
     this.clearTimer();
     for (const run of this.runs) run.controller.abort();
-    for (const timer of this.groupTimers) clearTimeout(timer);
-    this.groupTimers.clear();
+    for (const group of this.groups) clearTimeout(group.timer);
+    this.groups.clear();
     this.group = null;
   }
 
@@ -210,12 +223,14 @@ export class CheckScheduler {
     entry.flags = (entry.flags | RUNNING) & ~QUEUED;
     this.inFlight++;
     this.options.onStart?.(now - entry.dueAt, def);
+    const group = this.options.launchEveryMs ? this.joinGroup(now, def.timeoutMs) : null;
     const run: Run = {
       entry,
       generation: entry.generation,
       startedAt: now,
-      controller: this.options.launchEveryMs ? this.groupController(now, def.timeoutMs) : new AbortController(),
+      controller: group?.controller ?? new AbortController(),
       abortTimer: undefined,
+      group,
       hardDeadline: performance.now() + def.timeoutMs + ABORT_GRACE_MS,
       settled: false,
     };
@@ -235,18 +250,24 @@ export class CheckScheduler {
     );
   }
 
-  /** One controller, aborted by one timer, for the runs of a batch that share a timeout. */
-  private groupController(now: number, timeoutMs: number): AbortController {
-    const group = this.group;
-    if (group && group.at === now && group.timeoutMs === timeoutMs) return group.controller;
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      this.groupTimers.delete(timer);
-      controller.abort();
-    }, timeoutMs);
-    this.groupTimers.add(timer);
-    this.group = { at: now, timeoutMs, controller };
-    return controller;
+  /** The group of a run starting now with this timeout, counting the run in it. */
+  private joinGroup(now: number, timeoutMs: number): LaunchGroup {
+    let group = this.group;
+    if (!group || group.at !== now || group.timeoutMs !== timeoutMs) {
+      if (group) this.closeIfDone(group, null);
+      const controller = new AbortController();
+      const timer = setTimeout(() => this.groups.delete(group!) && controller.abort(), timeoutMs);
+      group = { at: now, timeoutMs, controller, open: 0, timer };
+      this.groups.add(group);
+      this.group = group;
+    }
+    group.open++;
+    return group;
+  }
+
+  /** A group all of whose runs ended, that none can join any more, is not aborted: an abort costs an event and an exception's stack. */
+  private closeIfDone(group: LaunchGroup, current: LaunchGroup | null): void {
+    if (group.open === 0 && group !== current && this.groups.delete(group)) clearTimeout(group.timer);
   }
 
   /** Reports runs that outlived their timeout and the grace after it, whatever their probe does. */
@@ -266,6 +287,10 @@ export class CheckScheduler {
     if (run.settled) return;
     run.settled = true;
     if (run.abortTimer !== undefined) clearTimeout(run.abortTimer);
+    if (run.group) {
+      run.group.open--;
+      this.closeIfDone(run.group, this.group);
+    }
     this.runs.delete(run);
     const { entry, generation } = run;
     const { def } = entry;
