@@ -252,17 +252,15 @@ export class CheckScheduler {
 
   /** The group of a run starting now with this timeout, counting the run in it. */
   private joinGroup(now: number, timeoutMs: number): LaunchGroup {
-    let group = this.group;
-    if (!group || group.at !== now || group.timeoutMs !== timeoutMs) {
-      if (group) this.closeIfDone(group, null);
-      const controller = new AbortController();
-      const timer = setTimeout(() => this.groups.delete(group!) && controller.abort(), timeoutMs);
-      group = { at: now, timeoutMs, controller, open: 0, timer };
-      this.groups.add(group);
-      this.group = group;
+    const current = this.group;
+    if (current && current.at === now && current.timeoutMs === timeoutMs) {
+      current.open++;
+      return current;
     }
-    group.open++;
-    return group;
+    if (current) this.closeIfDone(current, null);
+    const group: LaunchGroup = { at: now, timeoutMs, controller: new AbortController(), open: 1, timer: setTimeout(() => this.groups.delete(group) && group.controller.abort(), timeoutMs) };
+    this.groups.add(group);
+    return (this.group = group);
   }
 
   /** A group all of whose runs ended, that none can join any more, is not aborted: an abort costs an event and an exception's stack. */
