@@ -44,7 +44,7 @@ export function hourGroupsSql(after: number, until: number, legacyFrom: number |
 }
 
 /** Hour indexes stay below this until 2084: a subject and an hour (or day) make one number key. */
-const BUCKET_KEY_SPAN = 1_000_000;
+export const BUCKET_KEY_SPAN = 1_000_000;
 
 /**
  * The rollup rows a run's results add to, summed as each chunk's groups arrive: per check and

@@ -257,15 +257,16 @@ export class CheckScheduler {
       current.open++;
       return current;
     }
-    if (current) this.closeIfDone(current, null);
     const group: LaunchGroup = { at: now, timeoutMs, controller: new AbortController(), open: 1, timer: setTimeout(() => this.groups.delete(group) && group.controller.abort(), timeoutMs) };
     this.groups.add(group);
-    return (this.group = group);
+    this.group = group;
+    if (current) this.closeIfDone(current);
+    return group;
   }
 
   /** A group all of whose runs ended, that none can join any more, is not aborted: an abort costs an event and an exception's stack. */
-  private closeIfDone(group: LaunchGroup, current: LaunchGroup | null): void {
-    if (group.open === 0 && group !== current && this.groups.delete(group)) clearTimeout(group.timer);
+  private closeIfDone(group: LaunchGroup): void {
+    if (group.open === 0 && group !== this.group && this.groups.delete(group)) clearTimeout(group.timer);
   }
 
   /** Reports runs that outlived their timeout and the grace after it, whatever their probe does. */
@@ -287,7 +288,7 @@ export class CheckScheduler {
     if (run.abortTimer !== undefined) clearTimeout(run.abortTimer);
     if (run.group) {
       run.group.open--;
-      this.closeIfDone(run.group, this.group);
+      this.closeIfDone(run.group);
     }
     this.runs.delete(run);
     const { entry, generation } = run;

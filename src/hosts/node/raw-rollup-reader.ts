@@ -7,15 +7,13 @@
 import type Database from 'better-sqlite3';
 import type { RollupReader } from '../../core/monitor/history.js';
 import { STATUS_CODE } from '../../core/monitor/check-state.js';
-import { HOUR_MS, RollupSums, type HourGroup } from '../../core/monitor/rollup-buckets.js';
+import { BUCKET_KEY_SPAN, HOUR_MS, RollupSums, type HourGroup } from '../../core/monitor/rollup-buckets.js';
 
 /**
  * Rows per statement: each is its own read transaction, so the WAL is never pinned for long, and
  * between them the thread's event loop turns, so a stop is answered within one.
  */
 const CHUNK_ROWS = 65_536;
-/** Hour indexes stay below this until 2084: a check and an hour make one number key. */
-const HOUR_KEY_SPAN = 1_000_000;
 
 type ResultColumns = [checkId: number, ts: number, status: number, latencyMs: number | null];
 
@@ -29,7 +27,7 @@ export function rawRollupReader(client: Database.Database): RollupReader {
       for (const [checkId, ts, status, latencyMs] of results.iterate(from, Math.min(until, from + CHUNK_ROWS)) as IterableIterator<ResultColumns>) {
         if (legacyFrom !== null && ts < legacyFrom) continue;
         const hour = Math.floor(ts / HOUR_MS);
-        const key = checkId * HOUR_KEY_SPAN + hour;
+        const key = checkId * BUCKET_KEY_SPAN + hour;
         let group = groups.get(key);
         if (!group) groups.set(key, (group = { checkId, hour, assetId: null, samples: 0, up: 0, degraded: 0, latencySum: 0, latencySamples: 0 }));
         group.samples++;
