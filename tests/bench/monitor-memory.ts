@@ -20,7 +20,8 @@ const gc = (globalThis as { gc?: () => void }).gc!;
 const measure = () => {
   for (let i = 0; i < 3; i++) gc();
   const m = process.memoryUsage();
-  return { heap: m.heapUsed, external: m.external + m.arrayBuffers, rss: m.rss };
+  // `external` includes `arrayBuffers` (Node's process.memoryUsage docs): counted once.
+  return { heap: m.heapUsed, external: m.external, rss: m.rss };
 };
 
 export async function monitorMemory(n: number, tmp: string, threads: number, snapshot?: string) {

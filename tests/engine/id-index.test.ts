@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { advanceCheckState, applyObservation, initialCheckState } from '../../src/core/monitor/check-state.js';
-import { IdIndex } from '../../src/core/monitor/id-index.js';
+import { IdIndex, SortedIds } from '../../src/core/monitor/id-index.js';
 
 describe('IdIndex', () => {
   it('finds every id given, in any order, and nothing else; iterates by ascending id', () => {
@@ -11,6 +11,18 @@ describe('IdIndex', () => {
     expect([...index.keys()]).toEqual([...ids].sort((a, b) => a - b));
     expect([...index.values()]).toEqual([...ids].sort((a, b) => a - b).map((id) => `v${id}`));
     expect(index.size).toBe(ids.length);
+  });
+
+  it('finds ids on both sides of the 32-bit boundary, whichever array holds them', () => {
+    for (const ids of [[2 ** 31 - 1, -(2 ** 31), 5, 0], [2 ** 31, 5, -(2 ** 31) - 1, 0]]) {
+      const index = new IdIndex(ids.map((id) => [id, id] as const));
+      for (const id of ids) expect(index.get(id)).toBe(id);
+      expect(index.get(6)).toBeUndefined();
+      expect(index.get(2 ** 32 + 5)).toBeUndefined(); // not 5 cut to 32 bits
+      expect([...index.keys()]).toEqual([...ids].sort((a, b) => a - b));
+    }
+    const set = new SortedIds([9, 3, 9, 1]);
+    expect([set.size, set.indexOf(1), set.indexOf(3), set.indexOf(9), set.indexOf(4)]).toEqual([3, 0, 1, 2, -1]);
   });
 
   it('keeps the last value of a repeated id; an empty index finds nothing', () => {

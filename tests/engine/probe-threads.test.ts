@@ -56,7 +56,7 @@ describe.concurrent('probe threads', () => {
     const settings: HttpSettings = { url: server.url, method: 'GET', headers: {}, conditions: [], maxRedirects: 0, maxBodyBytes: 65_536 };
     // 500 checks a second, each due at its own phase of the second: one by one they would start at some 400 distinct milliseconds.
     const stored = Array.from({ length: 500 }, (_, i) => ({
-      id: 2_000 + i, assetId: 1, kind: 'http' as const, enabled: true, intervalSeconds: 1, cron: null, timezone: null, timeoutMs: 900, settingsJson: JSON.stringify(settings),
+      id: 2_000 + i, assetId: 1, kind: 'http' as const, enabled: true, intervalSeconds: 1, cron: null, timezone: null, timeoutMs: 900, failureThreshold: 1, successThreshold: 1, settingsJson: JSON.stringify(settings),
     }));
     const results: ObservationRecord[] = [];
     const threads = new NodeProbeThreads({ threads: 1, concurrency: 256, log: () => {} });
@@ -89,7 +89,7 @@ describe.concurrent('probe threads', () => {
     const threads = new NodeProbeThreads({ threads: 1, concurrency: 64, log: (m) => logs.push(m) });
     ctx.onTestFinished(() => threads.stop());
     threads.start(({ records }) => results.push(...records));
-    const stored = defs.map(({ key: _k, failureThreshold: _f, successThreshold: _s, settings, ...rest }) => ({ ...rest, settingsJson: JSON.stringify(settings) }));
+    const stored = defs.map(({ key: _k, settings, ...rest }) => ({ ...rest, settingsJson: JSON.stringify(settings) }));
     await threads.assign(defs.map((def) => def.id), async (ids) => ({ definitions: stored.filter((def) => ids.includes(def.id)), assets: [] }));
 
     const ids = defs.map((def) => def.id);

@@ -23,6 +23,7 @@ import { IdIndex } from './id-index.js';
 import { AssetNode, CheckRecord, copyState, Sharing, type StoredCheckRow } from './monitor-records.js';
 import { isAvailable } from './fleet-evaluation.js';
 import type { FunctionNode, LoadedFleet, OpenIncident } from './fleet-state.js';
+import { READS_ASSET_FACTS } from './probe-assignment.js';
 import { attachVotes } from './vote-loader.js';
 import { VantageNode } from './votes.js';
 
@@ -74,6 +75,7 @@ export async function loadFleet(
   const { records, fresh } = checkRecords(checkRows, checkStateRows, previous, sharing, now, settingsHeldElsewhere);
   const checkIndex = new IdIndex(records.map((record) => [record.id, record] as const));
   threadChecksOnAssets(records, assetIndex);
+  attachProbeFacts(assetRows, assetIndex);
   attachVotes(checkRows, checkIndex, previous, vantageNodes, voteRows, now);
   // Streaks that were in flight before a restart come back as stored with the newest results (the
   // central monitor's: a multi-vantage check's votes start afresh from their stored views).
@@ -125,6 +127,19 @@ function checkRecords(
     records.push(record);
   }
   return { records, fresh };
+}
+
+/** The facts a link or contact probe reads, on the assets that have such a check (most have none). */
+function attachProbeFacts(assetRows: Array<typeof assets.$inferSelect>, assetIndex: IdIndex<AssetNode>): void {
+  for (const { id, key, lat, lon, altM, slaLatencyMs, slaJitterMs, slaLossPct } of assetRows) {
+    const node = assetIndex.get(id)!;
+    for (let check = node.firstCheck; check; check = check.nextOnAsset) {
+      if (READS_ASSET_FACTS.has(check.kind)) {
+        node.facts = { key, lat, lon, altM, slaLatencyMs, slaJitterMs, slaLossPct };
+        break;
+      }
+    }
+  }
 }
 
 function threadChecksOnAssets(records: CheckRecord[], assetIndex: IdIndex<AssetNode>): void {

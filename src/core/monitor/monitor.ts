@@ -69,7 +69,7 @@ export class Monitor {
 
   /** The checks the central monitor runs itself (not those only probe agents run). */
   centralDefinitions(): CheckDefinition[] {
-    return [...this.fleet.checks.values()].filter((check) => check.runsCentrally);
+    return [...this.fleet.checks.values()].filter((check) => check.votes?.runsCentrally ?? true);
   }
 
   /** The checks a vantage runs: central's, or those that list an agent or region. */
@@ -119,8 +119,9 @@ export class Monitor {
     return [...this.fleet.functions.values()].map((f) => ({ key: f.key, status: f.status, redundancy: f.redundancy }));
   }
 
+  /** Held for the assets that have a link or contact check, whose probes read them. */
   assetFacts(assetId: number): AssetFacts | undefined {
-    return this.fleet.assets.get(assetId);
+    return this.fleet.assets.get(assetId)?.facts ?? undefined;
   }
 
   assetStatus(assetId: number): AssetStatus | undefined {
@@ -190,6 +191,6 @@ export class Monitor {
 
 function checkRunsFrom(check: CheckRecord, vantage: VantageNode): boolean {
   const central = vantage.kind === 'central';
-  if (!check.votes) return central && check.runsCentrally;
+  if (!check.votes) return central;
   return memberFor(check, central ? undefined : vantage.id) !== undefined;
 }

@@ -4,11 +4,11 @@ import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../store/client.js';
 import { assets, checks } from '../store/schema/index.js';
 import type { AssetFacts } from './check-runner.js';
-import type { ProbeDefinition } from './check-definition.js';
+import type { CheckDefinition, ProbeDefinition } from './check-definition.js';
 import { NETWORK_ONLY_KINDS, READS_ASSET_FACTS } from './probe-assignment.js';
 
 /** A check as stored, for a probe thread: its settings as their JSON text, parsed once, where they are used. */
-export interface StoredProbe extends Omit<ProbeDefinition, 'settings'> {
+export interface StoredProbe extends Omit<ProbeDefinition, 'settings'>, Pick<CheckDefinition, 'failureThreshold' | 'successThreshold'> {
   settingsJson: string;
 }
 
@@ -24,7 +24,7 @@ export async function readProbeAssignment(db: Db, ids: readonly number[]): Promi
   const rows = await db
     .select({
       id: checks.id, assetId: checks.assetId, kind: checks.kind, enabled: checks.enabled, intervalSeconds: checks.intervalSeconds,
-      cron: checks.cron, timezone: checks.timezone, timeoutMs: checks.timeoutMs,
+      cron: checks.cron, timezone: checks.timezone, timeoutMs: checks.timeoutMs, failureThreshold: checks.failureThreshold, successThreshold: checks.successThreshold,
       // The column's text as stored, not drizzle's parse of it.
       settingsJson: sql<string>`${checks.settings}`,
     })

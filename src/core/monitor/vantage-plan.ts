@@ -65,7 +65,7 @@ function noteCentralRunning(ctx: WriteContext, central: VantageNode, now: number
 function clearVotes(voting: readonly CheckRecord[], vantage: VantageNode, now: number, changes: ResultChanges): string[] {
   const withoutQuorum: string[] = [];
   for (const check of voting) {
-    const member = check.votes!.find((m) => m.vantage === vantage)!;
+    const member = check.votes!.members.find((m) => m.vantage === vantage)!;
     if (member.state.status !== 'unknown') {
       copyState(initialCheckState(now), member.state);
       markVoteChanged(changes.votes, check.id, member);
@@ -78,7 +78,7 @@ function clearVotes(voting: readonly CheckRecord[], vantage: VantageNode, now: n
 
 /** The checks the vantage votes on. */
 function votingChecks(fleet: FleetState, vantage: VantageNode): CheckRecord[] {
-  return [...fleet.checks.values()].filter((check) => check.votes?.some((m) => m.vantage === vantage));
+  return [...fleet.checks.values()].filter((check) => check.votes?.members.some((m) => m.vantage === vantage));
 }
 
 function silenceEvent(vantage: VantageNode, type: 'vantage.lost' | 'vantage.restored', voting: readonly CheckRecord[], checksWithoutQuorum: string[] | undefined): EventSpec {

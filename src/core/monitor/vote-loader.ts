@@ -21,13 +21,12 @@ export function attachVotes(
     const names = row.vantages;
     if (!names || (names.length === 1 && names[0] === CENTRAL_VANTAGE)) continue;
     const record = checkIndex.get(row.id)!;
-    const held = previous.get(row.id)?.votes;
-    record.runsCentrally = names.includes(CENTRAL_VANTAGE);
-    record.votes = names.flatMap((name) => {
+    const held = previous.get(row.id)?.votes?.members;
+    const members = names.flatMap((name) => {
       const vantage = byName.get(name);
       return vantage ? [memberOf(vantage, record, held, stored, now)] : [];
     });
-    record.quorum = Math.min(quorumOf(row), Math.max(record.votes.length, 1));
+    record.votes = { members, quorum: Math.min(quorumOf(row), Math.max(members.length, 1)), runsCentrally: names.includes(CENTRAL_VANTAGE) };
   }
 }
 

@@ -42,9 +42,18 @@ export interface VoteMember {
   state: CheckState;
 }
 
+/** A multi-vantage check's voters. */
+export interface VotePanel {
+  members: VoteMember[];
+  /** Vantages that must see it down for it to be down. */
+  quorum: number;
+  /** Whether the central monitor runs it too (an agent-only check is run by the agents alone). */
+  runsCentrally: boolean;
+}
+
 /** The member a result from `vantageId` (undefined: the central monitor) feeds, if the check lists it. */
 export function memberFor(check: CheckRecord, vantageId: number | undefined): VoteMember | undefined {
-  for (const member of check.votes!) {
+  for (const member of check.votes!.members) {
     if (vantageId === undefined ? member.vantage.kind === 'central' : member.vantage.id === vantageId) return member;
   }
   return undefined;
@@ -59,8 +68,8 @@ export function newMember(vantage: VantageNode, now: number): VoteMember {
  * or message changed. A check going down dates its outage from the earliest vote that saw it.
  */
 export function recombine(check: CheckRecord, at: number): boolean {
-  const votes: Vote[] = check.votes!.map((m) => ({ vantage: m.vantage.name, status: m.state.status, message: m.state.message, vantageStatus: m.vantage.status }));
-  const { status, message } = quorumStatus(votes, check.quorum);
+  const votes: Vote[] = check.votes!.members.map((m) => ({ vantage: m.vantage.name, status: m.state.status, message: m.state.message, vantageStatus: m.vantage.status }));
+  const { status, message } = quorumStatus(votes, check.votes!.quorum);
   const changed = status !== check.status || message !== check.message;
   if (status !== check.status) {
     check.status = status;
@@ -69,7 +78,7 @@ export function recombine(check: CheckRecord, at: number): boolean {
     check.streakStatus = observed;
     check.streakCount = observed ? 1 : 0;
     let start = at;
-    for (const m of check.votes!) if (m.state.status === 'down') start = Math.min(start, m.state.streakStartedAt);
+    for (const m of check.votes!.members) if (m.state.status === 'down') start = Math.min(start, m.state.streakStartedAt);
     check.streakStartedAt = start;
   }
   check.message = message;

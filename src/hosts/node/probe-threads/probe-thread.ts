@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AssetFacts } from '../../../core/monitor/check-runner.js';
 import { createCheckRunner } from '../../../core/monitor/check-runner.js';
 import type { ObservationRecord, ProbeDefinition } from '../../../core/monitor/check-definition.js';
-import { Sharing } from '../../../core/monitor/monitor-records.js';
+import { ProbeCopy, Sharing } from '../../../core/monitor/monitor-records.js';
 import type { StoredProbe } from '../../../core/monitor/stored-probes.js';
 import { PassCalendar } from '../../../core/monitor/pass-calendar.js';
 import { CheckScheduler } from '../../../core/monitor/scheduler.js';
@@ -50,22 +50,9 @@ const scheduler = new CheckScheduler({
   },
 });
 
-/**
- * The thread's copy of a check: only what its scheduler and probe read, as one fixed-shape object,
- * with equal strings and settings shared and each settings text parsed once.
- */
+/** The thread's copy of a check, with equal profiles, strings and settings shared and each settings text parsed once. */
 function ownCopy(stored: StoredProbe, sharing: Sharing): ProbeDefinition {
-  return {
-    id: stored.id,
-    assetId: stored.assetId,
-    kind: sharing.string(stored.kind),
-    enabled: stored.enabled,
-    intervalSeconds: stored.intervalSeconds,
-    cron: sharing.string(stored.cron),
-    timezone: sharing.string(stored.timezone),
-    timeoutMs: stored.timeoutMs,
-    settings: sharing.settingsOfJson(stored.settingsJson),
-  };
+  return new ProbeCopy(stored.id, stored.assetId, sharing.profile(stored), sharing.settingsOfJson(stored.settingsJson));
 }
 
 function send(): void {
@@ -90,8 +77,8 @@ port.on('message', async (message: ToProbeThread) => {
   }
   if (message.type === 'memory') {
     if (message.collect) (globalThis as { gc?: () => void }).gc?.();
-    const { heapUsed, external, arrayBuffers } = process.memoryUsage();
-    port.postMessage({ type: 'memory', heapUsed, external: external + arrayBuffers } satisfies FromProbeThread);
+    const { heapUsed, external } = process.memoryUsage();
+    port.postMessage({ type: 'memory', heapUsed, external } satisfies FromProbeThread);
     return;
   }
   scheduler.stop();
