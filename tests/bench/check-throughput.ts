@@ -66,7 +66,9 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
     const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
     const hogChild = hog ? forkModule('cpu-hog.ts') : null;
     const spinning = hogChild?.ask({ type: 'spin', seconds: request.warmSeconds + measureSeconds + 30 }, 300_000).catch(() => undefined);
-    const child = forkModule('throughput.ts', [], ['--expose-gc', '--max-old-space-size=2048', ...prof]);
+    // BENCH_NODE_FLAGS: V8/Node flags to compare (e.g. `--max-semi-space-size=32`), space-separated.
+    const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
+    const child = forkModule('throughput.ts', [], ['--expose-gc', '--max-old-space-size=2048', ...prof, ...flags]);
     const started = Date.now();
     try {
       const { result } = await child.ask({ type: 'run', request: hog ? { ...request, alerts: undefined } : request }, (measureSeconds + 120) * 1000 + n);

@@ -86,6 +86,22 @@ describe('node probe context: http', () => {
     expect(elapsed).toBeLessThan(500);
   });
 
+  it('gives up on every request sharing a signal when it aborts (a launch batch), and leaves those already answered answered', async () => {
+    const controller = new AbortController();
+    const ctx = runtime.context(controller.signal);
+    const answered = await ctx.http(get(ctx.signal));
+    target.setMode('black-hole');
+    const hanging = Array.from({ length: 5 }, () => ctx.http(get(ctx.signal)).then(() => 'answered', (error: Error) => error.message));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort(new Error('batch timed out'));
+    expect(await Promise.all(hanging)).toEqual(Array(5).fill('batch timed out'));
+    expect(answered.status).toBe(200);
+    // The same context goes on working for a request made after a new signal.
+    target.setMode('healthy');
+    const next = runtime.context(AbortSignal.timeout(2_000));
+    expect((await next.http(get(next.signal))).status).toBe(200);
+  });
+
   it('follows redirects up to maxRedirects and reports the 3xx beyond that', async () => {
     target.setMode('redirect', { redirectHops: 2 });
     const ctx = runtime.context(AbortSignal.timeout(2_000));
