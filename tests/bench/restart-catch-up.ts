@@ -5,6 +5,7 @@
 // stores are counted per second of their probe's start, read back from the file afterwards: how
 // many seconds until the rate (secondsToShare) stays at ≥ 90 % of the asked rate, and which checks
 // had no result at all in the window. The service is started as the reliability tests start it.
+import { FIRST_RUN_AFTER_START_MS } from '../../src/hosts/node/history-housekeeping.js';
 import Database from 'better-sqlite3';
 import type { BenchContext, Figure } from './common.js';
 import { forkModule, round, sleep } from './common.js';
@@ -48,7 +49,7 @@ interface ServiceRun {
   missed: number;
   /** From spawning the process to its "listening" line. */
   startupMs: number;
-  /** Seconds after "listening" at which a minute began: housekeeping runs then (main.ts). */
+  /** Seconds after "listening" at which housekeeping runs: each minute's start, once its first minute is over (history-housekeeping.ts; counted from "listening", its start is up to the startup time earlier). */
   housekeepingAt: number[];
 }
 
@@ -70,7 +71,8 @@ async function runService(file: string, seconds: number): Promise<ServiceRun> {
       'select count(*) as missed from checks c where c.enabled = 1 and c.id not in (select check_id from check_results where ts >= ? and ts < ?)',
     ).get(listeningAt, listeningAt + seconds * 1000) as { missed: number };
     const housekeepingAt: number[] = [];
-    for (let t = Math.ceil(listeningAt / 60_000) * 60_000; t < listeningAt + seconds * 1000; t += 60_000) housekeepingAt.push(Math.floor((t - listeningAt) / 1000));
+    const firstRun = Math.ceil((listeningAt + FIRST_RUN_AFTER_START_MS) / 60_000) * 60_000;
+    for (let t = firstRun; t < listeningAt + seconds * 1000; t += 60_000) housekeepingAt.push(Math.floor((t - listeningAt) / 1000));
     return { perSecond, missed, startupMs: listeningAt - spawnedAt, housekeepingAt };
   } finally {
     db.close();

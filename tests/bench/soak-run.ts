@@ -179,7 +179,8 @@ async function soak(req: SoakRequest, log: (m: string) => void) {
   const housekeeper = startHistoryHousekeeper(handle, { retentionDays, retentionMaxBytes: undefined, log });
   const t0 = performance.now();
   const stalls = traceStalls(t0);
-  // As the Node host schedules it (src/hosts/node/main.ts): every minute, never overlapping.
+  // As the Node host schedules it (everyMinuteAfterStart): every minute, never overlapping; but from
+  // the first minute on, since the monitor is already past its first interval here.
   const cron = new Cron('* * * * *', { protect: true }, async () => {
     if (process.env.BENCH_SOAK_NO_HOUSEKEEPING) return;
     stalls.housekeeping = true;

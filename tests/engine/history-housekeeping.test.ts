@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { pruneHistory, rollUpHistory } from '../../src/core/monitor/history.js';
 import { hourGroupsSql } from '../../src/core/monitor/rollup-buckets.js';
-import { historyHousekeeping, sqliteUsedBytes } from '../../src/hosts/node/history-housekeeping.js';
+import { everyMinuteAfterStart, historyHousekeeping, sqliteUsedBytes } from '../../src/hosts/node/history-housekeeping.js';
 import { registerStoreCapabilities, storeCapabilitiesOf } from '../../src/core/store/capabilities.js';
 import { loadConfig } from '../../src/hosts/config.js';
 import { createTestApp, rawClient, type TestApp } from '../helpers.js';
@@ -222,5 +222,19 @@ describe('COOPWATCH_RETENTION_MAX_MB', () => {
     expect(loadConfig({ COOPWATCH_RETENTION_MAX_MB: '2048' }).retentionMaxBytes).toBe(2048 * 2 ** 20);
     expect(loadConfig({}).retentionMaxBytes).toBeUndefined();
     expect(() => loadConfig({ COOPWATCH_RETENTION_MAX_MB: '10' })).toThrow(/COOPWATCH_RETENTION_MAX_MB/);
+  });
+});
+
+describe('the housekeeping schedule', () => {
+  it('leaves the first minute after a start to the monitor, then runs at the start of every minute', () => {
+    const started = Date.UTC(2026, 11, 5, 10, 0, 50); // ten seconds before a minute begins
+    const cron = everyMinuteAfterStart(async () => {}, started);
+    try {
+      const [first, second] = cron.nextRuns(2, new Date(started));
+      expect(first!.getTime()).toBe(Date.UTC(2026, 11, 5, 10, 2, 0)); // not 10:01:00, ten seconds in
+      expect(second!.getTime() - first!.getTime()).toBe(60_000);
+    } finally {
+      cron.stop();
+    }
   });
 });

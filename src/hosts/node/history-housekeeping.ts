@@ -2,6 +2,7 @@
 // run, then prune by age and, when a cap is set, by size. Both write in short chunks with the
 // event loop free between them (core/monitor/history.ts); the service reads the results to roll
 // up on a thread of its own (rollup-reader-thread.ts).
+import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../core/store/client.js';
@@ -85,4 +86,18 @@ export function startHistoryHousekeeper(database: { db: Db; file: string }, opti
   if (database.file === ':memory:') return { run: historyHousekeeping(database.db, options), stop: async () => {} };
   const reader = new RollupReaderThread(database.file, options.log);
   return { run: historyHousekeeping(database.db, { ...options, read: reader.read }), stop: () => reader.stop() };
+}
+
+/**
+ * Housekeeping's first run waits this long after a start. The first minute after a restart belongs
+ * to the monitor: its first interval (every check's first state, its events and incidents) and the
+ * backlog that leaves. At 100,000 checks, a run that fell into it (the reading thread starting, the
+ * rows of the minutes before the restart) cost a second of checks (README, restart catch-up). The
+ * first run rolls up whatever accumulated meanwhile, so nothing is skipped, only later.
+ */
+export const FIRST_RUN_AFTER_START_MS = 60_000;
+
+/** Calls `run` at the start of every minute from FIRST_RUN_AFTER_START_MS after `now`; a run still going makes the next one skip. */
+export function everyMinuteAfterStart(run: () => Promise<void>, now = Date.now()): Cron {
+  return new Cron('* * * * *', { protect: true, startAt: new Date(now + FIRST_RUN_AFTER_START_MS) }, run);
 }

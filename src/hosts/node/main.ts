@@ -26,7 +26,7 @@ import type { ServiceContext } from '../../core/services/context.js';
 import { refreshElementsFromFeed } from '../../core/services/satellites.js';
 import { ensureAdminToken } from '../../core/services/tokens.js';
 import { createNodeMetrics } from './metrics.js';
-import { startHistoryHousekeeper } from './history-housekeeping.js';
+import { everyMinuteAfterStart, startHistoryHousekeeper } from './history-housekeeping.js';
 import { createNodeProbeRuntime } from './probes.js';
 import { nodeClientAddress } from './client-address.js';
 import { closeAfterRefusedBody } from './refused-body.js';
@@ -185,8 +185,7 @@ async function startMonitoring(db: Db, config: AppConfig, probes: ReturnType<typ
 /** Rollups and pruning every minute; orbital elements from their feed every six hours, if one is set. */
 function startHousekeeping(ctx: ServiceContext, database: { db: Db; file: string }, config: AppConfig): { stop(): Promise<void> } {
   const historyKeeper = startHistoryHousekeeper(database, { retentionDays: config.retentionDays, retentionMaxBytes: config.retentionMaxBytes, log });
-  // protect: a run still going when the next is due makes that one skip, not overlap.
-  const history = new Cron('* * * * *', { protect: true }, async () => {
+  const history = everyMinuteAfterStart(async () => {
     try {
       await historyKeeper.run();
     } catch (err) {
