@@ -160,9 +160,12 @@ export class Sharing {
 
   profile(of: CheckProfile): CheckProfile {
     const { kind, enabled, intervalSeconds, cron, timezone, timeoutMs, failureThreshold, successThreshold } = of;
-    return shared(this.profiles, `${kind}\0${enabled}\0${intervalSeconds}\0${cron}\0${timezone}\0${timeoutMs}\0${failureThreshold}\0${successThreshold}`, () => ({
-      kind: this.string(kind), enabled, intervalSeconds, cron: this.string(cron), timezone: this.string(timezone), timeoutMs, failureThreshold, successThreshold,
-    }));
+    const key = `${kind}\0${enabled}\0${intervalSeconds}\0${cron}\0${timezone}\0${timeoutMs}\0${failureThreshold}\0${successThreshold}`;
+    const known = this.profiles.get(key);
+    if (known) return known;
+    const profile = { kind: this.string(kind), enabled, intervalSeconds, cron: this.string(cron), timezone: this.string(timezone), timeoutMs, failureThreshold, successThreshold };
+    this.profiles.set(key, profile);
+    return profile;
   }
 
   /** Settings from their stored JSON text: parsed once per distinct text (JSON.parse lays each object out in one go). */
@@ -179,15 +182,6 @@ export class Sharing {
     this.settings.set(text, value);
     return value;
   }
-}
-
-function shared<T>(known: Map<string, T>, key: string, make: () => T): T {
-  let value = known.get(key);
-  if (value === undefined) {
-    value = make();
-    known.set(key, value);
-  }
-  return value;
 }
 
 function isEmptyObject(value: object): boolean {

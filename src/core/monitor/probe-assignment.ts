@@ -33,18 +33,13 @@ export function plainDefinition(def: CheckDefinition): CheckDefinition {
 /** Kinds whose probes read their asset's facts: a link its SLA, a contact check its station's location. */
 export const READS_ASSET_FACTS: ReadonlySet<CheckKind> = new Set<CheckKind>(['link', 'contact']);
 
-/**
- * The facts of each definition's asset that a probe reads (the fleet's asset record holds much
- * more), for the kinds that read any: most checks need none.
- */
+/** The facts of each definition's asset that a probe reads, for the kinds that read any: most checks need none. */
 export function probeFacts(defs: ReadonlyArray<Pick<CheckDefinition, 'kind' | 'assetId'>>, facts: (assetId: number) => AssetFacts | undefined): Array<[number, AssetFacts]> {
   const assets = new Map<number, AssetFacts>();
   for (const def of defs) {
     if (!READS_ASSET_FACTS.has(def.kind)) continue;
     const f = facts(def.assetId);
-    if (f && !assets.has(def.assetId)) {
-      assets.set(def.assetId, { key: f.key, lat: f.lat, lon: f.lon, altM: f.altM, slaLatencyMs: f.slaLatencyMs, slaJitterMs: f.slaJitterMs, slaLossPct: f.slaLossPct });
-    }
+    if (f) assets.set(def.assetId, f);
   }
   return [...assets];
 }
