@@ -19,6 +19,9 @@ const LATEST_COLUMNS = 9;
 
 // A result older than the stored one (a late upload) leaves the newest in place; a row without a
 // streak leaves the stored streak. In an upsert every right-hand side reads the row as it was.
+// The conflict is found by slot, the table's key: one check's slot is its own (latestSlot), and
+// probing the check_id index first made each upsert about 25 % dearer (1.35 against 1.07 µs a
+// row, 10,000 rows in batches of 1,000, scratch).
 const newest = (column: string) => `case when excluded.ts >= check_latest.ts then excluded.${column} else check_latest.${column} end`;
 const streak = (column: string) => `case when excluded.observed_at is null then check_latest.${column} else excluded.${column} end`;
 const ON_CONFLICT_SET = {
@@ -32,7 +35,7 @@ const ON_CONFLICT_SET = {
 } satisfies Partial<Record<keyof typeof checkLatest.$inferInsert, string>>;
 
 const UPSERT_LATEST_SQL = `insert into check_latest (slot, check_id, ts, latency_ms, streak_status, streak_count, streak_started_at, observed_at, flap_history)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (check_id) do update set
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (slot) do update set
   ${Object.entries(ON_CONFLICT_SET).map(([key, expression]) => `${checkLatest[key as keyof typeof ON_CONFLICT_SET].name} = ${expression}`).join(', ')}`;
 const DRIZZLE_ON_CONFLICT_SET = Object.fromEntries(Object.entries(ON_CONFLICT_SET).map(([key, expression]) => [key, sql.raw(expression)]));
 
@@ -67,5 +70,5 @@ export function latestUpsertStatements(db: Db, values: ReadonlyArray<number | nu
     });
   }
   return insertChunks(db, rows, LATEST_COLUMNS).map((chunk) =>
-    db.insert(checkLatest).values(chunk).onConflictDoUpdate({ target: checkLatest.checkId, set: DRIZZLE_ON_CONFLICT_SET }) as unknown as Statement);
+    db.insert(checkLatest).values(chunk).onConflictDoUpdate({ target: checkLatest.slot, set: DRIZZLE_ON_CONFLICT_SET }) as unknown as Statement);
 }
