@@ -17,7 +17,7 @@ export default defineConfig(async () => ({
           COOPWATCH_WEBHOOK_ALLOW_PRIVATE: '1',
           // The Standard Webhooks schedule's first delay (5 s) every time: a receiver down for seconds
           // is retried within a test, not after the schedule's 5 minutes.
-          COOPWATCH_WEBHOOK_RETRY_SCHEDULE: '5s,5s,5s,5s,5s,5s,5s,5s,5s',
+          COOPWATCH_WEBHOOK_RETRY_SCHEDULE: '5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s,5s',
         },
       },
     }),

@@ -209,17 +209,26 @@ describe('a webhook receiver down, then up', () => {
     const control = (query: string) => fetch(`${fixture}/control?${query}`, { method: 'POST' }).then((r) => r.text());
     await control(`hook=${encodeURIComponent(hook)}&status=503`);
     const webhook = await expectStatus(call('POST', '/api/webhooks', { body: { url: `${fixture}${hook}`, events: ['asset.down', 'asset.up'] } }), 201);
-    const stations = [['order-a', await station('gs-order-a')], ['order-b', await station('gs-order-b')]] as const;
-    for (const [key, assetId] of stations) {
-      await expectStatus(call('POST', '/api/checks', { body: { key, assetId, kind: 'http', intervalSeconds: 1, failureThreshold: 1, successThreshold: 1, http: { url: `${fixture}/probe/${key}` } } }), 201);
+    const stations: Array<{ key: string; assetId: number; checkId: number; changedAt: number }> = [];
+    for (const key of ['order-a', 'order-b']) {
+      const assetId = await station(`gs-${key}`);
+      const { id } = await expectStatus(call('POST', '/api/checks', { body: { key, assetId, kind: 'http', intervalSeconds: 1, failureThreshold: 1, successThreshold: 1, http: { url: `${fixture}/probe/${key}` } } }), 201);
       await becomes(assetId, 'up');
+      stations.push({ key, assetId, checkId: id, changedAt: Date.now() });
     }
+    // Four changes a few results apart make a check flapping (src/core/domain/flapping.ts: the
+    // changes in its last 21 results weigh 20 % or more), and this test is about deliveries, not
+    // that: a station changes again only after 7 results since its last change, so no 21 results
+    // hold more than three changes. With just the other station's change between, it raced that rule.
+    const resultsSince = (s: (typeof stations)[number]) => count('select count(*) as n from check_results where check_id = ? and ts > ?', s.checkId, s.changedAt);
     // While the receiver answers 503, each station goes down and comes back twice.
     for (let round = 0; round < 2; round++) {
       for (const down of [true, false]) {
-        for (const [key, assetId] of stations) {
-          await control(`failKey=${key}&on=${down ? 1 : 0}`);
-          await becomes(assetId, down ? 'down' : 'up');
+        for (const s of stations) {
+          await eventually(() => resultsSince(s), (n) => n >= 7, 30_000);
+          await control(`failKey=${s.key}&on=${down ? 1 : 0}`);
+          await becomes(s.assetId, down ? 'down' : 'up');
+          s.changedAt = Date.now();
         }
       }
     }
