@@ -47,7 +47,7 @@ export function probeFacts(defs: ReadonlyArray<Pick<CheckDefinition, 'kind' | 'a
 /** Results from probe threads: the records, and how late each run among them started. */
 export interface ProbeResults {
   records: ObservationRecord[];
-  lagsMs: number[];
+  lagsMs: Iterable<number>;
 }
 
 /**

@@ -1,7 +1,7 @@
 // What the monitor's thread and its probe threads say to each other.
 import type { AssetFacts } from '../../../core/monitor/check-runner.js';
-import type { ObservationRecord } from '../../../core/monitor/check-definition.js';
 import type { StoredProbe } from '../../../core/monitor/stored-probes.js';
+import type { ResultBatch } from './result-batch.js';
 
 export interface ProbeThreadData {
   /** Probes in flight at once on this thread. */
@@ -23,11 +23,9 @@ export type ToProbeThread =
 export type FromProbeThread =
   | {
       type: 'results';
-      records: ObservationRecord[];
-      /** Each record's due time (to tell, after a crash, which runs are still owed). */
-      dueAt: number[];
+      batch: ResultBatch;
       /** How late each run started since the last batch (actual start − due time). */
-      lagsMs: number[];
+      lagsMs: Float64Array;
       inFlight: number;
     }
   /** The thread's own JS heap in use and its external memory, in bytes. */

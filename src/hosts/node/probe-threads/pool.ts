@@ -18,6 +18,7 @@ import { resumeDueTime, type Resume } from '../../../core/monitor/scheduler.js';
 import { DueLog } from './due-log.js';
 import { startTsThread } from '../ts-thread.js';
 import type { FromProbeThread, ProbeThreadData, ToProbeThread } from './messages.js';
+import { forEachDue, unpackResults } from './result-batch.js';
 
 export interface ProbeThreadOptions {
   threads: number;
@@ -128,9 +129,9 @@ export class NodeProbeThreads implements ProbeThreads {
 
   private take(slot: Slot, message: Extract<FromProbeThread, { type: 'results' }>): void {
     slot.inFlight = message.inFlight;
-    const { records, dueAt } = message;
-    for (let i = 0; i < records.length; i++) this.delivered.set(records[i]!.checkId, dueAt[i]!);
-    this.sink?.({ records, lagsMs: message.lagsMs });
+    const { batch, lagsMs } = message;
+    forEachDue(batch, (checkId, dueAt) => this.delivered.set(checkId, dueAt));
+    this.sink?.({ records: unpackResults(batch), lagsMs });
   }
 
   /** A new thread for a dead one, going on from where the dead one left each check. */

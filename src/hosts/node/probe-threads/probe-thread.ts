@@ -11,6 +11,7 @@ import { PassCalendar } from '../../../core/monitor/pass-calendar.js';
 import { CheckScheduler } from '../../../core/monitor/scheduler.js';
 import { createNodeProbeRuntime } from '../probes.js';
 import type { FromProbeThread, ProbeThreadData, ToProbeThread } from './messages.js';
+import { packResults } from './result-batch.js';
 
 /** A batch goes when it is this old or this large, whichever comes first. */
 const BATCH_MS = 20;
@@ -59,11 +60,13 @@ function send(): void {
   if (timer) clearTimeout(timer);
   timer = null;
   if (!records.length && !lagsMs.length) return;
-  const message: FromProbeThread = { type: 'results', records, dueAt, lagsMs, inFlight: scheduler.inFlightCount };
+  const batch = packResults(records, dueAt);
+  const lags = Float64Array.from(lagsMs);
+  const message: FromProbeThread = { type: 'results', batch, lagsMs: lags, inFlight: scheduler.inFlightCount };
   records = [];
   dueAt = [];
   lagsMs = [];
-  port.postMessage(message);
+  port.postMessage(message, [batch.numbers.buffer, lags.buffer]);
 }
 
 port.on('message', async (message: ToProbeThread) => {
