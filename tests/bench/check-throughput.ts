@@ -2,7 +2,7 @@
 // 10k checks/s load. Each size runs in a fresh child process against the shared target process.
 import { defaultProbeThreads } from '../../src/hosts/node/probe-threads/pool.js';
 import type { BenchContext, Child, Figure } from './common.js';
-import { forkModule, round } from './common.js';
+import { BENCH_NODE_FLAGS, forkModule, round } from './common.js';
 import type { ThroughputRequest } from './throughput.js';
 
 const MAX_ASKED_PER_SECOND = 10_000;
@@ -66,9 +66,7 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
     const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
     const hogChild = hog ? forkModule('cpu-hog.ts') : null;
     const spinning = hogChild?.ask({ type: 'spin', seconds: request.warmSeconds + measureSeconds + 30 }, 300_000).catch(() => undefined);
-    // BENCH_NODE_FLAGS: V8/Node flags to compare (e.g. `--max-semi-space-size=32`), space-separated.
-    const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
-    const child = forkModule('throughput.ts', [], ['--expose-gc', '--max-old-space-size=2048', ...prof, ...flags]);
+    const child = forkModule('throughput.ts', [], ['--expose-gc', '--max-old-space-size=2048', ...prof, ...BENCH_NODE_FLAGS]);
     const started = Date.now();
     try {
       const { result } = await child.ask({ type: 'run', request: hog ? { ...request, alerts: undefined } : request }, (measureSeconds + 120) * 1000 + n);

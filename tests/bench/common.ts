@@ -143,6 +143,9 @@ export interface Child {
 
 let messageSeq = 0;
 
+/** BENCH_NODE_FLAGS: V8/Node flags to compare (e.g. `--max-semi-space-size=32`), space-separated, for the process under test. */
+export const BENCH_NODE_FLAGS = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
+
 /** Forks a TypeScript module under tsx with an IPC channel. */
 export function forkModule(file: string, args: string[] = [], execArgv: string[] = []): Child {
   const child = fork(path.join(BENCH_DIR, file), args, {

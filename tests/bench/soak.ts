@@ -3,7 +3,7 @@
 // a child process). BENCH_SOAK_DAYS and BENCH_SOAK_SECONDS size it; --quick shortens it;
 // BENCH_SOAK_NO_HOUSEKEEPING=1 runs the same load with housekeeping off, for comparison.
 import type { BenchContext, Figure } from './common.js';
-import { forkModule, round } from './common.js';
+import { BENCH_NODE_FLAGS, forkModule, round } from './common.js';
 import type { Targets } from './check-throughput.js';
 import type { SoakRequest, Stall } from './soak-run.js';
 
@@ -20,7 +20,7 @@ export async function soak(ctx: BenchContext, targets: Targets): Promise<{ figur
   };
   ctx.log(`soak: ${request.prefillDays} day(s) of history at 1,000 checks/s, then ${request.checks} checks every 1 s for ${request.soakSeconds} s`);
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = forkModule('soak-run.ts', [], ['--max-old-space-size=2048', ...prof]);
+  const child = forkModule('soak-run.ts', [], ['--max-old-space-size=2048', ...prof, ...BENCH_NODE_FLAGS]);
   let r: any;
   try {
     r = (await child.ask({ type: 'run', request }, 3_600_000)).result;
