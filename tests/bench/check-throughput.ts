@@ -114,7 +114,15 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
       ceiling: Math.round(r.ceiling), ratio: round(ratio, 2),
     });
     figures.push({ bench: 'checks', figure: `${label}: scheduling lag p50 / p99`, value: round(r.lagP99, 0), unit: 'ms', target: '< 250 ms', pass: r.lagP99 !== null && r.lagP99 < 250, note: `p50 ${round(r.lagP50, 0)} ms; the monitor thread's event-loop delay p99 ${round(r.loopP99, 0)} / max ${round(r.loopMax, 0)} ms` });
-    figures.push({ bench: 'checks', figure: `${label}: CPU per check (all threads)`, value: round(r.cpuMsPerCheck, 3), unit: 'ms', target: '≤ 0.06 ms', pass: r.cpuMsPerCheck !== null && r.cpuMsPerCheck <= 0.06, note: `${round(r.cpuMsPerCheck, 3)} CPU-s per 1,000 checks; ${round(r.cpuCores, 2)} cores; ${r.probeThreads} probe thread${r.probeThreads === 1 ? '' : 's'}` });
+    // Issue 22's bound is for the 10,000 checks/s load; a fleet asking less spreads the monitor's
+    // costs per second (timers, the metrics' sampler, WAL checkpoints) over fewer checks.
+    const fullAsk = r.asked >= MAX_ASKED_PER_SECOND;
+    const cpuNote = `${round(r.cpuMsPerCheck, 3)} CPU-s per 1,000 checks; ${round(r.cpuCores, 2)} cores; ${r.probeThreads} probe thread${r.probeThreads === 1 ? '' : 's'}`;
+    figures.push({
+      bench: 'checks', figure: `${label}: CPU per check (all threads)`, value: round(r.cpuMsPerCheck, 3), unit: 'ms',
+      target: fullAsk ? '≤ 0.06 ms' : null, pass: fullAsk ? r.cpuMsPerCheck !== null && r.cpuMsPerCheck <= 0.06 : null,
+      note: fullAsk ? cpuNote : `${cpuNote}; at ${Math.round(r.asked)} checks/s the costs per second fall on fewer checks (the bound is for 10,000/s)`,
+    });
     figures.push({ bench: 'checks', figure: `${label}: RSS`, value: round(r.rssDuring / 2 ** 20, 0), unit: 'MiB', target: null, pass: null, note: `before monitor ${round(r.rssBase / 2 ** 20, 0)} MiB; heap +${round((r.heapLoaded - r.heapBase) / 2 ** 20, 1)} MiB loaded` });
     figures.push({ bench: 'checks', figure: `${label}: raw result bytes per check`, value: round(r.resultBytesPerRow, 1), unit: 'B', target: '≤ 64 B', pass: r.resultBytesPerRow !== null && r.resultBytesPerRow <= 64, note: `file growth ${round(r.fileBytesPerResult, 1)} B per result (events, WAL included)` });
   }
