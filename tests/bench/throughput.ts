@@ -261,7 +261,7 @@ async function run(req: ThroughputRequest) {
  * (prom-client's default metrics: Node's monitorEventLoopDelay every 10 ms). That records the time
  * between its ticks, the 10 ms included, so the interval is taken off. The bench once ran a sampler
  * of its own every 1 ms instead, which the service does not: its thousand wake-ups a second cost the
- * process about 0.004 ms of CPU per check at 10,000 checks/s (README, Benchmarks).
+ * process about 0.005 ms of CPU per check at 10,000 checks/s (README, Benchmarks).
  */
 function eventLoopDelay(exposition: string): { p99: number; max: number } {
   const seconds = (name: string) => Number(new RegExp(`^coopwatch_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(exposition)?.[1] ?? NaN);
