@@ -63,7 +63,8 @@ describe.concurrent('probe threads', () => {
     ctx.onTestFinished(() => threads.stop());
     threads.start(({ records }) => results.push(...records));
     await threads.assign(stored.map((def) => def.id), async (ids) => ({ definitions: stored.filter((def) => ids.includes(def.id)), assets: [] }));
-    await sleep(1_500);
+    // The window opens once the thread runs every check: a thread slow to load on a busy machine would otherwise start late in it.
+    await waitFor('every check run once', () => new Set(results.map((r) => r.checkId)).size === stored.length, 15_000);
     const from = Date.now();
     await sleep(2_500); // the window, and time for its last runs' results to arrive
     const inWindow = results.filter((r) => r.at >= from && r.at < from + 2_000);
