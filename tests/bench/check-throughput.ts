@@ -2,7 +2,7 @@
 // 10k checks/s load. Each size runs in a fresh child process against the shared target process.
 import { defaultProbeThreads } from '../../src/hosts/node/probe-threads/pool.js';
 import type { BenchContext, Child, Figure } from './common.js';
-import { BENCH_NODE_FLAGS, forkModule, round } from './common.js';
+import { BENCH_NODE_FLAGS, forkModule, pct, round } from './common.js';
 import type { ThroughputRequest } from './throughput.js';
 
 const MAX_ASKED_PER_SECOND = 10_000;
@@ -117,10 +117,17 @@ export async function checkThroughput(ctx: BenchContext, targets: Targets): Prom
     // Issue 22's bound is for the 10,000 checks/s load; a fleet asking less spreads the monitor's
     // costs per second (timers, the metrics' sampler, WAL checkpoints) over fewer checks.
     const fullAsk = r.asked >= MAX_ASKED_PER_SECOND;
-    const cpuNote = `${round(r.cpuMsPerCheck, 3)} CPU-s per 1,000 checks; ${round(r.cpuCores, 2)} cores; ${r.probeThreads} probe thread${r.probeThreads === 1 ? '' : 's'}`;
+    const bySlice: number[] = r.cpuMsPerCheckBySlice;
+    const cpu = bySlice.length ? pct(bySlice, 50) : r.cpuMsPerCheck;
+    const cpuNote = [
+      bySlice.length ? `median of ${bySlice.length} consecutive slices of the window (${bySlice.map((x) => round(x, 3)).join(', ')}); the whole window ${round(r.cpuMsPerCheck, 3)}` : `the whole window`,
+      `${round(r.cpuCores, 2)} cores`,
+      `${r.probeThreads} probe thread${r.probeThreads === 1 ? '' : 's'}`,
+      ...(Number.isFinite(r.ceilingCpuMs) ? [`the bare request() loop after it: ${round(r.ceilingCpuMs, 3)} ms a request`] : []),
+    ].join('; ');
     figures.push({
-      bench: 'checks', figure: `${label}: CPU per check (all threads)`, value: round(r.cpuMsPerCheck, 3), unit: 'ms',
-      target: fullAsk ? '≤ 0.06 ms' : null, pass: fullAsk ? r.cpuMsPerCheck !== null && r.cpuMsPerCheck <= 0.06 : null,
+      bench: 'checks', figure: `${label}: CPU per check (all threads)`, value: round(cpu, 3), unit: 'ms',
+      target: fullAsk ? '≤ 0.06 ms' : null, pass: fullAsk ? cpu !== null && cpu <= 0.06 : null,
       note: fullAsk ? cpuNote : `${cpuNote}; at ${Math.round(r.asked)} checks/s the costs per second fall on fewer checks (the bound is for 10,000/s)`,
     });
     figures.push({ bench: 'checks', figure: `${label}: RSS`, value: round(r.rssDuring / 2 ** 20, 0), unit: 'MiB', target: null, pass: null, note: `before monitor ${round(r.rssBase / 2 ** 20, 0)} MiB; heap +${round((r.heapLoaded - r.heapBase) / 2 ** 20, 1)} MiB loaded` });

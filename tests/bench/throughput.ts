@@ -37,7 +37,8 @@ const rss = () => {
   return process.memoryUsage();
 };
 
-async function bareCeiling(urls: string[], seconds: number, concurrency: number): Promise<number> {
+/** Requests a second of a bare request() loop, and the process's CPU per request in it. */
+async function bareCeiling(urls: string[], seconds: number, concurrency: number): Promise<{ rate: number; cpuMs: number }> {
   const agent = new Agent({ connections: 64, keepAliveTimeout: 4_000 });
   let done = 0;
   let next = 0;
@@ -52,10 +53,12 @@ async function bareCeiling(urls: string[], seconds: number, concurrency: number)
   };
   // A short warm-up, then the measured run.
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: concurrency }, worker));
+  const used = process.cpuUsage(cpu);
   const elapsed = (performance.now() - started) / 1000;
   await agent.close();
-  return done / elapsed;
+  return { rate: done / elapsed, cpuMs: (used.user + used.system) / 1000 / done };
 }
 
 /** Profiles the measured window only (BENCH_WINDOW_PROF=dir), through the inspector. */
@@ -118,6 +121,7 @@ async function run(req: ThroughputRequest) {
 
   let counting = false;
   let results = 0;
+  const slices = new CpuSlices((req.measureSeconds - 0.5) / CPU_SLICES); // five whole slices fit before the window closes
   const probes = createNodeProbeRuntime();
   const probeThreads = req.probeThreads > 0 ? new NodeProbeThreads({ threads: req.probeThreads, concurrency: req.concurrency, log: (m) => console.error(`[bench threads] ${m}`) }) : undefined;
   // The service's own metrics, as `npm start` runs them: their per-result counters and histograms
@@ -137,6 +141,7 @@ async function run(req: ThroughputRequest) {
       if (counting) {
         results += records.length;
         flushMs.push(ms);
+        slices.mark(results);
       }
     },
     log: (m) => console.error(`[bench monitor] ${m}`),
@@ -151,6 +156,7 @@ async function run(req: ThroughputRequest) {
   await metrics.exposition(); // starts the event-loop sampler's histogram afresh for the window
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
+  slices.begin();
   counting = true;
 
   // Faults for the alert timing, staggered through the first 60 % of the window.
@@ -223,7 +229,7 @@ async function run(req: ThroughputRequest) {
   handle.close();
 
   // The ceiling last, on the same (now quiet) process, so the monitor's memory figures are its own.
-  let ceiling = NaN;
+  let ceiling = { rate: NaN, cpuMs: NaN };
   if (!process.env.BENCH_NO_CEILING) {
     await bareCeiling(urls, 1, req.concurrency);
     ceiling = await bareCeiling(urls, req.ceilingSeconds, req.concurrency);
@@ -234,13 +240,16 @@ async function run(req: ThroughputRequest) {
     probeThreads: req.probeThreads,
     asked: req.n / req.intervalSeconds,
     achieved: results / elapsed,
-    ceiling,
+    ceiling: ceiling.rate,
+    /** The bare loop's CPU per request: how fast the machine ran HTTP just after the window. */
+    ceilingCpuMs: ceiling.cpuMs,
     lagP50: pct(lags.subarray(0, lagCount), 50),
     lagP99: pct(lags.subarray(0, lagCount), 99),
     /** The monitor's thread (state, SQLite): event-loop delay during the window, ms. */
     loopP99: loopDelay.p99,
     loopMax: loopDelay.max,
     cpuMsPerCheck: results ? (cpu.user + cpu.system) / 1000 / results : null,
+    cpuMsPerCheckBySlice: slices.msPerCheck,
     cpuCores: (cpu.user + cpu.system) / 1e6 / elapsed,
     rssBase: base.rss,
     rssLoaded: loaded.rss,
@@ -254,6 +263,42 @@ async function run(req: ThroughputRequest) {
     ...stats,
     alerts,
   };
+}
+
+/** The window is measured in this many consecutive slices as well as whole. */
+const CPU_SLICES = 5;
+
+/**
+ * CPU per check in consecutive slices of the window. This machine's speed changes from second to
+ * second (a fixed busy loop took 392 to 553 ms of CPU in six runs a few seconds apart, README,
+ * Benchmarks), so one figure for a whole window carries whatever spell fell in it; the slices
+ * show the spread, and their median is the figure. A slice ends at the first flush after its
+ * time is up, so the CPU and the results counted in it belong together.
+ */
+class CpuSlices {
+  readonly msPerCheck: number[] = [];
+  private cpu = process.cpuUsage();
+  private results = 0;
+  private endsAt = Infinity;
+
+  constructor(private readonly seconds: number) {}
+
+  begin(): void {
+    this.cpu = process.cpuUsage();
+    this.results = 0;
+    this.endsAt = performance.now() + this.seconds * 1000;
+  }
+
+  /** At a flush: `results`, the window's count so far. */
+  mark(results: number): void {
+    if (performance.now() < this.endsAt) return;
+    const used = process.cpuUsage(this.cpu);
+    const checks = results - this.results;
+    if (checks > 0) this.msPerCheck.push((used.user + used.system) / 1000 / checks);
+    this.cpu = process.cpuUsage();
+    this.results = results;
+    this.endsAt += this.seconds * 1000;
+  }
 }
 
 /**
