@@ -14,7 +14,7 @@ import os from 'node:os';
 import { Monitor } from '../../src/core/monitor/monitor.js';
 import { checkPhase } from '../../src/core/monitor/phase.js';
 import { commitAtomically } from '../../src/core/store/client.js';
-import { pct, rawClient, seedFleet, tempDatabase } from './common.js';
+import { cpuSince, pct, rawClient, seedFleet, tempDatabase } from './common.js';
 
 const CHECKS = Number(process.argv[2] ?? 100_000);
 const SECONDS = Number(process.argv[3] ?? 35);
@@ -69,11 +69,6 @@ console.log(JSON.stringify({
   walPagesPerCommit: pagesPerCommit,
 }));
 handle.close();
-
-function cpuSince(from: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(from);
-  return (used.user + used.system) / 1000;
-}
 
 function shuffled(ids: number[]): number[] {
   const out = [...ids];

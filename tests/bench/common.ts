@@ -44,6 +44,12 @@ export function round(value: number | null, digits = 1): number | null {
   return Math.round(value * f) / f;
 }
 
+/** CPU milliseconds this process used since `from` (a `process.cpuUsage()`), all threads. */
+export function cpuSince(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1000;
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A fresh database file (migrated) in its own folder under ctx.tmp. */

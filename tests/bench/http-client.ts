@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { Agent, request } from 'undici';
 import { exchange } from '../../src/hosts/node/http-exchange.js';
 import { startTargets } from './check-throughput.js';
+import { cpuSince } from './common.js';
 
 const SECONDS = 5;
 const IN_FLIGHT = 64;
@@ -29,9 +30,9 @@ async function measure(run: (until: number, done: () => void) => Promise<void>):
   const cpu = process.cpuUsage();
   const started = performance.now();
   await run(started + SECONDS * 1000, () => count++);
-  const used = process.cpuUsage(cpu);
+  const cpuMs = cpuSince(cpu);
   const rate = count / ((performance.now() - started) / 1000);
-  return `${Math.round(rate).toLocaleString('en')} requests/s, ${((used.user + used.system) / 1000 / count).toFixed(4)} ms CPU each`;
+  return `${Math.round(rate).toLocaleString('en')} requests/s, ${(cpuMs / count).toFixed(4)} ms CPU each`;
 }
 
 const flatOut = (send: (url: string) => Promise<unknown>) => (until: number, done: () => void) => {

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { Monitor } from '../../src/core/monitor/monitor.js';
 import { commitAtomically } from '../../src/core/store/client.js';
-import { rawClient, seedFleet, tempDatabase } from './common.js';
+import { cpuSince, rawClient, seedFleet, tempDatabase } from './common.js';
 
 const CHECKS = Number(process.argv[2] ?? 10_000);
 const SECONDS = Number(process.argv[3] ?? 240);
@@ -28,8 +28,7 @@ for (let s = 0; s < SECONDS; s++) {
   const statements = monitor.planObservations(handle.db, records, at + 999);
   const before = process.cpuUsage();
   await commitAtomically(handle.db, statements);
-  const used = process.cpuUsage(before);
-  commitCpuMs.push((used.user + used.system) / 1000);
+  commitCpuMs.push(cpuSince(before));
 }
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const pages = rawClient(handle).prepare("select name, count(*) as pages from dbstat where name in ('check_results', 'check_latest') or name like 'check_results%' group by name").all();

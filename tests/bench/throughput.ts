@@ -12,7 +12,7 @@ import { createNodeMetrics } from '../../src/hosts/node/metrics.js';
 import { createNodeProbeRuntime } from '../../src/hosts/node/probes.js';
 import { NodeProbeThreads } from '../../src/hosts/node/probe-threads/pool.js';
 import { createWebhook } from '../../src/core/services/webhooks.js';
-import { fileBytes, pct, rawClient, seedFleet, serveParent, sleep, tableBytes, tempDatabase } from './common.js';
+import { cpuSince, fileBytes, pct, rawClient, seedFleet, serveParent, sleep, tableBytes, tempDatabase } from './common.js';
 
 export interface ThroughputRequest {
   n: number;
@@ -55,10 +55,10 @@ async function bareCeiling(urls: string[], seconds: number, concurrency: number)
   const started = performance.now();
   const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const used = process.cpuUsage(cpu);
+  const cpuMs = cpuSince(cpu);
   const elapsed = (performance.now() - started) / 1000;
   await agent.close();
-  return { rate: done / elapsed, cpuMs: (used.user + used.system) / 1000 / done };
+  return { rate: done / elapsed, cpuMs: cpuMs / done };
 }
 
 /** Profiles the measured window only (BENCH_WINDOW_PROF=dir), through the inspector. */
@@ -176,7 +176,7 @@ async function run(req: ThroughputRequest) {
   await sleep(req.measureSeconds * 1000);
   counting = false;
   const elapsed = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = cpuSince(cpu0);
   const loopDelay = eventLoopDelay((await metrics.exposition()).body);
   if (profiler) await profiler.stop(`${process.env.BENCH_WINDOW_PROF}/window-${req.n}-${Date.now()}.cpuprofile`);
   const during = rss();
@@ -248,9 +248,9 @@ async function run(req: ThroughputRequest) {
     /** The monitor's thread (state, SQLite): event-loop delay during the window, ms. */
     loopP99: loopDelay.p99,
     loopMax: loopDelay.max,
-    cpuMsPerCheck: results ? (cpu.user + cpu.system) / 1000 / results : null,
+    cpuMsPerCheck: results ? cpuMs / results : null,
     cpuMsPerCheckBySlice: slices.msPerCheck,
-    cpuCores: (cpu.user + cpu.system) / 1e6 / elapsed,
+    cpuCores: cpuMs / 1000 / elapsed,
     rssBase: base.rss,
     rssLoaded: loaded.rss,
     rssDuring: during.rss,
@@ -292,9 +292,8 @@ class CpuSlices {
   /** At a flush: `results`, the window's count so far. */
   mark(results: number): void {
     if (performance.now() < this.endsAt) return;
-    const used = process.cpuUsage(this.cpu);
     const checks = results - this.results;
-    if (checks > 0) this.msPerCheck.push((used.user + used.system) / 1000 / checks);
+    if (checks > 0) this.msPerCheck.push(cpuSince(this.cpu) / checks);
     this.cpu = process.cpuUsage();
     this.results = results;
     this.endsAt += this.seconds * 1000;
