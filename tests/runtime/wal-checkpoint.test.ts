@@ -36,6 +36,9 @@ describe('WAL checkpoints on their own thread', () => {
     const threaded = open(true);
     // Commits checkpoint only as a safety valve, far beyond SQLite's 1,000 pages.
     expect(threaded.client.pragma('wal_autocheckpoint', { simple: true })).toBeGreaterThan(10_000);
+    // The WAL file keeps the size it reached before the first pass: on a busy machine the thread can
+    // take seconds to load, and the writes start once it has run.
+    await vi.waitFor(() => expect(threaded.handle.checkpointer?.last).not.toBeNull(), { timeout: 15_000 });
     await threaded.write(24);
     await vi.waitFor(() => expect(threaded.handle.checkpointer?.last?.checkpointed).toBeGreaterThan(0));
     // The WAL is reused from its start once the thread has copied it: it stays far below what was written.
