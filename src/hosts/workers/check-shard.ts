@@ -14,7 +14,6 @@ import { PassCalendar } from '../../core/monitor/pass-calendar.js';
 import { storedCheckInputs } from '../../core/monitor/stored-inputs.js';
 import { CheckScheduler } from '../../core/monitor/scheduler.js';
 import type { OutcomeBatch } from '../../core/monitor/vantage-intake.js';
-import type { SubmitAnswer } from './coordinator.js';
 import { coordinatorOf, database, log, type Env } from './env.js';
 import { createWorkerProbeContext } from './probes.js';
 import type { ShardAssignment } from './shard-assignment.js';
@@ -29,12 +28,6 @@ const KEEP_SENT_MS = 3_600_000;
 const MAX_UNSENT = 200_000;
 /** Workers allow six simultaneous open connections per invocation. */
 const PROBE_CONCURRENCY = 6;
-/**
- * A batch the coordinator has not answered by then counts as failed and goes again, under its id,
- * at a later alarm. An alarm handler that never returned would hold back every later alarm of the
- * shard: a new alarm set while one runs waits behind it (workerd, server/alarm-scheduler.c++).
- */
-const SUBMIT_DEADLINE_MS = 30_000;
 
 interface InFlight {
   first: number;
@@ -102,7 +95,7 @@ export class CheckShard extends DurableObject<Env> {
       this.prune();
     } catch (err) {
       // The next alarm is set and tries again; a throw here would only add the runtime's retry.
-      this.failed(err);
+      this.lastError = err instanceof Error ? err.message : String(err);
     }
   }
 
@@ -165,13 +158,12 @@ export class CheckShard extends DurableObject<Env> {
         results: rows.map((r) => ({ checkId: r.check_id, at: r.at, observation: JSON.parse(r.outcome) as CheckOutcome })),
       };
       try {
-        const answer = await this.submit(message);
+        const answer = await coordinatorOf(this.env).submit(message);
         if ('refused' in answer) log(`${message.batchId}: dropped, the coordinator refused it: ${answer.refused}`);
-        if (this.lastError) log(`${this.assignment?.shard}: results reach the coordinator again`);
         this.lastError = null;
       } catch (err) {
         // Kept, in flight under the same id: the next alarm sends it again.
-        this.failed(err);
+        this.lastError = err instanceof Error ? err.message : String(err);
         return;
       }
       this.ctx.storage.transactionSync(() => {
@@ -181,21 +173,6 @@ export class CheckShard extends DurableObject<Env> {
       // What came in while this batch was on its way waits for the next alarm: one upload a second, not one per answer.
       if (rows.length < BATCH_ROWS) return;
     }
-  }
-
-  private submit(message: OutcomeBatch): Promise<SubmitAnswer> {
-    const deadline = AbortSignal.timeout(SUBMIT_DEADLINE_MS);
-    const expired = new Promise<never>((_, reject) => {
-      deadline.addEventListener('abort', () => reject(new Error(`the coordinator did not answer ${message.batchId} within ${SUBMIT_DEADLINE_MS / 1000} s`)), { once: true });
-    });
-    return Promise.race([coordinatorOf(this.env).submit(message), expired]);
-  }
-
-  /** Notes why results are not reaching the coordinator: logged once per reason, not every second. */
-  private failed(err: unknown): void {
-    const message = err instanceof Error ? err.message : String(err);
-    if (message !== this.lastError) log(`${this.assignment?.shard}: results wait; the next alarm sends them again (${message})`);
-    this.lastError = message;
   }
 
   private inFlight(): InFlight | null {
