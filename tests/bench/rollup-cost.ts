@@ -16,7 +16,7 @@ import type { RollupRow } from '../../src/core/monitor/rollup-buckets.js';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { schema, type Db } from '../../src/core/store/client.js';
 import { rawRollupReader } from '../../src/hosts/node/raw-rollup-reader.js';
-import { rawClient, seedFleet, tempDatabase } from './common.js';
+import { cpuSince, rawClient, seedFleet, tempDatabase } from './common.js';
 
 const CHECKS = Number(process.argv[2] ?? 100_000);
 const ROUNDS = Number(process.argv[3] ?? 2);
@@ -39,19 +39,15 @@ const until = (writer.prepare('select max(rowid) as n from check_results').get()
 
 const reader = new Database(handle.file, { readonly: true, fileMustExist: true });
 const readers = { 'GROUP BY (core)': rollupReader(drizzle(reader, { schema }) as unknown as Db), 'raw rows (Node thread)': rawRollupReader(reader) };
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1_000;
-};
 
 console.log(`${CHECKS.toLocaleString('en')} checks, ${RESULTS.toLocaleString('en')} results (one minute at 10,000/s)`);
 const last: Record<string, RollupRow[]> = {};
 for (let round = 1; round <= ROUNDS; round++) {
   for (const [name, read] of Object.entries(readers)) {
-    const cpu = cpuMs();
+    const cpu = process.cpuUsage();
     const wall = performance.now();
     const rows = await read(0, until, null);
-    const spent = cpuMs() - cpu;
+    const spent = cpuSince(cpu);
     console.log(`round ${round}, ${name}: ${rows.length.toLocaleString('en')} rollup rows, CPU ${spent.toFixed(0)} ms (${((spent * 1_000) / RESULTS).toFixed(2)} µs a result), wall ${(performance.now() - wall).toFixed(0)} ms`);
     last[name] = rows;
   }
@@ -69,9 +65,9 @@ for (let i = shuffled.length - 1; i > 0; i--) {
 /** One run writing `rows`: the marks are moved back so that it has results to count (the rows are given, not read). */
 async function writeCpuMs(rows: RollupRow[]): Promise<number> {
   writer.prepare(`delete from engine_marks where name in ('rollup_rowid', 'rollup_pending_rowid')`).run();
-  const cpu = cpuMs();
+  const cpu = process.cpuUsage();
   await rollUpHistory(handle.db, Date.now(), { read: async () => rows.map((row) => ({ ...row })) });
-  return cpuMs() - cpu;
+  return cpuSince(cpu);
 }
 for (let round = 1; round <= ROUNDS; round++) {
   for (const [name, rows] of [['key order', inKeyOrder], ['order of arrival', shuffled]] as const) {
