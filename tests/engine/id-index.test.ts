@@ -25,6 +25,21 @@ describe('IdIndex', () => {
     expect([set.size, set.indexOf(1), set.indexOf(3), set.indexOf(9), set.indexOf(4)]).toEqual([3, 0, 1, 2, -1]);
   });
 
+  it('finds dense ids (a fleet with few gaps) and nothing between, beside or between them', () => {
+    for (const first of [1, 2 ** 40, -50]) {
+      const ids = Array.from({ length: 100 }, (_, i) => first + i).filter((id) => (id - first) % 7 !== 3);
+      const index = new IdIndex([...ids].reverse().map((id) => [id, `v${id}`] as const));
+      for (const id of ids) expect(index.get(id)).toBe(`v${id}`);
+      const absent = [first - 1, first + 3, first + 10, first + 100, first + 0.5, first + 98.5, NaN, Infinity, -Infinity];
+      for (const id of absent) expect(index.get(id)).toBeUndefined();
+      expect([...index.keys()]).toEqual(ids);
+      expect([...index.values()]).toEqual(ids.map((id) => `v${id}`));
+      expect(index.size).toBe(ids.length);
+      const set = new SortedIds(ids);
+      expect(ids.every((id, place) => set.indexOf(id) === place)).toBe(true);
+    }
+  });
+
   it('keeps the last value of a repeated id; an empty index finds nothing', () => {
     const index = new IdIndex([[1, 'a'], [2, 'b'], [1, 'c']] as const);
     expect(index.get(1)).toBe('c');
