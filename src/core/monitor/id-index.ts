@@ -1,12 +1,12 @@
 /**
- * Integer ids, held in the smallest typed array that finds them. Dense ids (a fleet's
- * autoincrement ids with few gaps) sit in a table by id − the smallest, each slot holding the id's
- * place or −1, and are found in one step. Others are sorted and found by binary search, ~17 steps
- * at 100,000, whose last steps miss the cache once the array outgrows it: at 100,000 ids a lookup
- * took about 0.5 µs against 0.15 µs in the table (scratch, with other memory touched between
- * lookups as the monitor's thread does between results). Either way 4 to 5 bytes an id (8 if any
- * id is beyond 32 bits) where a Set or Map holds about 50 (its hash table and the slack it grows
- * with), which matters at 100,000 checks.
+ * Integer ids in a typed array. Dense ids (a fleet's autoincrement ids with few gaps) sit in a table
+ * by id − the smallest, each slot holding the id's place or −1, and are found in one step. Others
+ * are sorted and found by binary search, ~17 steps at 100,000, whose last steps miss the cache once
+ * the array outgrows it: at 100,000 ids a lookup took about 0.96 µs against 0.46 µs with the table
+ * (scratch, with other memory touched between lookups as the monitor's thread does between
+ * results; README, Benchmarks). Either way 4 to 5 bytes an id (8 for sparse ids beyond 32 bits),
+ * where a Set or Map holds about 50 (its hash table and the slack it grows with), which matters at
+ * 100,000 checks.
  */
 export class SortedIds {
   /** Sorted, without repeats; empty when `places` holds them. */
