@@ -25,7 +25,7 @@ describe('IdIndex', () => {
     expect([set.size, set.indexOf(1), set.indexOf(3), set.indexOf(9), set.indexOf(4)]).toEqual([3, 0, 1, 2, -1]);
   });
 
-  it('finds dense ids (a fleet with few gaps) and nothing between, beside or between them', () => {
+  it('finds dense ids (a fleet with few gaps), and nothing in their gaps, beside them or at fractions', () => {
     for (const first of [1, 2 ** 40, -50]) {
       const ids = Array.from({ length: 100 }, (_, i) => first + i).filter((id) => (id - first) % 7 !== 3);
       const index = new IdIndex([...ids].reverse().map((id) => [id, `v${id}`] as const));
